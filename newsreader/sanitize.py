@@ -1,0 +1,53 @@
+"""The one sanitizer for text that comes from outside.
+
+Textual and Rich strip only BEL, BS, VT, FF and CR; ESC and the C1 controls
+pass straight to the terminal (SECURITY-NOTES 1). Everything a feed, a page,
+a file or a server says goes through :func:`clean` before it is stored and
+again before it is drawn.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 except TAB and LF, DEL, C1 (U+0080-U+009F), the bidi embeddings,
+# overrides and isolates, and the Unicode line/paragraph separators (which
+# terminals render as line breaks behind the layout's back).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]"
+)
+_CONTROL_KEEP_NO_NEWLINE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]"
+)
+# Lone surrogates cannot be encoded for SQLite or a file; replace them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def clean(text: str | None, *, newlines: bool = True) -> str:
+    """Return ``text`` without control characters, ESC, C1 or bidi overrides.
+
+    CR and CRLF become LF first so a line break is not lost; with
+    ``newlines=False`` every line break becomes a space (for one-line fields
+    such as titles and source names).
+    """
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
+    if newlines:
+        return _CONTROL.sub("", text)
+    text = text.replace("\n", " ").replace("\t", " ")
+    return _CONTROL_KEEP_NO_NEWLINE.sub("", text)
+
+
+def clean_line(text: str | None) -> str:
+    """One-line field: controls removed, runs of whitespace collapsed."""
+    return _SPACES.sub(" ", clean(text, newlines=False)).strip()
+
+
+def has_control(text: str) -> bool:
+    """True when ``text`` still holds anything :func:`clean` would remove."""
+    return bool(_CONTROL.search(text) or _SURROGATE.search(text))
