@@ -1,0 +1,64 @@
+"""The Textual application: wires the services to the main screen.
+
+Kept small on purpose: the screens own the behaviour; the app applies the
+user's keymap and theme, offers every action in the command palette and
+makes notifications plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from .sanitize import clean, clean_line
+from .screens.main import MainScreen
+from .services import Services
+
+
+class NewsReaderApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "newsreader"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", show=True, id="quit"),
+        Binding("question_mark", "help", "Help", show=True, id="help", key_display="?"),
+    ]
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+
+    def on_mount(self) -> None:
+        config = self.services.config
+        if config.keymap:
+            self.set_keymap(dict(config.keymap))
+        if config.ui.theme in self.available_themes:
+            self.theme = config.ui.theme
+        self.push_screen(MainScreen(self.services))
+        for message in self.services.startup_messages:
+            self.notify(message, severity="warning", timeout=10)
+
+    def notify(self, message, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True) -> None:  # noqa: ANN001
+        # Notifications often quote a feed title, a URL or an error from a
+        # server: never markup, never a control character.
+        super().notify(clean(str(message)), title=clean_line(title), severity=severity, timeout=timeout, markup=False)
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen, bindings_table
+
+        self.push_screen(HelpScreen(bindings_table(self.screen)))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        # Every binding of the screen (the key, the footer, help and the
+        # palette all come from this one list).
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in seen or binding.action in ("quit", "command_palette"):
+                continue
+            seen.add(binding.action)
+            key = self.get_key_display(binding)
+            yield SystemCommand(binding.description, f"Key: {key}", lambda action=binding.action, node=active.node: self.call_later(node.run_action, action))

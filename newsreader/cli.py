@@ -1,0 +1,92 @@
+"""The command line: start the reader, or work on the cache headless.
+
+Every subcommand is usable from scripts: failures are one line each on
+stderr, summaries on stdout, and the exit code says whether anything failed.
+Heavy modules (Textual, lxml, httpx) are imported only by the commands that
+need them, so ``newsreader parse`` starts quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsreader",
+        description="A terminal news reader. With no command, starts the reader.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("import", help="import files, directories or globs into the cache")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--as-of", metavar="TIMESTAMP", help="reference time for relative ages (default: each file's modification time)")
+
+    p = sub.add_parser("parse", help="parse a document without touching the cache")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--as-of", metavar="TIMESTAMP", help="reference time for relative ages (default: the file's modification time)")
+    p.add_argument("--json", action="store_true", help="print the parse as JSON")
+
+    p = sub.add_parser("search", help="full-text search over the cache")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, default=20)
+
+    p = sub.add_parser("bookmarks", help="work with bookmarks")
+    bsub = p.add_subparsers(dest="bookmarks_command", metavar="ACTION", required=True)
+    e = bsub.add_parser("export", help="write the bookmarks out")
+    e.add_argument("--format", choices=["markdown", "html", "json"], default="markdown")
+    e.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    bsub.add_parser("list", help="list the bookmarks")
+
+    from .cli_feeds import add_feed_commands
+
+    add_feed_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command
+    try:
+        if command is None:
+            from .cli_app import run_app
+
+            return run_app()
+        if command == "import":
+            from .cli_import import run_import
+
+            return run_import(args.paths, as_of=args.as_of)
+        if command == "parse":
+            from .cli_import import run_parse
+
+            return run_parse(args.path, as_of=args.as_of, as_json=args.json)
+        if command == "search":
+            from .cli_import import run_search
+
+            return run_search(" ".join(args.query), as_json=args.json, limit=args.limit)
+        if command == "bookmarks":
+            from .cli_bookmarks import run_bookmarks
+
+            return run_bookmarks(args)
+        from .cli_feeds import run_feed_command
+
+        return run_feed_command(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def err(message: str) -> None:
+    """One line on stderr (the message is already sanitized by the caller)."""
+    print(message, file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

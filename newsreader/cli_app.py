@@ -1,0 +1,33 @@
+"""``newsreader`` with no command: open the cache and start the reader."""
+
+from __future__ import annotations
+
+import sys
+
+from .paths import Paths
+
+
+def run_app() -> int:
+    from .context import load_sample
+    from .services import Services
+
+    paths = Paths.default()
+    services = Services.for_paths(paths)
+    if services.cache.is_empty():
+        stats = load_sample(services.cache)
+        services.startup_messages.insert(
+            0,
+            f"Showing the bundled sample news ({stats.new} stories, invented for newsreader). "
+            "Import your own with `newsreader import PATH` or subscribe with `newsreader add URL`.",
+        )
+    from .app import NewsReaderApp
+
+    try:
+        NewsReaderApp(services).run()
+    finally:
+        services.cache.close()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run_app())

@@ -1,0 +1,467 @@
+"""The main screen: sources and headlines, the article, related stories.
+
+The screen owns the reading state (which source, which article, the history,
+the undo stack) and hands each pane what to draw; panes post messages up.
+Every cache query runs in a thread worker so a key press is answered at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList
+
+from .. import display
+from ..history import ReadingHistory
+from ..related import related_stories
+from ..services import Services, bookmark_for
+from ..store.bookmarks import BookmarksError
+from ..store.records import ArticleRow, HeadlineRow, RelatedRow
+from ..undo import UndoStack
+from ..widgets.article_view import ArticleView
+from ..widgets.lists import KeyList
+
+ALL, UNREAD, BOOKMARKS, SEARCH = "all", "unread", "bookmarks", "search"
+
+
+@dataclass(slots=True)
+class RelatedWalk:
+    """``]``/``[`` step through one article's related list without losing it."""
+
+    anchor: int
+    rows: list[RelatedRow]
+    index: int = -1
+
+
+def _bind(key: str, action: str, description: str, binding_id: str, *, show: bool = False, key_display: str | None = None) -> Binding:
+    return Binding(key, action, description, show=show, id=binding_id, key_display=key_display)
+
+
+class MainScreen(Screen[None]):
+    """Three panes and the footer."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    BINDINGS = [
+        _bind("h", "pane(-1)", "Previous pane", "pane.previous"),
+        _bind("l", "pane(1)", "Next pane", "pane.next"),
+        *[_bind(str(n), f"open_related({n})", f"Open related story {n}", f"related.{n}") for n in range(1, 10)],
+        _bind("right_square_bracket", "step_related(1)", "Next related story", "related.next", key_display="]"),
+        _bind("left_square_bracket", "step_related(-1)", "Previous related story", "related.previous", key_display="["),
+        _bind("H,backspace", "back", "Back", "history.back", show=True, key_display="H"),
+        _bind("L", "forward", "Forward", "history.forward", key_display="L"),
+        _bind("n", "next_unread(1)", "Next unread", "unread.next"),
+        _bind("p", "next_unread(-1)", "Previous unread", "unread.previous"),
+        _bind("m", "toggle_read", "Toggle read", "read.toggle"),
+        _bind("A", "mark_source_read", "Mark source read", "read.source"),
+        _bind("ctrl+z", "undo", "Undo", "undo"),
+        _bind("b", "toggle_bookmark", "Bookmark", "bookmark", show=True),
+        _bind("B", "show_bookmarks", "Bookmarks", "bookmarks"),
+        _bind("slash", "search", "Search", "search", show=True, key_display="/"),
+        _bind("o", "open_link", "Open in browser", "link.open"),
+        _bind("y", "copy_link", "Copy link", "link.copy"),
+        _bind("v", "toggle_sidebar", "Related sidebar", "sidebar"),
+    ]
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.history = ReadingHistory()
+        self.undo = UndoStack()
+        self.source_key: str = ALL
+        self.headline_rows: list[HeadlineRow] = []
+        self.article: ArticleRow | None = None
+        self.related_rows: list[RelatedRow] = []
+        self.walk: RelatedWalk | None = None
+        self.search_query: str = ""
+        self.highlight_terms: list[str] = []
+        self.sidebar_forced: bool | None = None
+
+    # -- layout --------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield KeyList(id="sources")
+                yield KeyList(id="headlines")
+            yield ArticleView(id="article")
+            yield KeyList(id="related")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sources").border_title = "Sources"
+        self.query_one("#headlines").border_title = "Headlines"
+        self.query_one("#article").border_title = "Article"
+        self.query_one("#related").border_title = "Related"
+        self.query_one("#headlines").focus()
+        self.apply_sidebar()
+        self.reload()
+
+    @property
+    def now(self):
+        return self.services.clock()
+
+    def apply_sidebar(self) -> None:
+        """The sidebar follows the width unless the reader chose with ``v``."""
+        wide = self.has_class("-wide")
+        show = self.sidebar_forced if self.sidebar_forced is not None else (wide and self.services.config.ui.show_sidebar)
+        self.set_class(not show, "-no-sidebar")
+
+    def on_resize(self) -> None:
+        self.apply_sidebar()
+
+    # -- loading (workers) ---------------------------------------------------
+
+    def reload(self) -> None:
+        """Refresh the source list and the headlines from the cache."""
+        self.load_sources()
+        self.load_headlines(self.source_key)
+
+    @work(thread=True, exclusive=True, group="sources")
+    def load_sources(self) -> None:
+        cache = self.services.cache
+        rows = cache.sources()
+        total, unread = cache.totals()
+        self.app.call_from_thread(self.show_sources, rows, total, unread)
+
+    def show_sources(self, rows, total: int, unread: int) -> None:
+        items: list[tuple[str, Text]] = [
+            (ALL, display.special_label("All", total)),
+            (UNREAD, display.special_label("Unread", unread)),
+            (BOOKMARKS, display.special_label("Bookmarks", len(self.services.bookmarks))),
+        ]
+        if self.search_query:
+            items.append((SEARCH, display.special_label("Search: " + display.safe(self.search_query)[:30], None)))
+        items.extend((f"src:{row.id}", display.source_label(row)) for row in rows)
+        self.query_one("#sources", KeyList).show_items(items, keep=self.source_key)
+
+    @work(thread=True, exclusive=True, group="headlines")
+    def load_headlines(self, source_key: str) -> None:
+        cache = self.services.cache
+        if source_key == ALL:
+            rows = cache.headlines()
+        elif source_key == UNREAD:
+            rows = cache.headlines(unread_only=True)
+        elif source_key == BOOKMARKS:
+            rows = cache.headlines(keys=[b.article_key for b in self.services.bookmarks.all() if b.article_key])
+        elif source_key == SEARCH:
+            rows = cache.search(self.search_query, limit=200)
+        else:
+            rows = cache.headlines(int(source_key.split(":", 1)[1]))
+        self.app.call_from_thread(self.show_headlines, source_key, rows)
+
+    def show_headlines(self, source_key: str, rows: list[HeadlineRow]) -> None:
+        if source_key != self.source_key:
+            return  # the reader has moved on
+        self.headline_rows = rows
+        keep = f"a:{self.article.id}" if self.article else None
+        self.query_one("#headlines", KeyList).show_items([(f"a:{r.id}", self.headline_label(r)) for r in rows], keep=keep)
+        self.query_one("#headlines").border_title = f"Headlines ({len(rows)})"
+
+    def headline_label(self, row: HeadlineRow) -> Text:
+        return display.headline_label(row, self.now, bookmarked=row.key in self.services.bookmarks,
+                                      show_source=not self.source_key.startswith("src:"))
+
+    # -- pane events -----------------------------------------------------------
+
+    @on(OptionList.OptionHighlighted, "#sources")
+    def source_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id and event.option.id != self.source_key:
+            self.source_key = event.option.id
+            self.load_headlines(self.source_key)
+
+    @on(OptionList.OptionSelected, "#sources")
+    def source_selected(self) -> None:
+        self.query_one("#headlines").focus()
+
+    @on(OptionList.OptionSelected, "#headlines")
+    def headline_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open_article(int(event.option.id[2:]))
+
+    @on(OptionList.OptionSelected, "#related")
+    def related_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open_article(int(event.option.id[2:]))
+
+    # -- opening articles ------------------------------------------------------
+
+    def open_article(self, article_id: int, *, from_history: bool = False, scroll_y: float = 0.0, keep_walk: bool = False) -> None:
+        view = self.query_one("#article", ArticleView)
+        if not from_history:
+            self.history.remember_scroll(view.scroll_y)
+            self.history.visit(article_id)
+        if not keep_walk:
+            self.walk = None
+        self.fetch_article(article_id, scroll_y, keep_walk)
+
+    @work(thread=True, exclusive=True, group="article")
+    def fetch_article(self, article_id: int, scroll_y: float, keep_walk: bool) -> None:
+        cache = self.services.cache
+        row = cache.article(article_id)
+        if row is None:
+            self.app.call_from_thread(self.notify, "That article is no longer in the cache.", severity="warning")
+            return
+        if not row.is_read:
+            self.undo.push("open", cache.set_read([article_id], True))
+            row = cache.article(article_id) or row
+        self.app.call_from_thread(self.show_article, row, scroll_y, keep_walk)
+
+    def show_article(self, row: ArticleRow, scroll_y: float, keep_walk: bool) -> None:
+        self.article = row
+        self.render_article(scroll_y=scroll_y)
+        when = display.when_text(row.published, row.precision, row.published_text, self.now)
+        self.query_one("#article").border_title = Text(f"{display.safe(row.source)} · {when}", no_wrap=True, overflow="ellipsis")
+        self.query_one("#headlines", KeyList).highlight_id(f"a:{row.id}")
+        self.refresh_headline(row.id, is_read=True)
+        self.load_sources()
+        if keep_walk and self.walk is not None:
+            self.query_one("#related", KeyList).highlight_id(f"r:{row.id}")
+        else:
+            self.load_related(row.id)
+
+    def render_article(self, *, scroll_y: float | None = None) -> None:
+        if self.article is None:
+            return
+        view = self.query_one("#article", ArticleView)
+        text = display.article_text(self.article, self.now, bookmarked=self.article.key in self.services.bookmarks,
+                                    highlight=self.highlight_terms)
+        view.show(text, scroll_y=view.scroll_y if scroll_y is None else scroll_y)
+
+    def refresh_headline(self, article_id: int, *, is_read: bool | None = None) -> None:
+        for index, row in enumerate(self.headline_rows):
+            if row.id == article_id:
+                if is_read is not None and row.is_read != is_read:
+                    from dataclasses import replace
+
+                    row = replace(row, is_read=is_read)
+                    self.headline_rows[index] = row
+                self.query_one("#headlines", KeyList).replace_label(f"a:{row.id}", self.headline_label(row))
+
+    @work(thread=True, exclusive=True, group="related")
+    def load_related(self, article_id: int) -> None:
+        rows = related_stories(self.services.cache, article_id)
+        self.app.call_from_thread(self.show_related, article_id, rows)
+
+    def show_related(self, article_id: int, rows: list[RelatedRow]) -> None:
+        if self.article is None or self.article.id != article_id:
+            return
+        self.related_rows = rows
+        items = [(f"r:{r.id}", display.related_label(i + 1, r, self.now)) for i, r in enumerate(rows)]
+        related = self.query_one("#related", KeyList)
+        related.show_items(items)
+        related.border_title = f"Related ({len(rows)})" if rows else "Related (none)"
+
+    # -- actions -------------------------------------------------------------
+
+    def action_pane(self, step: int) -> None:
+        panes = [w for w in self.query("#sources, #headlines, #article, #related") if w.display and w.styles.display != "none" and w.region.width]
+        if not panes:
+            return
+        focused = self.focused
+        index = panes.index(focused) if focused in panes else -1
+        panes[(index + step) % len(panes)].focus()
+
+    def action_open_related(self, number: int) -> None:
+        rows = self.walk.rows if self.walk else self.related_rows
+        if number > len(rows):
+            self.notify(f"There is no related story {number}.", severity="warning", timeout=2)
+            return
+        self.open_article(rows[number - 1].id)
+
+    def action_step_related(self, step: int) -> None:
+        if self.walk is None:
+            if self.article is None or not self.related_rows:
+                self.notify("No related stories here.", severity="warning", timeout=2)
+                return
+            self.walk = RelatedWalk(self.article.id, list(self.related_rows))
+        index = self.walk.index + step
+        if not 0 <= index < len(self.walk.rows):
+            self.notify("No more related stories that way.", timeout=2)
+            return
+        self.walk.index = index
+        self.open_article(self.walk.rows[index].id, keep_walk=True)
+
+    def action_back(self) -> None:
+        self.history.remember_scroll(self.query_one("#article", ArticleView).scroll_y)
+        visit = self.history.back()
+        if visit is None:
+            self.notify("Nothing further back.", timeout=2)
+            return
+        self.walk = None
+        self.fetch_article(visit.article_id, visit.scroll_y, False)
+
+    def action_forward(self) -> None:
+        self.history.remember_scroll(self.query_one("#article", ArticleView).scroll_y)
+        visit = self.history.forward()
+        if visit is None:
+            self.notify("Nothing further forward.", timeout=2)
+            return
+        self.walk = None
+        self.fetch_article(visit.article_id, visit.scroll_y, False)
+
+    def action_next_unread(self, step: int) -> None:
+        rows = self.headline_rows
+        if not rows:
+            return
+        current = self.article.id if self.article else None
+        start = next((i for i, r in enumerate(rows) if r.id == current), -1 if step > 0 else len(rows))
+        index = start + step
+        while 0 <= index < len(rows):
+            if not rows[index].is_read:
+                self.open_article(rows[index].id)
+                return
+            index += step
+        self.notify("No more unread stories in this list.", timeout=2)
+
+    def target_id(self) -> int | None:
+        """The headline under the cursor when the list has focus, else the open article."""
+        headlines = self.query_one("#headlines", KeyList)
+        if self.focused is headlines and headlines.highlighted_id:
+            return int(headlines.highlighted_id[2:])
+        return self.article.id if self.article else None
+
+    def action_toggle_read(self) -> None:
+        target = self.target_id()
+        if target is not None:
+            self.change_read([target], None, "toggle")
+
+    def action_mark_source_read(self) -> None:
+        ids = [r.id for r in self.headline_rows if not r.is_read]
+        if not ids:
+            self.notify("Everything here is read already.", timeout=2)
+            return
+        self.change_read(ids, True, "mark source read")
+
+    @work(thread=True, group="state")
+    def change_read(self, ids: list[int], read: bool | None, label: str) -> None:
+        cache = self.services.cache
+        if read is None:
+            row = cache.article(ids[0])
+            read = not row.is_read if row else True
+        changed = cache.set_read(ids, read)
+        self.undo.push(label, changed)
+        self.app.call_from_thread(self.after_state_change, f"{len(changed)} marked {'read' if read else 'unread'}" if len(ids) > 1 else None)
+
+    def after_state_change(self, message: str | None = None) -> None:
+        if message:
+            self.notify(message, timeout=2)
+        self.reload()
+        if self.article is not None:
+            self.refresh_article_row(self.article.id)
+
+    @work(thread=True, group="state")
+    def refresh_article_row(self, article_id: int) -> None:
+        row = self.services.cache.article(article_id)
+        if row is not None:
+            self.app.call_from_thread(self._set_article_row, row)
+
+    def _set_article_row(self, row: ArticleRow) -> None:
+        if self.article is not None and self.article.id == row.id:
+            self.article = row
+            self.render_article()
+
+    def action_undo(self) -> None:
+        change = self.undo.pop()
+        if change is None:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        self.restore(change)
+
+    @work(thread=True, group="state")
+    def restore(self, change) -> None:
+        self.services.cache.restore_read(change.previous)
+        self.app.call_from_thread(self.after_state_change, f"Undone: {change.label}")
+
+    def action_toggle_bookmark(self) -> None:
+        if self.article is None:
+            self.notify("Open an article first.", timeout=2)
+            return
+        self.save_bookmark(self.article)
+
+    @work(thread=True, exclusive=True, group="bookmarks")
+    def save_bookmark(self, row: ArticleRow) -> None:
+        try:
+            kept = self.services.bookmarks.toggle(bookmark_for(row))
+        except BookmarksError as exc:
+            self.app.call_from_thread(self.notify, display.safe(str(exc)), title="Bookmark not saved", severity="error")
+            return
+        self.app.call_from_thread(self.after_bookmark, row.id, kept)
+
+    def after_bookmark(self, article_id: int, kept: bool) -> None:
+        self.notify("Bookmarked." if kept else "Bookmark removed.", timeout=2)
+        self.render_article()
+        self.refresh_headline(article_id)
+        self.load_sources()
+        if self.source_key == BOOKMARKS:
+            self.load_headlines(BOOKMARKS)
+
+    def action_show_bookmarks(self) -> None:
+        from .bookmarks import BookmarksScreen
+
+        self.app.push_screen(BookmarksScreen(self.services), self.after_bookmarks_screen)
+
+    def after_bookmarks_screen(self, article_key: str | None) -> None:
+        self.load_sources()
+        self.render_article()
+        if self.source_key == BOOKMARKS:
+            self.load_headlines(BOOKMARKS)
+        if article_key:
+            self.open_by_key(article_key)
+
+    @work(thread=True, group="article")
+    def open_by_key(self, article_key: str) -> None:
+        article_id = self.services.cache.article_id_for_key(article_key)
+        if article_id is not None:
+            self.app.call_from_thread(self.open_article, article_id)
+
+    def action_search(self) -> None:
+        from .search import SearchScreen
+
+        self.app.push_screen(SearchScreen(self.search_query), self.after_search)
+
+    def after_search(self, query: str | None) -> None:
+        if not query:
+            return
+        from ..search_query import highlight_terms
+
+        self.search_query = query
+        self.highlight_terms = highlight_terms(query)
+        self.source_key = SEARCH
+        self.load_sources()
+        self.load_headlines(SEARCH)
+        self.query_one("#headlines").focus()
+
+    def action_open_link(self) -> None:
+        if self.article is None or not self.article.url:
+            self.notify("This story has no link.", timeout=2)
+            return
+        self.launch_browser(self.article.url)
+
+    @work(thread=True, group="browser")
+    def launch_browser(self, url: str) -> None:
+        problem = self.services.open_url(url)
+        self.app.call_from_thread(self.notify, display.safe(problem or "Opened in your browser."), severity="warning" if problem else "information", timeout=3)
+
+    def action_copy_link(self) -> None:
+        if self.article is None or not self.article.url:
+            self.notify("This story has no link.", timeout=2)
+            return
+        from ..urls import check_url
+
+        problem = check_url(self.article.url)
+        if problem:
+            self.notify(display.safe(f"refused to copy: {problem}"), severity="warning")
+            return
+        self.app.copy_to_clipboard(self.article.url)
+        self.notify("Link copied.", timeout=2)
+
+    def action_toggle_sidebar(self) -> None:
+        self.sidebar_forced = self.has_class("-no-sidebar")
+        self.apply_sidebar()

@@ -1,0 +1,73 @@
+"""What the app needs from the outside world, handed to it in one object.
+
+The CLI builds it from the user's paths; tests build it on a temp folder with
+a fixed clock and a fake browser. The app never opens files itself.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from .config import Config, load_config
+from .models import Article
+from .paths import Paths
+from .store.bookmarks import Bookmark, BookmarkStore
+from .store.cache import Cache
+from .store.records import ArticleRow
+from .timefmt import parse_stored
+from .urls import check_url
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def open_in_browser(url: str) -> str | None:
+    """Open ``url`` in the user's browser; None on success, else a one-line reason.
+
+    The URL is checked first (http/https only, no leading ``-``, not overlong)
+    and handed to :mod:`webbrowser` as one argument: no shell ever sees it.
+    """
+    reason = check_url(url)
+    if reason:
+        return f"refused to open: {reason}"
+    try:
+        opened = webbrowser.open(url, new=2)
+    except Exception as exc:  # noqa: BLE001 - a broken browser setup is a message, not a crash
+        return f"could not open a browser: {type(exc).__name__}"
+    return None if opened else "no browser available to open the link"
+
+
+@dataclass
+class Services:
+    paths: Paths
+    cache: Cache
+    bookmarks: BookmarkStore
+    config: Config
+    clock: Callable[[], datetime] = _utc_now
+    open_url: Callable[[str], str | None] = open_in_browser
+    startup_messages: list[str] = field(default_factory=list)
+
+    @classmethod
+    def for_paths(cls, paths: Paths, **overrides) -> "Services":
+        from .context import open_cache
+
+        config = load_config(paths)
+        bookmarks = BookmarkStore(paths.bookmarks_file).load()
+        messages = [m for m in (config.error, bookmarks.error) if m]
+        messages.extend(getattr(config, "warnings", []))
+        messages.extend(bookmarks.warnings)
+        return cls(paths=paths, cache=open_cache(paths), bookmarks=bookmarks, config=config,
+                   startup_messages=messages, **overrides)
+
+
+def bookmark_for(row: ArticleRow) -> Bookmark:
+    """A bookmark that can show and open the article after the cache is wiped."""
+    article = Article(
+        title=row.title, source=row.source, url=row.url, body=row.body, summary=row.summary,
+        published=parse_stored(row.published), precision=row.precision,  # type: ignore[arg-type]
+    )
+    return Bookmark.from_article(article, article_key=row.key)

@@ -1,0 +1,526 @@
+"""The local SQLite cache: the only module that speaks SQL.
+
+One connection per thread (the app reads from worker threads), WAL so
+readers never wait for the writer, and every write transaction starts with
+``BEGIN IMMEDIATE`` so two writers queue on ``busy_timeout`` instead of one
+failing on a read-to-write upgrade (SECURITY-NOTES 9).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from ..models import Article, ParsedDocument, iso_published
+from ..textnorm import normalize_name, normalize_title
+from ..urls import normalize_url
+from .records import ArticleRow, HeadlineRow, ImportStats, RelatedRow, SourceRow
+from .schema import ensure_schema, ensure_state_schema
+
+FEED_FORMATS = frozenset({"rss", "atom", "rdf", "json-feed"})
+UNKNOWN_SOURCE = "Unknown source"
+_PRECISION_RANK = {"exact": 0, "minute": 1, "hour": 2, "day": 3, "unknown": 4}
+
+_HEADLINE_COLUMNS = """a.id, a.key, a.title, s.name AS source, a.source_id, a.published,
+    a.precision, a.published_text, a.is_read, a.summary_only, a.url"""
+
+
+def article_key(source_key: str, art: Article, norm_url: str | None) -> str:
+    """A stable identity that does not depend on row ids, so read state and
+    bookmarks find the article again after the cache is rebuilt."""
+    if norm_url:
+        basis = "u\x1f" + norm_url
+    elif art.guid:
+        basis = "g\x1f" + source_key + "\x1f" + art.guid
+    else:
+        basis = "t\x1f" + source_key + "\x1f" + normalize_title(art.title)
+    return hashlib.blake2b(basis.encode("utf-8", "replace"), digest_size=12).hexdigest()
+
+
+def published_timestamp(value: datetime | date | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return int(value.timestamp())
+    return int(datetime(value.year, value.month, value.day, 12, tzinfo=timezone.utc).timestamp())
+
+
+class Cache:
+    """The article cache at ``db_path``, with read state mirrored in ``state_path``."""
+
+    def __init__(self, db_path: Path | str, state_path: Path | str | None = None, *, busy_timeout: float = 5.0):
+        self.db_path = Path(db_path)
+        self.state_path = Path(state_path) if state_path else self.db_path.with_name("state.sqlite3")
+        self.busy_timeout = busy_timeout
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self.connection()  # create or check the schema now, not in the middle of a read
+
+    # -- connections -------------------------------------------------------
+
+    def connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            str(self.db_path), timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            ensure_schema(conn)
+            conn.execute("ATTACH DATABASE ? AS state", (str(self.state_path),))
+            conn.execute("PRAGMA state.journal_mode = WAL")
+            ensure_state_schema(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+            self._connections.clear()
+        self._local = threading.local()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (``BEGIN IMMEDIATE``), rolled back on any error."""
+        conn = self.connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    # -- importing ---------------------------------------------------------
+
+    def import_document(
+        self,
+        doc: ParsedDocument,
+        *,
+        feed_url: str | None = None,
+        kind: str | None = None,
+        now: int | None = None,
+    ) -> ImportStats:
+        """Store every article of ``doc`` and its explicit related links.
+
+        Importing the same document again changes nothing; the same article
+        from another document (same URL, or same source and normalised
+        title) is merged into the one row.
+        """
+        now = now if now is not None else int(time.time())
+        stats = ImportStats()
+        is_feed = doc.format in FEED_FORMATS or feed_url is not None
+        with self.write() as conn:
+            feed_source: tuple[int, str] | None = None
+            if is_feed:
+                url = feed_url or doc.feed_url or ""
+                name = doc.feed_title or (doc.articles[0].source if doc.articles else None) or url
+                feed_source = self._upsert_source(conn, "feed:" + url, name, kind or "feed", feed_url=url or None, site_url=doc.site_url)
+            ids: list[int] = []
+            for art in doc.articles:
+                if feed_source is not None:
+                    source_id, source_key = feed_source
+                else:
+                    source_id, source_key = self._source_for_article(conn, art, kind or "page")
+                article_id, outcome = self._upsert_article(conn, source_id, source_key, art, now, main=not is_feed and doc.main is not None and art is doc.articles[doc.main])
+                ids.append(article_id)
+                setattr(stats, outcome, getattr(stats, outcome) + 1)
+            for index, art in enumerate(doc.articles):
+                for position, other in enumerate(art.related):
+                    if 0 <= other < len(ids) and ids[other] != ids[index]:
+                        conn.execute(
+                            "INSERT OR IGNORE INTO related(article_id, other_id, reason, position) VALUES (?, ?, 'page', ?)",
+                            (ids[index], ids[other], position),
+                        )
+            stats.article_ids = ids
+        return stats
+
+    def _upsert_source(self, conn: sqlite3.Connection, key: str, name: str, kind: str, *, feed_url: str | None = None, site_url: str | None = None) -> tuple[int, str]:
+        row = conn.execute("SELECT id, name, kind, site_url FROM sources WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            cur = conn.execute(
+                "INSERT INTO sources(key, name, kind, feed_url, site_url) VALUES (?, ?, ?, ?, ?)",
+                (key, name, kind, feed_url, site_url),
+            )
+            return int(cur.lastrowid), key
+        if (name and name != row["name"] and kind == "feed") or (site_url and site_url != row["site_url"]):
+            conn.execute("UPDATE sources SET name = ?, site_url = coalesce(?, site_url) WHERE id = ?", (name or row["name"], site_url, row["id"]))
+        if row["kind"] == "sample" and kind != "sample":
+            conn.execute("UPDATE sources SET kind = ? WHERE id = ?", (kind, row["id"]))
+        return int(row["id"]), key
+
+    def _source_for_article(self, conn: sqlite3.Connection, art: Article, kind: str) -> tuple[int, str]:
+        name = art.source
+        if not name:
+            # A page that does not name its source (layout B): if exactly one
+            # article with this title is known, it is that one.
+            rows = conn.execute(
+                "SELECT s.id, s.key FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.norm_title = ? LIMIT 2",
+                (normalize_title(art.title),),
+            ).fetchall()
+            if len(rows) == 1:
+                return int(rows[0]["id"]), rows[0]["key"]
+            name = UNKNOWN_SOURCE
+        return self._upsert_source(conn, "name:" + normalize_name(name), name, kind)
+
+    def _find_existing(self, conn: sqlite3.Connection, source_id: int, art: Article, norm_url: str | None, norm_title: str) -> sqlite3.Row | None:
+        if norm_url:
+            row = conn.execute("SELECT * FROM articles WHERE norm_url = ?", (norm_url,)).fetchone()
+            if row is not None:
+                return row
+        if art.guid:
+            row = conn.execute("SELECT * FROM articles WHERE source_id = ? AND guid = ?", (source_id, art.guid)).fetchone()
+            if row is not None:
+                return row
+        for row in conn.execute(
+            "SELECT * FROM articles WHERE source_id = ? AND norm_title = ?", (source_id, norm_title)
+        ):
+            # Two different URLs with one title are two articles (a daily
+            # "Morning briefing"); without a URL on one side they are one.
+            if row["norm_url"] is None or norm_url is None:
+                return row
+        return None
+
+    def _upsert_article(self, conn: sqlite3.Connection, source_id: int, source_key: str, art: Article, now: int, *, main: bool) -> tuple[int, str]:
+        norm_title = normalize_title(art.title)
+        norm_url = normalize_url(art.url) if art.url else None
+        body = (art.body or "").strip()
+        summary = (art.summary or "").strip() or None
+        summary_only = not body or (summary is not None and body == summary)
+        if not body:
+            body = summary or ""
+        extras = {
+            "captions": [[c.text, c.credit] for c in art.captions],
+            "tags": list(dict.fromkeys(art.tags)),
+            "enclosures": [{"url": e.url, "type": e.type, "length": e.length} for e in art.enclosures],
+        }
+        published = iso_published(art.published)
+        precision = art.precision if art.published is not None else "unknown"
+        existing = self._find_existing(conn, source_id, art, norm_url, norm_title)
+        if existing is None:
+            key = article_key(source_key, art, norm_url)
+            clash = conn.execute("SELECT id FROM articles WHERE key = ?", (key,)).fetchone()
+            if clash is not None:
+                return int(clash["id"]), "unchanged"
+            state = conn.execute("SELECT is_read FROM state.read_state WHERE article_key = ?", (key,)).fetchone()
+            cur = conn.execute(
+                """INSERT INTO articles(source_id, key, guid, url, norm_url, title, norm_title, author,
+                       published, published_ts, published_text, precision, summary, body, extras,
+                       summary_only, is_read, added_at, updated_at)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (
+                    source_id, key, art.guid, art.url, norm_url, art.title, norm_title, art.author,
+                    published, published_timestamp(art.published), art.published_text, precision,
+                    summary, body, _dump_extras(extras), int(summary_only),
+                    int(state["is_read"]) if state else 0, now, now,
+                ),
+            )
+            return int(cur.lastrowid), "new"
+        return int(existing["id"]), self._merge(conn, existing, art, norm_url, body, summary, summary_only, extras, published, precision)
+
+    def _merge(self, conn, row, art, norm_url, body, summary, summary_only, extras, published, precision) -> str:  # noqa: ANN001
+        changes: dict[str, object] = {}
+        old_extras = _load_extras(row["extras"])
+        better_body = (row["summary_only"] and not summary_only) or (
+            bool(row["summary_only"]) == summary_only and len(body) > len(row["body"])
+        )
+        if better_body:
+            changes.update(body=body, summary_only=int(summary_only))
+            if extras["captions"]:
+                old_extras["captions"] = extras["captions"]
+        if summary and not row["summary"]:
+            changes["summary"] = summary
+        if art.url and not row["url"] and norm_url:
+            taken = conn.execute("SELECT 1 FROM articles WHERE norm_url = ?", (norm_url,)).fetchone()
+            if taken is None:
+                changes.update(url=art.url, norm_url=norm_url)
+        if art.author and not row["author"]:
+            changes["author"] = art.author
+        if art.guid and not row["guid"]:
+            changes["guid"] = art.guid
+        if published and _PRECISION_RANK.get(precision, 4) < _PRECISION_RANK.get(row["precision"], 4):
+            changes.update(
+                published=published,
+                published_ts=published_timestamp(art.published),
+                published_text=art.published_text,
+                precision=precision,
+            )
+        tags = list(dict.fromkeys([*old_extras.get("tags", []), *extras["tags"]]))
+        if tags != old_extras.get("tags", []):
+            old_extras["tags"] = tags
+        if not old_extras.get("enclosures") and extras["enclosures"]:
+            old_extras["enclosures"] = extras["enclosures"]
+        new_extras = _dump_extras(old_extras)
+        if new_extras != (row["extras"] or _dump_extras({})):
+            changes["extras"] = new_extras
+        if not changes:
+            return "unchanged"
+        changes["updated_at"] = int(time.time())
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", (*changes.values(), row["id"]))
+        return "updated"
+
+    # -- reading state -----------------------------------------------------
+
+    def set_read(self, article_ids: Iterable[int], read: bool = True) -> list[tuple[int, bool]]:
+        """Mark articles read or unread; returns ``(id, previous)`` for undo."""
+        ids = list(article_ids)
+        if not ids:
+            return []
+        now = int(time.time())
+        changed: list[tuple[int, bool]] = []
+        with self.write() as conn:
+            for chunk in _chunks(ids, 500):
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(f"SELECT id, key, is_read FROM articles WHERE id IN ({marks})", chunk).fetchall()
+                for row in rows:
+                    if bool(row["is_read"]) != read:
+                        changed.append((int(row["id"]), bool(row["is_read"])))
+                        conn.execute("UPDATE articles SET is_read = ? WHERE id = ?", (int(read), row["id"]))
+                        conn.execute(
+                            "INSERT OR REPLACE INTO state.read_state(article_key, is_read, changed_at) VALUES (?, ?, ?)",
+                            (row["key"], int(read), now),
+                        )
+        return changed
+
+    def restore_read(self, previous: Iterable[tuple[int, bool]]) -> None:
+        """Undo: put each article back to the read state it had."""
+        by_state: dict[bool, list[int]] = {True: [], False: []}
+        for article_id, was_read in previous:
+            by_state[was_read].append(article_id)
+        for read, ids in by_state.items():
+            self.set_read(ids, read)
+
+    def unread_ids(self, source_id: int | None = None) -> list[int]:
+        if source_id is None:
+            rows = self.connection().execute("SELECT id FROM articles WHERE is_read = 0")
+        else:
+            rows = self.connection().execute("SELECT id FROM articles WHERE source_id = ? AND is_read = 0", (source_id,))
+        return [int(r[0]) for r in rows]
+
+    # -- reading -----------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        return self.connection().execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
+
+    def totals(self) -> tuple[int, int]:
+        """(all articles, unread articles)."""
+        row = self.connection().execute("SELECT count(*), coalesce(sum(is_read = 0), 0) FROM articles").fetchone()
+        return int(row[0]), int(row[1])
+
+    def sources(self) -> list[SourceRow]:
+        rows = self.connection().execute(
+            """SELECT s.id, s.name, s.kind, s.feed_url, s.last_error, s.last_success, s.gone,
+                      count(a.id) AS total, coalesce(sum(a.is_read = 0), 0) AS unread
+               FROM sources s LEFT JOIN articles a ON a.source_id = s.id
+               GROUP BY s.id HAVING total > 0 OR s.kind = 'feed'
+               ORDER BY s.name COLLATE NOCASE"""
+        )
+        return [
+            SourceRow(
+                id=r["id"], name=r["name"], kind=r["kind"], total=r["total"], unread=r["unread"],
+                feed_url=r["feed_url"], last_error=r["last_error"], last_success=r["last_success"], gone=bool(r["gone"]),
+            )
+            for r in rows
+        ]
+
+    def headlines(
+        self,
+        source_id: int | None = None,
+        *,
+        unread_only: bool = False,
+        keys: Iterable[str] | None = None,
+        limit: int = 1000,
+        offset: int = 0,
+    ) -> list[HeadlineRow]:
+        """Newest first; ``keys`` restricts to those article keys (bookmarks)."""
+        where: list[str] = []
+        params: list[object] = []
+        if source_id is not None:
+            where.append("a.source_id = ?")
+            params.append(source_id)
+        if unread_only:
+            where.append("a.is_read = 0")
+        if keys is not None:
+            key_list = list(keys)
+            if not key_list:
+                return []
+            where.append(f"a.key IN ({','.join('?' * len(key_list))})")
+            params.extend(key_list)
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        rows = self.connection().execute(
+            f"""SELECT {_HEADLINE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
+                {clause} ORDER BY a.published_ts DESC, a.id DESC LIMIT ? OFFSET ?""",
+            (*params, limit, offset),
+        )
+        return [_headline(r) for r in rows]
+
+    def headlines_by_ids(self, ids: list[int]) -> list[HeadlineRow]:
+        """Headlines for ``ids``, in the order given."""
+        if not ids:
+            return []
+        rows = {
+            r["id"]: _headline(r)
+            for chunk in _chunks(ids, 500)
+            for r in self.connection().execute(
+                f"SELECT {_HEADLINE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        }
+        return [rows[i] for i in ids if i in rows]
+
+    def article(self, article_id: int) -> ArticleRow | None:
+        r = self.connection().execute(
+            """SELECT a.*, s.name AS source, s.kind AS source_kind FROM articles a
+               JOIN sources s ON s.id = a.source_id WHERE a.id = ?""",
+            (article_id,),
+        ).fetchone()
+        if r is None:
+            return None
+        extras = _load_extras(r["extras"])
+        return ArticleRow(
+            id=r["id"], key=r["key"], title=r["title"], source=r["source"], source_id=r["source_id"],
+            source_kind=r["source_kind"], url=r["url"], author=r["author"], published=r["published"],
+            precision=r["precision"], published_text=r["published_text"], summary=r["summary"],
+            body=r["body"], summary_only=bool(r["summary_only"]), is_read=bool(r["is_read"]),
+            captions=[(c[0], c[1]) for c in extras.get("captions", []) if c],
+            tags=list(extras.get("tags", [])), enclosures=list(extras.get("enclosures", [])),
+            added_at=r["added_at"],
+        )
+
+    def article_id_for_key(self, key: str) -> int | None:
+        row = self.connection().execute("SELECT id FROM articles WHERE key = ?", (key,)).fetchone()
+        return int(row[0]) if row else None
+
+    def page_related(self, article_id: int) -> list[RelatedRow]:
+        """Explicit links: the article's own related block first, then pages that link to it."""
+        rows = self.connection().execute(
+            """SELECT a.id, a.title, s.name AS source, a.published, a.precision, a.published_text,
+                      r.reason, r.detail, a.summary_only, a.is_read, 0 AS back, r.position
+               FROM related r JOIN articles a ON a.id = r.other_id JOIN sources s ON s.id = a.source_id
+               WHERE r.article_id = ?
+               UNION ALL
+               SELECT a.id, a.title, s.name, a.published, a.precision, a.published_text,
+                      r.reason, r.detail, a.summary_only, a.is_read, 1 AS back, r.position
+               FROM related r JOIN articles a ON a.id = r.article_id JOIN sources s ON s.id = a.source_id
+               WHERE r.other_id = ? AND r.reason = 'page'
+               ORDER BY back, position""",
+            (article_id, article_id),
+        )
+        seen: set[int] = set()
+        out: list[RelatedRow] = []
+        for r in rows:
+            if r["id"] in seen:
+                continue
+            seen.add(r["id"])
+            out.append(
+                RelatedRow(
+                    id=r["id"], title=r["title"], source=r["source"], published=r["published"],
+                    precision=r["precision"], published_text=r["published_text"], reason=r["reason"],
+                    detail=r["detail"], summary_only=bool(r["summary_only"]), is_read=bool(r["is_read"]),
+                )
+            )
+        return out
+
+    def fts_match(self, match: str, *, limit: int = 50, exclude: int | None = None) -> list[tuple[int, float]]:
+        """Raw FTS5 match (``match`` must already be a safe FTS5 query): (id, bm25) best first."""
+        try:
+            rows = self.connection().execute(
+                """SELECT rowid, bm25(articles_fts, 4.0, 1.0) AS score FROM articles_fts
+                   WHERE articles_fts MATCH ? ORDER BY score LIMIT ?""",
+                (match, limit + (1 if exclude is not None else 0)),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [(int(r[0]), float(r[1])) for r in rows if r[0] != exclude][:limit]
+
+    def story_texts(self, ids: list[int]) -> dict[int, tuple[str, str, int, int | None]]:
+        """For relatedness: id -> (title, first ~600 chars of body, source id, published_ts)."""
+        out: dict[int, tuple[str, str, int, int | None]] = {}
+        for chunk in _chunks(ids, 500):
+            for r in self.connection().execute(
+                f"""SELECT id, title, substr(body, 1, 600) AS lede, source_id, published_ts
+                    FROM articles WHERE id IN ({','.join('?' * len(chunk))})""",
+                chunk,
+            ):
+                out[int(r["id"])] = (r["title"], r["lede"], int(r["source_id"]), r["published_ts"])
+        return out
+
+    def document_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        """(number of articles, term -> number of articles containing it)."""
+        conn = self.connection()
+        total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        freq: dict[str, int] = {}
+        for chunk in _chunks(terms, 500):
+            for r in conn.execute(
+                f"SELECT term, doc FROM articles_vocab WHERE term IN ({','.join('?' * len(chunk))})", chunk
+            ):
+                freq[r[0]] = int(r[1])
+        return int(total), freq
+
+    def search(self, query: str, *, limit: int = 50) -> list[HeadlineRow]:
+        """Full-text search over title and body, best match first."""
+        from ..search_query import to_fts
+
+        match = to_fts(query)
+        if not match:
+            return []
+        ids = [i for i, _ in self.fts_match(match, limit=limit)]
+        return self.headlines_by_ids(ids)
+
+
+def _headline(r: sqlite3.Row) -> HeadlineRow:
+    return HeadlineRow(
+        id=r["id"], key=r["key"], title=r["title"], source=r["source"], source_id=r["source_id"],
+        published=r["published"], precision=r["precision"], published_text=r["published_text"],
+        is_read=bool(r["is_read"]), summary_only=bool(r["summary_only"]), url=r["url"],
+    )
+
+
+def _dump_extras(extras: dict) -> str:
+    return json.dumps(extras, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _load_extras(text: str | None) -> dict:
+    if not text:
+        return {"captions": [], "tags": [], "enclosures": []}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {"captions": [], "tags": [], "enclosures": []}
+    return value if isinstance(value, dict) else {}
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,86 @@
+"""Rows the cache hands out: plain, immutable, cheap to pass to the UI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    id: int
+    name: str
+    kind: str  # page | feed | sample
+    total: int
+    unread: int
+    feed_url: str | None = None
+    last_error: str | None = None
+    last_success: int | None = None
+    gone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineRow:
+    id: int
+    key: str
+    title: str
+    source: str
+    source_id: int
+    published: str | None
+    precision: str
+    published_text: str | None
+    is_read: bool
+    summary_only: bool
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    id: int
+    key: str
+    title: str
+    source: str
+    source_id: int
+    source_kind: str
+    url: str | None
+    author: str | None
+    published: str | None
+    precision: str
+    published_text: str | None
+    summary: str | None
+    body: str
+    summary_only: bool
+    is_read: bool
+    captions: list[tuple[str, str | None]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    enclosures: list[dict] = field(default_factory=list)
+    added_at: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedRow:
+    """A story linked to another one, and why (``page``, ``same-story``, ``similar``)."""
+
+    id: int
+    title: str
+    source: str
+    published: str | None
+    precision: str
+    published_text: str | None
+    reason: str
+    detail: str | None
+    summary_only: bool
+    is_read: bool
+
+
+@dataclass(slots=True)
+class ImportStats:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    article_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: "ImportStats") -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.article_ids.extend(other.article_ids)

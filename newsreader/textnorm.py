@@ -1,0 +1,50 @@
+"""Text normalisation shared by deduplication, search and relatedness."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_][\w'-]*|\d[\w.,]*", re.UNICODE)
+
+#: Words too common in news to say anything about what a story is about.
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it its
+    itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them themselves
+    then there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself yourselves said says say new
+    one two three first last year years week weeks day days today yesterday tomorrow time times
+    according after amid mr mrs ms may might must shall could us its it's don't can't won't also
+    still even well back many much per via like get got make made told tells since ago around""".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lowercase, NFKC and straight quotes: the form every comparison uses."""
+    return unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+
+
+def normalize_title(title: str) -> str:
+    """A title reduced to its words, so `Akazawa talks of 'dense fog'` and
+    `Akazawa Talks Of “Dense Fog”` compare equal."""
+    return " ".join(_NON_WORD.sub(" ", fold(title)).split())
+
+
+def normalize_name(name: str) -> str:
+    """A source name as an identity key (`Japan Times` == `japan  times`)."""
+    return " ".join(fold(name).split())
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens of ``text`` (letters first; numbers kept whole)."""
+    return _WORD.findall(fold(text))
+
+
+def content_terms(text: str) -> list[str]:
+    """Words that carry meaning: no stopwords, no one- or two-letter words."""
+    return [w for w in words(text) if len(w) > 2 and w not in STOPWORDS]

@@ -1,0 +1,389 @@
+"""Pilot tests: the reader driven by its keys, checked on state and on disk."""
+
+from __future__ import annotations
+
+import tomllib
+
+from textual.widgets import Input
+
+from tests.app_support import NOW, ferry_page, hostile_page, make_app, settle, story_page
+
+SIZE = (130, 40)
+
+
+def titles(screen) -> list[str]:
+    return [r.title for r in screen.headline_rows]
+
+
+async def open_story(pilot, title: str) -> None:
+    """Highlight the headline ``title`` and press enter."""
+    screen = pilot.app.screen
+    index = titles(screen).index(title)
+    headlines = screen.query_one("#headlines")
+    headlines.focus()
+    headlines.highlighted = index
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_main_screen_lists_sources_headlines_and_opens_article(tmp_path):
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        sources = screen.query_one("#sources")
+        ids = [sources.get_option_at_index(i).id for i in range(sources.option_count)]
+        assert ids[:3] == ["all", "unread", "bookmarks"]
+        assert len(ids) == 5  # two sources
+        # newest first
+        assert titles(screen) == [
+            "Ferry timetable changes for winter",
+            "Lighthouse restoration wins heritage grant",
+            "Port Calder pilots agree four-year contract",
+        ]
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        assert screen.article.title == "Port Calder pilots agree four-year contract"
+        assert screen.article.is_read
+        body = str(screen.query_one("#article-body").render())
+        assert "Pilot boats at the Calder quay." in body and "Harbour Gazette" in body
+        assert "1 day ago" in body  # day precision: never a fake minute
+        assert [r.title for r in screen.related_rows] == [
+            "Ferry timetable changes for winter",
+            "Lighthouse restoration wins heritage grant",
+        ]
+        assert all(r.reason == "page" for r in screen.related_rows)
+
+
+async def test_related_keys_and_history_restore_scroll(tmp_path):
+    app = make_app(tmp_path, story_page(), ferry_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        view = screen.query_one("#article")
+        view.scroll_to(y=20, animate=False, immediate=True)
+        await pilot.pause()
+        assert view.scroll_y == 20
+        await pilot.press("1")
+        await settle(pilot)
+        assert screen.article.title == "Ferry timetable changes for winter"
+        # the ferry page's own related story is now in the sidebar
+        assert "Valley rail line reopens after repairs" in [r.title for r in screen.related_rows]
+        await pilot.press("H")
+        await settle(pilot)
+        assert screen.article.title == "Port Calder pilots agree four-year contract"
+        await pilot.pause(0.2)
+        assert view.scroll_y == 20
+        await pilot.press("L")
+        await settle(pilot)
+        assert screen.article.title == "Ferry timetable changes for winter"
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert screen.article.title == "Port Calder pilots agree four-year contract"
+        # ] and [ step through this article's related list, keeping it in the sidebar
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.article.title == "Ferry timetable changes for winter"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.article.title == "Lighthouse restoration wins heritage grant"
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert screen.article.title == "Ferry timetable changes for winter"
+        await pilot.press("9")
+        await settle(pilot)
+        assert screen.article.title == "Ferry timetable changes for winter"  # no story 9: nothing happens
+
+
+async def test_summary_only_story_says_so(tmp_path):
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_story(pilot, "Lighthouse restoration wins heritage grant")
+        body = str(app.screen.query_one("#article-body").render())
+        assert "Summary only" in body
+        assert "heritage grant" in body
+
+
+async def test_history_survives_jump_across_sources(tmp_path):
+    app = make_app(tmp_path, story_page(), ferry_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        await pilot.press("1")  # Harbour Gazette
+        await settle(pilot)
+        await pilot.press("1")  # Valley rail, Tideline Wire
+        await settle(pilot)
+        assert screen.article.source == "Tideline Wire"
+        # switch the source list to Northern Ledger
+        sources = screen.query_one("#sources")
+        sources.focus()
+        await pilot.press("G")
+        await settle(pilot)
+        await pilot.press("H", "H")
+        await settle(pilot)
+        assert screen.article.title == "Port Calder pilots agree four-year contract"
+
+
+async def test_list_movement_and_panes(tmp_path):
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        headlines = screen.query_one("#headlines")
+        assert screen.focused is headlines
+        await pilot.press("j")
+        assert headlines.highlighted == 1
+        await pilot.press("G")
+        assert headlines.highlighted == 2
+        await pilot.press("k")
+        assert headlines.highlighted == 1
+        await pilot.press("g")
+        assert headlines.highlighted == 0
+        await pilot.press("down")
+        assert headlines.highlighted == 1
+        await pilot.press("l")
+        assert screen.focused is screen.query_one("#article")
+        await pilot.press("l")
+        assert screen.focused is screen.query_one("#related")
+        await pilot.press("h", "h", "h")
+        assert screen.focused is screen.query_one("#sources")
+        await pilot.press("tab")
+        assert screen.focused is headlines
+
+
+async def test_unread_navigation_toggle_mark_all_and_undo(tmp_path):
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        cache = app.services.cache
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.article.title == "Ferry timetable changes for winter"
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.article.title == "Lighthouse restoration wins heritage grant"
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.article.title == "Lighthouse restoration wins heritage grant"  # ferry is read: nothing before
+        assert cache.totals() == (3, 1)
+        screen.query_one("#article").focus()
+        await pilot.press("m")
+        await settle(pilot)
+        assert cache.totals() == (3, 2)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert cache.totals() == (3, 1)
+        await pilot.press("A")
+        await settle(pilot)
+        assert cache.totals() == (3, 0)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert cache.totals() == (3, 1)
+        assert not [r for r in screen.headline_rows if r.title.startswith("Port Calder")][0].is_read
+
+
+async def test_bookmark_written_to_toml_and_shown_after_restart(tmp_path):
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        await pilot.press("b")
+        await settle(pilot)
+        path = app.services.paths.bookmarks_file
+        data = tomllib.loads(path.read_text())
+        [entry] = data["bookmark"]
+        assert entry["title"] == "Port Calder pilots agree four-year contract"
+        assert entry["source"] == "Harbour Gazette"
+        assert entry["published"] == (NOW.date().fromordinal(NOW.date().toordinal() - 1)).isoformat()
+        assert "★" in str(app.screen.query_one("#article-body").render())
+    # A new app on the same paths: the bookmark is there.
+    again = make_app(tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = again.screen
+        sources = screen.query_one("#sources")
+        sources.focus()
+        sources.highlighted = 2  # Bookmarks
+        await settle(pilot)
+        assert titles(screen) == ["Port Calder pilots agree four-year contract"]
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        assert "bookmarked" in str(screen.query_one("#article-body").render())
+        await pilot.press("b")  # toggles off
+        await settle(pilot)
+        assert "bookmark" not in tomllib.loads(again.services.paths.bookmarks_file.read_text())
+
+
+async def test_bookmarks_screen_filter_edit_delete_open(tmp_path):
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        await pilot.press("b")
+        await settle(pilot)
+        await open_story(pilot, "Ferry timetable changes for winter")
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        bookmarks = app.screen
+        assert type(bookmarks).__name__ == "BookmarksScreen"
+        assert [b.title for b in bookmarks.shown] == ["Ferry timetable changes for winter", "Port Calder pilots agree four-year contract"]
+        await pilot.press("slash")
+        await pilot.press(*"pilots")
+        await pilot.pause()
+        assert [b.title for b in bookmarks.shown] == ["Port Calder pilots agree four-year contract"]
+        await pilot.press("enter")  # back to the list
+        await pilot.press("e")
+        await pilot.pause()
+        edit = app.screen
+        edit.query_one("#edit-note", Input).value = "read later"
+        edit.query_one("#edit-tags", Input).value = "harbour, labour"
+        edit.query_one("#edit-note", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        data = tomllib.loads(app.services.paths.bookmarks_file.read_text())
+        kept = {b["title"]: b for b in data["bookmark"]}
+        assert kept["Port Calder pilots agree four-year contract"]["note"] == "read later"
+        assert kept["Port Calder pilots agree four-year contract"]["tags"] == ["harbour", "labour"]
+        bookmarks.query_one("#bookmark-filter", Input).value = ""
+        await pilot.pause()
+        bookmarks.query_one("#bookmark-list").focus()
+        await pilot.press("g", "d")  # delete the newest (ferry)
+        await settle(pilot)
+        data = tomllib.loads(app.services.paths.bookmarks_file.read_text())
+        assert [b["title"] for b in data["bookmark"]] == ["Port Calder pilots agree four-year contract"]
+        await pilot.press("enter")  # opens it in the reader
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MainScreen"
+        assert app.screen.article.title == "Port Calder pilots agree four-year contract"
+
+
+async def test_broken_bookmarks_file_is_reported_and_never_overwritten(tmp_path):
+    from newsreader.paths import Paths
+
+    paths = Paths.under(tmp_path / "home")
+    paths.data_dir.mkdir(parents=True)
+    broken = b'[[bookmark]]\ntitle = "unterminated\n'
+    paths.bookmarks_file.write_bytes(broken)
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any(f"{paths.bookmarks_file}:2:" in m for m in messages), messages
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        await pilot.press("b")
+        await settle(pilot)
+        assert paths.bookmarks_file.read_bytes() == broken
+        assert any("read-only" in n.message for n in app._notifications)
+
+
+async def test_search_opens_results_and_highlights_terms(tmp_path):
+    app = make_app(tmp_path, story_page(), ferry_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"lighthouse")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.source_key == "search"
+        assert titles(screen) == ["Lighthouse restoration wins heritage grant"]
+        await pilot.press("enter")
+        await settle(pilot)
+        rendered = screen.query_one("#article-body").render()
+        spans = [rendered.plain[s.start : s.end].lower() for s in rendered.spans if getattr(s.style, "reverse", False)]
+        assert "lighthouse" in spans
+
+
+async def test_open_and_copy_link(tmp_path):
+    from newsreader.models import Article, ParsedDocument
+
+    opened: list[str] = []
+    feed = ParsedDocument(format="rss", feed_title="Meridian Post", feed_url="https://meridian.example/rss", articles=[
+        Article(title="Budget passes", url="https://meridian.example/budget", body="The budget passed."),
+        Article(title="Bad link", url="javascript:alert(1)", body="A story with a hostile link."),
+    ])
+    app = make_app(tmp_path, feed, opened=opened)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_story(pilot, "Budget passes")
+        await pilot.press("o")
+        await settle(pilot)
+        assert opened == ["https://meridian.example/budget"]
+        await pilot.press("y")
+        assert app.clipboard == "https://meridian.example/budget"
+        await open_story(pilot, "Bad link")
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("y")
+        assert opened == ["https://meridian.example/budget"]
+        assert app.clipboard == "https://meridian.example/budget"
+        assert any("refused" in n.message for n in app._notifications)
+
+
+async def test_hostile_text_is_shown_literally_and_does_nothing(tmp_path):
+    app = make_app(tmp_path, hostile_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await open_story(pilot, screen.headline_rows[0].title)
+        body = screen.query_one("#article-body").render()
+        assert "[@click=app.quit]Click me[/]" in body.plain
+        assert "[link=file:///etc/passwd]x[/link]" in body.plain
+        for ch in ("\x1b", "\x07", "\x9b", "\u202e"):
+            assert ch not in body.plain
+        assert not any("link" in str(s.style) for s in body.spans)
+        # clicking the headline does not run the embedded action
+        await pilot.click("#headlines", offset=(5, 1))
+        await settle(pilot)
+        assert app.is_running
+        sources = screen.query_one("#sources")
+        labels = [sources.get_option_at_index(i).prompt for i in range(sources.option_count)]
+        assert any("[bold red]Evil[/]" in str(getattr(label, "plain", label)) for label in labels)
+
+
+async def test_help_palette_and_keymap(tmp_path):
+    from newsreader.paths import Paths
+
+    paths = Paths.under(tmp_path / "home")
+    paths.config_dir.mkdir(parents=True)
+    paths.config_file.write_text('[keymap]\n"bookmark" = "s"\n')
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        await pilot.press("s")  # rebound bookmark key
+        await settle(pilot)
+        assert len(app.services.bookmarks) == 1
+        await pilot.press("b")  # the old key no longer bookmarks
+        await settle(pilot)
+        assert len(app.services.bookmarks) == 1
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        help_text = str(app.screen.table.columns[1]._cells)
+        for action in ("Bookmark", "Back", "Forward", "Search", "Open related story 1", "Next related story", "Undo", "Mark source read"):
+            assert action in help_text
+        await pilot.press("escape")
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        for action in ("Bookmark", "Back", "Next unread", "Copy link", "Open in browser", "Related sidebar"):
+            assert action in commands
+        await pilot.press("q")
+    assert not app.is_running
+
+
+async def test_narrow_terminal_hides_sidebar_and_v_shows_it(tmp_path):
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        related = screen.query_one("#related")
+        assert related.styles.display == "none"
+        await pilot.press("v")
+        await pilot.pause()
+        assert related.styles.display != "none"
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        assert related.region.width > 0
