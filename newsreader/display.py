@@ -42,9 +42,9 @@ def when_text(published: str | None, precision: str, published_text: str | None,
 def source_label(row: SourceRow) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(safe(row.name))
-    if row.kind == "sample":
-        text.append(" (sample)", style="dim italic")
     text.append(f" ({row.unread})" if row.unread else "", style="bold")
+    if row.kind == "sample":
+        text.append("  sample", style="dim italic")
     if row.gone:
         text.append("  gone", style="red")
     elif row.last_error:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
 
 from .store.cache import Cache
 from .store.records import RelatedRow
@@ -24,22 +23,28 @@ from .textnorm import content_terms
 #: Articles further apart than this are not "the same story".
 SAME_STORY_WINDOW = 4 * 24 * 3600
 _CANDIDATES = 60
+#: Cosine similarity (TF-IDF of title and lede) above which two articles from
+#: different sources tell the same story, and above which they are "similar".
+SAME_STORY_SCORE = 0.14
+SIMILAR_SCORE = 0.06
 
 
-@dataclass(frozen=True, slots=True)
-class Signature:
-    title_terms: frozenset[str]
-    terms: frozenset[str]
-
-
-def signature(title: str, lede: str) -> Signature:
-    title_terms = frozenset(content_terms(title))
-    lede_terms = [t for t, _ in Counter(content_terms(lede)).most_common(25)]
-    return Signature(title_terms, title_terms | frozenset(lede_terms))
+def term_weights(title: str, lede: str) -> Counter[str]:
+    """Term counts with the title counted three times: headlines name the event."""
+    counts: Counter[str] = Counter(content_terms(lede))
+    for term in content_terms(title):
+        counts[term] += 3
+    return counts
 
 
 def _idf(total: int, freq: dict[str, int], term: str) -> float:
     return math.log((total + 1) / (freq.get(term, 0) + 0.5))
+
+
+def _vector(counts: Counter[str], total: int, freq: dict[str, int]) -> dict[str, float]:
+    vec = {t: (1 + math.log(c)) * _idf(total, freq, t) for t, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {t: v / norm for t, v in vec.items()}
 
 
 def related_stories(cache: Cache, article_id: int, *, limit: int = 20) -> list[RelatedRow]:
@@ -49,40 +54,44 @@ def related_stories(cache: Cache, article_id: int, *, limit: int = 20) -> list[R
     if article_id not in texts:
         return page
     title, lede, source_id, published_ts = texts[article_id]
-    sig = signature(title, lede)
-    if not sig.terms:
+    counts = term_weights(title, lede)
+    if not counts:
         return page
-    total, freq = cache.document_frequencies(sorted(sig.terms))
+    total, freq = cache.document_frequencies(sorted(counts))
     # Query with the rarest terms: they find the same story fastest.
-    ranked_terms = sorted(sig.terms, key=lambda t: (-_idf(total, freq, t), t))[:12]
+    ranked_terms = sorted(counts, key=lambda t: (-_idf(total, freq, t) * counts[t], t))[:14]
     match = " OR ".join('"' + t.replace('"', '""') + '"' for t in ranked_terms)
     candidate_ids = [i for i, _ in cache.fts_match(match, limit=_CANDIDATES, exclude=article_id)]
-    page_ids = {r.id for r in page}
-    candidate_ids = [i for i in candidate_ids if i not in page_ids]
+    # A page link can also be the same story: it is then listed as such.
+    page_by_id = {r.id: r for r in page}
+    candidate_ids = list(dict.fromkeys([*candidate_ids, *page_by_id]))
     candidates = cache.story_texts(candidate_ids)
+    other_counts = {cid: term_weights(c[0], c[1]) for cid, c in candidates.items()}
+    extra_terms = sorted({t for c in other_counts.values() for t in c} - set(counts))
+    if extra_terms:
+        freq.update(cache.document_frequencies(extra_terms)[1])
+    mine = _vector(counts, total, freq)
+    title_terms = set(content_terms(title))
     same: list[tuple[float, int, str]] = []
     similar: list[tuple[float, int, str]] = []
     for cid in candidate_ids:
         if cid not in candidates:
             continue
-        c_title, c_lede, c_source, c_ts = candidates[cid]
-        other = signature(c_title, c_lede)
-        shared = sig.terms & other.terms
-        if not shared:
-            continue
-        weight = sum(_idf(total, freq, t) for t in shared)
-        title_shared = sig.title_terms & other.title_terms
-        title_overlap = len(title_shared) / max(1, min(len(sig.title_terms), len(other.title_terms)))
+        c_title, _c_lede, c_source, c_ts = candidates[cid]
+        theirs = _vector(other_counts[cid], total, freq)
+        shared = set(mine) & set(theirs)
+        score = sum(mine[t] * theirs[t] for t in shared)
+        title_shared = title_terms & set(content_terms(c_title))
+        best = sorted(shared, key=lambda t: -(mine[t] * theirs[t]))[:3]
         close_in_time = published_ts is None or c_ts is None or abs(published_ts - c_ts) <= SAME_STORY_WINDOW
-        best = sorted(shared, key=lambda t: (-_idf(total, freq, t), t))[:3]
-        if c_source != source_id and close_in_time and (
-            (title_overlap >= 0.5 and len(title_shared) >= 2) or (len(shared) >= 6 and len(title_shared) >= 2)
-        ):
-            same.append((weight + 10 * title_overlap, cid, ", ".join(best)))
-        elif len(shared) >= 3 and weight >= 8.0:
-            similar.append((weight, cid, ", ".join(best)))
+        if c_source != source_id and close_in_time and score >= SAME_STORY_SCORE and title_shared:
+            same.append((score, cid, ", ".join(best)))
+        elif score >= SIMILAR_SCORE and len(shared) >= 2 and cid not in page_by_id:
+            similar.append((score, cid, ", ".join(best)))
     same.sort(key=lambda x: -x[0])
     similar.sort(key=lambda x: -x[0])
+    same_ids = {cid for _, cid, _ in same}
+    page = [r for r in page if r.id not in same_ids]
     rows = {r.id: r for r in cache.headlines_by_ids([cid for _, cid, _ in same + similar])}
     out: list[RelatedRow] = []
     for reason, group in (("same-story", same), ("similar", similar)):

@@ -66,7 +66,7 @@ class MainScreen(Screen[None]):
         _bind("slash", "search", "Search", "search", show=True, key_display="/"),
         _bind("o", "open_link", "Open in browser", "link.open"),
         _bind("y", "copy_link", "Copy link", "link.copy"),
-        _bind("v", "toggle_sidebar", "Related sidebar", "sidebar"),
+        _bind("v", "toggle_sidebar", "Related sidebar", "sidebar", show=True),
     ]
 
     def __init__(self, services: Services) -> None:

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests (servers, builders); not collected as tests."""
