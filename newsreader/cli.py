@@ -79,6 +79,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_feed_command(args)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001
+        from .store.opener import CacheUnavailable
+
+        if isinstance(exc, CacheUnavailable):
+            from .sanitize import clean_line
+
+            err(f"newsreader: {clean_line(str(exc))}")
+            return 1
+        raise
     except BrokenPipeError:
         return 0
 

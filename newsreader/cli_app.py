@@ -8,10 +8,24 @@ from .paths import Paths
 
 
 def run_app() -> int:
+    from .store.lock import InstanceLock
+
+    paths = Paths.default()
+    lock = InstanceLock(paths.cache_db.with_name(paths.cache_db.name + ".lock"))
+    problem = lock.acquire()
+    if problem:
+        print(f"newsreader: {problem}", file=sys.stderr)
+        return 1
+    try:
+        return _run(paths)
+    finally:
+        lock.release()
+
+
+def _run(paths: Paths) -> int:
     from .context import load_sample
     from .services import Services
 
-    paths = Paths.default()
     services = Services.for_paths(paths)
     if services.cache.is_empty():
         stats = load_sample(services.cache)

@@ -7,12 +7,31 @@ from importlib import resources
 
 from .paths import Paths
 from .store.cache import Cache
+from .store.opener import CacheUnavailable, open_cache_safely
 from .store.records import ImportStats
+
+__all__ = ["CacheUnavailable", "open_cache", "open_cache_reporting", "load_sample", "sample_files"]
+
+
+def open_cache_reporting(paths: Paths | None = None, *, check: bool = True) -> tuple[Cache, list[str]]:
+    """The cache and what opening it had to do (a damaged file moved aside...).
+
+    Raises :class:`CacheUnavailable` with a one-line reason when the cache
+    must not be used (a newer schema, an unwritable folder).
+    """
+    paths = paths or Paths.default()
+    opened = open_cache_safely(paths.cache_db, paths.state_db, check=check)
+    return opened.cache, opened.messages
 
 
 def open_cache(paths: Paths | None = None) -> Cache:
-    paths = paths or Paths.default()
-    return Cache(paths.cache_db, paths.state_db)
+    """The cache for a command-line tool; repairs are reported on stderr."""
+    import sys
+
+    cache, messages = open_cache_reporting(paths)
+    for message in messages:
+        print(message, file=sys.stderr)
+    return cache
 
 
 def sample_files() -> list[tuple[str, bytes]]:

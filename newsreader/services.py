@@ -53,14 +53,15 @@ class Services:
 
     @classmethod
     def for_paths(cls, paths: Paths, **overrides) -> "Services":
-        from .context import open_cache
+        from .context import open_cache_reporting
 
         config = load_config(paths)
         bookmarks = BookmarkStore(paths.bookmarks_file).load()
-        messages = [m for m in (config.error, bookmarks.error) if m]
-        messages.extend(getattr(config, "warnings", []))
+        cache, messages = open_cache_reporting(paths)
+        messages.extend(m for m in (config.error, bookmarks.error) if m)
+        messages.extend(config.warnings)
         messages.extend(bookmarks.warnings)
-        return cls(paths=paths, cache=open_cache(paths), bookmarks=bookmarks, config=config,
+        return cls(paths=paths, cache=cache, bookmarks=bookmarks, config=config,
                    startup_messages=messages, **overrides)
 
 

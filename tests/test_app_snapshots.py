@@ -21,7 +21,7 @@ def test_main_screen_with_article(snap_compare, tmp_path):
     async def open_first(pilot):
         await settle(pilot)
         screen = pilot.app.screen
-        screen.query_one("#headlines").highlighted = 2
+        screen.query_one("#headlines").highlighted = 3  # the Port Calder story, with a caption
         await pilot.press("enter")
         await settle(pilot)
 

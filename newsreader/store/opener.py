@@ -1,0 +1,121 @@
+"""Open the cache whatever state the disk left it in.
+
+The cache is rebuildable (SECURITY-NOTES 9): a file that is not SQLite, a
+truncated or damaged database, or another application's database at our path
+is moved aside (never deleted) and a new cache is started; read state and
+bookmarks live elsewhere and survive. A cache written by a newer newsreader
+is refused, not touched: that newer version still needs it. An unwritable
+directory is a one-line error.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import Cache
+from .schema import SchemaError
+
+#: Databases up to this size are checked with ``PRAGMA quick_check`` when
+#: opened; bigger ones are checked by the app in the background.
+QUICK_CHECK_LIMIT = 64 * 1024 * 1024
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+class CacheUnavailable(Exception):
+    """The cache cannot be used; ``str(err)`` says why in one line."""
+
+
+@dataclass
+class OpenedCache:
+    cache: Cache
+    messages: list[str] = field(default_factory=list)
+    checked: bool = False
+
+
+def move_aside(path: Path, why: str) -> Path:
+    """Rename ``path`` (and its WAL/SHM files) to ``path.broken-<time>``."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.{why}-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.{why}-{stamp}-{n}")
+    os.replace(path, target)
+    for suffix in _SIDE_FILES:
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, target.with_name(target.name + suffix))
+    return target
+
+
+def quick_check(cache: Cache) -> str | None:
+    """None when SQLite finds the database sound, else its first complaint."""
+    try:
+        rows = cache.connection().execute("PRAGMA main.quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    first = rows[0][0] if rows else "no answer"
+    return None if first == "ok" else str(first)
+
+
+def _writable_dir(directory: Path) -> None:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CacheUnavailable(f"{directory}: cannot create the folder: {exc.strerror}") from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise CacheUnavailable(f"{directory}: the folder is not writable")
+
+
+def open_cache_safely(db_path: Path, state_path: Path, *, check: bool = True) -> OpenedCache:
+    """Open (or rebuild) the cache; raises :class:`CacheUnavailable` when it must not."""
+    _writable_dir(db_path.parent)
+    _writable_dir(state_path.parent)
+    messages: list[str] = []
+    for attempt in range(2):
+        try:
+            cache = Cache(db_path, state_path)
+        except SchemaError as exc:
+            text = str(exc)
+            if "newer" in text:
+                raise CacheUnavailable(f"{db_path}: {text}; use that newsreader, or move the file away") from None
+            moved = move_aside(db_path, "foreign")
+            messages.append(f"{db_path}: {text}; moved it to {moved.name} and started a new cache")
+            continue
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise CacheUnavailable(f"{db_path}: the cache is busy (another newsreader is writing); try again") from None
+            if attempt == 0 and _is_damage(exc):
+                moved = move_aside(db_path, "broken")
+                messages.append(f"{db_path}: unreadable ({exc}); moved it to {moved.name} and started a new cache")
+                continue
+            raise CacheUnavailable(f"{db_path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            if attempt == 0:
+                moved = move_aside(db_path, "broken")
+                messages.append(f"{db_path}: not a usable database ({exc}); moved it to {moved.name} and started a new cache")
+                continue
+            raise CacheUnavailable(f"{db_path}: {exc}") from None
+        checked = False
+        if check and db_path.exists() and db_path.stat().st_size <= QUICK_CHECK_LIMIT:
+            checked = True
+            problem = quick_check(cache)
+            if problem is not None:
+                cache.close()
+                if attempt == 0:
+                    moved = move_aside(db_path, "broken")
+                    messages.append(f"{db_path}: damaged ({problem}); moved it to {moved.name} and started a new cache")
+                    continue
+                raise CacheUnavailable(f"{db_path}: damaged: {problem}")
+        return OpenedCache(cache, messages, checked)
+    raise CacheUnavailable(f"{db_path}: could not start a new cache")
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return any(word in text for word in ("malformed", "not a database", "disk image", "corrupt", "no such table"))
