@@ -1,0 +1,426 @@
+"""HTML fragments (feed descriptions, Atom content) as plain text to read.
+
+The reader shows text, not markup, so what a feed gives as HTML becomes
+paragraphs with a blank line between them, ``• `` list items, ``> `` quotes,
+table rows on one line, and links as ``text (url)`` when the text is not
+already the address. Scripts, styles, forms and embedded media leave nothing.
+
+The walk over the tree is iterative (:func:`lxml.etree.iterwalk`), so deep or
+nested markup costs time in proportion to its size and never recursion; the
+output is capped so one huge item cannot fill the cache.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from ..sanitize import clean
+
+__all__ = [
+    "MAX_TEXT_CHARS",
+    "html_to_text",
+    "element_to_text",
+    "plain_to_text",
+    "looks_like_html",
+    "shorten",
+    "clean_short",
+    "one_line",
+    "fix_c1",
+]
+
+#: Longest text one conversion returns; the rest is cut with a marker.
+MAX_TEXT_CHARS = 200_000
+#: Longest HTML input read at all (the document cap is 16 MiB).
+MAX_HTML_CHARS = 4_000_000
+
+# Elements whose content is never text to read.
+_SKIP = frozenset({
+    "script", "style", "noscript", "template", "head", "title", "iframe", "object", "embed",
+    "svg", "math", "select", "button", "input", "textarea", "canvas", "audio", "video",
+    "map", "frameset", "frame", "applet", "param", "source", "track", "meta", "link",
+})
+# Elements that start and end a paragraph.
+_BLOCK = frozenset({
+    "p", "div", "section", "article", "aside", "header", "footer", "nav", "main", "figure",
+    "figcaption", "address", "center", "form", "fieldset", "legend", "details", "summary",
+    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "dt", "dd", "li", "table", "thead",
+    "tbody", "tfoot", "caption", "tr", "blockquote", "pre", "hr", "body", "html", "menu",
+    "hgroup", "dir", "listing", "plaintext", "xmp", "content",
+})
+_LIST = frozenset({"ul", "ol", "menu", "dir"})
+_CELL = frozenset({"td", "th"})
+
+_WHITESPACE = re.compile(r"\s")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060]")
+_LEFTOVER_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+_TAG_LIKE = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--)>|&(?:#|[A-Za-z]+;)", re.S)
+_TRUNCATED = "\n\n[…]"
+_C1 = re.compile("[\x80-\x9f]")
+_C1_TO_CP1252 = {
+    code: bytes([code]).decode("cp1252", "ignore") or None for code in range(0x80, 0xA0)
+}
+
+_local = threading.local()
+
+
+def _html_parser() -> etree.HTMLParser:
+    # One parser per thread: lxml parsers must not be shared between threads.
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = etree.HTMLParser(
+            encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True,
+            remove_blank_text=False, compact=True, default_doctype=False,
+        )
+        _local.parser = parser
+    return parser
+
+
+def looks_like_html(text: str) -> bool:
+    """True when ``text`` holds a tag or an entity reference worth decoding."""
+    return ("<" in text or "&" in text) and _TAG_LIKE.search(text) is not None
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace made one space."""
+    return " ".join(text.split())
+
+
+def clean_short(text: str | None, limit: int) -> str:
+    """``text`` as one sanitized line of at most ``limit`` characters.
+
+    Cut before cleaning, so a long text costs no more than a short one.
+    """
+    if not text:
+        return ""
+    # clean_line's own space collapsing is a regex; split/join is faster.
+    return shorten(" ".join(clean(text[: limit * 4 + 16], newlines=False).split()), limit)
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word boundary with ``…``."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def fix_c1(text: str) -> str:
+    """C1 control characters read as the windows-1252 punctuation they were meant as.
+
+    Feeds written on Windows put ``&#146;`` (or the UTF-8 of U+0092) where
+    they mean a right quote; the sanitizer would otherwise delete it.
+    """
+    if not text.isascii() and _C1.search(text):
+        return text.translate(_C1_TO_CP1252)
+    return text
+
+
+def _finish(text: str) -> str:
+    # Feeds often escape twice ("AT&amp;amp;T"); one more pass leaves no
+    # entity for the reader to puzzle over.
+    if "&" in text and _LEFTOVER_ENTITY.search(text):
+        text = html.unescape(text)
+    return fix_c1(text)
+
+
+def plain_to_text(text: str, *, max_chars: int = MAX_TEXT_CHARS) -> str:
+    """Plain text with paragraphs kept (blank lines) and whitespace tidied."""
+    if "\n" not in text and "\r" not in text and len(text) <= max_chars:
+        text = " ".join(text.split())
+        return text if text.isascii() else fix_c1(_INVISIBLE.sub("", text))
+    text = fix_c1(_INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    paragraphs = []
+    for para in _BLANK_LINES.split(text):
+        lines = [one_line(line) for line in para.split("\n")]
+        joined = "\n".join(line for line in lines if line)
+        if joined:
+            paragraphs.append(joined)
+    return _cap("\n\n".join(paragraphs), max_chars)
+
+
+def _cap(text: str, max_chars: int) -> str:
+    if len(text) <= max_chars:
+        return text
+    return shorten(text, max_chars - len(_TRUNCATED)) + _TRUNCATED
+
+
+def _same_address(text: str, url: str) -> bool:
+    """True when a link's text already shows its address (maybe shortened)."""
+    def bare(value: str) -> str:
+        value = value.strip().lower()
+        if "://" in value:
+            value = value.split("://", 1)[1]
+        if value.startswith("www."):
+            value = value[4:]
+        return value.rstrip("/")
+
+    t, u = bare(text), bare(url)
+    if not t:
+        return True
+    if t == u:
+        return True
+    for ellipsis in ("…", "..."):
+        if t.endswith(ellipsis) and len(t) > len(ellipsis) + 4:
+            return u.startswith(t[: -len(ellipsis)])
+    return False
+
+
+def _link_target(href: str | None, base_url: str | None) -> str | None:
+    """The absolute http(s) address of a link, or None when it is not one."""
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    if base_url and not href.lower().startswith(("http://", "https://")):
+        try:
+            href = urljoin(base_url, href)
+        except ValueError:
+            return None
+    if not href.lower().startswith(("http://", "https://")) or len(href) > 2048:
+        return None
+    if _WHITESPACE.search(href):
+        return None
+    return href
+
+
+class _TextBuilder:
+    """Collects paragraphs while the tree is walked."""
+
+    def __init__(self, base_url: str | None, max_chars: int) -> None:
+        self.base_url = base_url
+        self.max_chars = max_chars
+        self.blocks: list[str] = []
+        # Per block: "para", or the list / table it belongs to ("li3", "tr4"):
+        # entries of one list, rows of one table, go on adjacent lines.
+        self.kinds: list[str] = []
+        self.kind = "para"
+        self.group = 0  # counts outermost lists and tables
+        self.tables = 0
+        self.size = 0
+        self.parts: list[str] = []   # inline text of the paragraph being built
+        self.prefix: str | None = None  # decided when the first text arrives
+        self.cont = ""  # prefix of the paragraph's later lines
+        self.quote = 0
+        self.lists: list[list[int]] = []  # per open list: [is_ordered, counter]
+        self.bullet: str | None = None
+        self.pre = 0
+        self.pre_block = False
+        self.cells: list[int] = []  # cells seen so far, per open table row
+        self.links: list[tuple[int, int, str | None]] = []  # open <a>: block, part, href
+        self.full = False
+
+    # -- paragraphs -------------------------------------------------------
+    def text(self, value: str | None) -> None:
+        if not value or self.full:
+            return
+        if not self.pre and "\n" in value:
+            value = value.replace("\n", " ")  # only <br> breaks a line in HTML
+        if self.prefix is None:
+            if not self.pre and not value.strip():
+                return
+            indent = "  " * max(len(self.lists) - 1, 0)
+            self.prefix = "> " * self.quote + indent + (self.bullet or "")
+            self.cont = "> " * self.quote + indent + (" " * len(self.bullet) if self.bullet else "")
+            if self.bullet:
+                self.kind = f"li{self.group}"
+            else:
+                self.kind = f"tr{self.group}" if self.cells else "para"
+            self.bullet = None
+            self.pre_block = self.pre > 0
+        self.parts.append(value)
+
+    def flush(self) -> None:
+        if not self.parts:
+            self.prefix = None
+            return
+        raw = "".join(self.parts)
+        self.parts = []
+        if self.pre_block:
+            lines = [line.rstrip() for line in raw.split("\n")]
+            while lines and not lines[0].strip():
+                lines.pop(0)
+            while lines and not lines[-1].strip():
+                lines.pop()
+        elif "\n" not in raw:  # the usual paragraph: one line
+            lines = [" ".join(raw.split())]
+        else:
+            lines = []
+            for chunk in _BLANK_LINES.split(raw):
+                if lines:
+                    lines.append("")
+                lines.extend(l for l in (one_line(x) for x in chunk.split("\n")) if l)
+            while lines and not lines[-1]:
+                lines.pop()
+        if lines and any(lines):
+            first, rest = self.prefix or "", self.cont
+            out = [first + lines[0]] + [(rest + line) if line else rest.rstrip() for line in lines[1:]]
+            block = "\n".join(out)
+            self.blocks.append(block)
+            self.kinds.append(self.kind)
+            self.size += len(block) + 2
+            if self.size > self.max_chars:
+                self.full = True
+        self.prefix = None
+        self.pre_block = False
+
+    def result(self) -> str:
+        self.flush()
+        if not self.blocks:
+            return ""
+        out: list[str] = []
+        for i, block in enumerate(self.blocks):
+            if i:
+                # List entries and table rows in a run stay on adjacent lines.
+                tight = self.kinds[i] != "para" and self.kinds[i] == self.kinds[i - 1]
+                out.append("\n" if tight else "\n\n")
+            out.append(block)
+        text = "".join(out)
+        if not text.isascii():
+            text = _INVISIBLE.sub("", text)
+        return _cap(text, self.max_chars)
+
+    # -- elements ---------------------------------------------------------
+    def start(self, tag: str, el: etree._Element) -> None:
+        if tag in _BLOCK:
+            self.flush()
+            if tag in _LIST:
+                if not self.lists:
+                    self.group += 1
+                self.lists.append([tag == "ol", 0])
+            elif tag == "table":
+                if not self.tables:
+                    self.group += 1
+                self.tables += 1
+            elif tag == "li":
+                if self.lists and self.lists[-1][0]:
+                    self.lists[-1][1] += 1
+                    self.bullet = f"{self.lists[-1][1]}. "
+                else:
+                    self.bullet = "• "
+            elif tag == "blockquote":
+                self.quote += 1
+            elif tag == "pre" or tag in ("listing", "xmp", "plaintext"):
+                self.pre += 1
+            elif tag == "tr":
+                self.cells.append(0)
+            elif tag == "dd":
+                self.bullet = "  "
+        elif tag in _CELL:
+            if self.cells:
+                if self.cells[-1] and self.parts:
+                    self.parts.append(" | ")
+                self.cells[-1] += 1
+        elif tag == "br":
+            if self.parts:
+                self.parts.append("\n")
+        elif tag == "a":
+            self.links.append((len(self.blocks), len(self.parts), el.get("href")))
+
+    def end(self, tag: str) -> None:
+        if tag in _BLOCK:
+            self.flush()
+            if tag in _LIST and self.lists:
+                self.lists.pop()
+            elif tag == "table" and self.tables:
+                self.tables -= 1
+            elif tag == "blockquote" and self.quote:
+                self.quote -= 1
+            elif tag in ("pre", "listing", "xmp", "plaintext") and self.pre:
+                self.pre -= 1
+            elif tag == "tr" and self.cells:
+                self.cells.pop()
+            elif tag in ("li", "dd"):
+                self.bullet = None
+        elif tag == "a" and self.links:
+            blocks, start, href = self.links.pop()
+            if blocks != len(self.blocks) or self.full:
+                return
+            target = _link_target(href, self.base_url)
+            if target is None:
+                return
+            label = one_line("".join(self.parts[start:]))
+            if label and not _same_address(label, target):
+                self.parts.append(f" ({target})")
+
+
+# Elements the builder has something to do for; every other tag is inline
+# text and costs nothing but its text and tail.
+_STRUCTURAL = _BLOCK | _CELL | {"br", "a"}
+
+
+def _walk(root: etree._Element, builder: _TextBuilder, *, skip_root_tail: bool) -> None:
+    # iterwalk yields elements only: comments and processing instructions
+    # were removed by the parsers (their tails merged into the text).
+    walker = etree.iterwalk(root, events=("start", "end"))
+    text = builder.text
+    for event, el in walker:
+        name = el.tag
+        if name[0] == "{":  # XHTML inside a feed
+            name = name.rpartition("}")[2].lower()
+        if event == "start":
+            if name in _SKIP:
+                walker.skip_subtree()
+                continue
+            if name in _STRUCTURAL:
+                builder.start(name, el)
+            text(el.text)
+        else:
+            if name in _STRUCTURAL:
+                builder.end(name)
+            if el is not root or not skip_root_tail:
+                text(el.tail)
+        if builder.full:
+            break
+
+
+def element_to_text(el: etree._Element, *, base_url: str | None = None,
+                    max_chars: int = MAX_TEXT_CHARS) -> str:
+    """Readable text of an element's content (Atom ``type="xhtml"``, inline markup).
+
+    The element itself is only a container: its own name is not rendered and
+    its tail is not read.
+    """
+    builder = _TextBuilder(base_url, max_chars)
+    builder.text(el.text)
+    for child in el:
+        if not isinstance(child.tag, str):  # an entity left unexpanded, a comment
+            builder.text(child.tail)
+            continue
+        _walk(child, builder, skip_root_tail=False)
+        if builder.full:
+            break
+    return _finish(builder.result())
+
+
+def html_to_text(markup: str, *, base_url: str | None = None,
+                 max_chars: int = MAX_TEXT_CHARS) -> str:
+    """Readable plain text of an HTML fragment; never raises on bad markup."""
+    if not markup:
+        return ""
+    if not looks_like_html(markup):
+        return plain_to_text(markup, max_chars=max_chars)
+    if len(markup) > MAX_HTML_CHARS:
+        markup = markup[:MAX_HTML_CHARS]
+    data = markup.encode("utf-8", "replace")
+    try:
+        root = etree.fromstring(data, _html_parser())
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is None:
+        return plain_to_text(_TAG_STRIP.sub(" ", html.unescape(markup)), max_chars=max_chars)
+    builder = _TextBuilder(base_url, max_chars)
+    _walk(root, builder, skip_root_tail=True)
+    return _finish(builder.result())
+
+
+_TAG_STRIP = re.compile(r"<[^>]*>")
