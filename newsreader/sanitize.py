@@ -21,7 +21,6 @@ _CONTROL_KEEP_NO_NEWLINE = re.compile(
 )
 # Lone surrogates cannot be encoded for SQLite or a file; replace them.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_SPACES = re.compile(r"[ \t]+")
 
 
 def clean(text: str | None, *, newlines: bool = True) -> str:
@@ -45,7 +44,7 @@ def clean(text: str | None, *, newlines: bool = True) -> str:
 
 def clean_line(text: str | None) -> str:
     """One-line field: controls removed, runs of whitespace collapsed."""
-    return _SPACES.sub(" ", clean(text, newlines=False)).strip()
+    return " ".join(clean(text, newlines=False).split())
 
 
 def has_control(text: str) -> bool:

@@ -9,26 +9,47 @@ _XML_ROOT = re.compile(rb"<\s*([A-Za-z_][\w.:-]*)")
 _SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.S | re.I)
 
 
-def _strip_bom(head: bytes) -> bytes:
-    for bom in (b"\xef\xbb\xbf",):
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),  # before UTF-16 LE, whose BOM it starts with
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """UTF-16/32 without a BOM, from the zero bytes around the first character."""
+    if len(head) < 4:
+        return None
+    if head[:3] == b"\x00\x00\x00" and head[3]:
+        return "utf-32-be"
+    if head[0] and head[1:4] == b"\x00\x00\x00":
+        return "utf-32-le"
+    if head[0] == 0 and head[1] and head[2] == 0:
+        return "utf-16-be"
+    if head[0] and head[1] == 0 and head[3] == 0:
+        return "utf-16-le"
+    return None
+
+
+def _head_as_utf8(data: bytes) -> bytes:
+    """The first bytes, re-encoded as UTF-8 when the document is UTF-16/32."""
+    head = data[:_HEAD_BYTES]
+    for bom, encoding in _BOMS:
         if head.startswith(bom):
-            return head[len(bom):]
-    return head
-
-
-def _utf16_to_utf8(head: bytes) -> bytes:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return head.decode("utf-16", errors="ignore").encode("utf-8")
-        except Exception:  # noqa: BLE001
-            return head
+            head = head[len(bom):]
+            return head if encoding == "utf-8" else head.decode(encoding, "ignore").encode("utf-8")
+    wide = _wide_encoding(head)
+    if wide:
+        return head.decode(wide, "ignore").encode("utf-8")
     return head
 
 
 def detect(data: bytes) -> str:
     """Return the format name: "rss", "atom", "rdf", "json-feed", "html",
     "opml" or "page-dump" (any other text)."""
-    head = _strip_bom(_utf16_to_utf8(data[:_HEAD_BYTES])).lstrip()
+    head = _head_as_utf8(data).lstrip()
     if head.startswith((b"{", b"[")):
         return "json-feed"
     if head.startswith(b"<"):
