@@ -79,6 +79,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_feed_command(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): not an error.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001
         from .store.opener import CacheUnavailable
 
@@ -88,8 +95,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             err(f"newsreader: {clean_line(str(exc))}")
             return 1
         raise
-    except BrokenPipeError:
-        return 0
 
 
 def err(message: str) -> None:

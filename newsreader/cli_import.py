@@ -82,7 +82,7 @@ def run_import(paths: list[str], *, as_of: str | None) -> int:
             try:
                 doc = parse_file(path, reference)
                 if doc.format == "opml":
-                    from .subscriptions import subscribe_all
+                    from .subscribe import subscribe_all
 
                     added, problems = subscribe_all(doc)
                     report.subscriptions += added
@@ -94,6 +94,12 @@ def run_import(paths: list[str], *, as_of: str | None) -> int:
                 reason = describe_error(exc)
                 report.failures.append((str(path), reason))
                 _err(f"{clean_line(str(path))}: {reason}")
+        if report.stats.new:
+            from .store.feeds import remove_sample
+
+            dropped = remove_sample(cache)
+            if dropped:
+                print(f"the bundled sample ({dropped} stories) made way for your own news")
     finally:
         cache.close()
     print(report.summary())

@@ -63,6 +63,7 @@ __all__ = [
     "RetentionConfig",
     "load_config",
     "add_feed",
+    "add_feeds",
     "remove_feed",
     "check_key",
 ]
@@ -442,51 +443,70 @@ def add_feed(paths: Paths | Path | str, url: str, title: str | None = None, tags
     Returns None when the feed was added, else one line saying why nothing
     changed (already subscribed, URL refused, file does not parse ...).
     """
+    added, problems = add_feeds(paths, [Subscription(url=url, title=title, tags=list(tags))])
+    return None if added else (problems[0] if problems else "nothing to add")
+
+
+def add_feeds(paths: Paths | Path | str, subscriptions: list[Subscription]) -> tuple[list[str], list[str]]:
+    """Append several feeds in one edit (an OPML import); returns the URLs
+    added and one line per feed that was not (already there, refused...)."""
     path = _config_path(paths)
-    url = url.strip()
-    reason = check_url(url)
-    if reason:
-        return f"refused: {reason}"
     raw, data, refusal = _read_for_edit(path)
     if refusal:
-        return refusal
+        return [], [refusal]
     feeds = data.get("feed")
     if feeds is not None and not isinstance(feeds, list):
-        return f"{path}: feed is not a list of [[feed]] tables; fix it by hand first"
-    key = normalize_url(url)
-    if key in _feed_urls(feeds):
-        return f"already subscribed: {url}"
+        return [], [f"{path}: feed is not a list of [[feed]] tables; fix it by hand first"]
+    known = set(_feed_urls(feeds))
+    wanted: list[tuple[str, Subscription]] = []
+    problems: list[str] = []
+    for sub in subscriptions:
+        url = sub.url.strip()
+        reason = check_url(url)
+        if reason:
+            problems.append(f"refused: {reason}: {clean_line(url)[:100]}")
+            continue
+        key = normalize_url(url)
+        if key in known:
+            problems.append(f"already subscribed: {url}")
+            continue
+        known.add(key)
+        wanted.append((url, sub))
+    if not wanted:
+        return [], problems
     try:
         tomlkit, doc = _parse_for_edit(raw)
-        table = tomlkit.table()
-        table["url"] = url
-        if title and clean_line(title):
-            table["title"] = clean_line(title)
-        clean_tags = [t for t in dict.fromkeys(clean_line(t) for t in tags) if t]
-        if clean_tags:
-            table["tags"] = clean_tags
-        table.add(tomlkit.nl())  # a blank line before whatever table follows
-        if "feed" in doc:
+        if "feed" not in doc:
+            doc["feed"] = tomlkit.aot()
+        for url, sub in wanted:
+            table = tomlkit.table()
+            table["url"] = url
+            if sub.title and clean_line(sub.title):
+                table["title"] = clean_line(sub.title)
+            clean_tags = [t for t in dict.fromkeys(clean_line(t) for t in sub.tags) if t]
+            if clean_tags:
+                table["tags"] = clean_tags
+            table.add(tomlkit.nl())  # a blank line before whatever table follows
             doc["feed"].append(table)
-        else:
-            aot = tomlkit.aot()
-            aot.append(table)
-            doc["feed"] = aot
         text = doc.as_string()
     except Exception as exc:  # noqa: BLE001 - tomlkit disagreeing with tomllib
-        return f"{path}: cannot edit ({clean_line(str(exc))[:120]}); not saved"
+        return [], [*problems, f"{path}: cannot edit ({clean_line(str(exc))[:120]}); not saved"]
     if not raw:
         text = NEW_FILE_HEADER + text
     elif not text.endswith("\n"):
         text += "\n"
+    before = _feed_urls(feeds)
 
     def check(new_feeds):
         urls = _feed_urls(new_feeds)
-        if urls.count(key) != 1 or len(urls) != len(_feed_urls(feeds)) + 1:
-            return "edit did not add exactly one feed"
+        if len(urls) != len(before) + len(wanted) or any(urls.count(normalize_url(u)) != 1 for u, _ in wanted):
+            return "edit did not add exactly the new feeds"
         return None
 
-    return _write_edit(path, raw, text, data, check)
+    problem = _write_edit(path, raw, text, data, check)
+    if problem:
+        return [], [*problems, problem]
+    return [url for url, _ in wanted], problems
 
 
 def remove_feed(paths: Paths | Path | str, url: str) -> str | None:

@@ -40,18 +40,36 @@ class Paths:
 
     @classmethod
     def default(cls) -> "Paths":
-        """The user's platformdirs paths; ``NEWSREADER_HOME`` puts all three under one folder."""
+        """The user's platformdirs paths (XDG variables honoured).
+
+        ``NEWSREADER_HOME`` puts all three under one folder;
+        ``NEWSREADER_CONFIG_DIR`` / ``_DATA_DIR`` / ``_CACHE_DIR`` set one each
+        (the app hands its own paths to the refresh process this way).
+        """
         home = os.environ.get("NEWSREADER_HOME")
         if home:
-            base = Path(home).expanduser()
-            return cls(base / "config", base / "data", base / "cache")
-        import platformdirs
+            base = cls.under(Path(home).expanduser())
+        else:
+            import platformdirs
 
+            base = cls(
+                Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+                Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+                Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
+            )
         return cls(
-            Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
-            Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
-            Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
+            Path(os.environ.get("NEWSREADER_CONFIG_DIR") or base.config_dir),
+            Path(os.environ.get("NEWSREADER_DATA_DIR") or base.data_dir),
+            Path(os.environ.get("NEWSREADER_CACHE_DIR") or base.cache_dir),
         )
+
+    def environment(self) -> dict[str, str]:
+        """Environment variables that make another newsreader process use these paths."""
+        return {
+            "NEWSREADER_CONFIG_DIR": str(self.config_dir),
+            "NEWSREADER_DATA_DIR": str(self.data_dir),
+            "NEWSREADER_CACHE_DIR": str(self.cache_dir),
+        }
 
     @classmethod
     def under(cls, base: Path) -> "Paths":

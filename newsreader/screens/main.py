@@ -26,6 +26,7 @@ from ..store.records import ArticleRow, HeadlineRow, RelatedRow
 from ..undo import UndoStack
 from ..widgets.article_view import ArticleView
 from ..widgets.lists import KeyList
+from .feed_actions import FEED_BINDINGS, FeedActions
 
 ALL, UNREAD, BOOKMARKS, SEARCH = "all", "unread", "bookmarks", "search"
 
@@ -43,7 +44,7 @@ def _bind(key: str, action: str, description: str, binding_id: str, *, show: boo
     return Binding(key, action, description, show=show, id=binding_id, key_display=key_display)
 
 
-class MainScreen(Screen[None]):
+class MainScreen(FeedActions, Screen[None]):
     """Three panes and the footer."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -67,6 +68,7 @@ class MainScreen(Screen[None]):
         _bind("o", "open_link", "Open in browser", "link.open"),
         _bind("y", "copy_link", "Copy link", "link.copy"),
         _bind("v", "toggle_sidebar", "Related sidebar", "sidebar", show=True),
+        *FEED_BINDINGS,
     ]
 
     def __init__(self, services: Services) -> None:
@@ -92,6 +94,7 @@ class MainScreen(Screen[None]):
                 yield KeyList(id="headlines")
             yield ArticleView(id="article")
             yield KeyList(id="related")
+        yield from self.compose_status()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -102,6 +105,9 @@ class MainScreen(Screen[None]):
         self.query_one("#headlines").focus()
         self.apply_sidebar()
         self.reload()
+
+    def on_unmount(self) -> None:
+        self.stop_refresh()
 
     @property
     def now(self):

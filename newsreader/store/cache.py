@@ -23,6 +23,7 @@ from ..textnorm import normalize_name, normalize_title
 from ..urls import normalize_url
 from .records import ArticleRow, HeadlineRow, ImportStats, RelatedRow, SourceRow
 from .schema import ensure_schema, ensure_state_schema
+from .stories import assign_stories
 
 FEED_FORMATS = frozenset({"rss", "atom", "rdf", "json-feed"})
 UNKNOWN_SOURCE = "Unknown source"
@@ -98,6 +99,17 @@ class Cache:
             raise
         return conn
 
+    def close_thread_connection(self) -> None:
+        """Close this thread's connection (call it before a worker thread ends)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        self._local.conn = None
+        with self._lock:
+            if conn in self._connections:
+                self._connections.remove(conn)
+        conn.close()
+
     def close(self) -> None:
         with self._lock:
             for conn in self._connections:
@@ -128,6 +140,7 @@ class Cache:
         doc: ParsedDocument,
         *,
         feed_url: str | None = None,
+        feed_title: str | None = None,
         kind: str | None = None,
         now: int | None = None,
     ) -> ImportStats:
@@ -144,7 +157,7 @@ class Cache:
             feed_source: tuple[int, str] | None = None
             if is_feed:
                 url = feed_url or doc.feed_url or ""
-                name = doc.feed_title or (doc.articles[0].source if doc.articles else None) or url
+                name = feed_title or doc.feed_title or (doc.articles[0].source if doc.articles else None) or url
                 feed_source = self._upsert_source(conn, "feed:" + url, name, kind or "feed", feed_url=url or None, site_url=doc.site_url)
             ids: list[int] = []
             for art in doc.articles:
@@ -152,7 +165,7 @@ class Cache:
                     source_id, source_key = feed_source
                 else:
                     source_id, source_key = self._source_for_article(conn, art, kind or "page")
-                article_id, outcome = self._upsert_article(conn, source_id, source_key, art, now, main=not is_feed and doc.main is not None and art is doc.articles[doc.main])
+                article_id, outcome = self._upsert_article(conn, source_id, source_key, art, now)
                 ids.append(article_id)
                 setattr(stats, outcome, getattr(stats, outcome) + 1)
             for index, art in enumerate(doc.articles):
@@ -163,6 +176,7 @@ class Cache:
                             (ids[index], ids[other], position),
                         )
             stats.article_ids = ids
+            assign_stories(conn, ids, now=now)
         return stats
 
     def _upsert_source(self, conn: sqlite3.Connection, key: str, name: str, kind: str, *, feed_url: str | None = None, site_url: str | None = None) -> tuple[int, str]:
@@ -211,7 +225,7 @@ class Cache:
                 return row
         return None
 
-    def _upsert_article(self, conn: sqlite3.Connection, source_id: int, source_key: str, art: Article, now: int, *, main: bool) -> tuple[int, str]:
+    def _upsert_article(self, conn: sqlite3.Connection, source_id: int, source_key: str, art: Article, now: int) -> tuple[int, str]:
         norm_title = normalize_title(art.title)
         norm_url = normalize_url(art.url) if art.url else None
         body = (art.body or "").strip()

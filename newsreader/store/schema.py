@@ -23,6 +23,7 @@ CREATE TABLE sources (
     name TEXT NOT NULL,
     kind TEXT NOT NULL DEFAULT 'page', -- page | feed | sample
     feed_url TEXT,
+    fetch_url TEXT,                    -- where the feed moved to (a repeated 301/308)
     site_url TEXT,
     etag TEXT,
     last_modified TEXT,
@@ -89,6 +90,67 @@ END;
 CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
     INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
     INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
+
+-- Stories: articles from different outlets telling one event (newsreader.clustering).
+CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,               -- the earliest member's title
+    first_ts INTEGER NOT NULL,         -- member times: published, else added
+    last_ts INTEGER NOT NULL,
+    article_count INTEGER NOT NULL DEFAULT 0,
+    source_count INTEGER NOT NULL DEFAULT 0,   -- distinct outlets; shown when >= 2
+    seen_source_count INTEGER NOT NULL DEFAULT 0, -- outlets when last looked at (follow)
+    muted INTEGER NOT NULL DEFAULT 0,
+    followed INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX stories_last ON stories(last_ts DESC, id DESC);
+CREATE INDEX stories_followed ON stories(followed) WHERE followed = 1;
+
+CREATE TABLE story_articles (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    score REAL NOT NULL,               -- similarity that brought it in
+    joined_at INTEGER NOT NULL
+);
+CREATE INDEX story_articles_story ON story_articles(story_id);
+
+-- What clustering compares: one frozen signature per article, a posting list
+-- for its heaviest features (how candidates are found without a scan), and
+-- document frequencies of every feature (term '' holds the article count).
+CREATE TABLE story_signatures (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    outlet TEXT NOT NULL,              -- folded source name
+    published_ts INTEGER,
+    added_at INTEGER NOT NULL,
+    signed_at INTEGER NOT NULL,        -- articles.updated_at it was computed from
+    terms TEXT NOT NULL                -- JSON {"v": vector, "k": exact keys, "p": posted terms}
+);
+CREATE TABLE story_terms (
+    term TEXT NOT NULL,
+    article_id INTEGER NOT NULL,
+    PRIMARY KEY (term, article_id)
+) WITHOUT ROWID;
+CREATE TABLE story_term_df (
+    term TEXT PRIMARY KEY,
+    df INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER story_signatures_ad AFTER DELETE ON story_signatures BEGIN
+    DELETE FROM story_terms WHERE article_id = old.article_id
+        AND term IN (SELECT value FROM json_each(old.terms, '$.p'));
+    UPDATE story_term_df SET df = df - 1
+        WHERE term = '' OR term IN (SELECT key FROM json_each(old.terms, '$.v'));
+END;
+CREATE TRIGGER story_articles_ad AFTER DELETE ON story_articles BEGIN
+    UPDATE stories SET
+        article_count = (SELECT count(*) FROM story_articles WHERE story_id = old.story_id),
+        source_count = (SELECT count(DISTINCT g.outlet) FROM story_articles m
+                        JOIN story_signatures g ON g.article_id = m.article_id
+                        WHERE m.story_id = old.story_id)
+        WHERE id = old.story_id;
+    DELETE FROM stories WHERE id = old.story_id AND article_count = 0;
 END;
 """
 
