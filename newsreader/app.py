@@ -61,4 +61,4 @@ class NewsReaderApp(App[None]):
                 continue
             seen.add(binding.action)
             key = self.get_key_display(binding)
-            yield SystemCommand(binding.description, f"Key: {key}", lambda action=binding.action, node=active.node: self.call_later(node.run_action, action))
+            yield SystemCommand(binding.tooltip or binding.description, f"Key: {key}", lambda action=binding.action, node=active.node: self.call_later(node.run_action, action))

@@ -65,6 +65,8 @@ INDEX_TERMS = 12
 #: Labelled set: same-story pairs score 0.20-0.75, different events of one
 #: topic 0.05-0.25; see the sweep printed by benchmarks/clustering_eval.py.
 JOIN_SCORE = 0.22
+#: Distinct things two articles must share (see :func:`same_event_score`).
+MIN_SHARED_CONCEPTS = 3
 #: The same normalised title or URL slug in another outlet scores this.
 EXACT_KEY_SCORE = 1.0
 #: Two articles further apart than this are not the same event. A date-only
@@ -86,6 +88,7 @@ class Features:
 
     counts: Counter[str] = field(default_factory=Counter)
     keys: list[str] = field(default_factory=list)
+    title: set[str] = field(default_factory=set)  # the features found in the title
 
 
 @dataclass(slots=True)
@@ -95,10 +98,16 @@ class Signature:
     vector: dict[str, float]
     keys: tuple[str, ...] = ()
     postings: tuple[str, ...] = ()
+    title: frozenset[str] = frozenset()
 
     def encode(self) -> str:
         return json.dumps(
-            {"v": {t: round(w, 4) for t, w in self.vector.items()}, "k": list(self.keys), "p": list(self.postings)},
+            {
+                "v": {t: round(w, 4) for t, w in self.vector.items()},
+                "k": list(self.keys),
+                "p": list(self.postings),
+                "t": sorted(self.title),
+            },
             ensure_ascii=False,
             separators=(",", ":"),
         )
@@ -107,7 +116,10 @@ class Signature:
     def decode(cls, text: str) -> "Signature":
         try:
             data = json.loads(text)
-            return cls(dict(data.get("v", {})), tuple(data.get("k", ())), tuple(data.get("p", ())))
+            return cls(
+                dict(data.get("v", {})), tuple(data.get("k", ())), tuple(data.get("p", ())),
+                frozenset(data.get("t", ())),
+            )
         except (ValueError, TypeError, AttributeError):
             return cls({})
 
@@ -135,13 +147,17 @@ def capitalised_phrases(text: str) -> list[str]:
             continue
         sentence_end = token.endswith(".") and not _is_abbreviation(token)
         word = token.rstrip(".'\u2019-")
+        # "Jeff Bezos's Blue Origin" is two names: a possessive ends one.
+        possessive = word[-2:] in ("'s", "\u2019s")
+        if possessive:
+            word = word[:-2]
         if word[:1].isupper():
             run.append(word)
         elif run and word.casefold() in _CONNECTORS:
             run.append(word)
         else:
             flush()
-        if sentence_end:
+        if sentence_end or possessive:
             flush()
     flush()
     return phrases
@@ -183,12 +199,15 @@ def article_features(title: str, lede: str, url: str | None = None) -> Features:
     counts = feats.counts
     for term in _clean_terms(content_terms(title)):
         counts[term] += TITLE_WEIGHT
+        feats.title.add(term)
     for term in _clean_terms(content_terms(lede)):
         counts[term] += LEDE_WEIGHT
-    phrase_sources = [lede] if is_title_case(title) else [title, lede]
-    for text in phrase_sources:
-        for phrase in capitalised_phrases(text):
+    if not is_title_case(title):
+        for phrase in capitalised_phrases(title):
             counts["~" + phrase] += PHRASE_WEIGHT
+            feats.title.add("~" + phrase)
+    for phrase in capitalised_phrases(lede):
+        counts["~" + phrase] += PHRASE_WEIGHT
     norm_title = normalize_title(title)
     if len(content_terms(title)) >= TITLE_KEY_MIN_TERMS:
         feats.keys.append("=" + norm_title)
@@ -216,7 +235,7 @@ def build_signature(feats: Features, total: int, df: Mapping[str, int]) -> Signa
     norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
     vector = {t: v / norm for t, v in vector.items()}
     heaviest = sorted(vector, key=lambda t: (-vector[t], t))[:INDEX_TERMS]
-    return Signature(vector, tuple(feats.keys), tuple(feats.keys) + tuple(heaviest))
+    return Signature(vector, tuple(feats.keys), tuple(feats.keys) + tuple(heaviest), frozenset(feats.title))
 
 
 def similarity(a: Signature, b: Signature) -> float:
@@ -225,6 +244,33 @@ def similarity(a: Signature, b: Signature) -> float:
         return EXACT_KEY_SCORE
     small, large = (a.vector, b.vector) if len(a.vector) <= len(b.vector) else (b.vector, a.vector)
     return sum(w * large[t] for t, w in small.items() if t in large)
+
+
+def same_event_score(a: Signature, b: Signature) -> float:
+    """:func:`similarity`, or 0 when the evidence is too thin for one event.
+
+    Two guards, each from a mistake on the labelled set. Both titles must
+    share something with the other article: a digest ("10 things in tech you
+    need to know today") whose lede leads with a story is not that story. And
+    the shared features must name at least :data:`MIN_SHARED_CONCEPTS`
+    things, counting a name and its own words once: "Hong Kong" alone does
+    not make an Alibaba listing part of the protests.
+    """
+    if a.keys and b.keys and set(a.keys) & set(b.keys):
+        return EXACT_KEY_SCORE
+    shared = a.vector.keys() & b.vector.keys()
+    if not (a.title & shared and b.title & shared):
+        return 0.0
+    if concept_count(shared) < MIN_SHARED_CONCEPTS:
+        return 0.0
+    return sum(a.vector[t] * b.vector[t] for t in shared)
+
+
+def concept_count(features: Iterable[str]) -> int:
+    """Features counted once per thing named: the words of a phrase fold into it."""
+    features = set(features)
+    phrase_words = {w for f in features if f.startswith("~") for w in f[1:].split()}
+    return sum(1 for f in features if f.startswith("~") or f not in phrase_words)
 
 
 def shared_terms(a: Signature, b: Signature, limit: int = 3) -> list[str]:
@@ -284,7 +330,7 @@ def decide(new: Member, candidates: Iterable[Member], stories: Mapping[int, Stor
     for cand in candidates:
         if cand.article_id == new.article_id or not close_in_time(new, cand):
             continue
-        score = similarity(new.signature, cand.signature)
+        score = same_event_score(new.signature, cand.signature)
         if score >= JOIN_SCORE:
             matches.append((score, cand))
     if not matches:

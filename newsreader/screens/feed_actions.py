@@ -27,9 +27,9 @@ from ..refresh import RefreshProcess
 RELOAD_EVERY = 1.0
 
 FEED_BINDINGS = [
-    Binding("r", "refresh_source", "Refresh source", id="refresh"),
-    Binding("R", "refresh_all", "Refresh all", show=True, id="refresh.all"),
-    Binding("a", "add_feed", "Add feed", id="feed.add"),
+    Binding("r", "refresh_source", "Refresh this feed", show=False, id="refresh"),
+    Binding("R", "refresh_all", "Refresh", show=True, id="refresh.all", tooltip="Refresh all feeds"),
+    Binding("a", "add_feed", "Add feed", show=False, id="feed.add"),
 ]
 
 

@@ -21,7 +21,7 @@ def bindings_table(screen) -> Table:  # noqa: ANN001 - any Screen
         binding = active.binding
         if not binding.description:
             continue
-        seen.setdefault(binding.description, []).append(screen.app.get_key_display(binding))
+        seen.setdefault(binding.tooltip or binding.description, []).append(screen.app.get_key_display(binding))
     for description, keys in seen.items():
         table.add_row(Text(" ".join(dict.fromkeys(keys))), Text(description))
     return table

@@ -40,8 +40,10 @@ class RelatedWalk:
     index: int = -1
 
 
-def _bind(key: str, action: str, description: str, binding_id: str, *, show: bool = False, key_display: str | None = None) -> Binding:
-    return Binding(key, action, description, show=show, id=binding_id, key_display=key_display)
+def _bind(key: str, action: str, description: str, binding_id: str, *, show: bool = False, key_display: str | None = None, tooltip: str = "") -> Binding:
+    """A binding with an id (for ``[keymap]``); ``tooltip`` is the longer name
+    help and the command palette show when the footer's word is terse."""
+    return Binding(key, action, description, show=show, id=binding_id, key_display=key_display, tooltip=tooltip)
 
 
 class MainScreen(FeedActions, Screen[None]):
@@ -67,7 +69,7 @@ class MainScreen(FeedActions, Screen[None]):
         _bind("slash", "search", "Search", "search", show=True, key_display="/"),
         _bind("o", "open_link", "Open in browser", "link.open"),
         _bind("y", "copy_link", "Copy link", "link.copy"),
-        _bind("v", "toggle_sidebar", "Related sidebar", "sidebar", show=True),
+        _bind("v", "toggle_sidebar", "Related", "sidebar", show=True, tooltip="Related sidebar"),
         *FEED_BINDINGS,
     ]
 

@@ -6,6 +6,12 @@ is moved aside (never deleted) and a new cache is started; read state and
 bookmarks live elsewhere and survive. A cache written by a newer newsreader
 is refused, not touched: that newer version still needs it. An unwritable
 directory is a one-line error.
+
+Both files are looked at read-only before anything writes to them: a
+connection that switches a database to WAL rewrites its header, so a foreign
+or newer file must be judged before :class:`Cache` opens it. A damaged read
+state file is moved aside on its own (the cache is not blamed for it) and
+refilled from the read marks the cache still holds.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache
-from .schema import SchemaError
+from .schema import APPLICATION_ID, SCHEMA_VERSION, SchemaError
 
 #: Databases up to this size are checked with ``PRAGMA quick_check`` when
 #: opened; bigger ones are checked by the app in the background.
@@ -77,8 +83,10 @@ def open_cache_safely(db_path: Path, state_path: Path, *, check: bool = True) ->
     _writable_dir(db_path.parent)
     _writable_dir(state_path.parent)
     messages: list[str] = []
+    state_moved = _set_aside_broken_state(state_path, messages)
     for attempt in range(2):
         try:
+            _judge_before_writing(db_path)
             cache = Cache(db_path, state_path)
         except SchemaError as exc:
             text = str(exc)
@@ -112,8 +120,78 @@ def open_cache_safely(db_path: Path, state_path: Path, *, check: bool = True) ->
                     messages.append(f"{db_path}: damaged ({problem}); moved it to {moved.name} and started a new cache")
                     continue
                 raise CacheUnavailable(f"{db_path}: damaged: {problem}")
+        if state_moved:
+            _refill_read_state(cache)
         return OpenedCache(cache, messages, checked)
     raise CacheUnavailable(f"{db_path}: could not start a new cache")
+
+
+def _look_at(path: Path) -> sqlite3.Connection:
+    """A connection that only reads: no journal mode is set, nothing is created.
+
+    (A ``mode=ro`` connection would leave ``-wal``/``-shm`` files behind a WAL
+    database; a plain one that only reads removes them again on close.)
+    """
+    return sqlite3.connect(str(path), timeout=5.0)
+
+
+def _judge_before_writing(db_path: Path) -> None:
+    """Raise :class:`SchemaError` for a foreign or newer database without writing to it.
+
+    A file SQLite cannot read raises :class:`sqlite3.DatabaseError` here, as
+    it would from :class:`Cache`.
+    """
+    if not db_path.is_file() or db_path.stat().st_size == 0:
+        return
+    conn = _look_at(db_path)
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    finally:
+        conn.close()
+    if version == 0 and tables == 0:
+        return  # an empty database: Cache creates the schema
+    if app_id != APPLICATION_ID:
+        raise SchemaError("not a newsreader cache (another application's database)")
+    if version > SCHEMA_VERSION:
+        raise SchemaError(f"cache schema {version} is newer than this newsreader understands ({SCHEMA_VERSION})")
+
+
+def _set_aside_broken_state(state_path: Path, messages: list[str]) -> bool:
+    """Move an unreadable read-state file aside; True when it was."""
+    if not state_path.is_file() or state_path.stat().st_size == 0:
+        return False
+    try:
+        conn = _look_at(state_path)
+        try:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+        finally:
+            conn.close()
+        problem = None if rows and rows[0][0] == "ok" else str(rows[0][0] if rows else "no answer")
+    except sqlite3.OperationalError as exc:
+        if not _is_damage(exc):
+            raise CacheUnavailable(f"{state_path}: {exc}") from None
+        problem = str(exc)
+    except sqlite3.DatabaseError as exc:
+        problem = str(exc)
+    if problem is None:
+        return False
+    moved = move_aside(state_path, "broken")
+    messages.append(
+        f"{state_path}: read state unreadable ({problem}); moved it to {moved.name}; "
+        "read marks kept in the cache were saved again"
+    )
+    return True
+
+
+def _refill_read_state(cache: Cache) -> None:
+    """After a broken state file was set aside: save the cache's read marks again."""
+    with cache.write() as conn:
+        conn.execute(
+            """INSERT OR IGNORE INTO state.read_state(article_key, is_read, changed_at)
+               SELECT key, is_read, updated_at FROM articles WHERE is_read = 1"""
+        )
 
 
 def _is_damage(exc: sqlite3.Error) -> bool:

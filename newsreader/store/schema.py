@@ -54,6 +54,9 @@ CREATE TABLE articles (
     body TEXT NOT NULL DEFAULT '',
     extras TEXT,                       -- JSON: captions, tags, enclosures
     summary_only INTEGER NOT NULL DEFAULT 0,
+    full_text_url TEXT,                -- the page the body was fetched from (newsreader.fulltext)
+    full_text_at INTEGER,              -- last full-text attempt; NULL = never tried
+    full_text_error TEXT,              -- why that attempt kept the summary (one line)
     is_read INTEGER NOT NULL DEFAULT 0,
     added_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
@@ -65,6 +68,7 @@ CREATE INDEX articles_guid ON articles(source_id, guid) WHERE guid IS NOT NULL;
 CREATE INDEX articles_source_time ON articles(source_id, published_ts DESC, id DESC);
 CREATE INDEX articles_time ON articles(published_ts DESC, id DESC);
 CREATE INDEX articles_unread ON articles(source_id, is_read);
+CREATE INDEX articles_full_text_todo ON articles(source_id) WHERE summary_only = 1 AND full_text_at IS NULL;
 
 CREATE TABLE related (
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,

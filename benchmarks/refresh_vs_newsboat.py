@@ -1,0 +1,417 @@
+#!/usr/bin/env python3
+"""Refresh 1000 feeds x 50 items with newsreader and with newsboat, in one run.
+
+Uses the peer harness in ``../shared/bench/`` in place (``gen_feeds.py`` for
+the corpus, ``serve.py`` for a local HTTP server with ETag, Last-Modified and
+a per-request latency); skips with a message when it is absent. Everything
+it writes goes under ``benchmarks/work/`` (git-ignored).
+
+Phases, each one whole process, timed from spawn to reap:
+
+* **fresh**: empty cache, every feed downloaded, parsed and stored.
+* **all 304**: the same feeds again, unchanged; every request is
+  conditional and the server answers 304 (its counters are checked).
+  newsboat 2.21 forgets the validators it got while filling an empty cache
+  (see RESULTS.md in the harness), so, as the harness does, its 304 phase is
+  its *third* reload; its second one re-downloads everything and is shown as
+  an extra row ("2nd reload").
+
+Measured per run: wall time, CPU time (user+sys of the process and of the
+children it waited for) and peak RSS (``ru_maxrss`` from ``os.wait4``, what
+``/usr/bin/time -v`` calls "Maximum resident set size": for a program with
+worker processes this is the largest single process). Because newsreader
+parses in two worker processes, the sum of the RSS of the whole process tree
+is also sampled every 0.1 s ("tree RSS"); the memory target is judged on the
+larger of the two.
+
+Settings: newsboat gets ``reload-threads 8`` (the harness's setting).
+newsreader gets its defaults except ``[fetch] per_host = 16``, set in
+config.toml as a user would: all the benchmark's feeds are on one host,
+127.0.0.1, and the default of 4 per host would make it a 4-connection
+benchmark. With ``concurrency = 16`` (the default) that is 16 requests at
+once, twice newsboat's 8.
+
+    python benchmarks/refresh_vs_newsboat.py                  # 1000 x 50, ~4 min
+    python benchmarks/refresh_vs_newsboat.py --feeds 200      # quick
+    python benchmarks/refresh_vs_newsboat.py --skip-newsboat  # newsreader only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_BENCH = REPO.parent / "shared" / "bench"
+DEFAULT_WORK = REPO / "benchmarks" / "work"
+
+TARGETS = {"fresh": 0.15, "304": 0.10}
+
+#: newsboat 2.21 figures from the harness's RESULTS.md (8 threads, 50 ms
+#: latency): (wall s, cpu s, peak RSS MiB) by (feeds, phase). Printed only
+#: with --skip-newsboat, and labelled as not from this run.
+REFERENCE = {
+    (1000, "fresh"): (31.87, 32.71, 84.0),
+    (1000, "304"): (43.55, 37.33, 78.0),  # mean of 41.40 and 45.69 s; cpu 35.19 and 39.46
+    (200, "fresh"): (3.87, 3.80, 38.0),
+    (200, "304"): (3.04, 1.80, 32.0),
+}
+
+
+@dataclass
+class Run:
+    program: str
+    phase: str
+    wall: float = 0.0
+    cpu: float = 0.0
+    maxrss_mib: float = 0.0
+    tree_rss_mib: float = 0.0
+    rc: int = 0
+    server: dict = field(default_factory=dict)
+    note: str = ""
+
+    @property
+    def memory(self) -> float:
+        return max(self.maxrss_mib, self.tree_rss_mib)
+
+
+# ------------------------------------------------------------ measuring
+
+
+def _children_of() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # The command name may hold spaces and parentheses: split after the last ')'.
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        tree.setdefault(int(fields[1]), []).append(int(entry.name))
+    return tree
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+class TreeSampler(threading.Thread):
+    """Peak of the summed RSS of a process and all its descendants."""
+
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.peak_kib = 0
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            tree = _children_of()
+            pending, total = [self.pid], 0
+            while pending:
+                pid = pending.pop()
+                total += _rss_kib(pid)
+                pending.extend(tree.get(pid, ()))
+            self.peak_kib = max(self.peak_kib, total)
+            self.stopping.wait(self.interval)
+
+
+def measure(program: str, phase: str, cmd: list[str], *, env: dict | None = None, timeout: float = 1800,
+            log: Path | None = None) -> Run:
+    """Run ``cmd`` once: wall, CPU and peak RSS of the whole process (as runcmd.py)."""
+    out = open(log, "ab") if log else subprocess.DEVNULL
+    try:
+        started = time.monotonic()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=out, env=env,
+                                start_new_session=True)
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - started > timeout:
+                os.killpg(proc.pid, 9)
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.002)
+        wall = time.monotonic() - started
+        sampler.stopping.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        if log:
+            out.close()
+    return Run(program, phase, wall=wall, cpu=usage.ru_utime + usage.ru_stime, maxrss_mib=usage.ru_maxrss / 1024,
+               tree_rss_mib=sampler.peak_kib / 1024, rc=proc.returncode)
+
+
+# ------------------------------------------------------------ the server
+
+
+class Server:
+    """serve.py from the harness, on a free port, stopped by its PID."""
+
+    def __init__(self, bench: Path, corpus_root: Path, work: Path, latency_ms: float) -> None:
+        self.port_file = work / "server.port"
+        self.pid_file = work / "server.pid"
+        self.port_file.unlink(missing_ok=True)
+        self.log = open(work / "server.log", "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, str(bench / "serve.py"), "--dir", str(corpus_root), "--port", "0",
+             "--latency-ms", str(latency_ms), "--port-file", str(self.port_file), "--pid-file", str(self.pid_file)],
+            stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
+        )
+        deadline = time.monotonic() + 20
+        while not self.port_file.exists():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise SystemExit(f"serve.py did not start (see {work / 'server.log'})")
+            time.sleep(0.05)
+        self.port = int(self.port_file.read_text().strip())
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def control(self, path: str) -> str:
+        with urllib.request.urlopen(self.base + path, timeout=10) as answer:
+            return answer.read().decode()
+
+    def stats(self) -> dict:
+        data = json.loads(self.control("/__stats"))
+        return {k: v for k, v in data.items() if k.isdigit()}
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+# ------------------------------------------------------------ the two programs
+
+
+def corpus_urls(bench: Path, corpus: Path, feeds: int, items: int, base: str) -> list[str]:
+    manifest = corpus / "manifest.json"
+    fresh_enough = False
+    if manifest.exists():
+        data = json.loads(manifest.read_text())
+        fresh_enough = data.get("n", 0) >= feeds and data.get("m") == items and str(data.get("seed")) == "42"
+    if not fresh_enough:
+        print(f"generating the corpus in {corpus} ...", flush=True)
+        subprocess.run([sys.executable, str(bench / "gen_feeds.py"), "--out", str(corpus), "-n", str(max(feeds, 1000)),
+                        "-m", str(items), "--seed", "42", "--jobs", "2"], check=True)
+        data = json.loads(manifest.read_text())
+    return [f"{base}/{corpus.name}/{entry['file']}" for entry in data["feeds"][:feeds]]
+
+
+def warm_server(server: Server, urls: list[str]) -> None:
+    """Have the server read every file once (it keeps them in memory), at 0 ms."""
+    server.control("/__set?latency_ms=0")
+
+    def get(url: str) -> None:
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            answer.read()
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(get, urls))
+
+
+def write_newsreader_config(home: Path, urls: list[str], per_host: int, concurrency: int | None) -> None:
+    config = home / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["[fetch]", f"per_host = {per_host}"]
+    if concurrency:
+        lines.append(f"concurrency = {concurrency}")
+    lines.append("")
+    for url in urls:
+        lines += ["[[feed]]", f'url = "{url}"', ""]
+    config.write_text("\n".join(lines))
+
+
+def reset_newsreader(home: Path) -> None:
+    for folder in ("cache", "data"):
+        shutil.rmtree(home / folder, ignore_errors=True)
+
+
+def newsreader_articles(home: Path) -> int:
+    db = home / "cache" / "cache.sqlite3"
+    if not db.exists():
+        return -1
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+def run_phase(server: Server, program: str, phase: str, cmd: list[str], expect: tuple[str, int], *, env=None,
+              log: Path | None = None) -> Run:
+    server.control("/__reset")
+    run = measure(program, phase, cmd, env=env, log=log)
+    run.server = server.stats()
+    code, count = expect
+    if run.server.get(code, 0) != count or run.rc not in (0,):
+        run.note = f"expected {count}x{code}, server saw {run.server}, exit code {run.rc}"
+    print(f"  {program:10s} {phase:12s} wall {run.wall:7.2f} s  cpu {run.cpu:7.2f} s  "
+          f"peak RSS {run.maxrss_mib:6.1f} MiB (tree {run.tree_rss_mib:6.1f})  server {run.server}"
+          + (f"  WARNING {run.note}" if run.note else ""), flush=True)
+    return run
+
+
+def bench_newsreader(server: Server, work: Path, urls: list[str], args) -> list[Run]:
+    home = work / "nr-home"
+    reset_newsreader(home)
+    write_newsreader_config(home, urls, args.per_host, args.concurrency)
+    env = {**os.environ, "NEWSREADER_HOME": str(home), "PYTHONPATH": str(REPO)}
+    for name in ("NEWSREADER_CONFIG_DIR", "NEWSREADER_DATA_DIR", "NEWSREADER_CACHE_DIR"):
+        env.pop(name, None)
+    cmd = [sys.executable, "-m", "newsreader", "refresh"]
+    log = work / "newsreader.log"
+    log.unlink(missing_ok=True)
+    n = len(urls)
+    fresh = run_phase(server, "newsreader", "fresh", cmd, ("200", n), env=env, log=log)
+    stored = newsreader_articles(home)
+    if stored != n * args.items:
+        fresh.note += f" cache holds {stored} articles, expected {n * args.items}"
+        print(f"  WARNING: newsreader stored {stored} articles, expected {n * args.items}", flush=True)
+    again = run_phase(server, "newsreader", "304", cmd, ("304", n), env=env, log=log)
+    return [fresh, again]
+
+
+def bench_newsboat(server: Server, work: Path, urls: list[str]) -> list[Run]:
+    newsboat = shutil.which("newsboat")
+    if newsboat is None:
+        raise SystemExit("newsboat is not installed (apt-get install -y newsboat), or use --skip-newsboat")
+    url_file = work / "newsboat.urls"
+    url_file.write_text("\n".join(urls) + "\n")
+    conf = work / "newsboat.conf"
+    conf.write_text("reload-threads 8\n")
+    db = work / "newsboat-cache.db"
+    for suffix in ("", "-journal", ".lock"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    cmd = [newsboat, "-u", str(url_file), "-c", str(db), "-C", str(conf), "-x", "reload"]
+    log = work / "newsboat.log"
+    log.unlink(missing_ok=True)
+    n = len(urls)
+    fresh = run_phase(server, "newsboat", "fresh", cmd, ("200", n), log=log)
+    second = run_phase(server, "newsboat", "2nd reload", cmd, ("200", n), log=log)
+    again = run_phase(server, "newsboat", "304", cmd, ("304", n), log=log)
+    return [fresh, second, again]
+
+
+# ------------------------------------------------------------ the table
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.3f}" if b else "-"
+
+
+def print_table(runs: list[Run], reference: dict | None, feeds: int, items: int, latency: float) -> None:
+    print()
+    print(f"## Refresh of {feeds} feeds x {items} items, {latency:g} ms latency per request")
+    print()
+    print("| program | phase | wall s | cpu s | peak RSS MiB | tree RSS MiB | server saw |")
+    print("|---|---|---|---|---|---|---|")
+    for r in runs:
+        saw = ", ".join(f"{v}x{k}" for k, v in sorted(r.server.items()))
+        print(f"| {r.program} | {r.phase} | {r.wall:.2f} | {r.cpu:.2f} | {r.maxrss_mib:.1f} | {r.tree_rss_mib:.1f} | {saw}"
+              + (f" ({r.note.strip()})" if r.note else "") + " |")
+    if reference is not None:
+        for phase in ("fresh", "304"):
+            wall, cpu, rss = reference[phase]
+            print(f"| newsboat 2.21 (RESULTS.md, NOT this run) | {phase} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | - | - |")
+    print()
+    mine = {r.phase: r for r in runs if r.program == "newsreader"}
+    theirs = {r.phase: r for r in runs if r.program == "newsboat"}
+    label = "from this run" if reference is None else "against RESULTS.md figures, NOT from this run"
+    print(f"Ratios newsreader / newsboat ({label}); memory is the larger of peak RSS and tree RSS:")
+    print()
+    print("| phase | wall | cpu | memory | wall target | memory target | met |")
+    print("|---|---|---|---|---|---|---|")
+    for phase in ("fresh", "304"):
+        if phase not in mine:
+            continue
+        a = mine[phase]
+        if reference is not None:
+            wall, cpu, rss = reference[phase]
+        elif phase in theirs:
+            b = theirs[phase]
+            wall, cpu, rss = b.wall, b.cpu, b.memory
+        else:
+            continue
+        met_wall = a.wall <= TARGETS[phase] * wall
+        met_mem = a.memory <= rss
+        verdict = "yes" if met_wall and met_mem else ("wall only" if met_wall else ("memory only" if met_mem else "no"))
+        print(f"| {phase} | {_ratio(a.wall, wall)} | {_ratio(a.cpu, cpu)} | {_ratio(a.memory, rss)} | "
+              f"<= {TARGETS[phase]} | <= 1 | {verdict} |")
+    print()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--feeds", type=int, default=1000)
+    ap.add_argument("--items", type=int, default=50)
+    ap.add_argument("--latency-ms", type=float, default=50.0)
+    ap.add_argument("--per-host", type=int, default=16, help="[fetch] per_host for newsreader (default 16)")
+    ap.add_argument("--concurrency", type=int, default=None, help="[fetch] concurrency (default: newsreader's, 16)")
+    ap.add_argument("--skip-newsboat", action="store_true", help="print RESULTS.md figures instead (not this run)")
+    ap.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH, help="the peer harness (../shared/bench)")
+    ap.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    ap.add_argument("--json", type=Path, help="also write the runs as JSON here")
+    args = ap.parse_args()
+
+    bench = args.bench_dir
+    if not (bench / "serve.py").exists() or not (bench / "gen_feeds.py").exists():
+        print(f"skipped: the peer harness is not at {bench} (needs serve.py and gen_feeds.py)")
+        return 0
+    reference = None
+    if args.skip_newsboat:
+        if (args.feeds, "fresh") not in REFERENCE or args.items != 50 or args.latency_ms != 50:
+            print("note: RESULTS.md has newsboat figures only for 200 or 1000 feeds x 50 items at 50 ms; "
+                  "no ratios will be printed")
+        else:
+            reference = {phase: REFERENCE[(args.feeds, phase)] for phase in ("fresh", "304")}
+    work = args.work / "refresh"
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = args.work / "corpus" / f"{max(args.feeds, 1000)}x{args.items}"
+    server = Server(bench, corpus.parent, work, args.latency_ms)
+    runs: list[Run] = []
+    try:
+        urls = corpus_urls(bench, corpus, args.feeds, args.items, server.base)
+        warm_server(server, urls)
+        server.control(f"/__set?latency_ms={args.latency_ms:g}")
+        print(f"server on {server.base}, {len(urls)} feeds, latency {args.latency_ms:g} ms; "
+              f"newsreader [fetch] per_host = {args.per_host}"
+              + (f", concurrency = {args.concurrency}" if args.concurrency else "")
+              + "; newsboat reload-threads 8", flush=True)
+        runs += bench_newsreader(server, work, urls, args)
+        if not args.skip_newsboat:
+            runs += bench_newsboat(server, work, urls)
+    finally:
+        server.stop()
+    print_table(runs, reference, len(urls), args.items, args.latency_ms)
+    if args.json:
+        args.json.write_text(json.dumps([r.__dict__ | {"memory": r.memory} for r in runs], indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
