@@ -387,3 +387,29 @@ async def test_narrow_terminal_hides_sidebar_and_v_shows_it(tmp_path):
         assert related.styles.display != "none"
         await open_story(pilot, "Port Calder pilots agree four-year contract")
         assert related.region.width > 0
+
+
+async def test_long_lists_are_paged(tmp_path):
+    from datetime import timedelta
+
+    from newsreader.models import Article, ParsedDocument
+    from newsreader.screens.main import HEADLINE_PAGE
+
+    many = ParsedDocument(format="rss", feed_title="Tideline Wire", feed_url="https://tideline.example/rss", articles=[
+        Article(title=f"Tide table for day {n}", url=f"https://tideline.example/tides/{n}", body="High water at noon.",
+                published=NOW - timedelta(hours=n), precision="exact")
+        for n in range(HEADLINE_PAGE + 50)
+    ])
+    app = make_app(tmp_path, many)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        headlines = screen.query_one("#headlines")
+        assert len(screen.headline_rows) == HEADLINE_PAGE
+        assert headlines.option_count == HEADLINE_PAGE
+        await pilot.press("G")  # to the end of what is loaded: the next page follows
+        await settle(pilot)
+        assert len(screen.headline_rows) == HEADLINE_PAGE + 50
+        assert headlines.option_count == HEADLINE_PAGE + 50
+        assert headlines.highlighted == HEADLINE_PAGE - 1  # the cursor did not move
+        assert screen.headlines_complete

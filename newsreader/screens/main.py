@@ -30,6 +30,9 @@ from .feed_actions import FEED_BINDINGS, FeedActions
 
 ALL, UNREAD, BOOKMARKS, SEARCH = "all", "unread", "bookmarks", "search"
 
+#: Headlines are read from the cache a page at a time, never all at once.
+HEADLINE_PAGE = 300
+
 
 @dataclass(slots=True)
 class RelatedWalk:
@@ -80,6 +83,8 @@ class MainScreen(FeedActions, Screen[None]):
         self.undo = UndoStack()
         self.source_key: str = ALL
         self.headline_rows: list[HeadlineRow] = []
+        self.headlines_complete = True
+        self.loading_more = False
         self.article: ArticleRow | None = None
         self.related_rows: list[RelatedRow] = []
         self.walk: RelatedWalk | None = None
@@ -150,27 +155,48 @@ class MainScreen(FeedActions, Screen[None]):
         self.query_one("#sources", KeyList).show_items(items, keep=self.source_key)
 
     @work(thread=True, exclusive=True, group="headlines")
-    def load_headlines(self, source_key: str) -> None:
+    def load_headlines(self, source_key: str, offset: int = 0) -> None:
+        rows = self.headline_page(source_key, offset, HEADLINE_PAGE)
+        self.app.call_from_thread(self.show_headlines, source_key, rows, offset)
+
+    def headline_page(self, source_key: str, offset: int, limit: int) -> list[HeadlineRow]:
+        """One page of the list for ``source_key`` (runs in a worker thread)."""
         cache = self.services.cache
         if source_key == ALL:
-            rows = cache.headlines()
-        elif source_key == UNREAD:
-            rows = cache.headlines(unread_only=True)
-        elif source_key == BOOKMARKS:
-            rows = cache.headlines(keys=[b.article_key for b in self.services.bookmarks.all() if b.article_key])
-        elif source_key == SEARCH:
-            rows = cache.search(self.search_query, limit=200)
-        else:
-            rows = cache.headlines(int(source_key.split(":", 1)[1]))
-        self.app.call_from_thread(self.show_headlines, source_key, rows)
+            return cache.headlines(limit=limit, offset=offset)
+        if source_key == UNREAD:
+            return cache.headlines(unread_only=True, limit=limit, offset=offset)
+        if source_key == BOOKMARKS:
+            keys = [b.article_key for b in self.services.bookmarks.all() if b.article_key]
+            return cache.headlines(keys=keys, limit=limit, offset=offset)
+        if source_key == SEARCH:
+            return cache.search(self.search_query, limit=limit) if offset == 0 else []
+        return cache.headlines(int(source_key.split(":", 1)[1]), limit=limit, offset=offset)
 
-    def show_headlines(self, source_key: str, rows: list[HeadlineRow]) -> None:
+    def show_headlines(self, source_key: str, rows: list[HeadlineRow], offset: int = 0) -> None:
         if source_key != self.source_key:
             return  # the reader has moved on
-        self.headline_rows = rows
-        keep = f"a:{self.article.id}" if self.article else None
-        self.query_one("#headlines", KeyList).show_items([(f"a:{r.id}", self.headline_label(r)) for r in rows], keep=keep)
-        self.query_one("#headlines").border_title = f"Headlines ({len(rows)})"
+        listing = self.query_one("#headlines", KeyList)
+        items = [(f"a:{r.id}", self.headline_label(r)) for r in rows]
+        if offset == 0:
+            self.headline_rows = rows
+            keep = f"a:{self.article.id}" if self.article else None
+            listing.show_items(items, keep=keep)
+        elif offset == len(self.headline_rows):
+            self.headline_rows = self.headline_rows + rows
+            listing.append_items(items)
+        self.headlines_complete = len(rows) < HEADLINE_PAGE
+        self.loading_more = False
+        more = "" if self.headlines_complete else "+"
+        listing.border_title = f"Headlines ({len(self.headline_rows)}{more})"
+
+    @on(OptionList.OptionHighlighted, "#headlines")
+    def headline_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # Lists are paged: the next page is read when the cursor nears the end.
+        near_end = event.option_index >= len(self.headline_rows) - HEADLINE_PAGE // 10
+        if near_end and not self.headlines_complete and not self.loading_more:
+            self.loading_more = True
+            self.load_headlines(self.source_key, len(self.headline_rows))
 
     def headline_label(self, row: HeadlineRow) -> Text:
         return display.headline_label(row, self.now, bookmarked=row.key in self.services.bookmarks,

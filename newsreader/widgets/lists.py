@@ -37,6 +37,10 @@ class KeyList(OptionList):
                 index = 0
             self.highlighted = index
 
+    def append_items(self, items: Sequence[tuple[str, Text]]) -> None:
+        """Add rows at the end (the next page of a long list)."""
+        self.add_options([Option(label, id=item_id) for item_id, label in items])
+
     @property
     def highlighted_id(self) -> str | None:
         if self.highlighted is None or self.highlighted >= self.option_count:
