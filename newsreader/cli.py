@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_feeds import add_feed_commands
 
     add_feed_commands(sub)
+    from .cli_fulltext import add_fulltext_command
+
+    add_fulltext_command(sub)
     return parser
 
 
@@ -74,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .cli_bookmarks import run_bookmarks
 
             return run_bookmarks(args)
+        if command == "fetch-full":
+            from .cli_fulltext import run_fulltext
+
+            return run_fulltext(args)
         from .cli_feeds import run_feed_command
 
         return run_feed_command(args)

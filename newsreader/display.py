@@ -112,13 +112,23 @@ def article_text(
     if article.tags:
         out.append("tags: " + ", ".join(safe(t) for t in article.tags) + "\n", style="dim")
     out.append("\n")
-    if article.summary_only:
+    full_text_error = article.full_text_error
+    full_text_host = article.full_text_host
+    if article.summary_only and full_text_error:
+        out.append(
+            "Summary only — the full text could not be fetched: " + safe(full_text_error)
+            + (" (press f to try again)" if article.url else "") + ".\n\n",
+            style="italic",
+        )
+    elif article.summary_only:
         out.append(
             "Summary only — this story came with just a summary"
             + (" (press f for the full text)" if article.url else "")
             + ".\n\n",
             style="italic",
         )
+    elif full_text_host:
+        out.append(f"Full text fetched from {safe(full_text_host)} — the feed had only a summary.\n\n", style="italic dim")
     for caption, credit in article.captions:
         out.append("▣ " + safe(caption), style="italic")
         if credit:

@@ -100,6 +100,7 @@ class Refresher:
         self.parse_processes = parse_processes
         self.clock = clock
         self.fetcher_options = fetcher_options or {}
+        self.full_text_outcomes: list = []  # newsreader.fulltext.FullTextOutcome, from the last run
 
     def run_sync(self, feeds: list[FeedConfig], *, on_progress: ProgressCallback | None = None, force: bool = False) -> RefreshReport:
         return asyncio.run(self.run(feeds, on_progress=on_progress, force=force))
@@ -153,12 +154,25 @@ class Refresher:
                     feed, state = requests[result.url]
                     tasks.append(asyncio.create_task(settle(feed, state, result)))
             await asyncio.gather(*tasks)
+            if any(feed.full_text for feed in feeds):
+                await self._fetch_full_text(feeds, report, parser, writer)
         finally:
             parser.shutdown(wait=True, cancel_futures=True)
             await loop.run_in_executor(writer, self.cache.close_thread_connection)
             writer.shutdown(wait=True)
         report.seconds = time.perf_counter() - started
         return report
+
+    async def _fetch_full_text(self, feeds: list[FeedConfig], report: RefreshReport, parser: Executor, writer: Executor) -> None:
+        """Full text for the new summary-only items of ``full_text = true`` feeds,
+        on this refresh's executors (newsreader.fulltext: 2 requests per host).
+        The outcomes are kept in ``self.full_text_outcomes``."""
+        from .fulltext import full_text_after_refresh
+
+        self.full_text_outcomes = await full_text_after_refresh(
+            self.cache, feeds, report.outcomes, self.fetch_config,
+            parser=parser, writer=writer, fetcher_options=self.fetcher_options,
+        )
 
     # The bookkeeping below runs on the writer thread (SQLite connection affinity).
 

@@ -27,6 +27,7 @@ from ..undo import UndoStack
 from ..widgets.article_view import ArticleView
 from ..widgets.lists import KeyList
 from .feed_actions import FEED_BINDINGS, FeedActions
+from .fulltext_actions import FULLTEXT_BINDINGS, FullTextActions
 
 ALL, UNREAD, BOOKMARKS, SEARCH = "all", "unread", "bookmarks", "search"
 
@@ -49,7 +50,7 @@ def _bind(key: str, action: str, description: str, binding_id: str, *, show: boo
     return Binding(key, action, description, show=show, id=binding_id, key_display=key_display, tooltip=tooltip)
 
 
-class MainScreen(FeedActions, Screen[None]):
+class MainScreen(FeedActions, FullTextActions, Screen[None]):
     """Three panes and the footer."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -74,6 +75,7 @@ class MainScreen(FeedActions, Screen[None]):
         _bind("y", "copy_link", "Copy link", "link.copy"),
         _bind("v", "toggle_sidebar", "Related", "sidebar", show=True, tooltip="Related sidebar"),
         *FEED_BINDINGS,
+        *FULLTEXT_BINDINGS,
     ]
 
     def __init__(self, services: Services) -> None:

@@ -429,7 +429,7 @@ class Cache:
             body=r["body"], summary_only=bool(r["summary_only"]), is_read=bool(r["is_read"]),
             captions=[(c[0], c[1]) for c in extras.get("captions", []) if c],
             tags=list(extras.get("tags", [])), enclosures=list(extras.get("enclosures", [])),
-            added_at=r["added_at"],
+            added_at=r["added_at"], full_text_url=r["full_text_url"], full_text_error=r["full_text_error"],
         )
 
     def article_id_for_key(self, key: str) -> int | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..textnorm import normalize_name
@@ -33,22 +33,6 @@ class FullTextCandidate:
     title: str
     source: str
     summary: str  # the text the reader has now: what a fetched page must beat
-
-
-@dataclass(frozen=True, slots=True)
-class FullTextArticleRow(ArticleRow):
-    """An :class:`ArticleRow` that also says where its text came from.
-
-    ``full_text_url`` is the page the body was extracted from (after
-    redirects); ``full_text_error`` why the last attempt kept the summary.
-    """
-
-    full_text_url: str | None = None
-    full_text_error: str | None = None
-
-    @property
-    def full_text_host(self) -> str | None:
-        return page_host(self.full_text_url)
 
 
 def page_host(url: str | None) -> str | None:
@@ -193,14 +177,9 @@ def full_text_state(cache: Cache, article_id: int) -> tuple[str | None, str | No
     return None if row is None else (row["full_text_url"], row["full_text_error"])
 
 
-def read_article(cache: Cache, article_id: int) -> FullTextArticleRow | None:
-    """:meth:`Cache.article` plus where the text came from (for the article view)."""
-    row = cache.article(article_id)
-    if row is None:
-        return None
-    state = full_text_state(cache, article_id) or (None, None)
-    values = {f.name: getattr(row, f.name) for f in fields(ArticleRow)}
-    return FullTextArticleRow(**values, full_text_url=state[0], full_text_error=state[1])
+def read_article(cache: Cache, article_id: int) -> ArticleRow | None:
+    """:meth:`Cache.article` (which says where a fetched text came from)."""
+    return cache.article(article_id)
 
 
 # The extras JSON is written the way Cache writes it, so an unchanged value

@@ -54,6 +54,19 @@ class ArticleRow:
     tags: list[str] = field(default_factory=list)
     enclosures: list[dict] = field(default_factory=list)
     added_at: int = 0
+    full_text_url: str | None = None  # the page the body was extracted from (f / fetch-full)
+    full_text_error: str | None = None  # why the last full-text attempt kept the summary
+
+    @property
+    def full_text_host(self) -> str | None:
+        if not self.full_text_url:
+            return None
+        from urllib.parse import urlsplit
+
+        try:
+            return urlsplit(self.full_text_url).hostname or None
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True, slots=True)

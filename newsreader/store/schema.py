@@ -124,13 +124,15 @@ CREATE INDEX story_articles_story ON story_articles(story_id);
 -- What clustering compares: one frozen signature per article, a posting list
 -- for its heaviest features (how candidates are found without a scan), and
 -- document frequencies of every feature (term '' holds the article count).
+-- Frequencies are not lowered when articles are deleted: they describe the
+-- language of the feeds read so far, which a deletion does not change.
 CREATE TABLE story_signatures (
     article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
     outlet TEXT NOT NULL,              -- folded source name
     published_ts INTEGER,
     added_at INTEGER NOT NULL,
     signed_at INTEGER NOT NULL,        -- articles.updated_at it was computed from
-    terms TEXT NOT NULL                -- JSON {"v": vector, "k": exact keys, "p": posted terms}
+    terms TEXT NOT NULL                -- JSON {"t": title features, "v": others, "k": exact keys}
 );
 CREATE TABLE story_terms (
     term TEXT NOT NULL,
@@ -142,10 +144,10 @@ CREATE TABLE story_term_df (
     df INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TRIGGER story_signatures_ad AFTER DELETE ON story_signatures BEGIN
-    DELETE FROM story_terms WHERE article_id = old.article_id
-        AND term IN (SELECT value FROM json_each(old.terms, '$.p'));
-    UPDATE story_term_df SET df = df - 1
-        WHERE term = '' OR term IN (SELECT key FROM json_each(old.terms, '$.v'));
+    DELETE FROM story_terms WHERE article_id = old.article_id AND term IN (
+        SELECT key FROM json_each(old.terms, '$.t') UNION ALL
+        SELECT key FROM json_each(old.terms, '$.v') UNION ALL
+        SELECT value FROM json_each(old.terms, '$.k'));
 END;
 CREATE TRIGGER story_articles_ad AFTER DELETE ON story_articles BEGIN
     UPDATE stories SET
