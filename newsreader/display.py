@@ -34,8 +34,8 @@ def plain(text: str) -> Text:
 
 def when_text(published: str | None, precision: str, published_text: str | None, now: datetime) -> str:
     shown = humanize(published, precision, now)
-    if shown == "undated" and published_text:
-        return safe(published_text)
+    if not shown:
+        return safe(published_text) if published_text else "undated"
     return shown
 
 

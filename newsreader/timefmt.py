@@ -2,13 +2,21 @@
 
 "a day ago" resolved against yesterday's file is stored with precision
 ``day``: it reads "2 days ago" today and never "1 day 3 hours ago".
+``day`` -> "today", "1 day ago", "3 days ago", then "23 Apr 2025";
+``hour`` -> "under an hour ago", "5 hours ago", then as ``day``;
+``minute``/``exact`` -> "just now", "34 min ago", "5 hours ago", then as
+``day``; ``unknown`` -> the date.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Older than this, a date says more than "N days ago".
+_RELATIVE_DAYS = 7
+# A little clock skew between the copy and the reader is not "the future".
+_SKEW = timedelta(minutes=5)
 
 
 def parse_stored(value: str | None) -> datetime | date | None:
@@ -24,35 +32,53 @@ def parse_stored(value: str | None) -> datetime | date | None:
         return None
 
 
-def _day_text(d: date, now: datetime) -> str:
-    text = f"{d.day} {_MONTHS[d.month - 1]}"
-    return text if d.year == now.year else f"{text} {d.year}"
+def _utc(value: datetime | None) -> datetime:
+    if value is None:
+        return datetime.now(timezone.utc)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
 
 
-def humanize(value: str | datetime | date | None, precision: str, now: datetime) -> str:
-    """``34 min ago``, ``5 h ago``, ``1 day ago``, ``23 Apr 2025`` or ``undated``."""
-    when = parse_stored(value) if isinstance(value, str) else value
-    if when is None or precision == "unknown":
-        return "undated"
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    if not isinstance(when, datetime):
-        days = (now.date() - when).days
-        if 0 <= days <= 1:
-            return "today" if days == 0 else "yesterday"
-        return _day_text(when, now)
-    seconds = (now - when).total_seconds()
-    if seconds < -300:  # in the future: show the date rather than a negative age
-        return _day_text(when.date(), now)
-    seconds = max(0.0, seconds)
-    minutes, hours, days = seconds / 60, seconds / 3600, seconds / 86400
-    if precision in ("exact", "minute") and minutes < 60:
-        return "just now" if minutes < 1 else f"{int(minutes)} min ago"
-    if precision in ("exact", "minute", "hour") and hours < 24:
-        return f"{max(1, int(hours))} h ago"
-    if days < 1.5 and precision != "day":
-        return "1 day ago"
-    if days < 30:
-        count = max(1, round(days))
-        return "1 day ago" if count == 1 else f"{count} days ago"
-    return _day_text(when.date(), now)
+def _date_text(day: date) -> str:
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _days_text(days: int, day: date) -> str:
+    if days < 0:
+        return "today" if days == -1 else _date_text(day)
+    if days == 0:
+        return "today"
+    if days < _RELATIVE_DAYS:
+        return "1 day ago" if days == 1 else f"{days} days ago"
+    return _date_text(day)
+
+
+def humanize(value: str | datetime | date | None, precision: str, now: datetime | None = None) -> str:
+    """Render a stored time no more precisely than it was known ("" when unknown)."""
+    published = parse_stored(value) if isinstance(value, str) else value
+    if published is None:
+        return ""
+    ref = _utc(now)
+    if not isinstance(published, datetime):
+        return _days_text((ref.date() - published).days, published)
+    when = _utc(published)
+    if precision == "unknown":
+        return _date_text(when.date())
+    delta = ref - when
+    if delta < -_SKEW and precision != "day":
+        return _date_text(when.date())
+    seconds = max(delta.total_seconds(), 0.0)
+    if precision == "day":
+        return _days_text(int(delta.total_seconds() // 86400), when.date())
+    if seconds < 86400:
+        hours = int(seconds // 3600)
+        if precision == "hour":
+            if hours < 1:
+                return "under an hour ago"
+        elif seconds < 60:
+            return "just now"
+        elif seconds < 3600:
+            return f"{int(seconds // 60)} min ago"
+        return "1 hour ago" if hours == 1 else f"{hours} hours ago"
+    return _days_text(int(seconds // 86400), when.date())

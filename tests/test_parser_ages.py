@@ -8,11 +8,11 @@ import pytest
 
 from newsreader.parser.ages import (
     AGE_PATTERN,
-    humanize_age,
     parse_age,
     parse_age_or_date,
     split_glued_age,
 )
+from newsreader.timefmt import humanize
 
 AS_OF = datetime(2025, 6, 10, 12, 0, tzinfo=timezone.utc)
 MIN, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
@@ -165,7 +165,7 @@ def test_split_prefers_a_source_not_ending_in_space():
     assert split_glued_age("Channel 12 hours ago") == ("Channel 1", "2 hours ago")
 
 
-# ---------------------------------------------------------------- humanize_age
+# ---------------------------------------------------------------- timefmt.humanize (shown back)
 
 NOW = AS_OF
 
@@ -197,7 +197,7 @@ NOW = AS_OF
     ],
 )
 def test_humanize_age(published, precision, expected):
-    assert humanize_age(published, precision, NOW) == expected
+    assert humanize(published, precision, NOW) == expected
 
 
 @pytest.mark.parametrize(
@@ -207,4 +207,4 @@ def test_humanize_age(published, precision, expected):
 )
 def test_an_age_read_and_shown_at_the_same_moment_says_the_same(text, shown):
     value, precision = parse_age(text, AS_OF)
-    assert humanize_age(value, precision, AS_OF) == shown
+    assert humanize(value, precision, AS_OF) == shown

@@ -4,8 +4,8 @@ An aggregator page says *when* a story appeared only relative to the moment
 the page was copied. :func:`parse_age` turns such an age into a UTC datetime
 against a reference time, together with how far that value can be trusted:
 seconds and minutes give ``minute``, hours give ``hour``, anything coarser
-gives ``day``. :func:`humanize_age` goes the other way for the app and never
-shows more precision than was stored ("3 days ago", never "3 days 4 min ago").
+gives ``day``. :mod:`newsreader.timefmt` goes the other way for the app and
+never shows more precision than was stored.
 
 The words of each language are data (:data:`EN_UNITS`, :data:`AR_UNITS`), so a
 new language is a table plus one alternative in the pattern.
@@ -24,7 +24,6 @@ __all__ = [
     "parse_age",
     "parse_age_or_date",
     "split_glued_age",
-    "humanize_age",
 ]
 
 #: English unit words -> canonical unit.
@@ -228,64 +227,3 @@ def split_glued_age(line: str, known_sources=()) -> tuple[str, str] | None:
         if best is None or key < best[0]:
             best = (key, (source.strip(), tail.strip()))
     return None if best is None else best[1]
-
-
-# ---------------------------------------------------------------- rendering
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-# Older than this, a date says more than "N days ago".
-_RELATIVE_DAYS = 7
-# A little clock skew between the copy and the reader is not "the future".
-_SKEW = timedelta(minutes=5)
-
-
-def _date_text(day: date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def _days_text(days: int, day: date) -> str:
-    if days < 0:
-        return "today" if days == -1 else _date_text(day)
-    if days == 0:
-        return "today"
-    if days < _RELATIVE_DAYS:
-        return "1 day ago" if days == 1 else f"{days} days ago"
-    return _date_text(day)
-
-
-def humanize_age(
-    published: datetime | date | None, precision: Precision | str, now: datetime | None = None
-) -> str:
-    """Render a stored time no more precisely than it was known.
-
-    ``day`` -> "today", "1 day ago", "3 days ago", then "23 Apr 2025";
-    ``hour`` -> "under an hour ago", "5 hours ago", then as ``day``;
-    ``minute``/``exact`` -> "just now", "34 min ago", "5 hours ago", then as
-    ``day``; ``unknown`` -> the date. ``now`` defaults to the current time.
-    """
-    if published is None:
-        return ""
-    ref = _utc(now)
-    if not isinstance(published, datetime):
-        return _days_text((ref.date() - published).days, published)
-    value = _utc(published)
-    if precision == "unknown":
-        return _date_text(value.date())
-    delta = ref - value
-    if delta < -_SKEW and precision != "day":
-        return _date_text(value.date())
-    seconds = max(delta.total_seconds(), 0.0)
-    if precision == "day":
-        days = int(delta.total_seconds() // 86400)
-        return _days_text(days, value.date())
-    if seconds < 86400:
-        hours = int(seconds // 3600)
-        if precision == "hour":
-            if hours < 1:
-                return "under an hour ago"
-        elif seconds < 60:
-            return "just now"
-        elif seconds < 3600:
-            return f"{int(seconds // 60)} min ago"
-        return "1 hour ago" if hours == 1 else f"{hours} hours ago"
-    return _days_text(int(seconds // 86400), value.date())
