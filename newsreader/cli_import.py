@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -63,6 +64,11 @@ def run_parse(path: str, *, as_of: str | None, as_json: bool) -> int:
     return 0
 
 
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 def run_import(paths: list[str], *, as_of: str | None) -> int:
     from .context import open_cache
 
@@ -91,6 +97,12 @@ def run_import(paths: list[str], *, as_of: str | None) -> int:
                     continue
                 report.stats.add(cache.import_document(doc))
             except Exception as exc:  # noqa: BLE001 - one bad file never stops the import
+                if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+                    # Not this file's fault, and every next file would wait
+                    # the same busy timeout: stop, in one line.
+                    report.failures.append((str(path), "cache busy"))
+                    _err(f"newsreader: the cache is busy (another newsreader is writing); stopped at {clean_line(str(path))}")
+                    break
                 reason = describe_error(exc)
                 report.failures.append((str(path), reason))
                 _err(f"{clean_line(str(path))}: {reason}")

@@ -222,7 +222,7 @@ class Fetcher:
         """Fetch ``url``; send the validators for a conditional GET if given."""
         problem = check_url(url)
         if problem:
-            return FetchResult(url=url, final_url=url, error=problem)
+            return FetchResult(url=url, final_url=url, error=f"refused: {problem}")
         client = self._client
         if client is None:
             raise RuntimeError("Fetcher must be used as 'async with Fetcher() as fetcher'")

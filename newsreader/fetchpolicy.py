@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import socket
-import unicodedata
 import zlib
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -20,8 +19,11 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from .sanitize import clean_line
 
-#: Longer addresses are refused before any network (browsers cap near here too).
-MAX_URL_LENGTH = 2048
+# The one rule for which addresses may be fetched, opened or stored lives in
+# urls.py; it is re-exported here because the fetcher's callers import it from
+# its policy module.
+from .urls import MAX_URL_LENGTH, check_url
+
 #: A server cannot make us wait longer than this, whatever Retry-After says.
 MAX_RETRY_AFTER = timedelta(hours=24)
 
@@ -48,56 +50,6 @@ def _scheme_of(url: str) -> str:
 
 
 # ---------------------------------------------------------------- addresses
-
-
-def _bad_character(url: str) -> str | None:
-    """Characters no address we request may hold (the same rules as urls.py).
-
-    Controls and invisible format characters (bidi overrides, zero-width)
-    hide what an address really is; a backslash is read as "/" by browsers
-    but not by Python, so the two disagree on the host.
-    """
-    for ch in url:
-        if ch.isspace():
-            return "address contains spaces"
-        if unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
-            return "address contains control characters"
-    if "\\" in url:
-        return "address contains a backslash"
-    return None
-
-
-def check_url(url: object) -> str | None:
-    """Why ``url`` may not be fetched, or None when it may.
-
-    Only absolute http/https addresses with a host are allowed; a leading
-    ``-`` (an option to whatever later receives the address), control
-    characters and absurd lengths are refused outright.
-    """
-    if not isinstance(url, str) or not url:
-        return "no address to fetch"
-    if len(url) > MAX_URL_LENGTH:
-        return f"address too long ({len(url)} characters, limit {MAX_URL_LENGTH})"
-    if url.startswith("-"):
-        return "address starts with '-'"
-    bad = _bad_character(url)
-    if bad:
-        return bad
-    scheme = _scheme_of(url)
-    if scheme not in WEB_SCHEMES:
-        shown = f"{one_line(scheme, 20)}:" if scheme else "no scheme"
-        return f"only http and https addresses can be fetched (got {shown})"
-    try:
-        parts = urlsplit(url)
-        port = parts.port  # raises ValueError on a bad port
-        host = parts.hostname
-    except ValueError:
-        return "not a valid web address"
-    if not host:
-        return "address has no host name"
-    if port == 0:
-        return "not a valid web address"
-    return None
 
 
 def shown_url(url: str) -> str:

@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .models import ParsedDocument, ParseError
-from .parser import MAX_DOCUMENT_BYTES, parse
+from .parser import MAX_DOCUMENT_BYTES
+from .parser.budget import parse_bounded
 from .sanitize import clean_line
 from .store.records import ImportStats
 
@@ -103,11 +104,16 @@ def file_time(path: Path) -> datetime:
 
 
 def parse_file(path: Path, as_of: datetime | None = None) -> ParsedDocument:
-    """Parse one file; relative ages count from ``as_of`` or the file's mtime."""
+    """Parse one file; relative ages count from ``as_of`` or the file's mtime.
+
+    A large file is parsed in a child process under a time and memory budget
+    (:mod:`newsreader.parser.budget`), so no one document can stall or sink
+    an import of many.
+    """
     if not path.is_file():
         raise ParseError("not a regular file")
     data = read_document(path)
-    return parse(data, as_of=as_of or file_time(path))
+    return parse_bounded(data, as_of=as_of or file_time(path))
 
 
 def describe_error(exc: BaseException) -> str:

@@ -100,6 +100,8 @@ def check_url(url: str) -> str | None:
         return "no host in URL"
     if not host:
         return "no host in URL"
+    if parts.port == 0:
+        return "port 0 in URL"
     if host.startswith("-"):
         return "host starts with '-'"
     return None

@@ -16,7 +16,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,11 +237,27 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
-def _newsreader(home: Path, *args: str, user: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+def _newsreader(home: Path, *args: str, unprivileged: bool = False, timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "newsreader", *args],
-        env=_env(home), capture_output=True, text=True, timeout=timeout, user=user, stdin=subprocess.DEVNULL,
+        env=_env(home), capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+        preexec_fn=_drop_file_permission_override if unprivileged and os.geteuid() == 0 else None,
     )
+
+
+def _drop_file_permission_override() -> None:
+    """In the child, before exec: give up root's power to ignore file modes.
+
+    CI runs as root, for whom a read-only folder is writable. Dropping
+    CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH and CAP_FOWNER from the bounding
+    set makes the exec'd newsreader bound by the folder's mode like anyone.
+    """
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2, 3):
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) refused")
 
 
 def test_cli_reports_a_repair_in_one_line_and_goes_on(baseline):
@@ -260,60 +275,39 @@ def test_cli_reports_a_repair_in_one_line_and_goes_on(baseline):
 
 
 @pytest.fixture
-def unprivileged_home():
-    """(home, user): a home whose cache folder its user cannot write.
-
-    As root (CI) permissions do not bind, so the command runs as ``nobody``
-    in a folder root owns; as anyone else, the folder is made read-only.
-    """
-    root = Path(tempfile.mkdtemp(prefix="nr-readonly-", dir="/tmp"))
-    home = root / "home"
+def read_only_cache(tmp_path):
+    """A home whose cache folder is read-only (0555), with a sound cache in it or not."""
+    home = tmp_path / "ro-home"
     paths = Paths.under(home)
     for folder in (paths.config_dir, paths.data_dir, paths.cache_dir):
         folder.mkdir(parents=True)
-    user = None
-    if os.geteuid() == 0:
-        import pwd
-
-        try:
-            nobody = pwd.getpwnam("nobody")
-        except KeyError:
-            pytest.skip("no 'nobody' user to drop privileges to")
-        user = "nobody"
-        root.chmod(0o755)
-        for folder in (home, paths.config_dir, paths.data_dir):
-            os.chown(folder, nobody.pw_uid, nobody.pw_gid)
-        paths.cache_dir.chmod(0o755)  # root's: read-only for nobody
-    else:
-        paths.cache_dir.chmod(0o555)
-    yield home, user
+    paths.cache_dir.chmod(0o555)
+    probe = _newsreader(home, "--version", unprivileged=True)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot run a child without root's file powers: {probe.stderr.strip()[-200:]}")
+    yield paths
     paths.cache_dir.chmod(0o755)
-    shutil.rmtree(root, ignore_errors=True)
 
 
-def test_read_only_cache_folder_is_one_line_and_changes_nothing(unprivileged_home):
-    home, user = unprivileged_home
-    paths = Paths.under(home)
-    result = _newsreader(home, "search", "harbour", user=user)
+def test_read_only_cache_folder_is_one_line_and_changes_nothing(read_only_cache):
+    paths = read_only_cache
+    result = _newsreader(paths.cache_dir.parent, "search", "harbour", unprivileged=True)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == f"newsreader: {paths.cache_dir}: the folder is not writable\n"
     assert list(paths.cache_dir.iterdir()) == []
 
 
-def test_read_only_cache_folder_with_a_cache_in_it(unprivileged_home, tmp_path):
-    home, user = unprivileged_home
-    paths = Paths.under(home)
-    # A good cache made earlier, when the folder was still writable.
-    scratch = Paths.under(tmp_path / "scratch")
-    opened = open_cache_safely(scratch.cache_db, scratch.state_db)
+def test_read_only_cache_folder_with_a_cache_in_it(read_only_cache):
+    paths = read_only_cache
+    paths.cache_dir.chmod(0o755)
+    opened = open_cache_safely(paths.cache_db, paths.state_db)
     opened.cache.import_document(_news(), now=NOW)
     opened.cache.close()
-    paths.cache_dir.chmod(0o755)
-    shutil.copyfile(scratch.cache_db, paths.cache_db)
-    paths.cache_dir.chmod(0o755 if user else 0o555)
+    paths.cache_dir.chmod(0o555)
     before = paths.cache_db.read_bytes()
-    result = _newsreader(home, "import", str(REPO / "tests" / "fixtures" / "feeds" / "rss20.xml"), user=user)
-    assert result.returncode == 1
+    feed = REPO / "tests" / "fixtures" / "feeds" / "rss20.xml"
+    result = _newsreader(paths.cache_dir.parent, "import", str(feed), unprivileged=True)
+    assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == f"newsreader: {paths.cache_dir}: the folder is not writable\n"
     assert paths.cache_db.read_bytes() == before
     assert sorted(p.name for p in paths.cache_dir.iterdir()) == ["cache.sqlite3"]
@@ -389,6 +383,38 @@ def test_a_writer_in_another_process_is_waited_for(baseline):
         holder.wait(10)
     assert 0.5 < waited < opened.cache.busy_timeout
     assert opened.cache.article(1).is_read
+    opened.cache.close()
+
+
+def test_import_stops_in_one_line_when_another_writer_never_lets_go(baseline, tmp_path):
+    """Every file would wait the whole busy timeout: the import stops at the first."""
+    feeds = []
+    for n in range(3):
+        feed = tmp_path / f"feed{n}.xml"
+        feed.write_text(
+            f'<rss version="2.0"><channel><title>Wire {n}</title><item><title>Story {n}</title>'
+            f"<link>https://wire.example/{n}</link></item></channel></rss>"
+        )
+        feeds.append(str(feed))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_WRITE, str(baseline.paths.cache_db), "30"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline() == "writing\n"
+        started = time.monotonic()
+        result = _newsreader(baseline.paths.cache_dir.parent, "import", *feeds)
+        elapsed = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.wait(10)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"newsreader: the cache is busy (another newsreader is writing); stopped at {feeds[0]}\n"
+    )
+    assert result.stdout == "0 new, 0 updated, 1 failed\n"
+    assert elapsed < 12  # one busy timeout (5 s), not one per file
+    opened = _reopen(baseline)
+    assert opened.cache.totals()[0] == ARTICLES
     opened.cache.close()
 
 

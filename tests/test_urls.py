@@ -56,6 +56,7 @@ def test_accepts_plain_http_urls(url):
         ("/relative/rss.xml", "not an absolute"),
         ("", "empty"),
         ("https://example.org:99999/", "malformed"),
+        ("https://example.org:0/feed", "port 0"),
         ("https://example.org/" + "a" * MAX_URL_LENGTH, "longer than"),
     ],
 )
@@ -65,6 +66,14 @@ def test_refuses_with_a_one_line_reason(url, reason_part):
     assert reason_part in reason
     assert "\n" not in reason
     assert not is_safe_url(url)
+
+
+def test_the_fetcher_applies_this_very_rule():
+    """One rule for every boundary: the fetcher does not keep a second copy."""
+    from newsreader import fetchpolicy
+
+    assert fetchpolicy.check_url is check_url
+    assert fetchpolicy.MAX_URL_LENGTH == MAX_URL_LENGTH
 
 
 def test_non_string_is_refused_not_raised():

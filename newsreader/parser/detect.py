@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 _HEAD_BYTES = 4096
+#: How far a DOCTYPE's internal subset is followed to find the root element
+#: (an entity-bomb subset is easily longer than the usual head).
+_PROLOG_BYTES = 1024 * 1024
 _XML_ROOT = re.compile(rb"<\s*([A-Za-z_][\w.:-]*)")
 _SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.S | re.I)
 
@@ -33,9 +36,9 @@ def _wide_encoding(head: bytes) -> str | None:
     return None
 
 
-def _head_as_utf8(data: bytes) -> bytes:
+def _head_as_utf8(data: bytes, size: int = _HEAD_BYTES) -> bytes:
     """The first bytes, re-encoded as UTF-8 when the document is UTF-16/32."""
-    head = data[:_HEAD_BYTES]
+    head = data[:size]
     for bom, encoding in _BOMS:
         if head.startswith(bom):
             head = head[len(bom):]
@@ -46,6 +49,16 @@ def _head_as_utf8(data: bytes) -> bytes:
     return head
 
 
+def _skip_prolog(head: bytes) -> bytes:
+    """``head`` after the XML declaration, comments and DOCTYPE before the root."""
+    rest = head
+    while True:
+        m = _SKIP.match(rest)
+        if not m or m.end() == 0:
+            return rest.lstrip()
+        rest = rest[m.end():]
+
+
 def detect(data: bytes) -> str:
     """Return the format name: "rss", "atom", "rdf", "json-feed", "html",
     "opml" or "page-dump" (any other text)."""
@@ -53,12 +66,9 @@ def detect(data: bytes) -> str:
     if head.startswith((b"{", b"[")):
         return "json-feed"
     if head.startswith(b"<"):
-        rest = head
-        while True:
-            m = _SKIP.match(rest)
-            if not m or m.end() == 0:
-                break
-            rest = rest[m.end():]
+        rest = _skip_prolog(head)
+        if rest[:9].upper() == b"<!DOCTYPE" and len(data) > _HEAD_BYTES:
+            rest = _skip_prolog(_head_as_utf8(data, _PROLOG_BYTES).lstrip())
         if re.match(rb"\s*<!DOCTYPE\s+html", head, re.I):
             return "html"
         root = _XML_ROOT.match(rest.lstrip())

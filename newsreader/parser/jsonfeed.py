@@ -48,6 +48,14 @@ def _string(value: Any) -> str:
     return ""
 
 
+#: Integers longer than this are not a value any JSON Feed field can use.
+MAX_INT_DIGITS = 40
+
+
+def _bounded_int(digits: str) -> int | None:
+    return int(digits) if len(digits.lstrip("-")) <= MAX_INT_DIGITS else None
+
+
 def _load(data: bytes) -> Any:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -56,8 +64,10 @@ def _load(data: bytes) -> Any:
     except UnicodeDecodeError:
         text = data.decode("utf-8", "replace")
     try:
-        # NaN and Infinity become None: they are never a value we want.
-        return json.loads(text, parse_constant=lambda _name: None)
+        # NaN and Infinity become None: they are never a value we want; so
+        # does an integer too long to be a size or an id (Python refuses to
+        # convert over 4,300 digits, which would fail the whole feed).
+        return json.loads(text, parse_constant=lambda _name: None, parse_int=_bounded_int)
     except RecursionError:
         raise ParseError("JSON nested too deeply") from None
     except ValueError as exc:  # JSONDecodeError, and integers too long to convert

@@ -49,7 +49,7 @@ _SUPERSETS = {
 }
 # Characters XML 1.0 forbids (and lone surrogates, which cannot be encoded).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
+_NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{0,31});")
 _BARE_AMPERSAND = re.compile(r"&(?!(?:[A-Za-z_][\w.-]{0,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});)")
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
