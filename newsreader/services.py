@@ -50,17 +50,22 @@ class Services:
     clock: Callable[[], datetime] = _utc_now
     open_url: Callable[[str], str | None] = open_in_browser
     startup_messages: list[str] = field(default_factory=list)
+    #: False when the cache was too big to check at start: the app checks it
+    #: in the background.
+    cache_checked: bool = True
 
     @classmethod
     def for_paths(cls, paths: Paths, **overrides) -> "Services":
-        from .context import open_cache_reporting
-
         config = load_config(paths)
         bookmarks = BookmarkStore(paths.bookmarks_file).load()
-        cache, messages = open_cache_reporting(paths)
+        from .store.opener import open_cache_safely
+
+        opened = open_cache_safely(paths.cache_db, paths.state_db)
+        cache, messages = opened.cache, opened.messages
         messages.extend(m for m in (config.error, bookmarks.error) if m)
         messages.extend(config.warnings)
         messages.extend(bookmarks.warnings)
+        overrides.setdefault("cache_checked", opened.checked)
         return cls(paths=paths, cache=cache, bookmarks=bookmarks, config=config,
                    startup_messages=messages, **overrides)
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from .config import FeedConfig, FetchConfig, add_feeds, load_config
 from .fetch import Fetcher
 from .models import ParsedDocument, ParseError
-from .parser import detect, parse
+from .parser import detect
+from .parser.budget import parse_bounded
 from .parser.discover import discover_feeds
 from .paths import Paths
 from .refresh import Refresher
@@ -75,7 +76,7 @@ def add_url(
     fmt = detect(result.body)
     if fmt in FEED_FORMATS:
         try:
-            doc = parse(result.body, url=result.final_url, format=fmt)
+            doc = parse_bounded(result.body, url=result.final_url, format=fmt)
         except ParseError as exc:
             return AddResult("failed", f"{url}: {clean_line(str(exc))}")
         return _subscribe(paths, cache, url, title or doc.feed_title, tags, fetcher_options)
@@ -117,7 +118,7 @@ def _subscribe(paths: Paths, cache: Cache, url: str, title: str | None, tags: tu
 
 def _keep_article(cache: Cache, body: bytes, url: str) -> AddResult:
     try:
-        doc = parse(body, url=url, format="html")
+        doc = parse_bounded(body, url=url, format="html")
     except ParseError as exc:
         return AddResult("failed", f"{url}: not a feed, and no article found on the page ({clean_line(str(exc))})")
     stats = cache.import_document(doc)

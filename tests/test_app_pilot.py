@@ -413,3 +413,15 @@ async def test_long_lists_are_paged(tmp_path):
         assert headlines.option_count == HEADLINE_PAGE + 50
         assert headlines.highlighted == HEADLINE_PAGE - 1  # the cursor did not move
         assert screen.headlines_complete
+
+
+async def test_big_cache_is_checked_in_the_background(tmp_path, monkeypatch):
+    import newsreader.store.opener as opener
+
+    monkeypatch.setattr(opener, "quick_check", lambda cache: "database disk image is malformed")
+    app = make_app(tmp_path, story_page())
+    app.services.cache_checked = False
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert opener.damage_marker(app.services.paths.cache_db).exists()
+        assert any("rebuilt when newsreader starts again" in n.message for n in app._notifications)

@@ -469,3 +469,17 @@ def test_kill_in_the_middle_of_writing_leaves_a_consistent_cache(baseline):
     assert paths.bookmarks_file.read_bytes() == baseline.bookmark_bytes
     assert _state_rows(paths) == baseline.state_rows
     opened.cache.close()
+
+
+def test_background_check_marks_damage_and_next_open_rebuilds(tmp_path):
+    from newsreader.store.opener import damage_marker, mark_damaged, open_cache_safely
+
+    db, state = tmp_path / "cache" / "cache.sqlite3", tmp_path / "data" / "state.sqlite3"
+    opened = open_cache_safely(db, state)
+    opened.cache.close()
+    mark_damaged(db, "database disk image is malformed")
+    again = open_cache_safely(db, state)
+    assert not damage_marker(db).exists()
+    assert any("damaged (database disk image is malformed)" in m for m in again.messages)
+    assert list((tmp_path / "cache").glob("cache.sqlite3.broken-*"))
+    again.cache.close()

@@ -15,7 +15,7 @@ import codecs
 import re
 from urllib.parse import urljoin, urlsplit
 
-from ..fetchpolicy import check_url
+from ..urls import check_url
 from ..sanitize import clean_line
 from .detect import detect
 

@@ -114,6 +114,20 @@ class MainScreen(FeedActions, FullTextActions, Screen[None]):
         self.query_one("#headlines").focus()
         self.apply_sidebar()
         self.reload()
+        if not self.services.cache_checked:
+            self.check_cache()
+
+    @work(thread=True, group="check")
+    def check_cache(self) -> None:
+        """A big cache is checked after start-up, not before the first screen."""
+        from ..store.opener import mark_damaged, quick_check
+
+        problem = quick_check(self.services.cache)
+        if problem is not None:
+            mark_damaged(self.services.paths.cache_db, problem)
+            self.app.call_from_thread(
+                self.notify, f"The cache is damaged ({problem}); it will be rebuilt when newsreader starts again. "
+                "Bookmarks and read state are kept.", severity="error", timeout=15)
 
     def on_unmount(self) -> None:
         self.stop_refresh()

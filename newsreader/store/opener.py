@@ -69,6 +69,16 @@ def quick_check(cache: Cache) -> str | None:
     return None if first == "ok" else str(first)
 
 
+def damage_marker(db_path: Path) -> Path:
+    """A file saying a background check found the cache damaged: the next
+    open moves the cache aside (it cannot be done while the app has it open)."""
+    return db_path.with_name(db_path.name + ".damaged")
+
+
+def mark_damaged(db_path: Path, problem: str) -> None:
+    damage_marker(db_path).write_text(problem + "\n", encoding="utf-8")
+
+
 def _writable_dir(directory: Path) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -84,6 +94,13 @@ def open_cache_safely(db_path: Path, state_path: Path, *, check: bool = True) ->
     _writable_dir(state_path.parent)
     messages: list[str] = []
     state_moved = _set_aside_broken_state(state_path, messages)
+    marker = damage_marker(db_path)
+    if marker.exists():
+        problem = marker.read_text(encoding="utf-8", errors="replace").strip()[:200]
+        if db_path.exists():
+            moved = move_aside(db_path, "broken")
+            messages.append(f"{db_path}: damaged ({problem}); moved it to {moved.name} and started a new cache")
+        marker.unlink()
     for attempt in range(2):
         try:
             _judge_before_writing(db_path)
