@@ -418,9 +418,9 @@ async def test_long_lists_are_paged(tmp_path):
 async def test_big_cache_is_checked_in_the_background(tmp_path, monkeypatch):
     import newsreader.store.opener as opener
 
-    monkeypatch.setattr(opener, "quick_check", lambda cache: "database disk image is malformed")
     app = make_app(tmp_path, story_page())
     app.services.cache_checked = False
+    monkeypatch.setattr(opener, "quick_check", lambda cache: "database disk image is malformed")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert opener.damage_marker(app.services.paths.cache_db).exists()
