@@ -36,7 +36,14 @@ show_sidebar = true
 [retention]
 keep_days = 90                  # articles older than this may be dropped
 keep_items = 2000               # per source
+
+[[search]]                      # a saved search, shown in the source list
+name = "Harbour, unread"
+query = 'harbour source:"Harbour Gazette" is:unread'
 ```
+
+Saved searches are read and edited by :mod:`newsreader.saved_searches`
+(:func:`add_search`, :func:`remove_search`, re-exported here).
 """
 
 from __future__ import annotations
@@ -52,6 +59,7 @@ from .fileio import atomic_write
 from .models import Subscription
 from .paths import Paths
 from .sanitize import clean_line
+from .saved_searches import SavedSearch, add_search, read_searches, remove_search
 from .tomlfile import load_toml, parse_toml_bytes
 from .urls import check_url, normalize_url
 
@@ -65,6 +73,9 @@ __all__ = [
     "add_feed",
     "add_feeds",
     "remove_feed",
+    "SavedSearch",
+    "add_search",
+    "remove_search",
     "check_key",
 ]
 
@@ -119,6 +130,7 @@ class Config:
     keymap: dict[str, str] = field(default_factory=dict)
     ui: UIConfig = field(default_factory=UIConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    searches: list[SavedSearch] = field(default_factory=list)
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     writable: bool = True
@@ -136,7 +148,7 @@ _RETENTION_LIMITS: dict[str, tuple[float, float, float, type]] = {
     "keep_days": (90, 1, 36500, int),
     "keep_items": (2000, 10, 1_000_000, int),
 }
-_TOP_LEVEL = ("feed", "fetch", "keymap", "ui", "retention")
+_TOP_LEVEL = ("feed", "fetch", "keymap", "ui", "retention", "search")
 
 _BINDING_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 _MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
@@ -269,6 +281,8 @@ class _Reader:
                 setattr(self.config.retention, name, self.number(f"retention.{name}", retention[name], limits))
         self.read_ui(self.table(data, "ui"))
         self.read_keymap(self.table(data, "keymap"))
+        if "search" in data:
+            self.config.searches = read_searches(data["search"], self.warn)
 
     def read_ui(self, ui: dict[str, Any]) -> None:
         self.unknown("ui", ui, ("theme", "show_sidebar"))
@@ -398,15 +412,15 @@ def _read_for_edit(path: Path) -> tuple[bytes, dict[str, Any], str | None]:
     return raw, result.data, None
 
 
-def _write_edit(path: Path, raw_before: bytes, text: str, before: dict[str, Any], check) -> str | None:
-    """Write ``text`` if it parses, keeps every table but ``feed`` and passes ``check``."""
+def _write_edit(path: Path, raw_before: bytes, text: str, before: dict[str, Any], check, section: str = "feed") -> str | None:
+    """Write ``text`` if it parses, keeps every table but ``section`` and passes ``check``."""
     try:
         after = tomllib.loads(text)
     except Exception as exc:  # noqa: BLE001 - never write what we cannot read back
         return f"{path}: edit produced invalid TOML ({exc}); not saved"
-    if {k: v for k, v in after.items() if k != "feed"} != {k: v for k, v in before.items() if k != "feed"}:
+    if {k: v for k, v in after.items() if k != section} != {k: v for k, v in before.items() if k != section}:
         return f"{path}: edit would change other settings; not saved"
-    problem = check(after.get("feed", []))
+    problem = check(after.get(section, []))
     if problem:
         return f"{path}: {problem}; not saved"
     try:

@@ -3,7 +3,7 @@
 ```
 harbour pilots                words: every one must appear (title or body)
 "port calder"                 a phrase: the words next to each other
-pilot*                        a prefix: pilot, pilots, pilotage ...
+pilot*                        a prefix (3 letters or more): pilot, pilots, pilotage
 -ferry  -"late sailings"      NOT: leave out stories with this word or phrase
 source:Ledger                 from a source whose name is (or contains) this
 source:"Sky News AU"          quote a name with spaces
@@ -17,9 +17,13 @@ after:7d  after:24h  after:2w since that long ago
 ```
 
 Filters may be negated too (``-source:Gazette``, ``-tag:sport``,
-``-is:bookmarked``); several ``source:`` mean any of them, several ``tag:``
-all of them. A query with filters and no words is fine: it lists what
-matches, newest first.
+``-is:bookmarked``), dates not (``-after:`` is ``before:``); several
+``source:`` mean any of them, several ``tag:`` all of them. A story with no
+date matches no date filter. A query with filters and no words is fine: it
+lists what matches, newest first. ``word:text`` with an unknown field is an
+error (a typo like ``sorce:`` would otherwise find nothing, silently);
+quoted, it is text to search for, and a URL (``https://…``) is text too.
+An unclosed quote runs to the end of the query.
 
 This module only reads the text: it knows nothing about SQL, FTS5 or the
 screen. :func:`parse_query` returns a :class:`Query` or raises
@@ -45,11 +49,15 @@ __all__ = [
     "FIELDS",
     "MAX_QUERY_CHARS",
     "MAX_TERMS",
+    "MIN_PREFIX",
 ]
 
 #: Longer queries are refused: nobody types them, and each term costs an FTS5 lookup.
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
+#: ``a*`` would make FTS5 merge the doclists of thousands of words (see
+#: benchmarks/search_bench.py); three letters keep a prefix selective.
+MIN_PREFIX = 3
 #: ``after:36500d`` is a hundred years; anything further is a typo.
 MAX_AGO = timedelta(days=36500)
 
@@ -221,6 +229,8 @@ class _Builder:
         if not words:
             return  # only punctuation: nothing to look for
         prefix = prefix or (not quoted and raw.endswith("*"))
+        if prefix and len(words[-1]) < MIN_PREFIX:
+            raise QueryError(f"prefix* needs at least {MIN_PREFIX} letters: {_shown(raw)}")
         shown = "" if quoted or len(words) == 1 else _EDGE_PUNCTUATION.sub("", raw)
         term = Term(words, phrase=quoted or len(words) > 1, prefix=prefix, negated=negated, shown=shown)
         if term not in self.terms:

@@ -1,46 +1,45 @@
-"""Turn what a person types into a safe FTS5 query.
+"""What a typed search means for FTS5 and for highlighting.
 
-People type words, ``"exact phrases"`` and ``prefix*``; FTS5 has its own
-syntax in which a stray quote, colon or parenthesis is an error (or worse, a
-column filter). Every term is re-quoted here, so user text is never FTS5
-syntax.
+The language itself (words, ``"phrases"``, ``prefix*``, ``-word``,
+``source:``, ``tag:``, ``is:``, ``before:``/``after:``) is read by
+:mod:`newsreader.query`; this module keeps the small string-in,
+string-out helpers the app and older callers use. Every term is re-quoted
+for FTS5, so user text is never FTS5 syntax.
 """
 
 from __future__ import annotations
 
-import re
-
-_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
-_WORD = re.compile(r"\w+", re.UNICODE)
+from .query import QueryError, parse_query
 
 
 def terms(query: str) -> list[tuple[str, bool, bool]]:
-    """``(text, is_phrase, is_prefix)`` for each term the user typed."""
-    out: list[tuple[str, bool, bool]] = []
-    for phrase, word in _TOKEN.findall(query):
-        if phrase:
-            words = _WORD.findall(phrase)
-            if words:
-                out.append((" ".join(words), True, False))
-            continue
-        prefix = word.endswith("*")
-        for part in _WORD.findall(word):
-            out.append((part, False, False))
-        if prefix and out:
-            text, _, _ = out[-1]
-            out[-1] = (text, False, True)
-    return out
+    """``(text, is_phrase, is_prefix)`` for each word or phrase sought
+    (negated ones and filters left out); nothing for a query that does not
+    parse."""
+    try:
+        parsed = parse_query(query)
+    except QueryError:
+        return []
+    return [(t.text, t.phrase, t.prefix) for t in parsed.positive_terms]
 
 
 def to_fts(query: str) -> str:
-    """An FTS5 MATCH expression: every term must appear (AND)."""
-    parts = []
-    for text, _is_phrase, is_prefix in terms(query):
-        quoted = '"' + text.replace('"', '""') + '"'
-        parts.append(quoted + ("*" if is_prefix else ""))
-    return " ".join(parts)
+    """An FTS5 MATCH expression for the query's words (filters ignored), or
+    ``""`` when it has none or does not parse."""
+    from .store.query import match_expression
+
+    try:
+        parsed = parse_query(query)
+    except QueryError:
+        return ""
+    return match_expression(parsed) or ""
 
 
 def highlight_terms(query: str) -> list[str]:
-    """The words to highlight in an article for ``query``."""
-    return [text for text, _p, _x in terms(query)]
+    """The words and phrases to highlight in an article shown for
+    ``query``: not ``source:`` or other filters, not ``-excluded`` words.
+    Never raises: a query that does not parse highlights nothing."""
+    try:
+        return parse_query(query).highlight_terms()
+    except QueryError:
+        return []
