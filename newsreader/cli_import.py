@@ -120,10 +120,22 @@ def run_import(paths: list[str], *, as_of: str | None) -> int:
 
 def run_search(query: str, *, as_json: bool, limit: int) -> int:
     from .context import open_cache
+    from .query import QueryError, parse_query
 
+    try:
+        if parse_query(query).is_empty():
+            _err("search: the query asks for nothing (type a word or a filter)")
+            return 2
+    except QueryError as exc:
+        _err(f"search: {clean_line(str(exc))}")
+        return 2
+    from .paths import Paths
+    from .store.bookmarks import BookmarkStore
+
+    keys = [b.article_key for b in BookmarkStore(Paths.default().bookmarks_file).load().all() if b.article_key]
     cache = open_cache()
     try:
-        rows = cache.search(query, limit=limit)
+        rows = cache.search(query, limit=limit, bookmarked_keys=keys)
     finally:
         cache.close()
     if as_json:

@@ -425,3 +425,34 @@ async def test_big_cache_is_checked_in_the_background(tmp_path, monkeypatch):
         await settle(pilot)
         assert opener.damage_marker(app.services.paths.cache_db).exists()
         assert any("rebuilt when newsreader starts again" in n.message for n in app._notifications)
+
+
+async def test_query_language_errors_and_saved_searches(tmp_path):
+    from newsreader.saved_searches import add_search
+
+    app = make_app(tmp_path, story_page(), ferry_page())
+    assert add_search(app.services.paths, "Harbour news", 'source:"Harbour Gazette"') is None
+    from newsreader.config import load_config
+
+    app.services.config = load_config(app.services.paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        sources = screen.query_one("#sources")
+        ids = [sources.get_option_at_index(i).id for i in range(sources.option_count)]
+        assert "saved:0" in ids
+        sources.focus()
+        sources.highlighted = ids.index("saved:0")
+        await settle(pilot)
+        assert sorted(titles(screen)) == ["Ferry timetable changes for winter", "Port Calder pilots agree four-year contract"]
+        await pilot.press("slash")
+        await pilot.press(*"after:tomorow")
+        await pilot.press("enter")
+        await pilot.pause()
+        search = app.screen
+        assert type(search).__name__ == "SearchScreen"  # a bad query keeps the prompt open
+        assert "after" in str(search.query_one("#search-error").render())
+        search.query_one("#search-input").value = "source:Tideline is:unread"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert titles(screen) == ["Valley rail line reopens after repairs"]

@@ -154,17 +154,27 @@ class MainScreen(FeedActions, FullTextActions, Screen[None]):
 
     @work(thread=True, exclusive=True, group="sources")
     def load_sources(self) -> None:
+        from ..store.query import count_articles
+
         cache = self.services.cache
         rows = cache.sources()
         total, unread = cache.totals()
-        self.app.call_from_thread(self.show_sources, rows, total, unread)
+        keys = self.bookmark_keys()
+        saved = [(s.name, count_articles(cache, s.parsed.with_filter(read=False), bookmarked_keys=keys))
+                 for s in self.services.config.searches]
+        self.app.call_from_thread(self.show_sources, rows, total, unread, saved)
 
-    def show_sources(self, rows, total: int, unread: int) -> None:
+    def bookmark_keys(self) -> list[str]:
+        return [b.article_key for b in self.services.bookmarks.all() if b.article_key]
+
+    def show_sources(self, rows, total: int, unread: int, saved: list[tuple[str, int]] | None = None) -> None:
         items: list[tuple[str, Text]] = [
             (ALL, display.special_label("All", total)),
             (UNREAD, display.special_label("Unread", unread)),
             (BOOKMARKS, display.special_label("Bookmarks", len(self.services.bookmarks))),
         ]
+        for index, (name, count) in enumerate(saved or []):
+            items.append((f"saved:{index}", display.special_label("⌕ " + display.safe(name), count)))
         if self.search_query:
             items.append((SEARCH, display.special_label("Search: " + display.safe(self.search_query)[:30], None)))
         items.extend((f"src:{row.id}", display.source_label(row)) for row in rows)
@@ -183,24 +193,33 @@ class MainScreen(FeedActions, FullTextActions, Screen[None]):
         if source_key == UNREAD:
             return cache.headlines(unread_only=True, limit=limit, offset=offset)
         if source_key == BOOKMARKS:
-            keys = [b.article_key for b in self.services.bookmarks.all() if b.article_key]
-            return cache.headlines(keys=keys, limit=limit, offset=offset)
+            return cache.headlines(keys=self.bookmark_keys(), limit=limit, offset=offset)
         if source_key == SEARCH:
-            return cache.search(self.search_query, limit=limit) if offset == 0 else []
+            return cache.search(self.search_query, limit=limit, offset=offset, bookmarked_keys=self.bookmark_keys())
+        if source_key.startswith("saved:"):
+            from ..store.query import search_articles
+
+            searches = self.services.config.searches
+            index = int(source_key[6:])
+            if index >= len(searches):
+                return []
+            return search_articles(cache, searches[index].parsed, bookmarked_keys=self.bookmark_keys(), limit=limit, offset=offset)
         return cache.headlines(int(source_key.split(":", 1)[1]), limit=limit, offset=offset)
 
     def show_headlines(self, source_key: str, rows: list[HeadlineRow], offset: int = 0) -> None:
         if source_key != self.source_key:
             return  # the reader has moved on
         listing = self.query_one("#headlines", KeyList)
-        items = [(f"a:{r.id}", self.headline_label(r)) for r in rows]
         if offset == 0:
             self.headline_rows = rows
             keep = f"a:{self.article.id}" if self.article else None
-            listing.show_items(items, keep=keep)
+            listing.show_items([(f"a:{r.id}", self.headline_label(r)) for r in rows], keep=keep)
         elif offset == len(self.headline_rows):
+            # A ranked search may return a row twice across a page boundary.
+            known = {r.id for r in self.headline_rows}
+            rows = [r for r in rows if r.id not in known]
             self.headline_rows = self.headline_rows + rows
-            listing.append_items(items)
+            listing.append_items([(f"a:{r.id}", self.headline_label(r)) for r in rows])
         self.headlines_complete = len(rows) < HEADLINE_PAGE
         self.loading_more = False
         more = "" if self.headlines_complete else "+"
@@ -224,7 +243,20 @@ class MainScreen(FeedActions, FullTextActions, Screen[None]):
     def source_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id and event.option.id != self.source_key:
             self.source_key = event.option.id
+            self.highlight_terms = self.terms_for(self.source_key)
             self.load_headlines(self.source_key)
+
+    def terms_for(self, source_key: str) -> list[str]:
+        """Words to highlight in articles opened from a search list."""
+        from ..search_query import highlight_terms
+
+        if source_key == SEARCH:
+            return highlight_terms(self.search_query)
+        if source_key.startswith("saved:"):
+            searches = self.services.config.searches
+            index = int(source_key[6:])
+            return highlight_terms(searches[index].query) if index < len(searches) else []
+        return []
 
     @on(OptionList.OptionSelected, "#sources")
     def source_selected(self) -> None:
