@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_fulltext import add_fulltext_command
 
     add_fulltext_command(sub)
+    from .cli_stories import add_stories_command
+
+    add_stories_command(sub)
     return parser
 
 
@@ -77,6 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .cli_bookmarks import run_bookmarks
 
             return run_bookmarks(args)
+        if command == "stories":
+            from .cli_stories import run_stories
+
+            return run_stories(args)
         if command == "fetch-full":
             from .cli_fulltext import run_fulltext
 

@@ -131,7 +131,7 @@ CREATE TABLE story_signatures (
     outlet TEXT NOT NULL,              -- folded source name
     published_ts INTEGER,
     added_at INTEGER NOT NULL,
-    signed_at INTEGER NOT NULL,        -- articles.updated_at it was computed from
+    text_hash INTEGER NOT NULL,        -- of what it was computed from: re-sign when that changes
     terms TEXT NOT NULL                -- JSON {"t": title features, "v": others, "k": exact keys}
 );
 CREATE TABLE story_terms (
