@@ -60,8 +60,18 @@ def special_label(name: str, count: int | None) -> Text:
     return text
 
 
-def headline_label(row: HeadlineRow, now: datetime, *, bookmarked: bool, show_source: bool = True) -> Text:
+def headline_label(
+    row: HeadlineRow,
+    now: datetime,
+    *,
+    bookmarked: bool,
+    show_source: bool = True,
+    story=None,  # noqa: ANN001 - a StoryRow when this row stands for a story
+    member: bool = False,
+) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
+    if member:
+        text.append("  ↳ ", style="dim")
     text.append(UNREAD_MARK + " " if not row.is_read else "  ", style="bold")
     if bookmarked:
         text.append(BOOKMARK_MARK + " ", style="bold yellow")
@@ -71,8 +81,18 @@ def headline_label(row: HeadlineRow, now: datetime, *, bookmarked: bool, show_so
         meta = safe(row.source) + " · " + meta
     if row.summary_only:
         meta += " · summary"
-    text.append("\n    " + meta, style="dim")
+    text.append("\n    " + ("  " if member else ""), style="dim")
+    if story is not None and story.source_count > 1:
+        new = story.new_sources if story.followed else 0
+        badge = f"+{story.source_count - 1} sources" + (f", {new} new" if new else "")
+        text.append(f"[{badge}] ", style="bold reverse" if new else "bold")
+    text.append(meta, style="dim")
     return text
+
+
+def heading_label(title: str) -> Text:
+    """A group heading in the related sidebar."""
+    return Text(f"── {title} ──", style="bold dim", no_wrap=True, overflow="ellipsis")
 
 
 def related_label(number: int | None, row: RelatedRow, now: datetime, *, current: bool = False) -> Text:

@@ -155,6 +155,7 @@ class FeedActions:
             return
         self.set_status(display.safe(str(summary.get("summary", ""))))
         self.reload()  # type: ignore[attr-defined]
+        self.announce_followed()  # type: ignore[attr-defined]
         if summary.get("failed"):
             self.notify(f"{summary['failed']} feeds failed; the source list shows why.", severity="warning", timeout=4)  # type: ignore[attr-defined]
 

@@ -18,10 +18,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList
 
 from .. import display
+from ..grouping import Entry, HeadlineModel
 from ..history import ReadingHistory
 from ..related import related_stories
 from ..services import Services
 from ..store.records import ArticleRow, HeadlineRow, RelatedRow
+from ..store.stories import stories_for_articles
 from ..undo import UndoStack
 from ..widgets.article_view import ArticleView
 from ..widgets.lists import KeyList
@@ -29,6 +31,7 @@ from .feed_actions import FEED_BINDINGS, FeedActions
 from .fulltext_actions import FULLTEXT_BINDINGS, FullTextActions
 from .reading_actions import ReadingActions
 from .source_keys import ALL, BOOKMARKS, SEARCH, UNREAD
+from .story_actions import STORY_BINDINGS, StoryActions
 
 #: Headlines are read from the cache a page at a time, never all at once.
 HEADLINE_PAGE = 300
@@ -49,7 +52,7 @@ def _bind(key: str, action: str, description: str, binding_id: str, *, show: boo
     return Binding(key, action, description, show=show, id=binding_id, key_display=key_display, tooltip=tooltip)
 
 
-class MainScreen(ReadingActions, FeedActions, FullTextActions, Screen[None]):
+class MainScreen(ReadingActions, StoryActions, FeedActions, FullTextActions, Screen[None]):
     """Three panes and the footer."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -75,6 +78,7 @@ class MainScreen(ReadingActions, FeedActions, FullTextActions, Screen[None]):
         _bind("v", "toggle_sidebar", "Related", "sidebar", show=True, tooltip="Related sidebar"),
         *FEED_BINDINGS,
         *FULLTEXT_BINDINGS,
+        *STORY_BINDINGS,
     ]
 
     def __init__(self, services: Services) -> None:
@@ -83,8 +87,7 @@ class MainScreen(ReadingActions, FeedActions, FullTextActions, Screen[None]):
         self.history = ReadingHistory()
         self.undo = UndoStack()
         self.source_key: str = ALL
-        self.headline_rows: list[HeadlineRow] = []
-        self.headlines_complete = True
+        self.headlines = HeadlineModel()
         self.loading_more = False
         self.article: ArticleRow | None = None
         self.related_rows: list[RelatedRow] = []
@@ -182,7 +185,8 @@ class MainScreen(ReadingActions, FeedActions, FullTextActions, Screen[None]):
     @work(thread=True, exclusive=True, group="headlines")
     def load_headlines(self, source_key: str, offset: int = 0) -> None:
         rows = self.headline_page(source_key, offset, HEADLINE_PAGE)
-        self.app.call_from_thread(self.show_headlines, source_key, rows, offset)
+        stories = stories_for_articles(self.services.cache.connection(), [r.id for r in rows])
+        self.app.call_from_thread(self.show_headlines, source_key, rows, stories, offset)
 
     def headline_page(self, source_key: str, offset: int, limit: int) -> list[HeadlineRow]:
         """One page of the list for ``source_key`` (runs in a worker thread)."""
@@ -205,36 +209,58 @@ class MainScreen(ReadingActions, FeedActions, FullTextActions, Screen[None]):
             return search_articles(cache, searches[index].parsed, bookmarked_keys=self.bookmark_keys(), limit=limit, offset=offset)
         return cache.headlines(int(source_key.split(":", 1)[1]), limit=limit, offset=offset)
 
-    def show_headlines(self, source_key: str, rows: list[HeadlineRow], offset: int = 0) -> None:
+    def show_headlines(self, source_key: str, rows: list[HeadlineRow], stories: dict, offset: int = 0) -> None:
         if source_key != self.source_key:
             return  # the reader has moved on
+        model = self.headlines
         listing = self.query_one("#headlines", KeyList)
         if offset == 0:
-            self.headline_rows = rows
+            # Search results show every story, muted or not: they were asked for.
+            model.hide_muted = source_key != SEARCH
+            model.first_page(rows, stories, page_size=HEADLINE_PAGE)
             keep = f"a:{self.article.id}" if self.article else None
-            listing.show_items([(f"a:{r.id}", self.headline_label(r)) for r in rows], keep=keep)
-        elif offset == len(self.headline_rows):
-            # A ranked search may return a row twice across a page boundary.
-            known = {r.id for r in self.headline_rows}
-            rows = [r for r in rows if r.id not in known]
-            self.headline_rows = self.headline_rows + rows
-            listing.append_items([(f"a:{r.id}", self.headline_label(r)) for r in rows])
-        self.headlines_complete = len(rows) < HEADLINE_PAGE
+            listing.show_items([(f"a:{e.row.id}", self.entry_label(e)) for e in model.entries], keep=keep)
+        elif offset == len(model.raw):
+            added = model.next_page(rows, stories, page_size=HEADLINE_PAGE)
+            listing.append_items([(f"a:{e.row.id}", self.entry_label(e)) for e in added])
         self.loading_more = False
-        more = "" if self.headlines_complete else "+"
-        listing.border_title = f"Headlines ({len(self.headline_rows)}{more})"
+        self.headline_title()
+
+    def redraw_headlines(self) -> None:
+        """Draw the list again from the pages already read (expand, mute)."""
+        self.headlines.regroup()
+        self.query_one("#headlines", KeyList).show_items(
+            [(f"a:{e.row.id}", self.entry_label(e)) for e in self.headlines.entries])
+        self.headline_title()
+
+    def headline_title(self) -> None:
+        model = self.headlines
+        more = "" if model.complete else "+"
+        self.query_one("#headlines").border_title = f"Headlines ({len(model.entries)}{more})"
+
+    @property
+    def headline_rows(self) -> list[HeadlineRow]:
+        return self.headlines.rows
+
+    @property
+    def headlines_complete(self) -> bool:
+        return self.headlines.complete
 
     @on(OptionList.OptionHighlighted, "#headlines")
     def headline_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         # Lists are paged: the next page is read when the cursor nears the end.
-        near_end = event.option_index >= len(self.headline_rows) - HEADLINE_PAGE // 10
-        if near_end and not self.headlines_complete and not self.loading_more:
+        near_end = event.option_index >= len(self.headlines.entries) - HEADLINE_PAGE // 10
+        if near_end and not self.headlines.complete and not self.loading_more:
             self.loading_more = True
-            self.load_headlines(self.source_key, len(self.headline_rows))
+            self.load_headlines(self.source_key, len(self.headlines.raw))
 
-    def headline_label(self, row: HeadlineRow) -> Text:
-        return display.headline_label(row, self.now, bookmarked=row.key in self.services.bookmarks,
-                                      show_source=not self.source_key.startswith("src:"))
+    def entry_label(self, entry: Entry) -> Text:
+        row = entry.row
+        return display.headline_label(
+            row, self.now, bookmarked=row.key in self.services.bookmarks,
+            show_source=not self.source_key.startswith("src:") or entry.member,
+            story=entry.story if entry.is_story else None, member=entry.member,
+        )
 
     # -- pane events -----------------------------------------------------------
 
@@ -302,6 +328,7 @@ class MainScreen(ReadingActions, FeedActions, FullTextActions, Screen[None]):
         self.query_one("#headlines", KeyList).highlight_id(f"a:{row.id}")
         self.refresh_headline(row.id, is_read=True)
         self.load_sources()
+        self.story_seen(row.id)
         if keep_walk and self.walk is not None:
             self.query_one("#related", KeyList).highlight_id(f"r:{row.id}")
         else:
@@ -316,14 +343,15 @@ class MainScreen(ReadingActions, FeedActions, FullTextActions, Screen[None]):
         view.show(text, scroll_y=view.scroll_y if scroll_y is None else scroll_y)
 
     def refresh_headline(self, article_id: int, *, is_read: bool | None = None) -> None:
-        for index, row in enumerate(self.headline_rows):
-            if row.id == article_id:
+        for entry in self.headlines.entries:
+            if entry.row.id == article_id:
+                row = entry.row
                 if is_read is not None and row.is_read != is_read:
                     from dataclasses import replace
 
-                    row = replace(row, is_read=is_read)
-                    self.headline_rows[index] = row
-                self.query_one("#headlines", KeyList).replace_label(f"a:{row.id}", self.headline_label(row))
+                    entry = self.headlines.replace_row(replace(row, is_read=is_read)) or entry
+                self.query_one("#headlines", KeyList).replace_label(f"a:{row.id}", self.entry_label(entry))
+                return
 
     @work(thread=True, exclusive=True, group="related")
     def load_related(self, article_id: int) -> None:
@@ -334,7 +362,19 @@ class MainScreen(ReadingActions, FeedActions, FullTextActions, Screen[None]):
         if self.article is None or self.article.id != article_id:
             return
         self.related_rows = rows
-        items = [(f"r:{r.id}", display.related_label(i + 1, r, self.now)) for i, r in enumerate(rows)]
+        items: list[tuple[str | None, Text]] = []
+        headings = {"same-story": "same story", "page": "on the page", "similar": "similar"}
+        previous = None
+        for number, row in enumerate(rows, 1):
+            if row.reason != previous:
+                count = sum(1 for r in rows if r.reason == row.reason)
+                heading = headings.get(row.reason, row.reason)
+                if row.reason == "same-story":
+                    outlets = len({r.source for r in rows if r.reason == "same-story"} | {self.article.source})
+                    heading += f" · {outlets} outlets"
+                items.append((None, display.heading_label(f"{heading} ({count})")))
+                previous = row.reason
+            items.append((f"r:{row.id}", display.related_label(number, row, self.now)))
         related = self.query_one("#related", KeyList)
         related.show_items(items)
         related.border_title = f"Related ({len(rows)})" if rows else "Related (none)"

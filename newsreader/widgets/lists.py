@@ -20,21 +20,22 @@ class KeyList(OptionList):
         Binding("G", "last", "Last", show=False, id="list.last"),
     ]
 
-    def show_items(self, items: Sequence[tuple[str, Text]], *, keep: str | None = None) -> None:
-        """Replace the rows (``(id, label)``), keeping the highlight on ``keep``
-        (or on the row that was highlighted) when it is still there."""
+    def show_items(self, items: Sequence[tuple[str | None, Text]], *, keep: str | None = None) -> None:
+        """Replace the rows (``(id, label)``; an id of None is a heading that
+        cannot be chosen), keeping the highlight on ``keep`` (or on the row
+        that was highlighted) when it is still there."""
         if keep is None:
             keep = self.highlighted_id
         with self.prevent(OptionList.OptionHighlighted):
-            self.set_options([Option(label, id=item_id) for item_id, label in items])
+            self.set_options([Option(label, id=item_id, disabled=item_id is None) for item_id, label in items])
             index = None
             if keep is not None:
                 for position, (item_id, _label) in enumerate(items):
                     if item_id == keep:
                         index = position
                         break
-            if index is None and items:
-                index = 0
+            if index is None:
+                index = next((i for i, (item_id, _label) in enumerate(items) if item_id is not None), None)
             self.highlighted = index
 
     def append_items(self, items: Sequence[tuple[str, Text]]) -> None:
