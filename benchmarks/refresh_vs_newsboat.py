@@ -20,9 +20,10 @@ Measured per run: wall time, CPU time (user+sys of the process and of the
 children it waited for) and peak RSS (``ru_maxrss`` from ``os.wait4``, what
 ``/usr/bin/time -v`` calls "Maximum resident set size": for a program with
 worker processes this is the largest single process). Because newsreader
-parses in two worker processes, the sum of the RSS of the whole process tree
-is also sampled every 0.1 s ("tree RSS"); the memory target is judged on the
-larger of the two.
+parses in two worker processes, the summed PSS of the whole process tree is
+also sampled every 0.1 s ("tree PSS": each process's private pages plus its
+share of the pages it shares with the others, so forked workers are not
+counted twice); the memory target is judged on the larger of the two.
 
 Settings: newsboat gets ``reload-threads 8`` (the harness's setting).
 newsreader gets its defaults except ``[fetch] per_host = 16``, set in
@@ -76,14 +77,15 @@ class Run:
     wall: float = 0.0
     cpu: float = 0.0
     maxrss_mib: float = 0.0
-    tree_rss_mib: float = 0.0
+    tree_pss_mib: float = 0.0
     rc: int = 0
+    load: float = 0.0  # 1-minute load average just before the run (other work on the machine)
     server: dict = field(default_factory=dict)
     note: str = ""
 
     @property
     def memory(self) -> float:
-        return max(self.maxrss_mib, self.tree_rss_mib)
+        return max(self.maxrss_mib, self.tree_pss_mib)
 
 
 # ------------------------------------------------------------ measuring
@@ -105,16 +107,24 @@ def _children_of() -> dict[int, list[int]]:
     return tree
 
 
-def _rss_kib(pid: int) -> int:
+def _pss_kib(pid: int) -> int:
+    """Proportional set size: private pages plus a share of the shared ones.
+
+    Forked worker processes share most of their pages with the parent;
+    summing RSS would count those once per process.
+    """
     try:
-        with open(f"/proc/{pid}/statm", "rb") as f:
-            return int(f.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
     except (OSError, ValueError, IndexError):
-        return 0
+        pass
+    return 0
 
 
 class TreeSampler(threading.Thread):
-    """Peak of the summed RSS of a process and all its descendants."""
+    """Peak of the summed PSS of a process and all its descendants."""
 
     def __init__(self, pid: int, interval: float = 0.1) -> None:
         super().__init__(daemon=True)
@@ -128,7 +138,7 @@ class TreeSampler(threading.Thread):
             pending, total = [self.pid], 0
             while pending:
                 pid = pending.pop()
-                total += _rss_kib(pid)
+                total += _pss_kib(pid)
                 pending.extend(tree.get(pid, ()))
             self.peak_kib = max(self.peak_kib, total)
             self.stopping.wait(self.interval)
@@ -137,7 +147,7 @@ class TreeSampler(threading.Thread):
 def measure(program: str, phase: str, cmd: list[str], *, env: dict | None = None, timeout: float = 1800,
             log: Path | None = None) -> Run:
     """Run ``cmd`` once: wall, CPU and peak RSS of the whole process (as runcmd.py)."""
-    out = open(log, "ab") if log else subprocess.DEVNULL
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below, or DEVNULL
     try:
         started = time.monotonic()
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=out, env=env,
@@ -161,7 +171,7 @@ def measure(program: str, phase: str, cmd: list[str], *, env: dict | None = None
         if log:
             out.close()
     return Run(program, phase, wall=wall, cpu=usage.ru_utime + usage.ru_stime, maxrss_mib=usage.ru_maxrss / 1024,
-               tree_rss_mib=sampler.peak_kib / 1024, rc=proc.returncode)
+               tree_pss_mib=sampler.peak_kib / 1024, rc=proc.returncode)
 
 
 # ------------------------------------------------------------ the server
@@ -174,7 +184,7 @@ class Server:
         self.port_file = work / "server.port"
         self.pid_file = work / "server.pid"
         self.port_file.unlink(missing_ok=True)
-        self.log = open(work / "server.log", "ab")
+        self.log = open(work / "server.log", "ab")  # noqa: SIM115 - the server's whole life; closed in stop()
         self.proc = subprocess.Popen(
             [sys.executable, str(bench / "serve.py"), "--dir", str(corpus_root), "--port", "0",
              "--latency-ms", str(latency_ms), "--port-file", str(self.port_file), "--pid-file", str(self.pid_file)],
@@ -265,13 +275,15 @@ def newsreader_articles(home: Path) -> int:
 def run_phase(server: Server, program: str, phase: str, cmd: list[str], expect: tuple[str, int], *, env=None,
               log: Path | None = None) -> Run:
     server.control("/__reset")
+    load = os.getloadavg()[0]
     run = measure(program, phase, cmd, env=env, log=log)
+    run.load = load
     run.server = server.stats()
     code, count = expect
     if run.server.get(code, 0) != count or run.rc not in (0,):
         run.note = f"expected {count}x{code}, server saw {run.server}, exit code {run.rc}"
-    print(f"  {program:10s} {phase:12s} wall {run.wall:7.2f} s  cpu {run.cpu:7.2f} s  "
-          f"peak RSS {run.maxrss_mib:6.1f} MiB (tree {run.tree_rss_mib:6.1f})  server {run.server}"
+    print(f"  {program} {phase:12s} wall {run.wall:7.2f} s  cpu {run.cpu:7.2f} s  "
+          f"peak RSS {run.maxrss_mib:6.1f} MiB (tree PSS {run.tree_pss_mib:6.1f})  load {load:.2f}  server {run.server}"
           + (f"  WARNING {run.note}" if run.note else ""), flush=True)
     return run
 
@@ -293,10 +305,41 @@ def bench_newsreader(server: Server, work: Path, urls: list[str], args) -> list[
         fresh.note += f" cache holds {stored} articles, expected {n * args.items}"
         print(f"  WARNING: newsreader stored {stored} articles, expected {n * args.items}", flush=True)
     again = run_phase(server, "newsreader", "304", cmd, ("304", n), env=env, log=log)
+    if not args.keep:
+        reset_newsreader(home)  # 270 MB at 1000 feeds
     return [fresh, again]
 
 
-def bench_newsboat(server: Server, work: Path, urls: list[str]) -> list[Run]:
+#: ``newsreader refresh`` with story clustering (the ``assign_stories`` call in
+#: ``Cache.import_document``) replaced by a no-op: what the rest of the
+#: pipeline costs. A diagnostic only, never the figure compared with newsboat.
+WITHOUT_CLUSTERING = """
+import sys
+import newsreader.store.cache as cache
+if not hasattr(cache, "assign_stories"):
+    sys.exit("the diagnostic expects newsreader.store.cache.assign_stories; it is gone")
+cache.assign_stories = lambda *args, **kwargs: []
+from newsreader.cli import main
+sys.exit(main(["refresh"]))
+"""
+
+
+def bench_without_clustering(server: Server, work: Path, urls: list[str], args) -> list[Run]:
+    home = work / "nr-home-diagnostic"
+    reset_newsreader(home)
+    write_newsreader_config(home, urls, args.per_host, args.concurrency)
+    env = {**os.environ, "NEWSREADER_HOME": str(home), "PYTHONPATH": str(REPO)}
+    for name in ("NEWSREADER_CONFIG_DIR", "NEWSREADER_DATA_DIR", "NEWSREADER_CACHE_DIR"):
+        env.pop(name, None)
+    log = work / "newsreader-diagnostic.log"
+    log.unlink(missing_ok=True)
+    run = run_phase(server, "newsreader, clustering off (diagnostic)", "fresh",
+                    [sys.executable, "-c", WITHOUT_CLUSTERING], ("200", len(urls)), env=env, log=log)
+    shutil.rmtree(home / "cache", ignore_errors=True)  # 250 MB at 1000 feeds
+    return [run]
+
+
+def bench_newsboat(server: Server, work: Path, urls: list[str], args) -> list[Run]:
     newsboat = shutil.which("newsboat")
     if newsboat is None:
         raise SystemExit("newsboat is not installed (apt-get install -y newsboat), or use --skip-newsboat")
@@ -314,6 +357,9 @@ def bench_newsboat(server: Server, work: Path, urls: list[str]) -> list[Run]:
     fresh = run_phase(server, "newsboat", "fresh", cmd, ("200", n), log=log)
     second = run_phase(server, "newsboat", "2nd reload", cmd, ("200", n), log=log)
     again = run_phase(server, "newsboat", "304", cmd, ("304", n), log=log)
+    if not args.keep:
+        for suffix in ("", "-journal", ".lock"):
+            Path(str(db) + suffix).unlink(missing_ok=True)  # 114 MB at 1000 feeds
     return [fresh, second, again]
 
 
@@ -328,21 +374,21 @@ def print_table(runs: list[Run], reference: dict | None, feeds: int, items: int,
     print()
     print(f"## Refresh of {feeds} feeds x {items} items, {latency:g} ms latency per request")
     print()
-    print("| program | phase | wall s | cpu s | peak RSS MiB | tree RSS MiB | server saw |")
-    print("|---|---|---|---|---|---|---|")
+    print("| program | phase | wall s | cpu s | peak RSS MiB | tree PSS MiB | load before | server saw |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in runs:
         saw = ", ".join(f"{v}x{k}" for k, v in sorted(r.server.items()))
-        print(f"| {r.program} | {r.phase} | {r.wall:.2f} | {r.cpu:.2f} | {r.maxrss_mib:.1f} | {r.tree_rss_mib:.1f} | {saw}"
-              + (f" ({r.note.strip()})" if r.note else "") + " |")
+        print(f"| {r.program} | {r.phase} | {r.wall:.2f} | {r.cpu:.2f} | {r.maxrss_mib:.1f} | {r.tree_pss_mib:.1f} | "
+              f"{r.load:.2f} | {saw}" + (f" ({r.note.strip()})" if r.note else "") + " |")
     if reference is not None:
         for phase in ("fresh", "304"):
             wall, cpu, rss = reference[phase]
-            print(f"| newsboat 2.21 (RESULTS.md, NOT this run) | {phase} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | - | - |")
+            print(f"| newsboat 2.21 (RESULTS.md, NOT this run) | {phase} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | - | - | - |")
     print()
     mine = {r.phase: r for r in runs if r.program == "newsreader"}
     theirs = {r.phase: r for r in runs if r.program == "newsboat"}
     label = "from this run" if reference is None else "against RESULTS.md figures, NOT from this run"
-    print(f"Ratios newsreader / newsboat ({label}); memory is the larger of peak RSS and tree RSS:")
+    print(f"Ratios newsreader / newsboat ({label}); memory is the larger of peak RSS and tree PSS:")
     print()
     print("| phase | wall | cpu | memory | wall target | memory target | met |")
     print("|---|---|---|---|---|---|---|")
@@ -360,9 +406,19 @@ def print_table(runs: list[Run], reference: dict | None, feeds: int, items: int,
         met_wall = a.wall <= TARGETS[phase] * wall
         met_mem = a.memory <= rss
         verdict = "yes" if met_wall and met_mem else ("wall only" if met_wall else ("memory only" if met_mem else "no"))
+        broken = [r for r in (a, theirs.get(phase)) if r is not None and r.note]
+        if broken:
+            verdict = "INVALID: " + "; ".join(f"{r.program} {r.note.strip()}" for r in broken)
         print(f"| {phase} | {_ratio(a.wall, wall)} | {_ratio(a.cpu, cpu)} | {_ratio(a.memory, rss)} | "
               f"<= {TARGETS[phase]} | <= 1 | {verdict} |")
     print()
+    diagnostic = [r for r in runs if "diagnostic" in r.program]
+    base = reference["fresh"][0] if reference is not None else (theirs["fresh"].wall if "fresh" in theirs else 0)
+    for r in diagnostic:
+        print(f"Diagnostic, not the product: fresh with story clustering off took {r.wall:.2f} s "
+              f"(cpu {r.cpu:.2f} s), {_ratio(r.wall, base)} of newsboat's fresh wall time.")
+    if diagnostic:
+        print()
 
 
 def main() -> int:
@@ -376,12 +432,22 @@ def main() -> int:
     ap.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH, help="the peer harness (../shared/bench)")
     ap.add_argument("--work", type=Path, default=DEFAULT_WORK)
     ap.add_argument("--json", type=Path, help="also write the runs as JSON here")
+    ap.add_argument("--keep", action="store_true", help="keep the caches in benchmarks/work/refresh afterwards")
+    ap.add_argument("--diagnose-clustering", action="store_true",
+                    help="also a fresh refresh with story clustering off (a labelled diagnostic, not compared)")
     args = ap.parse_args()
 
     bench = args.bench_dir
     if not (bench / "serve.py").exists() or not (bench / "gen_feeds.py").exists():
         print(f"skipped: the peer harness is not at {bench} (needs serve.py and gen_feeds.py)")
         return 0
+    check = subprocess.run([sys.executable, "-c", "import newsreader.refresh"], capture_output=True, text=True, check=False,
+                           env={**os.environ, "PYTHONPATH": str(REPO)})
+    if check.returncode != 0:
+        last = (check.stderr.strip().splitlines() or ["?"])[-1]
+        print(f"{sys.executable} cannot run newsreader ({last}); run this script with the project's Python, "
+              "e.g. venv/bin/python benchmarks/refresh_vs_newsboat.py")
+        return 2
     reference = None
     if args.skip_newsboat:
         if (args.feeds, "fresh") not in REFERENCE or args.items != 50 or args.latency_ms != 50:
@@ -403,8 +469,10 @@ def main() -> int:
               + (f", concurrency = {args.concurrency}" if args.concurrency else "")
               + "; newsboat reload-threads 8", flush=True)
         runs += bench_newsreader(server, work, urls, args)
+        if args.diagnose_clustering:
+            runs += bench_without_clustering(server, work, urls, args)
         if not args.skip_newsboat:
-            runs += bench_newsboat(server, work, urls)
+            runs += bench_newsboat(server, work, urls, args)
     finally:
         server.stop()
     print_table(runs, reference, len(urls), args.items, args.latency_ms)

@@ -423,7 +423,8 @@ class _FeedReader:
             format=self.flavour,
             articles=articles,
             main=None,
-            warnings=self.warnings,
+            # libxml2's messages quote the document, control characters and all.
+            warnings=[clean_line(w) for w in self.warnings],
             feed_title=feed_title,
             feed_url=feed_url,
             site_url=site_url,

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..models import Article, ParsedDocument, iso_published
 from ..textnorm import normalize_name, normalize_title
 from ..urls import normalize_url
+from .articlerows import INSERT_ARTICLE, ArticleFields, import_feed_articles
 from .records import ArticleRow, HeadlineRow, ImportStats, RelatedRow, SourceRow
 from .schema import ensure_schema, ensure_state_schema
 from .stories import assign_stories
@@ -53,6 +54,34 @@ def published_timestamp(value: datetime | date | None) -> int | None:
             value = value.replace(tzinfo=timezone.utc)
         return int(value.timestamp())
     return int(datetime(value.year, value.month, value.day, 12, tzinfo=timezone.utc).timestamp())
+
+
+def _article_fields(source_key: str, art: Article) -> ArticleFields:
+    """What storing ``art`` under the source ``source_key`` derives from it."""
+    norm_url = normalize_url(art.url) if art.url else None
+    body = (art.body or "").strip()
+    summary = (art.summary or "").strip() or None
+    summary_only = not body or (summary is not None and body == summary)
+    if not body:
+        body = summary or ""
+    extras = {
+        "captions": [[c.text, c.credit] for c in art.captions],
+        "tags": list(dict.fromkeys(art.tags)),
+        "enclosures": [{"url": e.url, "type": e.type, "length": e.length} for e in art.enclosures],
+    }
+    return ArticleFields(
+        key=article_key(source_key, art, norm_url),
+        norm_url=norm_url,
+        norm_title=normalize_title(art.title),
+        body=body,
+        summary=summary,
+        summary_only=summary_only,
+        extras=extras,
+        extras_json=_dump_extras(extras),
+        published=iso_published(art.published),
+        published_ts=published_timestamp(art.published),
+        precision=art.precision if art.published is not None else "unknown",
+    )
 
 
 class Cache:
@@ -122,8 +151,29 @@ class Cache:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction (``BEGIN IMMEDIATE``), rolled back on any error."""
+        """A write transaction (``BEGIN IMMEDIATE``), rolled back on any error.
+
+        Inside another ``write()`` on the same thread it is a savepoint of
+        that transaction: rolled back alone on an error, committed with it.
+        A refresh stores many feeds in one transaction this way.
+        """
         conn = self.connection()
+        if conn.in_transaction:
+            depth = getattr(self._local, "depth", 0) + 1
+            self._local.depth = depth
+            name = f"nr_write_{depth}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                conn.execute(f"RELEASE {name}")
+            finally:
+                self._local.depth = depth - 1
+            return
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
@@ -158,14 +208,25 @@ class Cache:
             if is_feed:
                 url = feed_url or doc.feed_url or ""
                 name = feed_title or doc.feed_title or (doc.articles[0].source if doc.articles else None) or url
-                feed_source = self._upsert_source(conn, "feed:" + url, name, kind or "feed", feed_url=url or None, site_url=doc.site_url)
+                # A feed file imported from disk has no URL: it is known by its
+                # name, like a page's outlet, not lumped with every other such feed.
+                key = "feed:" + url if url else "name:" + normalize_name(name or UNKNOWN_SOURCE)
+                feed_source = self._upsert_source(conn, key, name or UNKNOWN_SOURCE, kind or "feed", feed_url=url or None, site_url=doc.site_url)
             ids: list[int] = []
-            for art in doc.articles:
-                if feed_source is not None:
-                    source_id, source_key = feed_source
-                else:
+            if feed_source is not None:
+                # One source for all: new articles go in together (store/articlerows.py).
+                source_id, source_key = feed_source
+                fields = [_article_fields(source_key, art) for art in doc.articles]
+                placed = import_feed_articles(
+                    conn, source_id, doc.articles, fields, now,
+                    lambda i: self._upsert_article(conn, source_id, source_key, doc.articles[i], now, fields[i]),
+                )
+            else:
+                placed = []
+                for art in doc.articles:
                     source_id, source_key = self._source_for_article(conn, art, kind or "page")
-                article_id, outcome = self._upsert_article(conn, source_id, source_key, art, now)
+                    placed.append(self._upsert_article(conn, source_id, source_key, art, now))
+            for article_id, outcome in placed:
                 ids.append(article_id)
                 setattr(stats, outcome, getattr(stats, outcome) + 1)
             for index, art in enumerate(doc.articles):
@@ -225,42 +286,19 @@ class Cache:
                 return row
         return None
 
-    def _upsert_article(self, conn: sqlite3.Connection, source_id: int, source_key: str, art: Article, now: int) -> tuple[int, str]:
-        norm_title = normalize_title(art.title)
-        norm_url = normalize_url(art.url) if art.url else None
-        body = (art.body or "").strip()
-        summary = (art.summary or "").strip() or None
-        summary_only = not body or (summary is not None and body == summary)
-        if not body:
-            body = summary or ""
-        extras = {
-            "captions": [[c.text, c.credit] for c in art.captions],
-            "tags": list(dict.fromkeys(art.tags)),
-            "enclosures": [{"url": e.url, "type": e.type, "length": e.length} for e in art.enclosures],
-        }
-        published = iso_published(art.published)
-        precision = art.precision if art.published is not None else "unknown"
-        existing = self._find_existing(conn, source_id, art, norm_url, norm_title)
+    def _upsert_article(self, conn: sqlite3.Connection, source_id: int, source_key: str, art: Article, now: int,
+                        fields: ArticleFields | None = None) -> tuple[int, str]:
+        f = fields or _article_fields(source_key, art)
+        existing = self._find_existing(conn, source_id, art, f.norm_url, f.norm_title)
         if existing is None:
-            key = article_key(source_key, art, norm_url)
-            clash = conn.execute("SELECT id FROM articles WHERE key = ?", (key,)).fetchone()
+            clash = conn.execute("SELECT id FROM articles WHERE key = ?", (f.key,)).fetchone()
             if clash is not None:
                 return int(clash["id"]), "unchanged"
-            state = conn.execute("SELECT is_read FROM state.read_state WHERE article_key = ?", (key,)).fetchone()
-            cur = conn.execute(
-                """INSERT INTO articles(source_id, key, guid, url, norm_url, title, norm_title, author,
-                       published, published_ts, published_text, precision, summary, body, extras,
-                       summary_only, is_read, added_at, updated_at)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                (
-                    source_id, key, art.guid, art.url, norm_url, art.title, norm_title, art.author,
-                    published, published_timestamp(art.published), art.published_text, precision,
-                    summary, body, _dump_extras(extras), int(summary_only),
-                    int(state["is_read"]) if state else 0, now, now,
-                ),
-            )
+            state = conn.execute("SELECT is_read FROM state.read_state WHERE article_key = ?", (f.key,)).fetchone()
+            cur = conn.execute(INSERT_ARTICLE, f.row(source_id, art, int(state["is_read"]) if state else 0, now))
             return int(cur.lastrowid), "new"
-        return int(existing["id"]), self._merge(conn, existing, art, norm_url, body, summary, summary_only, extras, published, precision)
+        return int(existing["id"]), self._merge(conn, existing, art, f.norm_url, f.body, f.summary, f.summary_only,
+                                                f.extras, f.published, f.precision)
 
     def _merge(self, conn, row, art, norm_url, body, summary, summary_only, extras, published, precision) -> str:  # noqa: ANN001
         changes: dict[str, object] = {}
@@ -502,15 +540,22 @@ class Cache:
                 freq[r[0]] = int(r[1])
         return int(total), freq
 
-    def search(self, query: str, *, limit: int = 50) -> list[HeadlineRow]:
-        """Full-text search over title and body, best match first."""
-        from ..search_query import to_fts
+    def search(self, query: str, *, limit: int = 50, offset: int = 0, bookmarked_keys: Iterable[str] = ()) -> list[HeadlineRow]:
+        """Search in the query language of :mod:`newsreader.query` (words,
+        phrases, prefix*, source:, tag:, is:, before:/after:): best match
+        first, or newest first for filters alone. A query that does not
+        parse, or asks for nothing, finds nothing: call ``parse_query``
+        first to show the user why."""
+        from ..query import QueryError, parse_query
+        from .query import search_articles
 
-        match = to_fts(query)
-        if not match:
+        try:
+            parsed = parse_query(query)
+        except QueryError:
             return []
-        ids = [i for i, _ in self.fts_match(match, limit=limit)]
-        return self.headlines_by_ids(ids)
+        if parsed.is_empty():
+            return []
+        return search_articles(self, parsed, bookmarked_keys=bookmarked_keys, limit=limit, offset=offset)
 
 
 def _headline(r: sqlite3.Row) -> HeadlineRow:

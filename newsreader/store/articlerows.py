@@ -1,0 +1,164 @@
+"""Article rows as the cache stores them, and the fast way to add a feed's new ones.
+
+:class:`ArticleFields` is everything :class:`~.cache.Cache` derives from an
+:class:`~newsreader.models.Article` before it looks for the row (normalised
+URL and title, identity key, body and summary, extras JSON, dates), so the
+one-by-one path and the fast path below write exactly the same columns.
+
+Why a fast path: a refresh of a thousand feeds stores tens of thousands of
+new articles. One by one, each costs four look-ups and an INSERT whose FTS5
+trigger runs in its own statement; SQLite opens a statement savepoint for
+it, and FTS5 writes its pending terms to disk at every savepoint, so the
+index grows one tiny segment per article and spends its time merging them
+(measured: 6.8 s of CPU for 50,000 articles, against 2.5 s for one bulk
+insert). :func:`import_feed_articles` asks once per document which of its
+identities are already stored, and puts the articles that match nothing in
+with one multi-row INSERT, so FTS5 sees one statement per document.
+Everything else (an article that matches a stored one, or an earlier one in
+the same document) still goes through the one-by-one path, in document
+order, so the outcome is the same as importing them one at a time.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
+
+from ..models import Article
+
+#: The columns of a new article row, in the order :meth:`ArticleFields.row` gives them.
+ARTICLE_COLUMNS = (
+    "source_id", "key", "guid", "url", "norm_url", "title", "norm_title", "author",
+    "published", "published_ts", "published_text", "precision", "summary", "body", "extras",
+    "summary_only", "is_read", "added_at", "updated_at",
+)
+_ONE_ROW = "(" + ",".join("?" * len(ARTICLE_COLUMNS)) + ")"
+INSERT_ARTICLE = f"INSERT INTO articles({', '.join(ARTICLE_COLUMNS)}) VALUES {_ONE_ROW}"
+
+#: Rows per multi-row INSERT: far below SQLite's variable limit (32,766
+#: since 3.32; 999 before) x 19 columns would allow, and a whole feed.
+ROWS_PER_INSERT = 50
+#: Values per ``IN (...)`` look-up (SQLite before 3.32 allows 999 in all).
+LOOKUP_CHUNK = 500
+
+
+class ArticleFields(NamedTuple):
+    """What the cache derives from one article before storing it."""
+
+    key: str
+    norm_url: str | None
+    norm_title: str
+    body: str
+    summary: str | None
+    summary_only: bool
+    extras: dict
+    extras_json: str
+    published: str | None
+    published_ts: int | None
+    precision: str
+
+    def row(self, source_id: int, art: Article, is_read: int, now: int) -> tuple:
+        """The values of a new row, in :data:`ARTICLE_COLUMNS` order."""
+        return (
+            source_id, self.key, art.guid, art.url, self.norm_url, art.title, self.norm_title, art.author,
+            self.published, self.published_ts, art.published_text, self.precision,
+            self.summary, self.body, self.extras_json, int(self.summary_only), is_read, now, now,
+        )
+
+    def identities(self, art: Article) -> list[tuple[str, str]]:
+        """Everything a stored row could match this article by (see ``Cache._find_existing``)."""
+        marks = [("t", self.norm_title), ("k", self.key)]
+        if self.norm_url:
+            marks.append(("u", self.norm_url))
+        if art.guid:
+            marks.append(("g", art.guid))
+        return marks
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _stored_identities(conn: sqlite3.Connection, source_id: int, articles: list[Article],
+                       fields: list[ArticleFields]) -> set[tuple[str, str]]:
+    """The identities of this document that some stored row already has.
+
+    A superset is harmless (that article just takes the one-by-one path):
+    a title counts as taken whatever the stored row's URL is.
+    """
+    wanted = {
+        "u": ("SELECT norm_url FROM articles WHERE norm_url IN ({})", (), {f.norm_url for f in fields if f.norm_url}),
+        "g": ("SELECT guid FROM articles WHERE source_id = ? AND guid IN ({})", (source_id,),
+              {a.guid for a in articles if a.guid}),
+        "t": ("SELECT norm_title FROM articles WHERE source_id = ? AND norm_title IN ({})", (source_id,),
+              {f.norm_title for f in fields}),
+        "k": ("SELECT key FROM articles WHERE key IN ({})", (), {f.key for f in fields}),
+    }
+    found: set[tuple[str, str]] = set()
+    for kind, (sql, leading, values) in wanted.items():
+        for chunk in _chunks(sorted(values), LOOKUP_CHUNK):
+            for (value,) in conn.execute(sql.format(",".join("?" * len(chunk))), (*leading, *chunk)):
+                found.add((kind, value))
+    return found
+
+
+def _read_states(conn: sqlite3.Connection, keys: list[str]) -> dict[str, int]:
+    states: dict[str, int] = {}
+    for chunk in _chunks(keys, LOOKUP_CHUNK):
+        for key, is_read in conn.execute(
+            f"SELECT article_key, is_read FROM state.read_state WHERE article_key IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            states[key] = int(is_read)
+    return states
+
+
+def import_feed_articles(
+    conn: sqlite3.Connection,
+    source_id: int,
+    articles: list[Article],
+    fields: list[ArticleFields],
+    now: int,
+    upsert_one: Callable[[int], tuple[int, str]],
+) -> list[tuple[int, str]]:
+    """Store a feed document's articles; ``(row id, outcome)`` for each, in order.
+
+    ``upsert_one(i)`` stores article ``i`` the one-by-one way; it is called
+    for every article that matches a stored row or an earlier article of the
+    document, after the new articles before it have been inserted, so it
+    sees the table exactly as a one-at-a-time import would.
+    """
+    stored = _stored_identities(conn, source_id, articles, fields)
+    results: list[tuple[int, str]] = [(0, "")] * len(articles)
+    pending: list[int] = []
+    seen: set[tuple[str, str]] = set()
+
+    def insert_pending() -> None:
+        if not pending:
+            return
+        states = _read_states(conn, [fields[i].key for i in pending])
+        for chunk in _chunks(pending, ROWS_PER_INSERT):
+            values = [v for i in chunk for v in fields[i].row(source_id, articles[i], states.get(fields[i].key, 0), now)]
+            conn.execute(
+                f"INSERT INTO articles({', '.join(ARTICLE_COLUMNS)}) VALUES {','.join([_ONE_ROW] * len(chunk))}",
+                values,
+            )
+            # Keys are unique in the table and within ``pending``.
+            keys = [fields[i].key for i in chunk]
+            ids = dict(conn.execute(f"SELECT key, id FROM articles WHERE key IN ({','.join('?' * len(keys))})", keys))
+            for i in chunk:
+                results[i] = (int(ids[fields[i].key]), "new")
+        pending.clear()
+
+    for index, (art, field) in enumerate(zip(articles, fields)):
+        marks = field.identities(art)
+        if any(mark in stored or mark in seen for mark in marks):
+            insert_pending()
+            results[index] = upsert_one(index)
+        else:
+            pending.append(index)
+        seen.update(marks)
+    insert_pending()
+    return results
