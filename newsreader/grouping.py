@@ -35,11 +35,14 @@ def group(
     shown: set[int],
     expanded: Mapping[int, list[HeadlineRow]],
     hide_muted: bool = True,
+    fold: bool = True,
 ) -> list[Entry]:
     """Entries for ``rows`` (a page of the list, newest first).
 
     ``shown`` holds the stories already given a row (earlier pages); it is
     updated. ``expanded`` maps a story id to the members to list under it.
+    With ``fold`` False (one source's own list) every row stays, each with
+    its story's badge.
     """
     out: list[Entry] = []
     for row in rows:
@@ -49,8 +52,11 @@ def group(
             continue
         if story.muted and hide_muted:
             continue
-        if story.id in shown:
+        if story.id in shown and fold:
             continue  # folded under the story's row
+        if not fold:
+            out.append(Entry(row, story))
+            continue
         shown.add(story.id)
         out.append(Entry(row, story))
         for member in expanded.get(story.id, ()):
@@ -75,6 +81,7 @@ class HeadlineModel:
 
     def __init__(self, *, hide_muted: bool = True) -> None:
         self.hide_muted = hide_muted
+        self.fold = True
         self.expanded: dict[int, list[HeadlineRow]] = {}
         self._clear()
 
@@ -103,14 +110,16 @@ class HeadlineModel:
         self.raw.extend(fresh)
         self.stories.update(stories)
         self.complete = len(rows) < page_size
-        added = group(fresh, self.stories, shown=self._shown, expanded=self.expanded, hide_muted=self.hide_muted)
+        added = group(fresh, self.stories, shown=self._shown, expanded=self.expanded,
+                      hide_muted=self.hide_muted, fold=self.fold)
         self.entries.extend(added)
         return added
 
     def regroup(self) -> list[Entry]:
         """Entries again from the pages read (after expanding or muting)."""
         self._shown = set()
-        self.entries = group(self.raw, self.stories, shown=self._shown, expanded=self.expanded, hide_muted=self.hide_muted)
+        self.entries = group(self.raw, self.stories, shown=self._shown, expanded=self.expanded,
+                             hide_muted=self.hide_muted, fold=self.fold)
         return self.entries
 
     def story_of(self, article_id: int) -> StoryRow | None:

@@ -217,6 +217,8 @@ class MainScreen(ReadingActions, StoryActions, FeedActions, FullTextActions, Scr
         if offset == 0:
             # Search results show every story, muted or not: they were asked for.
             model.hide_muted = source_key != SEARCH
+            # One outlet's own list keeps all its rows; mixed lists fold stories.
+            model.fold = not source_key.startswith("src:")
             model.first_page(rows, stories, page_size=HEADLINE_PAGE)
             keep = f"a:{self.article.id}" if self.article else None
             listing.show_items([(f"a:{e.row.id}", self.entry_label(e)) for e in model.entries], keep=keep)
