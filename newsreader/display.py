@@ -19,7 +19,6 @@ from .timefmt import humanize
 
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
-REASON_LABELS = {"page": "page", "same-story": "same story", "similar": "similar"}
 
 
 def safe(text: str | None) -> str:
@@ -99,12 +98,14 @@ def related_label(number: int | None, row: RelatedRow, now: datetime, *, current
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{number} " if number is not None and number <= 9 else "  ", style="bold")
     text.append(safe(row.title), style="bold" if current else "")
-    reason = REASON_LABELS.get(row.reason, row.reason)
-    if row.reason == "similar" and row.detail:
-        reason = "similar: " + safe(row.detail)
     meta = f"{safe(row.source)} · {when_text(row.published, row.precision, row.published_text, now)}"
+    if row.summary_only:
+        meta += " · summary"
     text.append("\n  " + meta, style="dim")
-    text.append("\n  " + reason + (" · summary" if row.summary_only else ""), style="italic dim")
+    # The group heading says "same story" or "on the page"; a similar story
+    # says what it shares.
+    if row.reason == "similar":
+        text.append("\n  similar: " + safe(row.detail or ""), style="italic dim")
     return text
 
 
