@@ -7,6 +7,7 @@ import os
 import sys
 import time
 
+from .cli_progress import Progress
 from .sanitize import clean_line
 
 
@@ -177,7 +178,7 @@ def run_refresh(args: argparse.Namespace) -> int:
         print("no feeds to refresh: newsreader add URL, or newsreader import subscriptions.opml")
         return 0
     cache = open_cache()
-    progress = _JsonProgress() if args.jsonl else _Progress(len(feeds))
+    progress = _JsonProgress() if args.jsonl else Progress(len(feeds), "refreshing")
     try:
         workers = min(2, os.cpu_count() or 1) if len(feeds) >= 50 else 0
         report = Refresher(cache, config.fetch, parse_processes=workers).run_sync(
@@ -221,28 +222,6 @@ class _JsonProgress:
 
     def close(self) -> None:
         return None
-
-
-class _Progress:
-    """A progress bar on stderr when it is a terminal; silent otherwise."""
-
-    def __init__(self, total: int) -> None:
-        self.bar = None
-        if sys.stderr.isatty():
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self.bar = Progress(TextColumn("refreshing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                TextColumn("{task.description}", markup=False), transient=True)
-            self.task = self.bar.add_task("", total=total)
-            self.bar.start()
-
-    def update(self, done: int, total: int, outcome) -> None:  # noqa: ANN001
-        if self.bar is not None:
-            self.bar.update(self.task, completed=done, description=clean_line(outcome.title)[:40])
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ import argparse
 import sys
 import time
 
+from .cli_progress import Progress
 from .sanitize import clean_line
 
 
@@ -69,7 +70,7 @@ def run_fulltext(args: argparse.Namespace) -> int:
         if not items:
             print("no summary-only articles to fetch" + (" (add --retry to try failed ones again)" if not args.retry else ""))
             return 0
-        progress = _Progress(len(items))
+        progress = Progress(len(items), "fetching full text")
         started = time.perf_counter()
         try:
             outcomes = FullTextFetcher(cache, config.fetch).run_sync(items, on_progress=progress.update)
@@ -84,25 +85,3 @@ def run_fulltext(args: argparse.Namespace) -> int:
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
-class _Progress:
-    """A progress bar on stderr when it is a terminal; silent otherwise."""
-
-    def __init__(self, total: int) -> None:
-        self.bar = None
-        if sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self.bar = Progress(TextColumn("fetching full text"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                TextColumn("{task.description}", markup=False), transient=True,
-                                console=Console(stderr=True))
-            self.task = self.bar.add_task("", total=total)
-            self.bar.start()
-
-    def update(self, done: int, total: int, outcome) -> None:  # noqa: ANN001
-        if self.bar is not None:
-            self.bar.update(self.task, completed=done, description=clean_line(outcome.title)[:40])
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()

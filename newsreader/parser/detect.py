@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .unicode_sniff import bom_encoding, wide_encoding
+
 _HEAD_BYTES = 4096
 #: How far a DOCTYPE's internal subset is followed to find the root element
 #: (an entity-bomb subset is easily longer than the usual head).
@@ -12,38 +14,15 @@ _XML_ROOT = re.compile(rb"<\s*([A-Za-z_][\w.:-]*)")
 _SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.S | re.I)
 
 
-_BOMS = (
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),  # before UTF-16 LE, whose BOM it starts with
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xfe\xff", "utf-16-be"),
-    (b"\xff\xfe", "utf-16-le"),
-)
-
-
-def _wide_encoding(head: bytes) -> str | None:
-    """UTF-16/32 without a BOM, from the zero bytes around the first character."""
-    if len(head) < 4:
-        return None
-    if head[:3] == b"\x00\x00\x00" and head[3]:
-        return "utf-32-be"
-    if head[0] and head[1:4] == b"\x00\x00\x00":
-        return "utf-32-le"
-    if head[0] == 0 and head[1] and head[2] == 0:
-        return "utf-16-be"
-    if head[0] and head[1] == 0 and head[3] == 0:
-        return "utf-16-le"
-    return None
-
-
 def _head_as_utf8(data: bytes, size: int = _HEAD_BYTES) -> bytes:
     """The first bytes, re-encoded as UTF-8 when the document is UTF-16/32."""
     head = data[:size]
-    for bom, encoding in _BOMS:
-        if head.startswith(bom):
-            head = head[len(bom):]
-            return head if encoding == "utf-8" else head.decode(encoding, "ignore").encode("utf-8")
-    wide = _wide_encoding(head)
+    bom = bom_encoding(head)
+    if bom is not None:
+        encoding, length = bom
+        head = head[length:]
+        return head if encoding == "utf-8" else head.decode(encoding, "ignore").encode("utf-8")
+    wide = wide_encoding(head)
     if wide:
         return head.decode(wide, "ignore").encode("utf-8")
     return head

@@ -27,16 +27,10 @@ from html.entities import name2codepoint
 from lxml import etree
 
 from ..models import ParseError
+from .unicode_sniff import bom_encoding, wide_encoding
 
 __all__ = ["decode_xml", "strip_doctype", "repair_xml", "parse_xml"]
 
-_BOMS = (
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xfe\xff", "utf-16-be"),
-    (b"\xff\xfe", "utf-16-le"),
-)
 _DECLARATION = re.compile(rb"^<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
 _DECLARATION_TEXT = re.compile(r"^\s*<\?xml\b[^>]{0,300}?\?>")
 # Declared names that mean a larger encoding in practice, as browsers read
@@ -55,22 +49,6 @@ _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 
 
-def _sniff_unicode(data: bytes) -> str | None:
-    """UTF-16/32 without a BOM, from the zero bytes around the first ``<``."""
-    head = data[:4]
-    if len(head) < 4:
-        return None
-    if head[:3] == b"\x00\x00\x00" and head[3]:
-        return "utf-32-be"
-    if head[0] and head[1:] == b"\x00\x00\x00":
-        return "utf-32-le"
-    if head[0] == 0 and head[1] and head[2] == 0:
-        return "utf-16-be"
-    if head[0] and head[1] == 0 and head[3] == 0:
-        return "utf-16-le"
-    return None
-
-
 def _codec(name: str) -> str | None:
     try:
         canonical = codecs.lookup(name).name
@@ -81,10 +59,11 @@ def _codec(name: str) -> str | None:
 
 def decode_xml(data: bytes, warnings: list[str]) -> str:
     """The document as text, by BOM, then declaration, then UTF-8, then windows-1252."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom):].decode(encoding, "replace")
-    sniffed = _sniff_unicode(data)
+    bom = bom_encoding(data)
+    if bom is not None:
+        encoding, length = bom
+        return data[length:].decode(encoding, "replace")
+    sniffed = wide_encoding(data)
     if sniffed:
         return data.decode(sniffed, "replace")
     head = data[:1024].lstrip()
