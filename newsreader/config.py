@@ -9,9 +9,10 @@ one warning line (``path: feed[3].url: refused: javascript: URL``) and
 replaced by its default or skipped. Feed numbers in warnings count from 1,
 the way a person counts the ``[[feed]]`` tables in the file.
 
-Editing (:func:`add_feed`, :func:`remove_feed`) goes through ``tomlkit`` so
-the user's comments, order and other tables survive, and writes atomically
-with a ``.bak``. Neither edits a file that does not parse.
+Editing (:func:`add_feed`, :func:`add_feeds`, :func:`remove_feed`, in
+:mod:`newsreader.config_edit` and re-exported here) goes through ``tomlkit``
+so the user's comments, order and other tables survive, and writes
+atomically with a ``.bak``. None edits a file that does not parse.
 
 ```toml
 [[feed]]
@@ -50,17 +51,16 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .fileio import atomic_write
+from .config_edit import add_feed, add_feeds, config_path, remove_feed
 from .models import Subscription
 from .paths import Paths
 from .sanitize import clean_line
 from .saved_searches import SavedSearch, add_search, read_searches, remove_search
-from .tomlfile import load_toml, parse_toml_bytes
+from .tomlfile import load_toml
 from .urls import check_url, normalize_url
 
 __all__ = [
@@ -78,9 +78,6 @@ __all__ = [
     "remove_search",
     "check_key",
 ]
-
-NEW_FILE_HEADER = "# newsreader configuration. Comments and order are kept when newsreader edits it.\n"
-
 
 @dataclass(slots=True)
 class FeedConfig:
@@ -374,13 +371,9 @@ class _Reader:
         return tags
 
 
-def _config_path(paths: Paths | Path | str) -> Path:
-    return paths.config_file if isinstance(paths, Paths) else Path(paths)
-
-
 def load_config(paths: Paths | Path | str) -> Config:
     """Read ``config.toml`` (``paths.config_file``, or a file path). Never raises."""
-    path = _config_path(paths)
+    path = config_path(paths)
     config = Config(path=path)
     result = load_toml(path)
     if not result.ok:
@@ -393,169 +386,3 @@ def load_config(paths: Paths | Path | str) -> Config:
         fresh = Config(path=path, error=f"{path}: nested too deeply", writable=False)
         return fresh
     return config
-
-
-# -- editing ---------------------------------------------------------------
-
-
-def _read_for_edit(path: Path) -> tuple[bytes, dict[str, Any], str | None]:
-    """(raw bytes, parsed data, refusal). Missing file -> (b"", {}, None)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return b"", {}, None
-    except OSError as exc:
-        return b"", {}, f"{path}: cannot read: {exc.strerror or exc}"
-    result = parse_toml_bytes(raw, path)
-    if not result.ok:
-        return raw, {}, f"{result.error} (not editing a file that does not parse; fix it first)"
-    return raw, result.data, None
-
-
-def _write_edit(path: Path, raw_before: bytes, text: str, before: dict[str, Any], check, section: str = "feed") -> str | None:
-    """Write ``text`` if it parses, keeps every table but ``section`` and passes ``check``."""
-    try:
-        after = tomllib.loads(text)
-    except Exception as exc:  # noqa: BLE001 - never write what we cannot read back
-        return f"{path}: edit produced invalid TOML ({exc}); not saved"
-    if {k: v for k, v in after.items() if k != section} != {k: v for k, v in before.items() if k != section}:
-        return f"{path}: edit would change other settings; not saved"
-    problem = check(after.get(section, []))
-    if problem:
-        return f"{path}: {problem}; not saved"
-    try:
-        current = path.read_bytes()
-    except FileNotFoundError:
-        current = b""
-    except OSError as exc:
-        return f"{path}: cannot read: {exc.strerror or exc}"
-    if current != raw_before:
-        return f"{path}: changed on disk while editing; try again"
-    try:
-        atomic_write(path, text)
-    except OSError as exc:
-        return f"{path}: cannot write: {exc.strerror or exc}"
-    return None
-
-
-def _feed_urls(feeds: Any) -> list[str]:
-    if not isinstance(feeds, list):
-        return []
-    return [normalize_url(f["url"].strip()) for f in feeds if isinstance(f, dict) and isinstance(f.get("url"), str)]
-
-
-def _parse_for_edit(raw: bytes):
-    import tomlkit  # editing only: keep start-up free of it
-
-    text = raw.decode("utf-8").removeprefix("\ufeff")
-    return tomlkit, tomlkit.parse(text)
-
-
-def add_feed(paths: Paths | Path | str, url: str, title: str | None = None, tags=()) -> str | None:
-    """Append a ``[[feed]]`` to config.toml, keeping everything else as written.
-
-    Returns None when the feed was added, else one line saying why nothing
-    changed (already subscribed, URL refused, file does not parse ...).
-    """
-    added, problems = add_feeds(paths, [Subscription(url=url, title=title, tags=list(tags))])
-    return None if added else (problems[0] if problems else "nothing to add")
-
-
-def add_feeds(paths: Paths | Path | str, subscriptions: list[Subscription]) -> tuple[list[str], list[str]]:
-    """Append several feeds in one edit (an OPML import); returns the URLs
-    added and one line per feed that was not (already there, refused...)."""
-    path = _config_path(paths)
-    raw, data, refusal = _read_for_edit(path)
-    if refusal:
-        return [], [refusal]
-    feeds = data.get("feed")
-    if feeds is not None and not isinstance(feeds, list):
-        return [], [f"{path}: feed is not a list of [[feed]] tables; fix it by hand first"]
-    known = set(_feed_urls(feeds))
-    wanted: list[tuple[str, Subscription]] = []
-    problems: list[str] = []
-    for sub in subscriptions:
-        url = sub.url.strip()
-        reason = check_url(url)
-        if reason:
-            problems.append(f"refused: {reason}: {clean_line(url)[:100]}")
-            continue
-        key = normalize_url(url)
-        if key in known:
-            problems.append(f"already subscribed: {url}")
-            continue
-        known.add(key)
-        wanted.append((url, sub))
-    if not wanted:
-        return [], problems
-    try:
-        tomlkit, doc = _parse_for_edit(raw)
-        if "feed" not in doc:
-            doc["feed"] = tomlkit.aot()
-        for url, sub in wanted:
-            table = tomlkit.table()
-            table["url"] = url
-            if sub.title and clean_line(sub.title):
-                table["title"] = clean_line(sub.title)
-            clean_tags = [t for t in dict.fromkeys(clean_line(t) for t in sub.tags) if t]
-            if clean_tags:
-                table["tags"] = clean_tags
-            table.add(tomlkit.nl())  # a blank line before whatever table follows
-            doc["feed"].append(table)
-        text = doc.as_string()
-    except Exception as exc:  # noqa: BLE001 - tomlkit disagreeing with tomllib
-        return [], [*problems, f"{path}: cannot edit ({clean_line(str(exc))[:120]}); not saved"]
-    if not raw:
-        text = NEW_FILE_HEADER + text
-    elif not text.endswith("\n"):
-        text += "\n"
-    before = _feed_urls(feeds)
-
-    def check(new_feeds):
-        urls = _feed_urls(new_feeds)
-        if len(urls) != len(before) + len(wanted) or any(urls.count(normalize_url(u)) != 1 for u, _ in wanted):
-            return "edit did not add exactly the new feeds"
-        return None
-
-    problem = _write_edit(path, raw, text, data, check)
-    if problem:
-        return [], [*problems, problem]
-    return [url for url, _ in wanted], problems
-
-
-def remove_feed(paths: Paths | Path | str, url: str) -> str | None:
-    """Remove every ``[[feed]]`` whose URL is ``url`` (compared normalised).
-
-    Returns None when removed, else one line saying why nothing changed.
-    """
-    path = _config_path(paths)
-    raw, data, refusal = _read_for_edit(path)
-    if refusal:
-        return refusal
-    feeds = data.get("feed")
-    key = normalize_url(url.strip())
-    if not isinstance(feeds, list) or key not in _feed_urls(feeds):
-        if feeds is not None and not isinstance(feeds, list):
-            return f"{path}: feed is not a list of [[feed]] tables; fix it by hand first"
-        return f"not subscribed: {url}"
-    try:
-        tomlkit, doc = _parse_for_edit(raw)
-        aot = doc["feed"]
-        for index in reversed(range(len(aot))):
-            entry_url = aot[index].get("url")
-            if isinstance(entry_url, str) and normalize_url(entry_url.strip()) == key:
-                del aot[index]
-        if len(aot) == 0:
-            del doc["feed"]
-        text = doc.as_string()
-    except Exception as exc:  # noqa: BLE001
-        return f"{path}: cannot edit ({clean_line(str(exc))[:120]}); not saved"
-    removed = _feed_urls(feeds).count(key)
-
-    def check(new_feeds):
-        urls = _feed_urls(new_feeds)
-        if key in urls or len(urls) != len(_feed_urls(feeds)) - removed:
-            return "edit did not remove the feed"
-        return None
-
-    return _write_edit(path, raw, text, data, check)

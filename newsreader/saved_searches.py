@@ -10,8 +10,9 @@ Each one is a query in the language of :mod:`newsreader.query`, shown in
 the source list under its name. Reading follows the rules of
 :mod:`newsreader.config` (never raises, one warning line per entry that is
 skipped: no name, a name used twice, a query that does not parse); editing
-goes through tomlkit like :func:`newsreader.config.add_feeds`, so comments
-and every other setting survive.
+goes through :class:`newsreader.config_edit.SectionEdit` like
+:func:`newsreader.config.add_feeds`, so comments and every other setting
+survive.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .config_edit import SectionEdit
 from .query import Query, QueryError, parse_query
 from .sanitize import clean_line
 from .textnorm import normalize_name
@@ -106,44 +108,31 @@ def add_search(paths: "Paths | Path | str", name: str, query: str, *, replace: b
     """Append a ``[[search]]`` to config.toml (or, with ``replace``, give an
     existing one of that name the new query), keeping everything else as
     written. Returns None when saved, else one line saying why not."""
-    from . import config
-
     search, _at, problem = _check(name, query)
     if search is None:
         return f"not saved: {problem.removesuffix('; search skipped')}" if problem else "not saved"
-    path = config._config_path(paths)
-    raw, data, refusal = config._read_for_edit(path)
+    edit, refusal = SectionEdit.open(paths, "search")
     if refusal:
         return refusal
-    before = data.get("search")
-    if before is not None and not isinstance(before, list):
-        return f"{path}: search is not a list of [[search]] tables; fix it by hand first"
     key = normalize_name(search.name)
-    present = key in _names(before)
+    count_before = len(_names(edit.entries))
+    present = key in _names(edit.entries)
     if present and not replace:
         return f'a saved search named "{search.name}" already exists'
-    try:
-        tomlkit, doc = config._parse_for_edit(raw)
+
+    def change(tomlkit: Any, doc: Any) -> None:
         if present:
             for table in doc["search"]:
                 if isinstance(table.get("name"), str) and normalize_name(table["name"]) == key:
                     table["query"] = search.query
-        else:
-            if "search" not in doc:
-                doc["search"] = tomlkit.aot()
-            table = tomlkit.table()
-            table["name"] = search.name
-            table["query"] = search.query
-            table.add(tomlkit.nl())
-            doc["search"].append(table)
-        text = doc.as_string()
-    except Exception as exc:  # noqa: BLE001 - tomlkit disagreeing with tomllib
-        return f"{path}: cannot edit ({clean_line(str(exc))[:120]}); not saved"
-    if not raw:
-        text = config.NEW_FILE_HEADER + text
-    elif not text.endswith("\n"):
-        text += "\n"
-    count_before = len(_names(before))
+            return
+        if "search" not in doc:
+            doc["search"] = tomlkit.aot()
+        table = tomlkit.table()
+        table["name"] = search.name
+        table["query"] = search.query
+        table.add(tomlkit.nl())
+        doc["search"].append(table)
 
     def check(after: Any) -> str | None:
         names = _names(after)
@@ -153,38 +142,20 @@ def add_search(paths: "Paths | Path | str", name: str, query: str, *, replace: b
             return "edit did not save exactly the one search"
         return None
 
-    return config._write_edit(path, raw, text, data, check, section="search")
+    return edit.save(change, check)
 
 
 def remove_search(paths: "Paths | Path | str", name: str) -> str | None:
     """Remove the saved search called ``name`` (any case). Returns None when
     removed, else one line saying why nothing changed."""
-    from . import config
-
-    path = config._config_path(paths)
-    raw, data, refusal = config._read_for_edit(path)
+    edit, refusal = SectionEdit.open(paths, "search")
     if refusal:
         return refusal
-    before = data.get("search")
-    if before is not None and not isinstance(before, list):
-        return f"{path}: search is not a list of [[search]] tables; fix it by hand first"
     key = normalize_name(clean_line(name))
-    removed = _names(before).count(key)
+    count_before = len(_names(edit.entries))
+    removed = _names(edit.entries).count(key)
     if not removed:
         return f'no saved search named "{clean_line(name)[:MAX_NAME_CHARS]}"'
-    try:
-        _tomlkit, doc = config._parse_for_edit(raw)
-        aot = doc["search"]
-        for index in reversed(range(len(aot))):
-            entry = aot[index].get("name")
-            if isinstance(entry, str) and normalize_name(entry) == key:
-                del aot[index]
-        if len(aot) == 0:
-            del doc["search"]
-        text = doc.as_string()
-    except Exception as exc:  # noqa: BLE001
-        return f"{path}: cannot edit ({clean_line(str(exc))[:120]}); not saved"
-    count_before = len(_names(before))
 
     def check(after: Any) -> str | None:
         names = _names(after)
@@ -192,4 +163,4 @@ def remove_search(paths: "Paths | Path | str", name: str) -> str | None:
             return "edit did not remove the search"
         return None
 
-    return config._write_edit(path, raw, text, data, check, section="search")
+    return edit.save(lambda _tomlkit, doc: edit.remove_where(doc, "name", key, normalize_name), check)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from newsreader.app import NewsReaderApp
-from newsreader.models import Article, Caption, ParsedDocument
+from newsreader.models import Article, Caption, ParsedDocument, Precision
 from newsreader.paths import Paths
 from newsreader.services import Services
 
@@ -19,84 +19,50 @@ LONG_BODY = "\n".join(
 )
 
 
+def _page(*articles: Article) -> ParsedDocument:
+    """A page dump whose first article is the main one."""
+    return ParsedDocument(format="page-dump", main=0, articles=list(articles))
+
+
+def _story(title: str, source: str, ago: timedelta, precision: Precision, published_text: str, **fields) -> Article:
+    """An article published ``ago`` before :data:`NOW`, shown as ``published_text``."""
+    return Article(title=title, source=source, published=NOW - ago, precision=precision,
+                   published_text=published_text, **fields)
+
+
 def story_page() -> ParsedDocument:
     """A page with a main article and two related stories (the seed's shape)."""
-    return ParsedDocument(
-        format="page-dump",
-        main=0,
-        articles=[
-            Article(
-                title="Port Calder pilots agree four-year contract",
-                source="Harbour Gazette",
-                body=LONG_BODY,
-                published=NOW - timedelta(days=1),
-                precision="day",
-                published_text="a day ago",
-                captions=[Caption("Pilot boats at the Calder quay.", "Harbour Gazette")],
-                related=[1, 2],
-            ),
-            Article(
-                title="Ferry timetable changes for winter",
-                source="Harbour Gazette",
-                summary="The winter ferry timetable starts on Monday with fewer late sailings.",
-                published=NOW - timedelta(minutes=34),
-                precision="minute",
-                published_text="34 minutes ago",
-            ),
-            Article(
-                title="Lighthouse restoration wins heritage grant",
-                source="Northern Ledger",
-                summary="The old lighthouse at Skerry Point will be restored with a heritage grant.",
-                published=NOW - timedelta(hours=1),
-                precision="hour",
-                published_text="an hour ago",
-            ),
-        ],
+    return _page(
+        _story("Port Calder pilots agree four-year contract", "Harbour Gazette", timedelta(days=1), "day", "a day ago",
+               body=LONG_BODY, captions=[Caption("Pilot boats at the Calder quay.", "Harbour Gazette")], related=[1, 2]),
+        _story("Ferry timetable changes for winter", "Harbour Gazette", timedelta(minutes=34), "minute", "34 minutes ago",
+               summary="The winter ferry timetable starts on Monday with fewer late sailings."),
+        _story("Lighthouse restoration wins heritage grant", "Northern Ledger", timedelta(hours=1), "hour", "an hour ago",
+               summary="The old lighthouse at Skerry Point will be restored with a heritage grant."),
     )
 
 
 def ferry_page() -> ParsedDocument:
     """The first related story's own page, with its own related block."""
-    return ParsedDocument(
-        format="page-dump",
-        main=0,
-        articles=[
-            Article(
-                title="Ferry timetable changes for winter",
-                source="Harbour Gazette",
-                body="The winter ferry timetable starts on Monday.\nLate sailings drop from four to two.",
-                published=NOW - timedelta(minutes=34),
-                precision="minute",
-                published_text="34 minutes ago",
-                related=[1],
-            ),
-            Article(
-                title="Valley rail line reopens after repairs",
-                source="Tideline Wire",
-                summary="Trains run again on the valley line after two weeks of repairs.",
-                published=NOW - timedelta(hours=5),
-                precision="hour",
-                published_text="5 hours ago",
-            ),
-        ],
+    return _page(
+        _story("Ferry timetable changes for winter", "Harbour Gazette", timedelta(minutes=34), "minute", "34 minutes ago",
+               body="The winter ferry timetable starts on Monday.\nLate sailings drop from four to two.", related=[1]),
+        _story("Valley rail line reopens after repairs", "Tideline Wire", timedelta(hours=5), "hour", "5 hours ago",
+               summary="Trains run again on the valley line after two weeks of repairs."),
     )
 
 
 def hostile_page() -> ParsedDocument:
     """Headlines that would be live markup or terminal escapes if not sanitized."""
-    return ParsedDocument(
-        format="page-dump",
-        main=0,
-        articles=[
-            Article(
-                title="[@click=app.quit]Click me[/] and [link=file:///etc/passwd]x[/link]",
-                source="[bold red]Evil[/] \x1b]0;pwned\x07Source",
-                body="Body with \x1b]52;c;aGVsbG8=\x07 an OSC 52 and \x9b31m C1 CSI and \u202eoverride.\n[/]",
-                published=date(2026, 11, 20),
-                precision="day",
-                published_text="20-11-2026",
-            )
-        ],
+    return _page(
+        Article(
+            title="[@click=app.quit]Click me[/] and [link=file:///etc/passwd]x[/link]",
+            source="[bold red]Evil[/] \x1b]0;pwned\x07Source",
+            body="Body with \x1b]52;c;aGVsbG8=\x07 an OSC 52 and \x9b31m C1 CSI and \u202eoverride.\n[/]",
+            published=date(2026, 11, 20),
+            precision="day",
+            published_text="20-11-2026",
+        )
     )
 
 

@@ -1,9 +1,13 @@
-"""A well-behaved feed server on 127.0.0.1 for refresh tests.
+"""Local HTTP servers on 127.0.0.1 for tests that fetch.
 
-Serves ``/feed/<n>.xml`` (RSS with a few invented items), ``/page.html``
-(a page that links to a feed), ``/article.html`` (an article page with no
-feed), with ETag / Last-Modified and 304s, optional latency, and counters of
-200s and 304s. Feeds can be changed, broken or removed while it runs.
+:class:`LocalServer` is the threaded server itself (a free port, HTTP/1.1,
+no logging, a context manager); a subclass says what a GET answers.
+
+:class:`FeedServer`, a well-behaved feed server for refresh tests, serves
+``/feed/<n>.xml`` (RSS with a few invented items), ``/page.html`` (a page
+that links to a feed), ``/article.html`` (an article page with no feed),
+with ETag / Last-Modified and 304s, optional latency, and counters of 200s
+and 304s. Feeds can be changed, broken or removed while it runs.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import hashlib
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 LAST_MODIFIED = "Tue, 24 Nov 2026 08:00:00 GMT"
 
@@ -40,13 +45,11 @@ ARTICLE_HTML = b"""<!DOCTYPE html><html><head><title>Lighthouse keepers return -
 </article><footer>Lakeside Herald</footer></body></html>"""
 
 
-class FeedServer:
-    def __init__(self, feeds: int = 3, latency: float = 0.0) -> None:
-        self.bodies: dict[str, bytes] = {f"/feed/{n}.xml": feed_xml(n) for n in range(feeds)}
-        self.statuses: dict[str, int] = {}
-        self.latency = latency
-        self.counts = {"200": 0, "304": 0}
-        self.lock = threading.Lock()
+class LocalServer:
+    """A threaded HTTP/1.1 server on 127.0.0.1 that answers every GET with
+    :meth:`do_get`; start and stop it with ``with``."""
+
+    def __init__(self) -> None:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -56,65 +59,75 @@ class FeedServer:
                 return
 
             def do_GET(self) -> None:  # noqa: N802
-                if server.latency:
-                    time.sleep(server.latency)
-                path = self.path.split("?", 1)[0]
-                status = server.statuses.get(path)
-                if status:
-                    self.send_response(status)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                if path == "/page.html":
-                    body = (b'<!DOCTYPE html><html><head><title>Harbour Office</title>'
-                            b'<link rel="alternate" type="application/rss+xml" title="Notices" href="/feed/0.xml">'
-                            b"</head><body><p>Welcome.</p></body></html>")
-                    return self._send(body, "text/html; charset=utf-8")
-                if path == "/article.html":
-                    return self._send(ARTICLE_HTML, "text/html; charset=utf-8")
-                body = server.bodies.get(path)
-                if body is None:
-                    self.send_response(404)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-                if self.headers.get("If-None-Match") == etag:
-                    with server.lock:
-                        server.counts["304"] += 1
-                    self.send_response(304)
-                    self.send_header("ETag", etag)
-                    self.end_headers()
-                    return
-                with server.lock:
-                    server.counts["200"] += 1
-                self._send(body, "application/rss+xml", etag)
-
-            def _send(self, body: bytes, content_type: str, etag: str | None = None) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("Last-Modified", LAST_MODIFIED)
-                if etag:
-                    self.send_header("ETag", etag)
-                self.end_headers()
-                self.wfile.write(body)
+                server.do_get(self, self.path.split("?", 1)[0])
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
+    def do_get(self, request: BaseHTTPRequestHandler, path: str) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def send(request: BaseHTTPRequestHandler, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        """One whole response: status, the headers given, Content-Length, body."""
+        request.send_response(status)
+        for name, value in (headers or {}).items():
+            request.send_header(name, value)
+        if status != 304:
+            request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
-    def url(self, n: int) -> str:
-        return f"{self.base}/feed/{n}.xml"
-
-    def __enter__(self) -> "FeedServer":
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+_FEED_PAGE = (b'<!DOCTYPE html><html><head><title>Harbour Office</title>'
+              b'<link rel="alternate" type="application/rss+xml" title="Notices" href="/feed/0.xml">'
+              b"</head><body><p>Welcome.</p></body></html>")
+
+
+class FeedServer(LocalServer):
+    def __init__(self, feeds: int = 3, latency: float = 0.0) -> None:
+        super().__init__()
+        self.bodies: dict[str, bytes] = {f"/feed/{n}.xml": feed_xml(n) for n in range(feeds)}
+        self.statuses: dict[str, int] = {}
+        self.latency = latency
+        self.counts = {"200": 0, "304": 0}
+        self.lock = threading.Lock()
+
+    def do_get(self, request: BaseHTTPRequestHandler, path: str) -> None:
+        if self.latency:
+            time.sleep(self.latency)
+        status = self.statuses.get(path)
+        if status:
+            return self.send(request, status)
+        html = {"Content-Type": "text/html; charset=utf-8", "Last-Modified": LAST_MODIFIED}
+        if path == "/page.html":
+            return self.send(request, 200, _FEED_PAGE, html)
+        if path == "/article.html":
+            return self.send(request, 200, ARTICLE_HTML, html)
+        body = self.bodies.get(path)
+        if body is None:
+            return self.send(request, 404)
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        if request.headers.get("If-None-Match") == etag:
+            with self.lock:
+                self.counts["304"] += 1
+            return self.send(request, 304, headers={"ETag": etag})
+        with self.lock:
+            self.counts["200"] += 1
+        self.send(request, 200, body, {"Content-Type": "application/rss+xml", "Last-Modified": LAST_MODIFIED, "ETag": etag})
+
+    def url(self, n: int) -> str:
+        return f"{self.base}/feed/{n}.xml"

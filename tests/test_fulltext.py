@@ -11,7 +11,7 @@ import argparse
 import threading
 import time
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -22,6 +22,7 @@ from newsreader.models import Article, ParsedDocument
 from newsreader.refresh import Refresher
 from newsreader.store.cache import Cache
 from newsreader.store.fulltext import candidates, read_article
+from tests.feedserver import LocalServer
 
 NOW = datetime(2031, 5, 6, 12, 0, tzinfo=timezone.utc)
 
@@ -79,60 +80,38 @@ PAYWALL_PAGE = b"""<!DOCTYPE html><html><head><title>Why the mill pond froze | T
 SUMMARY = "The Brackwater tidal mill has turned again after sixty years."
 
 
-class PageServer:
+class PageServer(LocalServer):
     """Serves ``pages`` (path -> (status, content type, body)) with optional delays,
     counting requests per path and the most in flight at once."""
 
     def __init__(self, pages: dict[str, tuple[int, str, bytes]] | None = None, delays: dict[str, float] | None = None) -> None:
+        super().__init__()
         self.pages = dict(pages or {})
         self.delays = dict(delays or {})
         self.requests: dict[str, int] = {}
         self.active = self.peak = 0
         self.lock = threading.Lock()
-        server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args) -> None:  # noqa: ANN002
-                return
-
-            def do_GET(self) -> None:  # noqa: N802
-                path = self.path.split("?", 1)[0]
-                with server.lock:
-                    server.requests[path] = server.requests.get(path, 0) + 1
-                    server.active += 1
-                    server.peak = max(server.peak, server.active)
-                try:
-                    time.sleep(server.delays.get(path, server.delays.get("*", 0.0)))
-                    status, content_type, body = server.pages.get(path, (404, "text/plain", b"not here"))
-                    self.send_response(status)
-                    self.send_header("Content-Type", content_type)
-                    self.send_header("Content-Length", str(len(body)))
-                    if status == 429:
-                        self.send_header("Retry-After", "120")
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (the timeout test)
-                finally:
-                    with server.lock:
-                        server.active -= 1
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+    def do_get(self, request: BaseHTTPRequestHandler, path: str) -> None:
+        with self.lock:
+            self.requests[path] = self.requests.get(path, 0) + 1
+            self.active += 1
+            self.peak = max(self.peak, self.active)
+        try:
+            time.sleep(self.delays.get(path, self.delays.get("*", 0.0)))
+            status, content_type, body = self.pages.get(path, (404, "text/plain", b"not here"))
+            headers = {"Content-Type": content_type}
+            if status == 429:
+                headers["Retry-After"] = "120"
+            self.send(request, status, body, headers)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (the timeout test)
+        finally:
+            with self.lock:
+                self.active -= 1
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
-
-    def __enter__(self) -> PageServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        return self.base + path
 
 
 def html(body: bytes, status: int = 200) -> tuple[int, str, bytes]:

@@ -18,34 +18,23 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import re
 from collections import Counter
 from datetime import date, datetime, time, timezone
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 
-from ..models import Article, Enclosure, ParsedDocument, ParseError, Precision, iso_published
-from ..sanitize import clean, clean_line
+from ..models import Article, Enclosure, ParsedDocument, ParseError, Precision
+from ..sanitize import clean_line
 from ..urls import check_url
 from .dates import parse_date
-from .htmltext import clean_short, element_to_text, html_to_text, one_line, plain_to_text, shorten
+from .feeditems import DERIVED_SUMMARY, MAX_AUTHOR, MAX_BODY, MAX_ENCLOSURES, MAX_ITEMS, MAX_SUMMARY, MAX_TITLE
+from .feeditems import add_notes, first_items, hash_guid, host_of, make_article, unique_labels
+from .htmltext import clean_short, element_to_text, html_to_text, one_line, plain_to_text
 from .xmlsafe import parse_xml
 
 __all__ = ["parse", "MAX_ITEMS", "hash_guid", "host_of"]
-
-#: Items read from one document; the rest are dropped with a warning.
-MAX_ITEMS = 5000
-MAX_TITLE = 500
-MAX_SUMMARY = 500
-DERIVED_SUMMARY = 300  # a summary cut from the content
-MAX_AUTHOR = 200
-MAX_GUID = 1000
-MAX_TAG = 100
-MAX_TAGS = 50
-MAX_ENCLOSURES = 20
-MAX_BODY = 200_000
 
 ATOM10 = "http://www.w3.org/2005/Atom"
 ATOM03 = "http://purl.org/atom/ns#"
@@ -255,15 +244,8 @@ class _FeedReader:
 
     @staticmethod
     def tags(kids: dict[str, list[etree._Element]]) -> list[str]:
-        seen: dict[str, str] = {}
-        for el in kids.get("category", []) + kids.get("dc:subject", []):
-            label = el.get("label") or el.get("term") or _raw(el)
-            label = clean_short(label, MAX_TAG)
-            if label and label.casefold() not in seen:
-                seen[label.casefold()] = label
-                if len(seen) >= MAX_TAGS:
-                    break
-        return list(seen.values())
+        return unique_labels(el.get("label") or el.get("term") or _raw(el)
+                             for el in kids.get("category", []) + kids.get("dc:subject", []))
 
     def enclosures(self, kids: dict[str, list[etree._Element]], atom_links: list[etree._Element]
                    ) -> list[Enclosure]:
@@ -342,31 +324,22 @@ class _FeedReader:
         url = self._item_url(el, kids, text_link, atom_links, guid_el, guid)
         summary, body = self._item_texts(kids)
         title = self.title_text(_first(kids, "title", "dc:title", "media:title"))
-        if not title and summary:
-            title = shorten(summary, 80)  # an untitled item is named by its first words
         published, precision, published_text, updated = self._item_dates(el, kids)
-        enclosures = self.enclosures(kids, atom_links)
-        if not title and not body and url is None and not enclosures:
-            self.notes["empty item skipped"] += 1
-            return None
-        if not title:
-            title = shorten(url or (enclosures[0].url if enclosures else "untitled"), 80)
-        if not guid:
-            guid = _first_attr(el, _RDF_ABOUT) or url or hash_guid(title, published, summary)
-        return Article(
+        return make_article(
+            self.notes,
             title=title,
-            body=clean(body),
-            source=source,
+            body=body,
+            summary=summary,
             url=url,
+            guid=guid or _first_attr(el, _RDF_ABOUT),
+            enclosures=self.enclosures(kids, atom_links),
             published=published,
-            published_text=clean_short(published_text, 100) or None,
             precision=precision,
-            summary=summary or None,
-            tags=self.tags(kids),
-            author=self.author(kids) or feed_author,
-            guid=clean_short(guid, MAX_GUID),
+            published_text=published_text,
             updated=updated,
-            enclosures=enclosures,
+            source=source,
+            author=self.author(kids) or feed_author,
+            tags=self.tags(kids),
         )
 
     # -- the document -----------------------------------------------------
@@ -404,9 +377,7 @@ class _FeedReader:
             for parent in item_parents:
                 items.extend(c for c in parent if isinstance(c.tag, str)
                              and c.tag.rpartition("}")[2].lower() == item_name)
-        if len(items) > MAX_ITEMS:
-            self.warnings.append(f"{len(items)} items; only the first {MAX_ITEMS} read")
-            items = items[:MAX_ITEMS]
+        items = first_items(items, MAX_ITEMS, self.warnings)
 
         articles = []
         for n, item_el in enumerate(items):
@@ -417,8 +388,7 @@ class _FeedReader:
                 continue
             if article is not None:
                 articles.append(article)
-        for note, count in self.notes.items():
-            self.warnings.append(f"{note} (x{count})" if count > 1 else note)
+        add_notes(self.notes, self.warnings)
         return ParsedDocument(
             format=self.flavour,
             articles=articles,
@@ -433,22 +403,6 @@ class _FeedReader:
 
 def _first_attr(el: etree._Element, name: str) -> str:
     return one_line(el.get(name) or "")
-
-
-def hash_guid(title: str, published: datetime | date | None, summary: str | None) -> str:
-    """A stable id for an item that has neither id nor link."""
-    key = "\x1f".join((title, iso_published(published) or "", summary or ""))
-    return "sha1:" + hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()
-
-
-def host_of(url: str | None) -> str | None:
-    """The host name of ``url`` (the source name of a feed without a title)."""
-    if not url:
-        return None
-    try:
-        return clean_line(urlsplit(url).hostname or "") or None
-    except ValueError:
-        return None
 
 
 def parse(data: bytes, *, as_of: datetime | None = None, url: str | None = None) -> ParsedDocument:

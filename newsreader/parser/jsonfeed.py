@@ -17,23 +17,15 @@ from typing import Any
 from urllib.parse import urljoin
 
 from ..models import Article, Enclosure, ParsedDocument, ParseError
-from ..sanitize import clean, clean_line
+from ..sanitize import clean_line
 from ..urls import check_url
 from .dates import parse_date
-from .feed import hash_guid, host_of
-from .htmltext import clean_short, html_to_text, one_line, plain_to_text, shorten
+from .feeditems import DERIVED_SUMMARY, MAX_AUTHOR, MAX_BODY, MAX_ENCLOSURES, MAX_ITEMS, MAX_SUMMARY, MAX_TITLE
+from .feeditems import add_notes, first_items, host_of, make_article, unique_labels
+from .htmltext import clean_short, html_to_text, one_line, plain_to_text
 
 __all__ = ["parse", "MAX_ITEMS"]
 
-MAX_ITEMS = 5000
-MAX_TITLE = 500
-MAX_SUMMARY = 500
-DERIVED_SUMMARY = 300
-MAX_AUTHOR = 200
-MAX_TAG = 100
-MAX_TAGS = 50
-MAX_ENCLOSURES = 20
-MAX_BODY = 200_000
 MAX_STRING = 4_000_000  # any one string read at all
 
 
@@ -138,8 +130,6 @@ class _JsonFeedReader:
             summary = clean_short(content, DERIVED_SUMMARY)
 
         title = clean_short(html_to_text(_string(raw.get("title"))), MAX_TITLE)
-        if not title and summary:
-            title = shorten(summary, 80)
 
         published_text = one_line(_string(raw.get("date_published")))
         published, precision = parse_date(published_text)
@@ -151,42 +141,29 @@ class _JsonFeedReader:
         if isinstance(updated, date) and not isinstance(updated, datetime):
             updated = datetime.combine(updated, time(0), tzinfo=timezone.utc)
 
-        enclosures = self.attachments(raw.get("attachments"))
-        if not title and not body and url is None and not enclosures:
-            self.notes["empty item skipped"] += 1
-            return None
-        if not title:
-            title = shorten(url or (enclosures[0].url if enclosures else "untitled"), 80)
-        guid = clean_line(ident) or url or hash_guid(title, published, summary)
-        author = self.author(raw.get("authors")) or self.author(raw.get("author")) or feed_author
-        return Article(
+        return make_article(
+            self.notes,
             title=title,
-            body=clean(body),
-            source=source,
+            body=body,
+            summary=summary,
             url=url,
+            guid=clean_line(ident),
+            enclosures=self.attachments(raw.get("attachments")),
             published=published,
-            published_text=clean_short(published_text, 100) if published is not None else None,
-            precision=precision if published is not None else "unknown",
-            summary=summary or None,
-            tags=self.tags(raw.get("tags")),
-            author=author,
-            guid=clean_short(guid, 1000),
+            precision=precision,
+            # A date that could not be read is not shown (RSS/Atom keep it).
+            published_text=published_text if published is not None else None,
             updated=updated,
-            enclosures=enclosures,
+            source=source,
+            author=self.author(raw.get("authors")) or self.author(raw.get("author")) or feed_author,
+            tags=self.tags(raw.get("tags")),
         )
 
     @staticmethod
     def tags(value: Any) -> list[str]:
         if not isinstance(value, list):
             return []
-        seen: dict[str, str] = {}
-        for tag in value[:1000]:
-            label = clean_short(_string(tag), MAX_TAG)
-            if label and label.casefold() not in seen:
-                seen[label.casefold()] = label
-                if len(seen) >= MAX_TAGS:
-                    break
-        return list(seen.values())
+        return unique_labels(_string(tag) for tag in value[:1000])
 
     def attachments(self, value: Any) -> list[Enclosure]:
         if not isinstance(value, list):
@@ -222,9 +199,7 @@ class _JsonFeedReader:
         feed_title = clean_short(_string(doc.get("title")), MAX_TITLE) or None
         source = feed_title or host_of(self.url)
         feed_author = self.author(doc.get("authors")) or self.author(doc.get("author"))
-        if len(items) > MAX_ITEMS:
-            self.warnings.append(f"{len(items)} items; only the first {MAX_ITEMS} read")
-            items = items[:MAX_ITEMS]
+        items = first_items(items, MAX_ITEMS, self.warnings)
         articles = []
         for n, raw in enumerate(items):
             try:
@@ -237,8 +212,7 @@ class _JsonFeedReader:
                 continue
             if article is not None:
                 articles.append(article)
-        for note, count in self.notes.items():
-            self.warnings.append(f"{note} (x{count})" if count > 1 else note)
+        add_notes(self.notes, self.warnings)
         return ParsedDocument(
             format="json-feed",
             articles=articles,

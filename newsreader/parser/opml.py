@@ -10,7 +10,7 @@ it is not well-formed XML (half of ``../shared/corpus/opml`` has an
 unescaped ``&`` or ``"`` inside an attribute). So the parse goes in steps:
 
 1. the DOCTYPE and its internal subset are removed before lxml sees the
-   bytes, and lxml runs with ``resolve_entities=False, no_network=True,
+   text, and lxml runs with ``resolve_entities=False, no_network=True,
    load_dtd=False``: no external entity, no entity expansion (XXE and
    billion laughs have nothing to work with);
 2. strict parse; if that fails,
@@ -20,6 +20,9 @@ unescaped ``&`` or ``"`` inside an attribute). So the parse goes in steps:
    strictly again; if that fails,
 4. lxml's recover mode on the repaired text, which keeps what it can.
 
+Steps 1, 2 and 4 and the entity repair are :mod:`.xmlsafe`'s, shared with
+the feed parsers; the ``<outline>`` quote repair is this module's.
+
 Only http(s) feed URLs are kept (:func:`newsreader.urls.check_url`); each
 refused one is a warning such as ``refused feed "X": javascript: URL``; that
 covers newsboat's ``|cmd``, ``exec:`` and ``filter:`` outlines, which ran
@@ -28,7 +31,6 @@ commands in newsboat (PR #3400). The same feed listed twice is merged.
 
 from __future__ import annotations
 
-import html.entities
 import re
 from datetime import datetime
 from urllib.parse import urljoin
@@ -38,6 +40,7 @@ from lxml import etree
 from ..models import ParsedDocument, ParseError, Subscription
 from ..sanitize import clean_line
 from ..urls import check_url, normalize_url
+from .xmlsafe import read_xml, repair_xml
 
 __all__ = ["parse", "MAX_SUBSCRIPTIONS"]
 
@@ -46,11 +49,6 @@ MAX_SUBSCRIPTIONS = 10_000
 _MAX_WARNINGS = 50
 _MAX_TAGS = 12
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]*\[.*?\]\s*>|[^>]*>)", re.I | re.S)
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
-_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
-_AMP = re.compile(r"&(#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)?")
-_XML_ENTITIES = {"amp;", "lt;", "gt;", "quot;", "apos;"}
 _OUTLINE_START = re.compile(r"<outline\b", re.I)
 _ATTR_START = re.compile(r"\s*([A-Za-z_:][\w:.-]*)\s*=\s*([\"'])")
 _TAG_END = re.compile(r"\s*/?>")
@@ -60,51 +58,6 @@ _MAX_QUOTES_PAST_FALLBACK = 8
 _MAX_REPAIR_ATTRIBUTES = 256
 _MAX_TAG_CHARS = 64 * 1024
 _NEXT_ATTR = re.compile(r"\s+[A-Za-z_:][\w:.-]*\s*=\s*[\"']")
-
-
-def _parser(recover: bool) -> etree.XMLParser:
-    return etree.XMLParser(
-        recover=recover,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-
-
-def _prepare(data: bytes) -> bytes:
-    """UTF-16 to UTF-8 (so the DOCTYPE can be found) and the DOCTYPE removed."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="replace")
-        data = _XML_DECL.sub("", text, count=1).encode("utf-8")
-    # Keep the line breaks so error positions still match the user's file.
-    return _DOCTYPE.sub(lambda m: b"\n" * m.group(0).count(b"\n"), data, count=1)
-
-
-def _decode(data: bytes) -> str:
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    match = _ENCODING.match(data)
-    for encoding in ([match.group(1).decode("ascii")] if match else []) + ["utf-8"]:
-        try:
-            return data.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("utf-8", errors="replace")
-
-
-def _fix_amp(match: re.Match[str]) -> str:
-    ref = match.group(1)
-    if ref is None:
-        return "&amp;"
-    if ref.startswith("#") or ref in _XML_ENTITIES:
-        return match.group(0)
-    char = html.entities.html5.get(ref)
-    if char is None:
-        return "&amp;" + ref  # unknown entity (or one the stripped DTD defined): show it as text
-    return char.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def _close_quote(text: str, start: int, limit: int, quote: str) -> int:
@@ -162,7 +115,7 @@ def _repair(text: str) -> str:
     one (and at most 64 KiB, 256 attributes), so a hostile file of broken
     tags costs no more than a well-formed one of the same size.
     """
-    text = _AMP.sub(_fix_amp, text)
+    text = repair_xml(text, keep_unknown_entities=True)
     starts = [m.start() for m in _OUTLINE_START.finditer(text)] + [len(text)]
     out: list[str] = []
     pos = 0
@@ -179,32 +132,15 @@ def _repair(text: str) -> str:
     return "".join(out)
 
 
-def _first_error(exc: etree.XMLSyntaxError) -> str:
-    message = re.sub(r"\s*\(<string>, line \d+\)\s*$", "", str(exc))
-    return clean_line(message)[:160] or "not well-formed XML"
-
-
-def _load(data: bytes) -> tuple[etree._Element, list[str]]:
-    """The root element, and a warning when the document had to be repaired."""
-    prepared = _prepare(data)
-    try:
-        return etree.fromstring(prepared, _parser(False)), []
-    except etree.XMLSyntaxError as exc:
-        problem = _first_error(exc)
-    text = _XML_DECL.sub("", _decode(prepared), count=1)
-    repaired = _repair(text).encode("utf-8")
-    try:
-        root = etree.fromstring(repaired, _parser(False))
-        return root, [f"OPML is not well-formed XML ({problem}); repaired"]
-    except etree.XMLSyntaxError:
-        pass
-    try:
-        root = etree.fromstring(repaired, _parser(True))
-    except etree.XMLSyntaxError:
-        root = None
-    if root is None:
-        raise ParseError(f"not well-formed XML: {problem}")
-    return root, [f"OPML is not well-formed XML ({problem}); read what could be recovered"]
+def _load(data: bytes, url: str | None) -> tuple[etree._Element, list[str]]:
+    """The root element, and the warnings of reading it (encoding, repairs)."""
+    warnings: list[str] = []
+    read = read_xml(data, url=url, warnings=warnings, repair=_repair)
+    if read.recovered:
+        warnings.append(f"OPML is not well-formed XML ({read.problem}); read what could be recovered")
+    elif read.problem:
+        warnings.append(f"OPML is not well-formed XML ({read.problem}); repaired")
+    return read.root, warnings
 
 
 def _local(name: object) -> str:
@@ -288,7 +224,7 @@ def _find(root: etree._Element, name: str) -> etree._Element | None:
 
 def parse(data: bytes, *, as_of: datetime | None = None, url: str | None = None) -> ParsedDocument:
     """Read an OPML document; raises :class:`ParseError` when it has no usable feed."""
-    root, warnings = _load(data)
+    root, warnings = _load(data, url)
     if _local(root.tag) != "opml":
         raise ParseError(f"root element is <{clean_line(_local(root.tag))[:40]}>, not <opml>")
     head = _find(root, "head")

@@ -16,20 +16,27 @@ Three rules, each with a test (``tests/test_parser_feed.py``):
   text (HTML entity names made numeric, bare ``&`` escaped, characters XML
   forbids removed); then libxml2's recovery mode, each with a warning. Only
   when nothing usable remains is it a :class:`~newsreader.models.ParseError`.
+
+Feeds call :func:`parse_xml`. OPML (:mod:`.opml`) calls :func:`read_xml`,
+which does the same steps but lets the caller add its own repair (stray
+quotes inside ``<outline>`` attributes) and word its own warnings.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from html.entities import name2codepoint
+from collections.abc import Callable
+from html.entities import html5, name2codepoint
+from typing import NamedTuple
 
 from lxml import etree
 
 from ..models import ParseError
+from ..sanitize import clean_line
 from .unicode_sniff import bom_encoding, wide_encoding
 
-__all__ = ["decode_xml", "strip_doctype", "repair_xml", "parse_xml"]
+__all__ = ["decode_xml", "strip_doctype", "repair_xml", "read_xml", "XmlRead", "parse_xml"]
 
 _DECLARATION = re.compile(rb"^<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
 _DECLARATION_TEXT = re.compile(r"^\s*<\?xml\b[^>]{0,300}?\?>")
@@ -43,8 +50,11 @@ _SUPERSETS = {
 }
 # Characters XML 1.0 forbids (and lone surrogates, which cannot be encoded).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{0,31});")
-_BARE_AMPERSAND = re.compile(r"&(?!(?:[A-Za-z_][\w.-]{0,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});)")
+# An entity reference by name; any ``&`` that starts no reference is bare.
+_ENTITY_NAME = r"[A-Za-z_][\w.-]{0,31}"
+_NAMED_ENTITY = re.compile(rf"&({_ENTITY_NAME});")
+_BARE_AMPERSAND = re.compile(rf"&(?!(?:{_ENTITY_NAME}|#[0-9]{{1,7}}|#[xX][0-9A-Fa-f]{{1,6}});)")
+_ERROR_PLACE = re.compile(r"\s*\([^()]*, line \d+\)\s*$")  # lxml's "(<string>, line 7)" repeat
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 
@@ -153,7 +163,8 @@ def strip_doctype(text: str) -> tuple[str, bool]:
             close = close + 1 if close >= 0 else close
         elif text[pos:pos + 9].upper() == "<!DOCTYPE":
             end = _doctype_end(text, pos)
-            return text[:pos] + text[end:], True
+            # Keep its line breaks so error positions still match the user's file.
+            return text[:pos] + "\n" * text.count("\n", pos, end) + text[end:], True
         else:
             break
         if close < 0:
@@ -162,16 +173,33 @@ def strip_doctype(text: str) -> tuple[str, bool]:
     return text, False
 
 
-def repair_xml(text: str) -> str:
-    """Fix what feeds most often get wrong, so a strict parse can succeed."""
+def _entity_text(name: str) -> str | None:
+    """What an HTML entity name stands for (HTML 4 names first, then HTML 5)."""
+    code = name2codepoint.get(name)
+    if code is not None:
+        return chr(code)
+    if name + ";" in html5:
+        return html5[name + ";"]
+    code = name2codepoint.get(name.lower())
+    return chr(code) if code is not None else None
+
+
+def repair_xml(text: str, *, keep_unknown_entities: bool = False) -> str:
+    """Fix what feeds most often get wrong, so a strict parse can succeed.
+
+    An entity no one defined is dropped, or with ``keep_unknown_entities``
+    shown as the literal ``&name;`` (OPML titles keep what the author typed).
+    """
     text = _XML_INVALID.sub("", text)
 
     def numeric(m: re.Match[str]) -> str:
         name = m.group(1)
         if name in _XML_ENTITIES:
             return m.group(0)
-        code = name2codepoint.get(name) or name2codepoint.get(name.lower())
-        return f"&#{code};" if code else ""  # an entity no one defined: nothing
+        value = _entity_text(name)
+        if value is None:
+            return "&amp;" + m.group(0)[1:] if keep_unknown_entities else ""
+        return "".join(f"&#{ord(ch)};" for ch in value)
 
     text = _NAMED_ENTITY.sub(numeric, text)
     return _BARE_AMPERSAND.sub("&amp;", text)
@@ -193,34 +221,51 @@ def _parser(recover: bool) -> etree.XMLParser:
 
 
 def _first_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())[:160] or type(exc).__name__
+    message = _ERROR_PLACE.sub("", str(exc))
+    return clean_line(" ".join(message.split()))[:160] or type(exc).__name__
 
 
-def parse_xml(data: bytes, *, url: str | None, warnings: list[str]) -> etree._Element:
-    """The root element of ``data``, parsed safely; :class:`ParseError` when unreadable."""
+class XmlRead(NamedTuple):
+    """What :func:`read_xml` found: the root, and how hard it was to get."""
+
+    root: etree._Element
+    had_doctype: bool  # a DOCTYPE was cut out before parsing
+    problem: str | None  # the strict parse's first error; None when the text was well-formed
+    recovered: bool  # only libxml2's recovery mode could read it
+
+
+def read_xml(
+    data: bytes,
+    *,
+    url: str | None,
+    warnings: list[str],
+    repair: Callable[[str], str] = repair_xml,
+) -> XmlRead:
+    """Parse ``data`` safely: strict, then ``repair``-ed, then recovery mode.
+
+    Only encoding warnings go into ``warnings``; the caller words the rest
+    from the result. :class:`ParseError` when nothing usable remains.
+    """
     text = decode_xml(data, warnings)
     text = text.lstrip("\ufeff \t\r\n")
     m = _DECLARATION_TEXT.match(text)
     if m:
         text = text[m.end():]
     text, had_doctype = strip_doctype(text)
-    if had_doctype:
-        warnings.append("DOCTYPE removed (entities are never expanded)")
     base = url if url and len(url) <= 2048 else None
     try:
         root = etree.fromstring(text.encode("utf-8", "replace"), _parser(False), base_url=base)
         if root is not None:
-            return root
+            return XmlRead(root, had_doctype, None, False)
     except etree.XMLSyntaxError as exc:
-        first_error = _first_line(exc)
+        problem = _first_line(exc)
     else:
-        first_error = "empty document"
-    repaired = repair_xml(text).encode("utf-8", "replace")
+        problem = "empty document"
+    repaired = repair(text).encode("utf-8", "replace")
     try:
         root = etree.fromstring(repaired, _parser(False), base_url=base)
         if root is not None:
-            warnings.append(f"malformed XML repaired ({first_error})")
-            return root
+            return XmlRead(root, had_doctype, problem, False)
     except etree.XMLSyntaxError:
         pass
     try:
@@ -228,6 +273,17 @@ def parse_xml(data: bytes, *, url: str | None, warnings: list[str]) -> etree._El
     except etree.XMLSyntaxError as exc:
         raise ParseError(f"not well-formed XML: {_first_line(exc)}") from None
     if root is None:
-        raise ParseError(f"not well-formed XML: {first_error}")
-    warnings.append(f"broken XML read in recovery mode ({first_error})")
-    return root
+        raise ParseError(f"not well-formed XML: {problem}")
+    return XmlRead(root, had_doctype, problem, True)
+
+
+def parse_xml(data: bytes, *, url: str | None, warnings: list[str]) -> etree._Element:
+    """The root element of a feed, parsed safely; :class:`ParseError` when unreadable."""
+    read = read_xml(data, url=url, warnings=warnings)
+    if read.had_doctype:
+        warnings.append("DOCTYPE removed (entities are never expanded)")
+    if read.recovered:
+        warnings.append(f"broken XML read in recovery mode ({read.problem})")
+    elif read.problem:
+        warnings.append(f"malformed XML repaired ({read.problem})")
+    return read.root
