@@ -8,6 +8,10 @@ from .paths import Paths
 
 
 def run_app() -> int:
+    import gc
+
+    # Back on after the first frame (app.py, _freeze_startup_objects).
+    gc.disable()
     from .store.lock import InstanceLock
 
     paths = Paths.default()
@@ -34,10 +38,14 @@ def _run(paths: Paths) -> int:
             f"Showing the bundled sample news ({stats.new} stories, invented for newsreader). "
             "Import your own with `newsreader import PATH` or subscribe with `newsreader add URL`.",
         )
+    from .first_screen import FirstScreen
+
+    # Read the first screen's rows while Textual is imported (first_screen.py says why).
+    first_screen = FirstScreen(services).start()
     from .app import NewsReaderApp
 
     try:
-        NewsReaderApp(services).run()
+        NewsReaderApp(services, first_screen, freeze_startup=True).run()
     finally:
         services.cache.close()
     return 0

@@ -177,6 +177,8 @@ def run_refresh(args: argparse.Namespace) -> int:
     if not feeds:
         print("no feeds to refresh: newsreader add URL, or newsreader import subscriptions.opml")
         return 0
+    if args.jsonl:
+        _yield_to_the_reader()
     cache = open_cache()
     progress = _JsonProgress() if args.jsonl else Progress(len(feeds), "refreshing")
     try:
@@ -187,6 +189,7 @@ def run_refresh(args: argparse.Namespace) -> int:
         )
         if report.new_articles:
             remove_sample(cache)
+        dropped = _apply_retention(cache, paths, config)
     finally:
         progress.close()
         cache.close()
@@ -199,7 +202,35 @@ def run_refresh(args: argparse.Namespace) -> int:
         elif outcome.status == "skipped":
             _err(f"{outcome.url}: skipped: {outcome.error}")
     print(report.summary())
+    if dropped:
+        print(f"retention: dropped {dropped} articles (older than {config.retention.keep_days} days, "
+              f"or beyond {config.retention.keep_items} per feed; bookmarked and young unread ones kept)")
     return 1 if report.failed else 0
+
+
+def _apply_retention(cache, paths, config) -> int:  # noqa: ANN001
+    """The ``[retention]`` policy after a refresh (store/retention.py); how many went."""
+    import sqlite3
+
+    from .store.retention import retention_for_paths
+
+    try:
+        report = retention_for_paths(cache, paths, config)
+    except sqlite3.Error as exc:
+        _err(f"retention skipped: {exc}")
+        return 0
+    return report.deleted if report else 0
+
+
+def _yield_to_the_reader() -> None:
+    """``--jsonl`` is the reader's own refresh (``R``): it runs beside the
+    interface, on a machine that may have two cores for both. At a lower
+    CPU priority (inherited by its parse workers) the interface answers a
+    key at once; the refresh only waits while the interface works."""
+    try:
+        os.nice(10)
+    except (AttributeError, OSError):  # not on this platform, or not allowed
+        pass
 
 
 class _JsonProgress:

@@ -8,84 +8,40 @@ Three kinds, in the order the sidebar shows them:
 - ``page``: the article's own page listed it in its related block;
 - ``similar``: a close story, with the shared terms as the reason.
 
-This module decides; the cache only answers questions (story members, FTS
-matches, term frequencies, short texts), so no SQL lives here.
+This module decides; the store only answers questions (story members, page
+links, signatures and their posting lists), so no SQL lives here.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-
+from . import clustering
 from .store.cache import Cache
 from .store.records import RelatedRow
+from .store.similar import posting_neighbours, signature_of, signatures
 from .store.stories import story_of_article
-from .textnorm import content_terms
 
-_CANDIDATES = 60
-#: Cosine similarity (TF-IDF of title and lede) above which an article that
-#: is not in the same story is "similar".
-SIMILAR_SCORE = 0.06
-
-
-def term_weights(title: str, lede: str) -> Counter[str]:
-    """Term counts with the title counted three times: headlines name the event."""
-    counts: Counter[str] = Counter(content_terms(lede))
-    for term in content_terms(title):
-        counts[term] += 3
-    return counts
-
-
-def _idf(total: int, freq: dict[str, int], term: str) -> float:
-    return math.log((total + 1) / (freq.get(term, 0) + 0.5))
-
-
-def _vector(counts: Counter[str], total: int, freq: dict[str, int]) -> dict[str, float]:
-    vec = {t: (1 + math.log(c)) * _idf(total, freq, t) for t, c in counts.items()}
-    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-    return {t: v / norm for t, v in vec.items()}
+#: Candidates compared in full (their signatures are read by key).
+_CANDIDATES = 40
+#: Cosine similarity of two articles' signatures (TF-IDF of title and lede,
+#: see :mod:`newsreader.clustering`) from which one that is not in the same
+#: story is "similar"; a story's own members score above
+#: :data:`~newsreader.clustering.JOIN_SCORE`.
+SIMILAR_SCORE = 0.08
+#: Shared features needed besides the score: one rare word in common is chance.
+SIMILAR_MIN_SHARED = 2
 
 
 def related_stories(cache: Cache, article_id: int, *, limit: int = 20) -> list[RelatedRow]:
     """Same-story articles, then the page's own links, then similar ones."""
+    conn = cache.connection()
     page = cache.page_related(article_id)
-    story = story_of_article(cache.connection(), article_id)
+    story = story_of_article(conn, article_id)
     same_ids = [m.id for m in story.members if m.id != article_id] if story else []
     same = _same_story_rows(cache, same_ids)
     in_story = set(same_ids)
     page = [r for r in page if r.id not in in_story]
-    texts = cache.story_texts([article_id])
-    if article_id not in texts:
-        return same + page
-    title, lede, _source_id, _published_ts = texts[article_id]
-    counts = term_weights(title, lede)
-    if not counts:
-        return same + page
-    total, freq = cache.document_frequencies(sorted(counts))
-    # Query with the rarest terms: they find the closest stories fastest.
-    ranked_terms = sorted(counts, key=lambda t: (-_idf(total, freq, t) * counts[t], t))[:14]
-    match = " OR ".join('"' + t.replace('"', '""') + '"' for t in ranked_terms)
-    excluded = {*same_ids, *(r.id for r in page)}
-    candidate_ids = [
-        i for i, _ in cache.fts_match(match, limit=_CANDIDATES, exclude=article_id) if i not in excluded
-    ]
-    candidates = cache.story_texts(candidate_ids)
-    other_counts = {cid: term_weights(c[0], c[1]) for cid, c in candidates.items()}
-    extra_terms = sorted({t for c in other_counts.values() for t in c} - set(counts))
-    if extra_terms:
-        freq.update(cache.document_frequencies(extra_terms)[1])
-    mine = _vector(counts, total, freq)
-    similar: list[tuple[float, int, str]] = []
-    for cid in candidate_ids:
-        if cid not in candidates:
-            continue
-        theirs = _vector(other_counts[cid], total, freq)
-        shared = set(mine) & set(theirs)
-        score = sum(mine[t] * theirs[t] for t in shared)
-        best = sorted(shared, key=lambda t: -(mine[t] * theirs[t]))[:3]
-        if score >= SIMILAR_SCORE and len(shared) >= 2:
-            similar.append((score, cid, ", ".join(best)))
-    similar.sort(key=lambda x: -x[0])
+    excluded = {article_id, *same_ids, *(r.id for r in page)}
+    similar = _similar(conn, article_id, excluded)
     rows = {r.id: r for r in cache.headlines_by_ids([cid for _, cid, _ in similar])}
     out: list[RelatedRow] = same + page
     for _score, cid, detail in similar:
@@ -99,6 +55,34 @@ def related_stories(cache: Cache, article_id: int, *, limit: int = 20) -> list[R
                 )
             )
     return out[: max(limit, len(same) + len(page))]
+
+
+def _similar(conn, article_id: int, excluded: set[int]) -> list[tuple[float, int, str]]:  # noqa: ANN001
+    """(score, id, shared terms) of the closest other articles, best first.
+
+    Candidates come from the clustering's posting lists, newest first, so
+    among equally close stories the recent ones are found."""
+    mine = signature_of(conn, article_id)
+    if mine is None or not mine.vector:
+        return []
+    candidates = [i for i in posting_neighbours(conn, article_id, mine, limit=_CANDIDATES + len(excluded))
+                  if i not in excluded][:_CANDIDATES]
+    found: list[tuple[float, int, str]] = []
+    for cid, theirs in signatures(conn, candidates).items():
+        if len(mine.vector.keys() & theirs.vector.keys()) < SIMILAR_MIN_SHARED:
+            continue
+        score = clustering.similarity(mine, theirs)
+        if score >= SIMILAR_SCORE:
+            found.append((score, cid, _reason(mine, theirs)))
+    found.sort(key=lambda x: (-x[0], -x[1]))
+    return found
+
+
+def _reason(mine: clustering.Signature, theirs: clustering.Signature) -> str:
+    """The shared terms that weigh most, a name once ("lake orrin", not also "lake")."""
+    terms = clustering.shared_terms(mine, theirs, limit=6)
+    phrase_words = {w for t in terms if " " in t for w in t.split()}
+    return ", ".join([t for t in terms if " " in t or t not in phrase_words][:3])
 
 
 def _same_story_rows(cache: Cache, ids: list[int]) -> list[RelatedRow]:

@@ -6,7 +6,6 @@ a fixed clock and a fake browser. The app never opens files itself.
 
 from __future__ import annotations
 
-import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -34,6 +33,8 @@ def open_in_browser(url: str) -> str | None:
     reason = check_url(url)
     if reason:
         return f"refused to open: {reason}"
+    import webbrowser  # not a start-up import: it looks for browsers when loaded
+
     try:
         opened = webbrowser.open(url, new=2)
     except Exception as exc:  # noqa: BLE001 - a broken browser setup is a message, not a crash

@@ -21,7 +21,6 @@ from textual.widgets.option_list import Option
 
 from .. import display
 from ..config import FeedConfig, load_config
-from ..refresh import RefreshProcess
 
 #: Redraw the lists at most this often while a refresh brings news.
 RELOAD_EVERY = 1.0
@@ -120,11 +119,13 @@ class FeedActions:
             return
         self.refreshing = True
         self.set_status(f"Refreshing {len(feeds)} feeds…")
+        from ..refresh import RefreshProcess  # with httpx behind it: not a start-up import
+
         urls = [f.url for f in feeds] if force else []
         self.run_refresh(RefreshProcess(self.services.paths, urls, force=force))  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="refresh")
-    def run_refresh(self, process: RefreshProcess) -> None:
+    def run_refresh(self, process) -> None:  # noqa: ANN001 - a RefreshProcess
         app = self.app  # type: ignore[attr-defined]
         self._refresh_process = process
         try:

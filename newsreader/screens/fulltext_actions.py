@@ -12,8 +12,6 @@ from textual import work
 from textual.binding import Binding
 
 from .. import display
-from ..fulltext import FullTextOutcome, fetch_full_text
-from ..store.fulltext import read_article
 from ..store.records import ArticleRow
 
 FULLTEXT_BINDINGS = [Binding("f", "fetch_full", "Full text", show=False, id="fulltext", tooltip="Fetch the full text of this story")]
@@ -48,6 +46,10 @@ class FullTextActions:
 
     @work(thread=True, group="fulltext")
     def run_fetch_full(self, article_id: int) -> None:
+        # Imported here: the page fetcher (httpx, lxml) is no start-up import.
+        from ..fulltext import FullTextOutcome, fetch_full_text
+        from ..store.fulltext import read_article
+
         services = self.services  # type: ignore[attr-defined]
         try:
             outcome = fetch_full_text(services.cache, [article_id], services.config.fetch)[0]
@@ -59,7 +61,7 @@ class FullTextActions:
             services.cache.close_thread_connection()  # this worker's thread ends here
         self.app.call_from_thread(self.full_text_done, outcome, row)  # type: ignore[attr-defined]
 
-    def full_text_done(self, outcome: FullTextOutcome, row: ArticleRow | None) -> None:
+    def full_text_done(self, outcome, row: ArticleRow | None) -> None:  # noqa: ANN001 - a FullTextOutcome
         self._full_text_busy().discard(outcome.article_id)
         article = self.article  # type: ignore[attr-defined]
         if row is not None and article is not None and article.id == row.id:

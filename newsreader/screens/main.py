@@ -15,9 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 
 from .. import display
+from ..first_screen import HEADLINE_PAGE, FirstScreen
 from ..grouping import Entry, HeadlineModel
 from ..history import ReadingHistory
 from ..related import related_stories
@@ -26,15 +27,16 @@ from ..store.records import ArticleRow, HeadlineRow, RelatedRow
 from ..store.stories import stories_for_articles
 from ..undo import UndoStack
 from ..widgets.article_view import ArticleView
+from ..widgets.footer import SteadyFooter
 from ..widgets.lists import KeyList
 from .feed_actions import FEED_BINDINGS, FeedActions
 from .fulltext_actions import FULLTEXT_BINDINGS, FullTextActions
+from .source_list import SourceList
 from .reading_actions import ReadingActions
 from .source_keys import ALL, BOOKMARKS, SEARCH, UNREAD
 from .story_actions import STORY_BINDINGS, StoryActions
 
-#: Headlines are read from the cache a page at a time, never all at once.
-HEADLINE_PAGE = 300
+__all__ = ["HEADLINE_PAGE", "MainScreen"]
 
 
 @dataclass(slots=True)
@@ -52,7 +54,7 @@ def _bind(key: str, action: str, description: str, binding_id: str, *, show: boo
     return Binding(key, action, description, show=show, id=binding_id, key_display=key_display, tooltip=tooltip)
 
 
-class MainScreen(ReadingActions, StoryActions, FeedActions, FullTextActions, Screen[None]):
+class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullTextActions, Screen[None]):
     """Three panes and the footer."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -81,9 +83,15 @@ class MainScreen(ReadingActions, StoryActions, FeedActions, FullTextActions, Scr
         *STORY_BINDINGS,
     ]
 
-    def __init__(self, services: Services) -> None:
-        super().__init__()
+    def __init__(self, services: Services, first_screen: FirstScreen | None = None, *, width: int | None = None) -> None:
+        # With the terminal's width known, the screen starts with the classes
+        # its first resize would give it: each class change re-applies the
+        # CSS to every widget (~40 ms), twice at start-up otherwise.
+        super().__init__(classes=" ".join(self.classes_for_width(width, services.config.ui.show_sidebar)) or None)
         self.services = services
+        self.first_screen = first_screen
+        self.counts = None  # what the source list shows (a first_screen.SourceCounts)
+        self._recount = None  # a pending full recount (Timer)
         self.history = ReadingHistory()
         self.undo = UndoStack()
         self.source_key: str = ALL
@@ -106,7 +114,7 @@ class MainScreen(ReadingActions, StoryActions, FeedActions, FullTextActions, Scr
             yield ArticleView(id="article")
             yield KeyList(id="related")
         yield from self.compose_status()
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#sources").border_title = "Sources"
@@ -115,9 +123,18 @@ class MainScreen(ReadingActions, StoryActions, FeedActions, FullTextActions, Scr
         self.query_one("#related").border_title = "Related"
         self.query_one("#headlines").focus()
         self.apply_sidebar()
-        self.reload()
+        data = self.first_screen.take() if self.first_screen is not None else None
+        self.first_screen = None
+        if data is not None:
+            # Read while Textual was imported: drawn in the first frame.
+            self.show_sources(self.source_items(data.sources), data.sources)
+            self.show_headlines(ALL, data.headlines, data.stories)
+        else:
+            self.reload()
         if not self.services.cache_checked:
-            self.check_cache()
+            # It reads the whole file (~0.5 s at 100,000 articles, on another
+            # thread): after the first frame, not competing with it.
+            self.call_after_refresh(self.check_cache)
 
     @work(thread=True, group="check")
     def check_cache(self) -> None:
@@ -138,6 +155,17 @@ class MainScreen(ReadingActions, StoryActions, FeedActions, FullTextActions, Scr
     def now(self):
         return self.services.clock()
 
+    @classmethod
+    def classes_for_width(cls, width: int | None, show_sidebar: bool) -> list[str]:
+        """The breakpoint class (as Textual's resize sets it) and ``-no-sidebar``."""
+        if width is None:
+            return []
+        breakpoint = max((b for b in cls.HORIZONTAL_BREAKPOINTS if width >= b[0]), default=None)
+        classes = [breakpoint[1]] if breakpoint else []
+        if not ("-wide" in classes and show_sidebar):
+            classes.append("-no-sidebar")
+        return classes
+
     def apply_sidebar(self) -> None:
         """The sidebar follows the width unless the reader chose with ``v``."""
         wide = self.has_class("-wide")
@@ -154,33 +182,8 @@ class MainScreen(ReadingActions, StoryActions, FeedActions, FullTextActions, Scr
         self.load_sources()
         self.load_headlines(self.source_key)
 
-    @work(thread=True, exclusive=True, group="sources")
-    def load_sources(self) -> None:
-        from ..store.query import count_articles
-
-        cache = self.services.cache
-        rows = cache.sources()
-        total, unread = cache.totals()
-        keys = self.bookmark_keys()
-        saved = [(s.name, count_articles(cache, s.parsed.with_filter(read=False), bookmarked_keys=keys))
-                 for s in self.services.config.searches]
-        self.app.call_from_thread(self.show_sources, rows, total, unread, saved)
-
     def bookmark_keys(self) -> list[str]:
         return [b.article_key for b in self.services.bookmarks.all() if b.article_key]
-
-    def show_sources(self, rows, total: int, unread: int, saved: list[tuple[str, int]] | None = None) -> None:
-        items: list[tuple[str, Text]] = [
-            (ALL, display.special_label("All", total)),
-            (UNREAD, display.special_label("Unread", unread)),
-            (BOOKMARKS, display.special_label("Bookmarks", len(self.services.bookmarks))),
-        ]
-        for index, (name, count) in enumerate(saved or []):
-            items.append((f"saved:{index}", display.special_label("⌕ " + display.safe(name), count)))
-        if self.search_query:
-            items.append((SEARCH, display.special_label("Search: " + display.safe(self.search_query)[:30], None)))
-        items.extend((f"src:{row.id}", display.source_label(row)) for row in rows)
-        self.query_one("#sources", KeyList).show_items(items, keep=self.source_key)
 
     @work(thread=True, exclusive=True, group="headlines")
     def load_headlines(self, source_key: str, offset: int = 0) -> None:
@@ -317,22 +320,35 @@ class MainScreen(ReadingActions, StoryActions, FeedActions, FullTextActions, Scr
         if row is None:
             self.app.call_from_thread(self.notify, "That article is no longer in the cache.", severity="warning")
             return
-        if not row.is_read:
+        was_unread = not row.is_read
+        if was_unread:
             self.undo.push("open", cache.set_read([article_id], True))
             row = cache.article(article_id) or row
-        self.app.call_from_thread(self.show_article, row, scroll_y, keep_walk)
+        # The sidebar's rows come with the article (a few indexed reads): one
+        # frame shows both, instead of a second worker and a second frame.
+        related = None
+        if not keep_walk:
+            try:
+                related = related_stories(cache, article_id)
+            except Exception:  # noqa: BLE001 - the sidebar's own worker tries again and reports
+                related = None
+        self.app.call_from_thread(self.show_article, row, scroll_y, keep_walk, related, was_unread)
 
-    def show_article(self, row: ArticleRow, scroll_y: float, keep_walk: bool) -> None:
+    def show_article(self, row: ArticleRow, scroll_y: float, keep_walk: bool,
+                     related: list[RelatedRow] | None = None, was_unread: bool = False) -> None:
         self.article = row
         self.render_article(scroll_y=scroll_y)
         when = display.when_text(row.published, row.precision, row.published_text, self.now)
         self.query_one("#article").border_title = Text(f"{display.safe(row.source)} · {when}", no_wrap=True, overflow="ellipsis")
         self.query_one("#headlines", KeyList).highlight_id(f"a:{row.id}")
         self.refresh_headline(row.id, is_read=True)
-        self.load_sources()
+        if was_unread:
+            self.count_as_read(row)
         self.story_seen(row.id)
         if keep_walk and self.walk is not None:
             self.query_one("#related", KeyList).highlight_id(f"r:{row.id}")
+        elif related is not None:
+            self.show_related(row.id, related)
         else:
             self.load_related(row.id)
 
@@ -463,8 +479,8 @@ class MainScreen(ReadingActions, StoryActions, FeedActions, FullTextActions, Scr
         self.search_query = query
         self.highlight_terms = highlight_terms(query)
         self.source_key = SEARCH
-        self.load_sources()
         self.load_headlines(SEARCH)
+        self.show_search_row()  # the counts have not changed: only the search's row is new
         self.query_one("#headlines").focus()
 
     def action_toggle_sidebar(self) -> None:

@@ -1,4 +1,8 @@
-"""An OptionList that moves the way vim and terminal readers do."""
+"""An OptionList that moves the way vim and terminal readers do, and stays
+cheap with thousands of rows: rows laid out without measuring, one label
+swapped without redrawing the others, one row put in without rebuilding
+the list. Those rely on OptionList's internals in Textual 8 (``_options``,
+``_line_cache``...) and fall back to the public way when they are not there."""
 
 from __future__ import annotations
 
@@ -6,12 +10,19 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 
 class KeyList(OptionList):
-    """``j``/``k``/``g``/``G`` on top of the arrows, Home and End."""
+    """``j``/``k``/``g``/``G`` on top of the arrows, Home and End.
+
+    Rows are laid out without being measured when their label is a
+    ``no_wrap`` Text (every list of the app): its height is its number of
+    lines. OptionList measures every option whenever one changes (25 ms on
+    the event loop for 1,200 sources, each time a count changes).
+    """
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="list.down"),
@@ -20,12 +31,58 @@ class KeyList(OptionList):
         Binding("G", "last", "Last", show=False, id="list.last"),
     ]
 
+    def _option_height(self, option: Option, width: int, padding: int) -> int:
+        prompt = option.prompt
+        if isinstance(prompt, Text) and prompt.no_wrap:
+            return prompt.plain.count("\n") + 1
+        return self._get_visual(option).get_height(self.styles, width - padding)
+
+    def _update_lines(self) -> None:
+        # Textual's own version (OptionList internals of textual 8), measuring
+        # only the labels that may wrap.
+        cache = getattr(self, "_line_cache", None)
+        if cache is None or not hasattr(self, "_scroll_update"):
+            super()._update_lines()
+            return
+        if not self.scrollable_content_region:
+            return
+        lines = cache.lines
+        next_index = lines[-1][0] + 1 if lines else 0
+        options = self.options
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        if next_index < len(options):
+            padding = self.get_component_styles("option-list--option").padding.width
+            for index in range(next_index, len(options)):
+                count = self._option_height(options[index], width, padding) + options[index]._divider
+                cache.index_to_line[index] = len(lines)
+                cache.heights[index] = count
+                lines.extend([(index, line) for line in range(count)])
+        last_divider = options and options[-1]._divider
+        virtual_size = Size(width, len(lines) - (1 if last_divider else 0))
+        if virtual_size != self.virtual_size:
+            # ``virtual_size`` is a layout reactive: assigning it reflows and
+            # repaints the whole screen (~20 ms) whenever a list changes
+            # length. A list whose size the CSS fixes needs that only when a
+            # scrollbar appears or goes, and
+            # ``_scroll_update`` sets ``show_vertical_scrollbar`` (a layout
+            # reactive too) exactly then.
+            if self.styles.auto_dimensions:
+                self.virtual_size = virtual_size  # a list sized by its rows does need the layout
+            else:
+                self.set_reactive(KeyList.virtual_size, virtual_size)
+                self.refresh()
+            self._scroll_update(virtual_size)
+
     def show_items(self, items: Sequence[tuple[str | None, Text]], *, keep: str | None = None) -> None:
         """Replace the rows (``(id, label)``; an id of None is a heading that
         cannot be chosen), keeping the highlight on ``keep`` (or on the row
         that was highlighted) when it is still there."""
         if keep is None:
             keep = self.highlighted_id
+        if self._replace_changed(items):
+            if keep is not None and keep != self.highlighted_id:
+                self.highlight_id(keep)
+            return
         with self.prevent(OptionList.OptionHighlighted):
             self.set_options([Option(label, id=item_id, disabled=item_id is None) for item_id, label in items])
             index = None
@@ -37,6 +94,43 @@ class KeyList(OptionList):
             if index is None:
                 index = next((i for i, (item_id, _label) in enumerate(items) if item_id is not None), None)
             self.highlighted = index
+
+    def _replace_changed(self, items: Sequence[tuple[str | None, Text]]) -> bool:
+        """When the rows are the same ones (a count changed), swap only the
+        labels that differ, keeping the highlight and the scroll; False when
+        the rows themselves changed."""
+        options = self.options
+        if len(options) != len(items) or any(o.id != item_id for o, (item_id, _) in zip(options, items)):
+            return False
+        changed = [i for i, (o, (_, label)) in enumerate(zip(options, items)) if o.prompt != label]
+        for index in changed:
+            self.replace_option_prompt_at_index(index, items[index][1])
+        return True
+
+    def insert_item(self, index: int, item_id: str, label: Text) -> bool:
+        """Put one row in at ``index`` without rebuilding the others (a
+        search's row among 1,200 sources); the highlight stays on its row.
+        False when this Textual's OptionList cannot be edited in place."""
+        options = getattr(self, "_options", None)
+        by_id = getattr(self, "_id_to_option", None)
+        to_index = getattr(self, "_option_to_index", None)
+        line_cache = getattr(self, "_line_cache", None)
+        if options is None or by_id is None or to_index is None or line_cache is None or item_id in by_id:
+            return False
+        index = max(0, min(index, len(options)))
+        highlighted = self.highlighted
+        option = Option(label, id=item_id)
+        options.insert(index, option)
+        by_id[item_id] = option
+        to_index.clear()
+        to_index.update((o, i) for i, o in enumerate(options))
+        line_cache.clear()
+        if highlighted is not None and highlighted >= index:
+            with self.prevent(OptionList.OptionHighlighted):
+                self.highlighted = highlighted + 1
+        self._update_lines()
+        self.refresh()
+        return True
 
     def append_items(self, items: Sequence[tuple[str, Text]]) -> None:
         """Add rows at the end (the next page of a long list)."""
@@ -63,3 +157,22 @@ class KeyList(OptionList):
             self.replace_option_prompt(item_id, label)
         except Exception:  # noqa: BLE001 - the row went away meanwhile
             pass
+
+    def _replace_option_prompt(self, index: int, prompt) -> None:  # noqa: ANN001
+        # OptionList forgets every row's drawing and height when one label
+        # changes and draws the whole list again; a label of the same height
+        # only needs its own lines drawn again.
+        option = self.get_option_at_index(index)
+        cache = getattr(self, "_option_render_cache", None)
+        line_cache = getattr(self, "_line_cache", None)
+        same_height = (
+            isinstance(prompt, Text) and prompt.no_wrap and isinstance(option.prompt, Text) and option.prompt.no_wrap
+            and prompt.plain.count("\n") == option.prompt.plain.count("\n")
+        )
+        if not same_height or cache is None or line_cache is None or index not in line_cache.index_to_line:
+            super()._replace_option_prompt(index, prompt)
+            return
+        option._set_prompt(prompt)
+        for key in [k for k in cache.keys() if k[0] is option]:
+            cache.discard(key)
+        self.refresh_lines(line_cache.index_to_line[index], line_cache.heights.get(index, 1))

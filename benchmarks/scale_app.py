@@ -1,0 +1,431 @@
+"""benchmarks/scale.py, part 2: the store alone, and the app driven by its keys.
+
+The app runs under ``App.run_test`` in a child process (so its peak RSS is
+its own), started as ``newsreader`` starts it; :class:`Probe` notes the
+frame after each ``show_*`` call the screen makes, and every figure is the
+time from a key to that frame (see scale.py for the whole procedure).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+PYTHON = sys.executable
+#: The benchmark's entry point: child processes (the in-app part, the feed
+#: server) are this script run with an internal option.
+SCALE = Path(__file__).with_name("scale.py")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def summary(values: list[float]) -> dict:
+    return {"n": len(values), "p50": statistics.median(values), "p95": percentile(values, 0.95),
+            "min": min(values), "max": max(values)} if values else {"n": 0}
+
+
+class Probe:
+    """Wraps the screen's ``show_*`` methods: a waiter gets the time of the
+    first frame drawn after the matching call."""
+
+    def __init__(self, app, screen) -> None:  # noqa: ANN001
+        self.app = app
+        self.waiters: list[tuple[str, object, asyncio.Future]] = []
+        for name in ("show_headlines", "show_article", "show_related", "show_sources"):
+            setattr(screen, name, self._wrap(name, getattr(screen, name)))
+
+    def _wrap(self, name: str, original):  # noqa: ANN001
+        def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003
+            result = original(*args, **kwargs)
+            for waiter in list(self.waiters):
+                wanted, test, future = waiter
+                if wanted == name and not future.done() and test(args):
+                    self.waiters.remove(waiter)
+                    self.app.call_after_refresh(lambda f=future: f.done() or f.set_result(time.perf_counter()))
+            return result
+        return wrapper
+
+    def expect(self, name: str, test=lambda args: True) -> asyncio.Future:  # noqa: ANN001
+        future = asyncio.get_running_loop().create_future()
+        self.waiters.append((name, test, future))
+        return future
+
+
+def send_key(app, key: str) -> None:  # noqa: ANN001
+    """Post a key the way a terminal would, without waiting for anything."""
+    from textual import events
+
+    char = key if len(key) == 1 else None
+    event = events.Key(key, char)
+    event.set_sender(app)
+    app._driver.send_message(event)  # noqa: SLF001 - what Pilot.press does, minus its waits
+
+
+async def _drawn(app) -> float:  # noqa: ANN001
+    future = asyncio.get_running_loop().create_future()
+    app.call_after_refresh(lambda: future.done() or future.set_result(time.perf_counter()))
+    return await asyncio.wait_for(future, 10)
+
+
+async def _settle(seconds: float = 0.05) -> None:
+    await asyncio.sleep(seconds)
+
+
+async def measure_key_moves(app, listing, count: int, *, stop=None) -> list[float]:  # noqa: ANN001
+    """``j``/``k`` in ``listing``: ms until the moved highlight is drawn."""
+    times: list[float] = []
+    for i in range(count):
+        if stop is not None and stop():
+            break
+        before = listing.highlighted
+        started = time.perf_counter()
+        send_key(app, "j" if i % 2 == 0 else "k")
+        deadline = started + 10
+        while listing.highlighted == before and time.perf_counter() < deadline:
+            await asyncio.sleep(0.0005)
+        times.append((await _drawn(app) - started) * 1000)
+        await _settle(0.08)
+    return times
+
+
+def search_queries(cache, count: int) -> list[str]:  # noqa: ANN001
+    """Different queries of everyday shapes, from words the cache holds."""
+    import random
+
+    rng = random.Random(5)
+    conn = cache.connection()
+    titles = [r[0] for r in conn.execute("SELECT title FROM articles ORDER BY id DESC LIMIT 4000")]
+    words = sorted({w.strip(",.").lower() for t in titles for w in t.split() if len(w.strip(",.")) > 4})
+    rng.shuffle(words)
+    names = [r[0] for r in conn.execute("SELECT name FROM sources ORDER BY id LIMIT 200")]
+    shapes = [
+        lambda i: words[i],
+        lambda i: f"{words[i]} {words[i + 1]}",
+        lambda i: f"{words[i][:4]}*",
+        lambda i: f'"{" ".join(titles[i * 7].split()[1:3])}"',
+        lambda i: f"{words[i]} is:unread",
+        lambda i: f'source:"{names[i % len(names)]}"',
+    ]
+    return [shapes[i % len(shapes)](i * 2) for i in range(count)]
+
+
+async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> dict:
+    import gc
+
+    from newsreader.app import NewsReaderApp
+    from newsreader.config import FeedConfig
+    from newsreader.paths import Paths
+    from newsreader.services import Services
+    from newsreader.widgets.lists import KeyList
+
+    # Started as ``newsreader`` starts it (cli_app.py): the collector off
+    # until the first frame, where the app turns it back on.
+    if _has_first_screen():
+        gc.disable()
+    services = Services.for_paths(Paths.under(home))
+    app = start_app(NewsReaderApp, services)
+    out: dict[str, list[float]] = {}
+    notes: list[str] = []
+    peaks: list[str] = []
+
+    def peak(after: str) -> None:
+        peaks.append(f"{after} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+    async with app.run_test(size=(200, 50)) as pilot:
+        while type(app.screen).__name__ != "MainScreen":
+            await pilot.pause()
+        screen = app.screen
+        probe = Probe(app, screen)
+        headlines = screen.query_one("#headlines", KeyList)
+        sources = screen.query_one("#sources", KeyList)
+        for _ in range(200):
+            if headlines.option_count and sources.option_count > 3:
+                break
+            await asyncio.sleep(0.05)
+        # Start-up is over when the background check of a big cache is.
+        while any(w.group == "check" and not w.is_finished for w in app.workers):
+            await asyncio.sleep(0.05)
+        await _settle(0.5)
+        peak("start-up")
+
+        # Switching source: j in the source list, until the new list is drawn.
+        sources.focus()
+        await pilot.pause()
+        sources.highlighted = 3 + len(services.config.searches)  # the first source
+        await _settle(0.5)
+        times = []
+        for _ in range(tries):
+            before = sources.highlighted
+            waiter = probe.expect("show_headlines", lambda a, b=before: a[0] == sources.get_option_at_index(b + 1).id)
+            started = time.perf_counter()
+            send_key(app, "j")
+            times.append((await asyncio.wait_for(waiter, 10) - started) * 1000)
+            await _settle()
+        out["source switch"] = times
+        peak("source switches")
+
+        # Opening an article, and the related sidebar ready: Enter on a headline.
+        sources.highlighted = 0  # All
+        await _settle(0.5)
+        headlines.focus()
+        await pilot.pause()
+        opened, related = [], []
+        for _ in range(tries):
+            send_key(app, "j")
+            await _settle(0.03)
+            target = headlines.highlighted_id
+            article_id = int(target[2:]) if target else None
+            shown = probe.expect("show_article", lambda a, i=article_id: a[0].id == i)
+            sidebar = probe.expect("show_related", lambda a, i=article_id: a[0] == i)
+            started = time.perf_counter()
+            send_key(app, "enter")
+            opened.append((await asyncio.wait_for(shown, 10) - started) * 1000)
+            related.append((await asyncio.wait_for(sidebar, 10) - started) * 1000)
+            await _settle(0.15)  # the source counts reload after each open
+        out["open article"] = opened
+        out["related ready"] = related
+        peak("opening articles")
+
+        # Search: type in the search box, then Enter until the results are drawn.
+        times = []
+        for query in search_queries(services.cache, tries):
+            await pilot.press("slash")
+            await pilot.pause()
+            app.screen.query_one("#search-input").value = query  # as if typed
+            await pilot.pause()
+            results = probe.expect("show_headlines", lambda a: a[0] == "search")
+            started = time.perf_counter()
+            send_key(app, "enter")
+            try:
+                times.append((await asyncio.wait_for(results, 10) - started) * 1000)
+            except asyncio.TimeoutError:
+                notes.append(f"search {query!r} showed nothing within 10 s")
+                await pilot.press("escape")
+            await _settle(0.2)
+        out["search"] = times
+
+        # The search box closing with nothing searched: what Textual's modal
+        # screen costs by itself (part of every "search" figure above).
+        real_after_search = screen.after_search
+        screen.after_search = lambda query: None
+        times = []
+        for _ in range(tries):
+            await pilot.press("slash")
+            await pilot.pause()
+            app.screen.query_one("#search-input").value = "harbour"
+            await pilot.pause()
+            started = time.perf_counter()
+            send_key(app, "enter")
+            while app.screen is not screen:
+                await asyncio.sleep(0.0005)
+            times.append((await _drawn(app) - started) * 1000)
+            await _settle(0.2)
+        screen.after_search = real_after_search
+        out["search box closing alone"] = times
+        peak("searches")
+
+        # A key press with no refresh, then during one.
+        sources.highlighted = 0
+        await _settle(0.5)
+        headlines.focus()
+        await pilot.pause()
+        out["key press, idle"] = await measure_key_moves(app, headlines, tries)
+        if refresh_feeds:
+            progress: list[float] = []
+            real_progress = screen.refresh_progress
+            screen.refresh_progress = lambda record: (progress.append(time.perf_counter()), real_progress(record))
+            started = time.perf_counter()
+            screen.start_refresh([FeedConfig(url=u) for u in refresh_feeds], force=True)
+            while not progress and time.perf_counter() - started < 30:
+                await asyncio.sleep(0.01)
+            times = await measure_key_moves(app, headlines, tries * 3, stop=lambda: not screen.refreshing)
+            while screen.refreshing and time.perf_counter() - started < 300:
+                await asyncio.sleep(0.1)
+            out["key press during refresh"] = times
+            peak("the refresh")
+            notes.append(f"refresh of {len(refresh_feeds)} feeds took {time.perf_counter() - started:.1f} s, "
+                         f"{len(progress)} progress records, {len(times)} key presses during it; "
+                         f"status: {screen.query_one('#status').render()}")
+    notes.append("peak RSS (MB) after " + ", ".join(peaks))
+    return {"times": {k: summary(v) for k, v in out.items()}, "notes": notes,
+            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _has_first_screen() -> bool:
+    """Whether the newsreader measured has first_screen.py (the tree's own
+    files: an editable install may answer an import from another tree)."""
+    import newsreader
+
+    return (Path(newsreader.__file__).parent / "first_screen.py").exists()
+
+
+def start_app(app_class, services):  # noqa: ANN001, ANN201
+    """The app as ``newsreader`` starts it (cli_app.py); a newsreader from
+    before first_screen.py is started the way it was then, so the same
+    script measures the code before and after a change."""
+    if not _has_first_screen():
+        return app_class(services)
+    from newsreader.first_screen import FirstScreen
+
+    return app_class(services, FirstScreen(services).start(), freeze_startup=True)
+
+
+def counts_of(services) -> object:  # noqa: ANN001
+    """What the source list needs (first_screen.source_counts, or the same queries before it)."""
+    if not _has_first_screen():
+        from newsreader.store.query import count_articles
+
+        cache = services.cache
+        keys = [b.article_key for b in services.bookmarks.all() if b.article_key]
+        return (cache.sources(), cache.totals(),
+                [count_articles(cache, s.parsed.with_filter(read=False), bookmarked_keys=keys) for s in services.config.searches])
+    from newsreader.first_screen import source_counts
+
+    return source_counts(services)
+
+
+def measure_store(home: Path, tries: int) -> dict[str, dict]:
+    """The store's share of each interaction, no interface: ms per call."""
+    import random
+
+    HEADLINE_PAGE = 300  # noqa: N806 - the app's page size
+    from newsreader.paths import Paths
+    from newsreader.related import related_stories
+    from newsreader.services import Services
+    from newsreader.store.stories import stories_for_articles
+
+    services = Services.for_paths(Paths.under(home))
+    cache = services.cache
+    conn = cache.connection()
+    rng = random.Random(8)
+    source_ids = [r.id for r in cache.sources()]
+    article_ids = [r[0] for r in conn.execute("SELECT id FROM articles ORDER BY id DESC LIMIT 5000")]
+
+    def timed(fn, args_list) -> dict:  # noqa: ANN001
+        times = []
+        for args in args_list:
+            started = time.perf_counter()
+            fn(*args)
+            times.append((time.perf_counter() - started) * 1000)
+        return summary(times)
+
+    def page(source_id: int) -> None:
+        rows = cache.headlines(source_id, limit=HEADLINE_PAGE)
+        stories_for_articles(conn, [r.id for r in rows])
+
+    out = {
+        "source counts (all sources, totals, saved searches)": timed(lambda: counts_of(services), [()] * tries),
+        "a source's first page + its stories": timed(page, [(rng.choice(source_ids),) for _ in range(tries)]),
+        "an article (with its body)": timed(cache.article, [(rng.choice(article_ids),) for _ in range(tries)]),
+        "related stories of an article": timed(lambda i: related_stories(cache, i),
+                                               [(rng.choice(article_ids),) for _ in range(tries)]),
+        "search (first page of 300)": timed(lambda q: cache.search(q, limit=HEADLINE_PAGE),
+                                            [(q,) for q in search_queries(cache, tries)]),
+    }
+    cache.close()
+    return out
+
+
+# -- the refresh feeds --------------------------------------------------------------------------
+
+
+def serve(directory: Path, port_file: Path) -> None:
+    """A static file server on 127.0.0.1 (a separate process, so its work
+    never shares the app's interpreter lock)."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # noqa: ANN002
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    port_file.write_text(str(httpd.server_address[1]))
+    httpd.serve_forever()
+
+
+def prepare_refresh(home: Path, feeds_dir: Path, count: int, items: int) -> tuple[list[str], subprocess.Popen, str]:
+    """Serve ``count`` feeds of ``items`` new articles each for the first
+    sources of the copied home, and point those sources and config.toml at them."""
+    import random
+    import sqlite3
+    from datetime import datetime, timezone
+    from email.utils import format_datetime
+    from xml.sax.saxutils import escape
+
+    from benchmarks.gen_cache import Writer
+
+    feeds_dir.mkdir(parents=True, exist_ok=True)
+    port_file = feeds_dir.parent / "port"
+    port_file.unlink(missing_ok=True)
+    server = subprocess.Popen([PYTHON, str(SCALE), "--serve", str(feeds_dir), "--port-file", str(port_file)])
+    deadline = time.monotonic() + 10
+    while not port_file.exists() or not port_file.read_text():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the feed server did not start")
+        time.sleep(0.02)
+    base = f"http://127.0.0.1:{port_file.read_text()}"
+    rng = random.Random(99)
+    writer = Writer(rng)
+    now = datetime.now(timezone.utc)
+    db = sqlite3.connect(str(home / "cache" / "cache.sqlite3"), isolation_level=None)
+    rows = db.execute("SELECT id, name FROM sources WHERE kind = 'feed' ORDER BY id LIMIT ?", (count,)).fetchall()
+    urls = []
+    db.execute("BEGIN")
+    for source_id, name in rows:
+        url = f"{base}/f{source_id}.xml"
+        urls.append(url)
+        db.execute("UPDATE sources SET key = ?, feed_url = ? WHERE id = ?", ("feed:" + url, url, source_id))
+        entries = []
+        for n in range(items):
+            link = f"https://fresh{source_id}.example/{n}"
+            lede = writer.sentence() + " " + writer.sentence()
+            body = writer.body([lede], rng.randint(120, 300)).replace("\n", "</p><p>")
+            entries.append(
+                f"<item><title>{escape(writer.title())}</title><link>{link}</link><guid>{link}</guid>"
+                f"<pubDate>{format_datetime(now)}</pubDate><description>{escape('<p>' + body + '</p>')}</description></item>"
+            )
+        (feeds_dir / f"f{source_id}.xml").write_text(
+            f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(name)}</title>'
+            f"<link>https://src{source_id}.example/</link><description>d</description>{''.join(entries)}</channel></rss>",
+            encoding="utf-8",
+        )
+    db.execute("COMMIT")
+    db.close()
+    config = home / "config" / "config.toml"
+    config.write_text("".join(f'[[feed]]\nurl = "{u}"\n\n' for u in urls), encoding="utf-8")
+    return urls, server, base
+
+
+def run_in_app_child(copy: Path, tries: int, refresh_count: int, workdir: Path) -> dict:
+    """Run the in-app part in a child process on ``copy`` (a copy of the
+    home: it is changed), return its figures and peak RSS."""
+    urls, server, _base = prepare_refresh(copy, workdir / "feeds", refresh_count, 20) if refresh_count else ([], None, None)
+    result_file = workdir / "in_app.json"
+    try:
+        child = subprocess.Popen([PYTHON, str(SCALE), "--in-app-child", str(copy), "--tries", str(tries),
+                                  "--result", str(result_file), *[a for u in urls for a in ("--feed", u)]])
+        _pid, status, usage = os.wait4(child.pid, 0)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait()
+    if status != 0 or not result_file.exists():
+        raise RuntimeError(f"the in-app measurement failed (status {status})")
+    result = json.loads(result_file.read_text())
+    # wait4's figure is the largest of the app and the processes it waited
+    # for: the refresh child and its parse workers.
+    result["maxrss_with_children_mb"] = usage.ru_maxrss / 1024
+    return result
