@@ -216,8 +216,8 @@ async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> di
             await _settle(0.2)
         out["search"] = times
 
-        # The search box closing with nothing searched: what Textual's modal
-        # screen costs by itself (part of every "search" figure above).
+        # The search bar closing with nothing searched: what hiding it and
+        # redrawing costs by itself (part of every "search" figure above).
         real_after_search = screen.after_search
         screen.after_search = lambda query: None
         times = []
@@ -233,7 +233,7 @@ async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> di
             times.append((await _drawn(app) - started) * 1000)
             await _settle(0.2)
         screen.after_search = real_after_search
-        out["search box closing alone"] = times
+        out["search bar closing alone"] = times
         peak("searches")
 
         # A key press with no refresh, then during one.

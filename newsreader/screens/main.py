@@ -29,6 +29,7 @@ from ..undo import UndoStack
 from ..widgets.article_view import ArticleView
 from ..widgets.footer import SteadyFooter
 from ..widgets.lists import KeyList
+from ..widgets.search_bar import SearchBar
 from .feed_actions import FEED_BINDINGS, FeedActions
 from .fulltext_actions import FULLTEXT_BINDINGS, FullTextActions
 from .source_list import SourceList
@@ -113,6 +114,7 @@ class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullText
                 yield KeyList(id="headlines")
             yield ArticleView(id="article")
             yield KeyList(id="related")
+        yield SearchBar(id="search-bar")
         yield from self.compose_status()
         yield SteadyFooter()
 
@@ -467,9 +469,15 @@ class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullText
         return self.article.id if self.article else None
 
     def action_search(self) -> None:
-        from .search import SearchScreen
+        self.query_one("#search-bar", SearchBar).open(self.search_query)
 
-        self.app.push_screen(SearchScreen(self.search_query), self.after_search)
+    @on(SearchBar.Cancelled)
+    def search_cancelled(self) -> None:
+        self.query_one("#headlines").focus()
+
+    @on(SearchBar.Searched)
+    def search_submitted(self, event: SearchBar.Searched) -> None:
+        self.after_search(event.query)
 
     def after_search(self, query: str | None) -> None:
         if not query:
