@@ -14,11 +14,14 @@ Cost (``--scale N``): generates N articles from 1,200 outlets over 60 days
 refreshes of ~10 items, and prints the time spent in ``assign_stories`` per
 article (overall and while the cache held its last 10 %), the import rate,
 story lookups at full size (p50/p95) and the disk the story tables take.
+Each article's features are computed before its import, as a refresh's
+parse workers do (``--features-in-writer``: by ``assign_stories`` itself, as
+for a page or file import).
 
 Usage::
 
     python benchmarks/clustering_eval.py [--pairs] [--no-sweep]
-    python benchmarks/clustering_eval.py --scale 100000 [--keep DIR]
+    python benchmarks/clustering_eval.py --scale 100000 [--keep DIR] [--features-in-writer]
 """
 
 from __future__ import annotations
@@ -240,12 +243,12 @@ def describe_pairs(cache: Cache, s: Scores) -> list[str]:
         rows = {
             r[0]: r
             for r in conn.execute(
-                """SELECT a.id, a.title, s.name, g.terms FROM articles a JOIN sources s ON s.id = a.source_id
+                """SELECT a.id, a.title, s.name, g.terms, g.weights FROM articles a JOIN sources s ON s.id = a.source_id
                    JOIN story_signatures g ON g.article_id = a.id WHERE a.id IN (?, ?)""",
                 (a, b),
             )
         }
-        sa, sb = (clustering.Signature.decode(rows[i][3]) for i in (a, b))
+        sa, sb = (clustering.Signature.decode(rows[i][3], rows[i][4]) for i in (a, b))
         sim = clustering.similarity(sa, sb)
         if clustering.same_event_score(sa, sb) == 0.0:
             sim = -sim  # refused by a guard
@@ -369,13 +372,23 @@ def generate(n: int, seed: int = 7) -> list[tuple[int, str, Article, int | None]
     return out[:n]
 
 
-def run_scale(n: int, keep: Path | None) -> None:
+def run_scale(n: int, keep: Path | None, features_in_writer: bool = False) -> None:
     from newsreader.store import stories
 
     t0 = time.perf_counter()
     generated = generate(n)
     print(f"generated {len(generated)} articles in {time.perf_counter() - t0:.1f} s "
           f"({sum(1 for g in generated if g[3] is not None)} in {len({g[3] for g in generated if g[3] is not None})} events)")
+    if features_in_writer:
+        print("features computed by assign_stories (as for a page or a file import)")
+    else:
+        # What a refresh's parse workers do (refresh.parse_feed_body), so
+        # assign_stories below costs what it costs a refresh's writer.
+        c = time.process_time()
+        for _t, _outlet, art, _event in generated:
+            art.cluster_features = clustering.prepare_article(art)
+        print(f"features computed beforehand, as a refresh's parse workers do: "
+              f"{(time.process_time() - c) / len(generated) * 1000:.3f} ms CPU per article (not in the figures below)")
     workdir = keep or Path(tempfile.mkdtemp(prefix="nr-cluster-"))
     workdir.mkdir(parents=True, exist_ok=True)
     for stale in workdir.glob("bench.sqlite3*"):
@@ -489,9 +502,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sweep", action="store_true", help="skip the threshold sweep")
     parser.add_argument("--scale", type=int, metavar="N", help="measure assignment cost on N generated articles")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the generated cache in DIR")
+    parser.add_argument("--features-in-writer", action="store_true",
+                        help="with --scale: let assign_stories compute the features (no parse workers)")
     args = parser.parse_args(argv)
     if args.scale:
-        run_scale(args.scale, args.keep)
+        run_scale(args.scale, args.keep, args.features_in_writer)
     else:
         run_quality(args.pairs, not args.no_sweep)
     return 0

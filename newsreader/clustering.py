@@ -11,13 +11,20 @@ inverse document frequency *when the article arrives*, so the vector is frozen
 and comparing two articles is one dot product over their shared features:
 no corpus statistics are read at comparison time. Two exact keys stand
 beside the vector: the normalised title and the URL slug (the same wire story
-syndicated by two papers keeps its slug).
+syndicated by two papers keeps its slug), kept as digests.
 
 The decision (:func:`decide`) is incremental: a new article is compared only
 with the candidates the cache found through its heaviest features, within a
 few days of it. It joins the story of its best match from *another* outlet,
 or forms a new story with unclustered matches from other outlets: one outlet
 repeating itself is never a story, and never the way into one.
+
+Everything that needs only the article's own text (tokens, names,
+numbers, keys: :func:`prepare`) can be computed where the article was
+parsed, in a refresh's worker processes; the cache's writer then only
+weighs it (:func:`weigh`) and compares. :class:`Prepared` carries it, with
+a digest of the text it was computed from, so the writer can tell it still
+describes what was stored.
 
 Every threshold below was tuned on the labelled set in
 ``tests/fixtures/clusters/`` with ``benchmarks/clustering_eval.py``; the
@@ -27,16 +34,23 @@ as set here (at the chosen values: 0.970 / 0.970 over 67 true pairs).
 
 from __future__ import annotations
 
+import base64
 import functools
-import json
+import hashlib
 import math
 import re
+import sys
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from .textnorm import content_terms, fold, normalize_title
+
+if TYPE_CHECKING:
+    from .models import Article
 
 # -- what a signature is made of ------------------------------------------
 
@@ -62,6 +76,9 @@ TITLE_KEY_MIN_TERMS = 4
 SLUG_KEY_MIN_WORDS = 4
 #: How many of an article's features go into the posting index (the
 #: heaviest, i.e. rarest and most central): candidates are found through them.
+#: (Those too common to search are left out: store/storyindex.py. Labelled
+#: set: 8 to 12 score the same; 8 would cost a fifth less at 100,000
+#: articles, but "similar" stories read these lists too.)
 INDEX_TERMS = 12
 #: Features kept in a stored signature besides the title's: the lightest
 #: (common words) add little to a cosine and most of the bytes
@@ -123,28 +140,105 @@ class Signature:
     vector: dict[str, int]
     title: frozenset[str] = frozenset()
     keys: tuple[str, ...] = ()
+    #: The heaviest features, heaviest first, when :func:`weigh` already knows them.
+    heaviest: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def postings(self) -> tuple[str, ...]:
         """What goes into the posting index: the keys and the heaviest features."""
-        heaviest = sorted(self.vector, key=lambda t: (-self.vector[t], t))[:INDEX_TERMS]
-        return self.keys + tuple(heaviest)
+        heaviest = self.heaviest
+        if heaviest is None:
+            heaviest = tuple(sorted(self.vector, key=lambda t: (-self.vector[t], t))[:INDEX_TERMS])
+        return self.keys + heaviest
 
-    def encode(self) -> str:
-        """Compact JSON, title features apart:
-        ``{"t": {feature: weight}, "v": {feature: weight}, "k": [key]}``"""
-        title = {t: w for t, w in self.vector.items() if t in self.title}
-        rest = {t: w for t, w in self.vector.items() if t not in self.title}
-        return json.dumps({"t": title, "v": rest, "k": list(self.keys)}, ensure_ascii=False, separators=(",", ":"))
+    def encode(self) -> tuple[str, bytes]:
+        """``(terms, weights)`` as stored: the keys, the title's features and the
+        others, one a line; and the key count, the title feature count and each
+        feature's weight as little-endian 16-bit integers (no parsing to read
+        back: one ``split`` and one array)."""
+        title = [t for t in self.vector if t in self.title]
+        rest = [t for t in self.vector if t not in self.title]
+        weights = array("H", [len(self.keys), len(title)])
+        weights.extend(self.vector[t] for t in title)
+        weights.extend(self.vector[t] for t in rest)
+        if _BIG_ENDIAN:
+            weights.byteswap()
+        return "\n".join([*self.keys, *title, *rest]), weights.tobytes()
 
     @classmethod
-    def decode(cls, text: str) -> Signature:
+    def decode(cls, terms: str, weights: bytes = b"") -> Signature:
+        """The signature :meth:`encode` stored; an empty one for anything else
+        (such as the JSON signatures of caches made before this layout)."""
         try:
-            data = json.loads(text)
-            title = data.get("t", {})
-            return cls(title | data.get("v", {}), frozenset(title), tuple(data.get("k", ())))
-        except (ValueError, TypeError, AttributeError):
+            counts = array("H")
+            counts.frombytes(weights)
+            if _BIG_ENDIAN:
+                counts.byteswap()
+            parts = terms.split("\n") if terms else []
+            n_keys, n_title = counts[0], counts[1]
+            if len(parts) != n_keys + len(counts) - 2 or n_title > len(parts) - n_keys:
+                return cls({})
+            features = parts[n_keys:]
+            return cls(dict(zip(features, counts[2:])), frozenset(features[:n_title]), tuple(parts[:n_keys]))
+        except (ValueError, TypeError, IndexError, AttributeError):
             return cls({})
+
+
+_BIG_ENDIAN = sys.byteorder == "big"
+assert WEIGHT_SCALE < 2**16, "stored weights are 16-bit"
+
+
+class Prepared(NamedTuple):
+    """An article's own features, ready to weigh (:func:`prepare`).
+
+    Compact so that carrying it from a parse worker costs little to
+    unpickle: the features alphabetically, one a line; ``1 + log(count)`` of
+    each as float64 bytes; one byte per feature, 1 when it is in the title;
+    the exact keys. ``digest`` is :func:`source_digest` of the text it came
+    from: the writer uses it only when the stored text has that digest.
+    """
+
+    digest: int
+    terms: str
+    tf: bytes
+    title: bytes
+    keys: tuple[str, ...]
+
+    def term_list(self) -> list[str]:
+        return self.terms.split("\n") if self.terms else []
+
+
+def source_digest(title: str | None, lede: str | None, url: str | None) -> int:
+    """What a signature's features depend on, hashed to a signed 64-bit integer."""
+    text = "\x1f".join((title or "", lede or "", url or ""))
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=8).digest(), "big", signed=True)
+
+
+def prepare(title: str | None, text: str | None, url: str | None) -> Prepared:
+    """The features of an article whose body (or summary) is ``text``; only
+    its first :data:`LEDE_CHARS` characters are read."""
+    lede = (text or "")[:LEDE_CHARS]
+    feats = article_features(title or "", lede, url)
+    # Alphabetical: ties in weight then fall in the same order wherever
+    # the signature is built (see weigh).
+    terms = sorted(t for t, c in feats.counts.items() if c > 0)
+    tf = array("d", [1.0 + math.log(feats.counts[t]) for t in terms])
+    return Prepared(
+        digest=source_digest(title, lede, url),
+        terms="\n".join(terms),
+        tf=tf.tobytes(),
+        title=bytes(t in feats.title for t in terms),
+        keys=tuple(feats.keys),
+    )
+
+
+def prepare_article(art: Article) -> Prepared:
+    """:func:`prepare` for a parsed article, from the text the cache will
+    store for it: the body, else the summary (``Cache._article_fields``).
+    Should the two ever differ, the digest no longer matches and the
+    cache computes the features itself: slower, never wrong."""
+    text = (art.body or "").strip() or (art.summary or "").strip()
+    return prepare(art.title, text, art.url)
 
 
 def capitalised_phrases(text: str) -> list[str]:
@@ -231,13 +325,20 @@ def article_features(title: str, lede: str, url: str | None = None) -> Features:
             feats.title.add("~" + phrase)
     for phrase in capitalised_phrases(lede):
         counts["~" + phrase] += PHRASE_WEIGHT
-    norm_title = normalize_title(title)
     if len(content_terms(title)) >= TITLE_KEY_MIN_TERMS:
-        feats.keys.append("=" + norm_title)
+        feats.keys.append(exact_key("=", normalize_title(title)))
     slug = url_slug(url)
     if slug.count("-") + 1 >= SLUG_KEY_MIN_WORDS:
-        feats.keys.append("@" + slug)
+        feats.keys.append(exact_key("@", slug))
     return feats
+
+
+def exact_key(kind: str, text: str) -> str:
+    """An exact key as signatures and the posting index keep it: its kind
+    (``=`` a normalised title, ``@`` a URL slug) and a 64-bit digest of the
+    text. Keys are only ever compared whole, and a title is long."""
+    digest = hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=8).digest()
+    return kind + base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
 def _clean_terms(terms: Iterable[str]) -> Iterable[str]:
@@ -252,16 +353,45 @@ def idf(total: int, df: int) -> float:
     return math.log((max(total, IDF_MIN_DOCUMENTS) + 1) / (df + 1))
 
 
+def weigh(prep: Prepared, total: int, dfs: Sequence[int], terms: list[str] | None = None) -> Signature:
+    """Weight the features of ``prep`` by IDF (``total`` articles; ``dfs``
+    the articles with each feature, in :meth:`Prepared.term_list` order, which
+    ``terms`` may pass when the caller already split it), normalise, then
+    keep the title's features and the :data:`MAX_FEATURES` heaviest others
+    (the norm stays that of the whole vector)."""
+    terms = prep.term_list() if terms is None else terms
+    tf = array("d")
+    tf.frombytes(prep.tf)
+    n = max(total, IDF_MIN_DOCUMENTS) + 1
+    log = math.log
+    vector = [f * log(n / (d + 1)) for f, d in zip(tf, dfs)]  # tf * idf(total, d), inlined
+    norm = math.hypot(*vector) or 1.0
+    if len(vector) > MAX_FEATURES:
+        # Terms are alphabetical and the sort is stable: equal weights keep
+        # that order, the same order whoever builds the signature.
+        order = sorted(range(len(vector)), key=vector.__getitem__, reverse=True)
+        flags = prep.title
+        kept = sorted({*order[:MAX_FEATURES], *(i for i, flag in enumerate(flags) if flag)})
+    else:
+        kept = range(len(vector))
+    weights: dict[str, int] = {}
+    title: list[str] = []
+    for i in kept:
+        w = round(vector[i] / norm * WEIGHT_SCALE)
+        if w > 0:
+            weights[terms[i]] = w
+            if prep.title[i]:
+                title.append(terms[i])
+    heaviest = tuple(sorted(weights, key=weights.__getitem__, reverse=True)[:INDEX_TERMS])
+    return Signature(weights, frozenset(title), prep.keys, heaviest)
+
+
 def build_signature(feats: Features, total: int, df: Mapping[str, int]) -> Signature:
-    """Weight ``feats`` by IDF (``total`` articles, ``df`` term -> articles),
-    normalise, then keep the title's features and the :data:`MAX_FEATURES`
-    heaviest others (the norm stays that of the whole vector)."""
-    vector = {t: (1.0 + math.log(c)) * idf(total, df.get(t, 0)) for t, c in feats.counts.items() if c > 0}
-    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-    kept = set(sorted(vector, key=lambda t: (-vector[t], t))[:MAX_FEATURES]) | (feats.title & vector.keys())
-    weights = {t: round(vector[t] / norm * WEIGHT_SCALE) for t in kept}
-    weights = {t: w for t, w in weights.items() if w > 0}
-    return Signature(weights, frozenset(feats.title & weights.keys()), tuple(feats.keys))
+    """:func:`weigh` for raw :class:`Features` and a term -> articles mapping."""
+    terms = sorted(t for t, c in feats.counts.items() if c > 0)
+    tf = array("d", [1.0 + math.log(feats.counts[t]) for t in terms])
+    prep = Prepared(0, "\n".join(terms), tf.tobytes(), bytes(t in feats.title for t in terms), tuple(feats.keys))
+    return weigh(prep, total, [df.get(t, 0) for t in terms], terms)
 
 
 def similarity(a: Signature, b: Signature) -> float:
@@ -294,6 +424,46 @@ def same_event_score(a: Signature, b: Signature) -> float:
     if concept_count(telling) < MIN_SHARED_CONCEPTS:
         return 0.0
     return sum(a.vector[t] * b.vector[t] for t in shared) / _SCALE2
+
+
+def stored_event_score(a: Signature, terms: str, weights: bytes) -> float:
+    """``same_event_score(a, Signature.decode(terms, weights))`` without
+    decoding the stored signature: most candidates share a few words with
+    ``a`` and are done with once those are looked at."""
+    counts = array("H")
+    try:
+        counts.frombytes(weights)
+    except (TypeError, ValueError):
+        return 0.0
+    if _BIG_ENDIAN:
+        counts.byteswap()
+    parts = terms.split("\n") if terms else []
+    if len(counts) < 2:
+        return 0.0
+    n_keys, n_title = counts[0], counts[1]
+    if len(parts) != n_keys + len(counts) - 2 or n_title > len(parts) - n_keys:
+        return 0.0  # what decode() makes of it: an empty signature
+    if n_keys and a.keys and not set(a.keys).isdisjoint(parts[:n_keys]):
+        return EXACT_KEY_SCORE
+    vector = a.vector
+    shared = vector.keys() & parts  # keys are never features ("=", "@")
+    if len(shared) < MIN_SHARED_CONCEPTS:
+        return 0.0  # fewer telling features than concepts needed
+    floor = CONCEPT_MIN_WEIGHT * WEIGHT_SCALE
+    dot = 0
+    telling: list[str] = []
+    in_title = False
+    position = parts.index
+    for term in shared:
+        i = position(term, n_keys) - n_keys
+        w, x = counts[i + 2], vector[term]
+        dot += x * w
+        if x >= floor and w >= floor:
+            telling.append(term)
+            in_title = in_title or i < n_title
+    if not in_title or a.title.isdisjoint(telling) or concept_count(telling) < MIN_SHARED_CONCEPTS:
+        return 0.0
+    return dot / _SCALE2
 
 
 def concept_count(features: Iterable[str]) -> int:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from .clustering import prepare_article
 from .config import FeedConfig, FetchConfig
 from .fetch import Fetcher, FetchRequest, FetchResult
 from .fetchpolicy import redirect_decision
@@ -73,11 +74,23 @@ def parse_feed_body(body: bytes, url: str) -> ParsedDocument | str:
             if fmt == "html":
                 return "not a feed: the address serves an HTML page (newsreader add finds its feeds)"
             return f"not a feed: the address serves {fmt} content"
-        return parse(body, url=url, format=fmt)
+        doc = parse(body, url=url, format=fmt)
     except ParseError as exc:
         return clean_line(str(exc))
     except Exception as exc:  # noqa: BLE001 - one feed never stops a refresh
         return clean_line(f"{type(exc).__name__}: {exc}")[:200]
+    _prepare_clustering(doc)
+    return doc
+
+
+def _prepare_clustering(doc: ParsedDocument) -> None:
+    """Compute each article's story-clustering features here, in the parse
+    worker: the one writer thread then only weighs and compares them."""
+    for art in doc.articles:
+        try:
+            art.cluster_features = prepare_article(art)
+        except Exception:  # noqa: BLE001 - the writer computes them itself
+            art.cluster_features = None
 
 
 ProgressCallback = Callable[[int, int, FeedOutcome], None]

@@ -9,6 +9,7 @@ fails here.
 
 from __future__ import annotations
 
+import pickle
 from collections import Counter
 
 import pytest
@@ -27,6 +28,7 @@ from newsreader.clustering import (
     similarity,
     url_slug,
 )
+from newsreader.models import Article
 from tests.conftest import shared_path
 
 DAY = 86400
@@ -83,8 +85,11 @@ def test_features_weigh_the_title_and_add_exact_keys():
     assert feats.counts["3.75"] == clustering.TITLE_WEIGHT + clustering.LEDE_WEIGHT
     assert feats.counts["~reserve bank"] == 2 * clustering.PHRASE_WEIGHT
     assert "~reserve bank" in feats.title and "tuesday" not in feats.title
-    assert "=reserve bank cuts cash rate to 3 75 in first move lower" in feats.keys
-    assert "@reserve-bank-cuts-cash-rate" in feats.keys
+    assert clustering.exact_key("=", "reserve bank cuts cash rate to 3 75 in first move lower") in feats.keys
+    assert clustering.exact_key("@", "reserve-bank-cuts-cash-rate") in feats.keys
+    # the same title however typed is the same key; keys are short whatever the title
+    same = article_features("Reserve Bank Cuts Cash Rate To 3.75% In First Move Lower", "")
+    assert same.keys == feats.keys[:1] and all(len(k) == 12 for k in feats.keys)
     # a short generic title is no key
     assert not [k for k in article_features("Morning briefing", "Text.").keys if k.startswith("=")]
 
@@ -96,10 +101,31 @@ def test_signature_round_trip_and_idf():
     sig = build_signature(feats, 1000, common)
     # a rare word outweighs a common one
     assert sig.vector["wavecrest"] > sig.vector["satellite"]
-    again = clustering.Signature.decode(sig.encode())
-    assert again == sig
+    again = clustering.Signature.decode(*sig.encode())
+    assert again == sig and again.postings == sig.postings
     assert similarity(sig, again) == pytest.approx(1.0, abs=1e-3)
-    assert clustering.Signature.decode("not json").vector == {}
+    # anything else decodes to an empty signature, never an error
+    assert clustering.Signature.decode("not\nstored", b"\x05").vector == {}
+    assert clustering.Signature.decode("a\nb", sig.encode()[1]).vector == {}
+
+
+def test_prepared_features_weigh_like_the_raw_ones():
+    """What a parse worker computes gives the signature the writer would."""
+    title = "Reserve Bank cuts cash rate to 3.75% in first move lower"
+    body = "  The Reserve Bank cut its cash rate to 3.75 percent on Tuesday. " + "More words follow here. " * 40
+    url = "https://ledger.example/economy/reserve-bank-cuts-cash-rate"
+    prep = clustering.prepare(title, body, url)
+    feats = article_features(title, body[: clustering.LEDE_CHARS], url)
+    df = {t: i % 7 for i, t in enumerate(sorted(feats.counts))}
+    sig = clustering.weigh(prep, 5000, [df[t] for t in prep.term_list()])
+    assert sig == build_signature(feats, 5000, df)
+    assert sig.postings == build_signature(feats, 5000, df).postings
+    assert prep.digest == clustering.source_digest(title, body[: clustering.LEDE_CHARS], url)
+    assert prep.digest != clustering.source_digest(title + "!", body[: clustering.LEDE_CHARS], url)
+    # the article's own text: its body, else its summary, as the cache stores it
+    art = Article(title=title, body="", summary=body, url=url)
+    assert clustering.prepare_article(art) == clustering.prepare(title, body.strip(), url)
+    assert pickle.loads(pickle.dumps(prep)) == prep
 
 
 def _sig(title: str, lede: str, url: str | None = None) -> clustering.Signature:
@@ -130,6 +156,23 @@ def test_the_same_wire_story_matches_by_slug():
     a = _sig("Sondland faces questions", "Text one.", "https://one.example/ap/unpredictable-sondland-faces-questions-about-trump")
     b = _sig("Ambassador to testify", "Other text.", "https://two.example/news/unpredictable-sondland-faces-questions-about-trump")
     assert same_event_score(a, b) == clustering.EXACT_KEY_SCORE
+
+
+def test_a_stored_signature_scores_as_its_decoded_form():
+    """Candidates are scored without decoding them: the same figures."""
+    sigs = [
+        _sig(*STRIKE), _sig(*STRIKE2), _sig(STRIKE[0], "Dockworkers walked out.", "https://a.example/x/port-calder-crane-strike"),
+        _sig("Cranes idle", "Port Calder stood still.", "https://b.example/y/port-calder-crane-strike"),
+        _sig("Ten things in tech you need to know today", STRIKE[1]),
+        _sig("Orrin United reach cup semi-final", "A stoppage-time winner sent Orrin United through."),
+    ]
+    scores = 0
+    for a in sigs:
+        for b in sigs:
+            assert clustering.stored_event_score(a, *b.encode()) == same_event_score(a, b)
+            scores += same_event_score(a, b) > 0
+    assert scores > len(sigs)  # not only an article with itself
+    assert clustering.stored_event_score(sigs[0], "broken", b"\x01") == 0.0
 
 
 # -- the decision ---------------------------------------------------------------------

@@ -160,6 +160,102 @@ def test_assignment_reads_through_indexes(cache):
         assert not re.search(r"\bSCAN (articles|sources|stories|story_\w+)\b", plan), (sql, plan)
 
 
+def test_features_from_the_parse_workers_are_used_when_they_match(cache, monkeypatch):
+    """The writer only weighs features computed in advance; features that do
+    not describe the stored text (another body) are computed again."""
+    from newsreader import clustering
+
+    calls: list[str] = []
+    real_prepare = clustering.prepare
+    monkeypatch.setattr(clustering, "prepare", lambda *a: calls.append(a[0]) or real_prepare(*a))
+    title, body = STRIKE["Harbour Gazette"]
+    doc = page("Harbour Gazette", title, body)
+    doc.articles[0].cluster_features = real_prepare(title, body, None)
+    first = cache.import_document(doc).article_ids[0]
+    assert calls == []
+    title, body = STRIKE["Northern Ledger"]
+    doc = page("Northern Ledger", title, body)
+    doc.articles[0].cluster_features = real_prepare(title, body + " A different ending.", None)
+    second = cache.import_document(doc).article_ids[0]
+    assert calls == [title]
+    conn = cache.connection()
+    assert story_of_article(conn, first).id == story_of_article(conn, second).id
+    stored = conn.execute("SELECT terms, weights FROM story_signatures WHERE article_id = ?", (second,)).fetchone()
+    assert "ending" not in clustering.Signature.decode(*stored).vector
+
+
+def test_a_refresh_worker_prepares_the_features(cache):
+    from newsreader.clustering import prepare_article
+    from newsreader.refresh import parse_feed_body
+
+    items = "".join(
+        f"<item><title>{title}</title><link>https://{n}.example/a</link><description>{body}</description>"
+        f"<pubDate>Thu, 26 Nov 2026 18:00:00 GMT</pubDate></item>"
+        for n, (title, body) in enumerate(STRIKE.values())
+    )
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>{items}</channel></rss>'.encode()
+    doc = parse_feed_body(body, "https://wire.example/feed")
+    assert len(doc.articles) == 3
+    for art in doc.articles:
+        assert art.cluster_features is not None
+        assert art.cluster_features == prepare_article(art)
+
+
+def test_candidates_come_from_the_days_around_the_article(cache):
+    """Articles published long before, however alike and however recently
+    imported, neither match nor take the places of one that can."""
+    from newsreader.store import storyindex
+
+    title, body = STRIKE["Northern Ledger"]
+    strike(cache, "Harbour Gazette", hours_ago=30)
+    for n in range(storyindex.MAX_CANDIDATES + 2):  # imported later, published 20 days earlier
+        cache.import_document(page(f"Archive {n}", title, body, hours_ago=20 * 24))
+    latest = strike(cache, "Northern Ledger", hours_ago=1)
+    story = story_of_article(cache.connection(), latest)
+    assert story is not None and {m.source for m in story.members} == {"Harbour Gazette", "Northern Ledger"}
+
+
+def test_remembered_frequencies_follow_rollbacks_and_other_writers(cache, tmp_path):
+    """Frequencies remembered between imports are dropped when the stored
+    ones changed under them: a rolled-back import, another connection."""
+    from newsreader.store.storyindex import TermCounts
+
+    conn = cache.connection()
+
+    def remembered(term: str) -> int:
+        counts = TermCounts.of(conn)
+        counts.load(conn, [[term]])
+        return counts.df[term]
+
+    strike(cache, "Harbour Gazette")
+    assert remembered("crane") == 1
+    with pytest.raises(RuntimeError), cache.write():
+        strike(cache, "Northern Ledger")
+        raise RuntimeError("the import fails after clustering")
+    assert remembered("crane") == 1
+    other = Cache(tmp_path / "cache.sqlite3", tmp_path / "state.sqlite3")
+    try:
+        strike(other, "Tideline Wire")
+    finally:
+        other.close()
+    assert remembered("crane") == 2
+    assert [r[0] for r in conn.execute("SELECT df FROM story_term_df WHERE term IN ('', 'crane')")] == [2, 2]
+
+
+def test_common_features_are_counted_in_steps_that_keep_the_count():
+    from newsreader.store.storyindex import EXACT_DF, stepped
+
+    # rare features: exactly
+    assert [stepped(EXACT_DF, n, 12345) for n in (1, 2, 7)] == [1, 2, 7]
+    # common ones: whole steps of a power of two, about df / EXACT_DF
+    stored = 40 * EXACT_DF
+    step = 32
+    results = [stepped(stored, 3, draw) for draw in range(step * 10)]
+    assert set(results) == {0, step}
+    assert sum(results) / len(results) == 3
+    assert stepped(stored, 2 * step + 1, 0) in (2 * step, 3 * step)
+
+
 def test_deleting_articles_keeps_stories_consistent(cache):
     ids = {source: strike(cache, source) for source in STRIKE}
     conn = cache.connection()

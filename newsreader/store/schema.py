@@ -80,10 +80,30 @@ CREATE TABLE related (
 ) WITHOUT ROWID;
 CREATE INDEX related_other ON related(other_id);
 
+-- prefix='3': "harb*" reads a prefix index instead of every term (84 -> 8 ms
+-- at 100k articles, benchmarks/search_bench.py), for ~0.5 KB per article.
 CREATE VIRTUAL TABLE articles_fts USING fts5(
     title, body, content='articles', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2'
+    tokenize='unicode61 remove_diacritics 2', prefix='3'
 );
+
+-- Tags as rows, so tag: filters are an index lookup, not a JSON scan.
+CREATE TABLE article_tags (
+    tag TEXT NOT NULL COLLATE NOCASE,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (tag, article_id)
+) WITHOUT ROWID;
+CREATE INDEX article_tags_article ON article_tags(article_id);
+CREATE TRIGGER articles_tags_ai AFTER INSERT ON articles WHEN json_valid(new.extras) BEGIN
+    INSERT OR IGNORE INTO article_tags(tag, article_id)
+        SELECT value, new.id FROM json_each(new.extras, '$.tags') WHERE type = 'text';
+END;
+CREATE TRIGGER articles_tags_au AFTER UPDATE OF extras ON articles BEGIN
+    DELETE FROM article_tags WHERE article_id = new.id;
+    INSERT OR IGNORE INTO article_tags(tag, article_id)
+        SELECT value, new.id FROM json_each(CASE WHEN json_valid(new.extras) THEN new.extras ELSE '{}' END, '$.tags')
+        WHERE type = 'text';
+END;
 CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row');
 CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
     INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
@@ -132,22 +152,25 @@ CREATE TABLE story_signatures (
     published_ts INTEGER,
     added_at INTEGER NOT NULL,
     text_hash INTEGER NOT NULL,        -- of what it was computed from: re-sign when that changes
-    terms TEXT NOT NULL                -- JSON {"t": title features, "v": others, "k": exact keys}
+    terms TEXT NOT NULL,               -- exact keys, title features, other features: one a line
+    weights BLOB NOT NULL,             -- uint16 LE: key count, title feature count, each feature's weight
+    postings TEXT NOT NULL             -- JSON array of its story_terms rows' terms (for the trigger)
 );
+-- Posting lists in time order: a candidate search reads only the few days
+-- around an article (coalesce(published_ts, added_at), as stories place it).
 CREATE TABLE story_terms (
     term TEXT NOT NULL,
+    ts INTEGER NOT NULL,
     article_id INTEGER NOT NULL,
-    PRIMARY KEY (term, article_id)
+    PRIMARY KEY (term, ts, article_id)
 ) WITHOUT ROWID;
 CREATE TABLE story_term_df (
     term TEXT PRIMARY KEY,
     df INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TRIGGER story_signatures_ad AFTER DELETE ON story_signatures BEGIN
-    DELETE FROM story_terms WHERE article_id = old.article_id AND term IN (
-        SELECT key FROM json_each(old.terms, '$.t') UNION ALL
-        SELECT key FROM json_each(old.terms, '$.v') UNION ALL
-        SELECT value FROM json_each(old.terms, '$.k'));
+    DELETE FROM story_terms WHERE term IN (SELECT value FROM json_each(old.postings))
+        AND ts = coalesce(old.published_ts, old.added_at) AND article_id = old.article_id;
 END;
 CREATE TRIGGER story_articles_ad AFTER DELETE ON story_articles BEGIN
     UPDATE stories SET

@@ -1,45 +1,34 @@
-"""The SQL of stories: signing articles, finding candidates, grouping, reading.
+"""The SQL of stories: assigning articles, grouping, reading.
 
 Every function takes a ``sqlite3.Connection`` from :class:`~.cache.Cache`;
 writers must be called inside ``Cache.write()`` (``assign_stories`` runs in
 ``Cache.import_document``'s own transaction). The decisions themselves are
-made by :mod:`newsreader.clustering`.
+made by :mod:`newsreader.clustering`; signatures, posting lists and
+document frequencies are kept by :mod:`.storyindex`.
 
-Cost per new article, whatever the size of the cache: its share of one
-document-frequency lookup per import, one statement of
-:data:`~newsreader.clustering.INDEX_TERMS` + 2 posting-list range reads of
-at most :data:`POSTINGS_PER_TERM` rows each, one read of at most
-:data:`MAX_CANDIDATES` signatures by key, and the writes of its own
-signature. Assignment never scans a table (``tests/test_stories_store.py``
-checks the query plans); only :func:`rebuild_stories`, an explicit
-maintenance step, reads every article.
+Cost per new article, whatever the size of the cache: its share of its
+call's frequency look-ups and writes (one upsert per distinct feature of a
+call; the common ones mostly skip it), two inserts (its signature and its
+posting rows), one index read of its posting lists over the few days around
+it, and one read by key of the few candidates that share the most of them.
+Features are computed from the article's own text before it gets here when
+a refresh's parse workers did it (``features=``), else here. Assignment
+never scans a table (``tests/test_stories_store.py`` checks the query
+plans); only :func:`rebuild_stories`, an explicit maintenance step, reads
+every article.
 """
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import time
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .. import clustering
-from ..clustering import Member, Signature, StoryState
+from ..clustering import Member, Prepared, Signature
 from ..textnorm import normalize_name
-
-#: Most recent articles read from each posting list. A feature shared by more
-#: recent articles than this is common, and the rarer features find the story.
-POSTINGS_PER_TERM = 32
-#: Candidates compared in full: those sharing the most weight of posted
-#: features. Reading their signatures is most of the cost. On the labelled
-#: set 4 already find every match; on 30,000 generated articles 8 rather than
-#: 16 costs no recall, saves ~10 % of the time and a third of the false pairs
-#: (a candidate ranked that low matches by chance, not by the event).
-MAX_CANDIDATES = 8
-
-_STATS_KEY = ""  # story_term_df row holding the number of signed articles
-
+from .storyindex import TermCounts, matches, sign, signed_text_hash
 
 # -- records -------------------------------------------------------------------
 
@@ -79,152 +68,85 @@ class StoryRow:
 # -- assignment ------------------------------------------------------------------
 
 
-def assign_stories(conn: sqlite3.Connection, article_ids: Iterable[int], *, now: int | None = None) -> list[int]:
+def assign_stories(
+    conn: sqlite3.Connection, article_ids: Iterable[int], *, now: int | None = None,
+    features: Mapping[int, Prepared] | None = None,
+) -> list[int]:
     """Sign the given articles and place each in a story if one fits.
 
-    Called with the ids of one import, inside its write transaction. An
-    article already signed from its current text is skipped, so importing a
-    document again costs one indexed read. Articles already in a story stay
-    there (a story does not lose members because a page got a longer body).
-    Returns the ids of the stories that were created or grew.
+    Called with the ids of one import, inside its write transaction.
+    ``features`` maps ids to :func:`~newsreader.clustering.prepare` results
+    computed in advance (a refresh's parse workers); one that does not match
+    the stored text is computed again. An article already signed from its
+    current text is skipped, so importing a document again costs one
+    indexed read. Articles already in a story stay there (a story does not
+    lose members because a page got a longer body). Returns the ids of the
+    stories that were created or grew.
     """
     now = int(time.time()) if now is None else now
     ids = list(dict.fromkeys(int(i) for i in article_ids))
+    features = features or {}
     touched: list[int] = []
-    # Document frequencies counted in this call, written once at the end:
-    # one upsert per distinct term of the batch instead of one per article.
-    new_df: Counter[str] = Counter()
-    for chunk in _chunks(ids, 400):
-        rows = conn.execute(
-            f"""SELECT a.id, a.title, substr(a.body, 1, {int(clustering.LEDE_CHARS)}) AS lede, a.url,
-                       a.published_ts, a.added_at, s.name AS source, g.text_hash, m.story_id
-                FROM articles a JOIN sources s ON s.id = a.source_id
-                LEFT JOIN story_signatures g ON g.article_id = a.id
-                LEFT JOIN story_articles m ON m.article_id = a.id
-                WHERE a.id IN ({",".join("?" * len(chunk))})""",
-            chunk,
-        ).fetchall()
-        by_id = {int(r["id"]): r for r in rows}
-        todo: list[tuple[sqlite3.Row, int, clustering.Features]] = []
-        for article_id in chunk:
-            row = by_id.get(article_id)
-            if row is None:
+    counts: TermCounts | None = None
+    # This call's signatures: a later article of the batch compares with an
+    # earlier one without decoding it.
+    signed: dict[int, Signature] = {}
+    outlets: dict[str, str] = {}  # source name -> outlet, for the call
+    try:
+        for chunk in _chunks(ids, 400):
+            rows = conn.execute(
+                f"""SELECT a.id, a.title, substr(a.body, 1, {int(clustering.LEDE_CHARS)}) AS lede, a.url,
+                           a.published_ts, a.added_at, s.name AS source, g.text_hash, m.story_id
+                    FROM articles a JOIN sources s ON s.id = a.source_id
+                    LEFT JOIN story_signatures g ON g.article_id = a.id
+                    LEFT JOIN story_articles m ON m.article_id = a.id
+                    WHERE a.id IN ({",".join("?" * len(chunk))})""",
+                chunk,
+            ).fetchall()
+            by_id = {int(r["id"]): r for r in rows}
+            todo: list[tuple[sqlite3.Row, int, Prepared, list[str]]] = []
+            for article_id in chunk:
+                row = by_id.get(article_id)
+                if row is None:
+                    continue
+                digest = clustering.source_digest(row["title"], row["lede"], row["url"])
+                text_hash = signed_text_hash(digest, row)
+                if row["text_hash"] == text_hash:
+                    continue  # signed from this very text already
+                prep = features.get(article_id)
+                if prep is None or prep.digest != digest:
+                    prep = clustering.prepare(row["title"], row["lede"], row["url"])
+                todo.append((row, text_hash, prep, prep.term_list()))
+            if not todo:
                 continue
-            text_hash = _text_hash(row)
-            if row["text_hash"] == text_hash:
-                continue  # signed from this very text already
-            feats = clustering.article_features(row["title"] or "", row["lede"] or "", row["url"])
-            todo.append((row, text_hash, feats))
-        # One frequency lookup for the whole batch.
-        total, df = _frequencies(conn, {t for _, _, feats in todo for t in feats.counts})
-        for row, text_hash, feats in todo:
-            member = _sign(conn, row, text_hash, feats, total, df, new_df)
-            if row["story_id"] is not None or member is None:
-                continue
-            story_id = _place(conn, member, now)
-            if story_id is not None:
-                touched.append(story_id)
-    if new_df:
-        conn.executemany(
-            "INSERT INTO story_term_df(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-            new_df.items(),
-        )
+            if counts is None:
+                counts = TermCounts.of(conn)
+            counts.load(conn, (terms for *_, terms in todo))
+            for row, text_hash, prep, terms in todo:
+                source = row["source"] or ""
+                outlet = outlets.get(source)
+                if outlet is None:
+                    outlet = outlets[source] = normalize_name(source)
+                member = sign(conn, row, outlet, text_hash, prep, terms, counts)
+                signed[member.article_id] = member.signature
+                if row["story_id"] is not None or (not member.signature.vector and not member.signature.keys):
+                    continue
+                story_id = _place(conn, member, counts, signed, now)
+                if story_id is not None:
+                    touched.append(story_id)
+        if counts is not None:
+            counts.store(conn)
+    except BaseException:
+        if counts is not None:
+            counts.reset()
+        raise
     return list(dict.fromkeys(touched))
 
 
-def _text_hash(row: sqlite3.Row) -> int:
-    """What a signature depends on, hashed to a signed 64-bit integer."""
-    text = "\x1f".join(str(row[k] if row[k] is not None else "") for k in ("title", "lede", "url", "published_ts", "source"))
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=8).digest(), "big", signed=True)
-
-
-def _sign(
-    conn: sqlite3.Connection, row: sqlite3.Row, text_hash: int, feats: clustering.Features,
-    total: int, df: dict[str, int], new_df: Counter[str],
-) -> Member | None:
-    """Store the signature of one article. ``total``/``df`` are the stored
-    frequencies, ``new_df`` what this batch counted so far: the article
-    counts into it the first time only (a longer body is not a new article)."""
-    article_id = int(row["id"])
-    first_time = row["text_hash"] is None
-    if not first_time:
-        conn.execute("DELETE FROM story_signatures WHERE article_id = ?", (article_id,))
-    seen = {t: df.get(t, 0) + new_df.get(t, 0) for t in feats.counts}
-    sig = clustering.build_signature(feats, total + new_df.get(_STATS_KEY, 0), seen)
-    if first_time:
-        new_df[_STATS_KEY] += 1
-        new_df.update(feats.counts.keys())
-    outlet = normalize_name(row["source"] or "")
-    conn.execute(
-        "INSERT INTO story_signatures(article_id, outlet, published_ts, added_at, text_hash, terms) VALUES (?,?,?,?,?,?)",
-        (article_id, outlet, row["published_ts"], row["added_at"], text_hash, sig.encode()),
-    )
-    conn.executemany(
-        "INSERT OR IGNORE INTO story_terms(term, article_id) VALUES (?, ?)",
-        [(t, article_id) for t in sig.postings],
-    )
-    if not sig.vector and not sig.keys:
-        return None
-    return Member(article_id, outlet, row["published_ts"], int(row["added_at"]), sig, row["story_id"])
-
-
-def _frequencies(conn: sqlite3.Connection, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
-    """(signed articles, term -> articles with it) as stored."""
-    df: dict[str, int] = {}
-    for chunk in _chunks([_STATS_KEY, *terms], 500):
-        for term, count in conn.execute(
-            f"SELECT term, df FROM story_term_df WHERE term IN ({','.join('?' * len(chunk))})", chunk
-        ):
-            df[term] = count
-    return df.pop(_STATS_KEY, 0), df
-
-
-def _candidates(conn: sqlite3.Connection, member: Member) -> list[Member]:
-    """Articles sharing the most of ``member``'s posted features, read through the posting lists."""
-    sig = member.signature
-    terms = sig.postings
-    if not terms:
-        return []
-    # One statement, one newest-first range read per posting list.
-    lists = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT article_id, {i} FROM story_terms WHERE term = ? AND article_id != ?"
-        " ORDER BY article_id DESC LIMIT ?)"
-        for i in range(len(terms))
-    )
-    params: list[object] = []
-    for term in terms:
-        params += [term, member.article_id, POSTINGS_PER_TERM]
-    weight: Counter[int] = Counter()
-    for other, i in conn.execute(lists, params):
-        term = terms[i]
-        # An exact key (same title, same slug) outranks any single feature.
-        weight[other] += clustering.WEIGHT_SCALE if term in sig.keys else sig.vector.get(term, 0)
-    chosen = [i for i, _ in weight.most_common(MAX_CANDIDATES)]
-    if not chosen:
-        return []
-    rows = conn.execute(
-        f"""SELECT g.article_id, g.outlet, g.published_ts, g.added_at, g.terms, m.story_id
-            FROM story_signatures g LEFT JOIN story_articles m ON m.article_id = g.article_id
-            WHERE g.article_id IN ({','.join('?' * len(chosen))})""",
-        chosen,
-    )
-    return [
-        Member(int(r[0]), r[1], r[2], int(r[3]), Signature.decode(r[4]), r[5])
-        for r in rows
-    ]
-
-
-def _place(conn: sqlite3.Connection, member: Member, now: int) -> int | None:
-    candidates = _candidates(conn, member)
+def _place(conn: sqlite3.Connection, member: Member, counts: TermCounts, signed: dict[int, Signature], now: int) -> int | None:
+    candidates, stories = matches(conn, member, counts, signed)
     if not candidates:
         return None
-    story_ids = sorted({c.story_id for c in candidates if c.story_id is not None})
-    stories: dict[int, StoryState] = {}
-    if story_ids:
-        for r in conn.execute(
-            f"SELECT id, first_ts, last_ts FROM stories WHERE id IN ({','.join('?' * len(story_ids))})", story_ids
-        ):
-            stories[int(r[0])] = StoryState(int(r[0]), int(r[1]), int(r[2]))
     decision = clustering.decide(member, candidates, stories)
     if decision.action == "none":
         return None
@@ -277,6 +199,7 @@ def rebuild_stories(conn: sqlite3.Connection, *, batch: int = 2000) -> int:
     conn.execute("DELETE FROM story_signatures")
     conn.execute("DELETE FROM story_terms")
     conn.execute("DELETE FROM story_term_df")
+    TermCounts.forget(conn)
     last: tuple[int, int] = (-(2**62), -1)
     while True:
         rows = conn.execute(
