@@ -23,7 +23,7 @@ full_text = false               # fetch each article's page
 
 [fetch]
 concurrency = 16                # 1..64 requests at once
-per_host = 4                    # 1..16 at once to one host
+per_host = 4                    # 1..64 at once to one host
 timeout = 20                    # seconds, 1..300
 interval_minutes = 60           # refresh period, at least 15
 
@@ -137,7 +137,7 @@ class Config:
 # but above zero is raised to it, zero or less falls back to the default.
 _FETCH_LIMITS: dict[str, tuple[float, float, float, type]] = {
     "concurrency": (16, 1, 64, int),
-    "per_host": (4, 1, 16, int),
+    "per_host": (4, 1, 64, int),
     "timeout": (20.0, 1, 300, float),
     "interval_minutes": (60, 15, 7 * 24 * 60, int),
 }
