@@ -298,6 +298,39 @@ async def test_search_opens_results_and_highlights_terms(tmp_path):
         assert "lighthouse" in spans
 
 
+async def test_search_bar_closes_with_its_results(tmp_path):
+    """The bar stays up while the search runs (saying so when it is slow)
+    and closes in the frame that shows the results."""
+    import threading
+
+    app = make_app(tmp_path, story_page(), ferry_page())
+    release = threading.Event()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        real_page = screen.headline_page
+
+        def slow_page(source_key, offset, limit):
+            if source_key == "search":
+                release.wait(5)
+            return real_page(source_key, offset, limit)
+
+        screen.headline_page = slow_page
+        await pilot.press("slash")
+        await pilot.press(*"lighthouse")
+        await pilot.press("enter")
+        await pilot.pause(0.4)
+        bar = screen.query_one("#search-bar")
+        assert bar.display  # still searching
+        assert "Searching" in str(screen.query_one("#search-error").render())
+        release.set()
+        await settle(pilot)
+        assert not bar.display
+        assert titles(screen) == ["Lighthouse restoration wins heritage grant"]
+        assert screen.query_one("#headlines").has_focus
+        assert screen.query_one("#sources").highlighted_id == "search"
+
+
 async def test_open_and_copy_link(tmp_path):
     from newsreader.models import Article, ParsedDocument
 

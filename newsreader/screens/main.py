@@ -102,6 +102,7 @@ class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullText
         self.related_rows: list[RelatedRow] = []
         self.walk: RelatedWalk | None = None
         self.search_query: str = ""
+        self.search_pending = False  # a search was sent; its results are not shown yet
         self.highlight_terms: list[str] = []
         self.sidebar_forced: bool | None = None
 
@@ -232,6 +233,8 @@ class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullText
             listing.append_items([(f"a:{e.row.id}", self.entry_label(e)) for e in added])
         self.loading_more = False
         self.headline_title()
+        if self.search_pending and source_key == SEARCH:
+            self.search_shown()
 
     def redraw_headlines(self) -> None:
         """Draw the list again from the pages already read (expand, mute)."""
@@ -473,6 +476,8 @@ class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullText
 
     @on(SearchBar.Cancelled)
     def search_cancelled(self) -> None:
+        if self.search_pending:  # Escape while searching: the results still come
+            self.search_shown()
         self.query_one("#headlines").focus()
 
     @on(SearchBar.Searched)
@@ -487,7 +492,14 @@ class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullText
         self.search_query = query
         self.highlight_terms = highlight_terms(query)
         self.source_key = SEARCH
-        self.load_headlines(SEARCH)
+        self.search_pending = True
+        self.load_headlines(SEARCH)  # show_headlines closes the bar
+
+    def search_shown(self) -> None:
+        """The results are in: the bar closes, the search's row appears and
+        the headlines take the focus, all in the frame that shows them."""
+        self.search_pending = False
+        self.query_one("#search-bar", SearchBar).close()
         self.show_search_row()  # the counts have not changed: only the search's row is new
         self.query_one("#headlines").focus()
 
