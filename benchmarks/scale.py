@@ -25,8 +25,8 @@ if the folder is missing). The parts:
    in the source list until the new headlines are drawn), opening an
    article (``Enter`` until it is drawn), the related sidebar ready (same
    ``Enter`` until the sidebar is drawn), a search (``Enter`` in the search
-   box until the results are drawn; and, for scale, the search box closing
-   with nothing searched), and a key press (``j``/``k`` in the headlines
+   box until the results are drawn, the box closing in the same frame; and,
+   for scale, the box closing by itself), and a key press (``j``/``k`` in the headlines
    until the highlight is drawn) with no refresh and while a real refresh
    runs (``R``'s code path: a ``newsreader refresh`` child process storing
    20 new items for each of 300 feeds served from 127.0.0.1).

@@ -7,8 +7,11 @@ makes notifications plain text.
 
 from __future__ import annotations
 
+import gc
+import time
 from collections.abc import Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -17,6 +20,10 @@ from .first_screen import FirstScreen
 from .sanitize import clean, clean_line
 from .screens.main import MainScreen
 from .services import Services
+
+
+#: Seconds without a key press after which the reader counts as pausing.
+IDLE_BEFORE_COLLECTING = 0.15
 
 
 def _freeze_startup_objects() -> None:
@@ -29,8 +36,6 @@ def _freeze_startup_objects() -> None:
     stopped, a few times a minute while reading (benchmarks/scale.py), where
     it now takes 7-13 ms. Only for a real run: in a test process apps come
     and go."""
-    import gc
-
     gc.freeze()
     gc.enable()
 
@@ -48,6 +53,29 @@ class NewsReaderApp(App[None]):
         self.services = services
         self.first_screen = first_screen  # the first screen's rows, being read (newsreader.first_screen)
         self.freeze_startup = freeze_startup
+        self.last_key_at = 0.0  # time.monotonic() of the last key press
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.last_key_at = time.monotonic()
+        await super().on_event(event)
+
+    def collect_when_idle(self) -> None:
+        """A full pass of the garbage collector while the reader pauses.
+
+        Every line Textual draws is cyclic garbage (it caches itself), so
+        only the collector's full passes free them, and Python starts one
+        whenever enough has piled up: mid-frame, 13-26 ms with the
+        interface stopped (benchmarks/scale.py, "search bar closing
+        alone"). Run here, between key presses, the pass finds little to
+        free and nobody waits for it; Python's own passes still run when
+        the reader never pauses.
+        """
+        if not gc.isenabled() or gc.get_count()[2] == 0:
+            return  # nothing has reached the old generation since the last pass
+        if time.monotonic() - self.last_key_at < IDLE_BEFORE_COLLECTING:
+            return
+        gc.collect()
 
     def on_mount(self) -> None:
         config = self.services.config
@@ -59,6 +87,7 @@ class NewsReaderApp(App[None]):
         self.first_screen = None
         if self.freeze_startup:
             self.call_after_refresh(_freeze_startup_objects)
+            self.set_interval(IDLE_BEFORE_COLLECTING, self.collect_when_idle)
         for message in self.services.startup_messages:
             self.notify(message, severity="warning", timeout=10)
 

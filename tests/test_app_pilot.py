@@ -489,3 +489,28 @@ async def test_query_language_errors_and_saved_searches(tmp_path):
         await pilot.press("enter")
         await settle(pilot)
         assert titles(screen) == ["Valley rail line reopens after repairs"]
+
+
+def test_garbage_is_collected_while_the_reader_pauses(tmp_path, monkeypatch):
+    """A full collector pass runs between key presses, not right after one,
+    and only when something reached the old generation since the last."""
+    import gc
+    import time
+
+    from newsreader import app as app_module
+
+    passes: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda *args: passes.append(1) or 0)
+    app = make_app(tmp_path, story_page())
+    counts = {"old": 1}
+    monkeypatch.setattr(gc, "get_count", lambda: (0, 0, counts["old"]))
+    app.last_key_at = time.monotonic()
+    app.collect_when_idle()
+    assert passes == []  # a key was just pressed
+    app.last_key_at = time.monotonic() - app_module.IDLE_BEFORE_COLLECTING - 0.01
+    counts["old"] = 0
+    app.collect_when_idle()
+    assert passes == []  # nothing to collect
+    counts["old"] = 1
+    app.collect_when_idle()
+    assert passes == [1]
