@@ -500,8 +500,9 @@ class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullText
         the headlines take the focus, all in the frame that shows them."""
         self.search_pending = False
         self.query_one("#search-bar", SearchBar).close()
-        self.show_search_row()  # the counts have not changed: only the search's row is new
         self.query_one("#headlines").focus()
+        # The source list's search row a frame later: the results first.
+        self.call_after_refresh(self.show_search_row)  # the counts have not changed: only the search's row is new
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_forced = self.has_class("-no-sidebar")
