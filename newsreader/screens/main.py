@@ -496,13 +496,14 @@ class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullText
         self.load_headlines(SEARCH)  # show_headlines closes the bar
 
     def search_shown(self) -> None:
-        """The results are in: the bar closes, the search's row appears and
-        the headlines take the focus, all in the frame that shows them."""
+        """The results are in: the bar closes and the headlines take the
+        focus in the frame that shows them; the search's row in the source
+        list follows a frame later."""
         self.search_pending = False
         self.query_one("#search-bar", SearchBar).close()
         self.query_one("#headlines").focus()
-        # The source list's search row a frame later: the results first.
-        self.call_after_refresh(self.show_search_row)  # the counts have not changed: only the search's row is new
+        # The counts have not changed: only the search's row is new.
+        self.call_after_refresh(self.show_search_row)
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_forced = self.has_class("-no-sidebar")
