@@ -34,6 +34,7 @@ from .feed_actions import FEED_BINDINGS, FeedActions
 from .fulltext_actions import FULLTEXT_BINDINGS, FullTextActions
 from .source_list import SourceList
 from .reading_actions import ReadingActions
+from .search_actions import SearchActions
 from .source_keys import ALL, BOOKMARKS, SEARCH, UNREAD
 from .story_actions import STORY_BINDINGS, StoryActions
 
@@ -55,7 +56,7 @@ def _bind(key: str, action: str, description: str, binding_id: str, *, show: boo
     return Binding(key, action, description, show=show, id=binding_id, key_display=key_display, tooltip=tooltip)
 
 
-class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullTextActions, Screen[None]):
+class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullTextActions, SearchActions, Screen[None]):
     """Three panes and the footer."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -471,9 +472,6 @@ class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullText
             return int(headlines.highlighted_id[2:])
         return self.article.id if self.article else None
 
-    def action_search(self) -> None:
-        self.query_one("#search-bar", SearchBar).open(self.search_query)
-
     @on(SearchBar.Cancelled)
     def search_cancelled(self) -> None:
         if self.search_pending:  # Escape while searching: the results still come
@@ -483,27 +481,6 @@ class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullText
     @on(SearchBar.Searched)
     def search_submitted(self, event: SearchBar.Searched) -> None:
         self.after_search(event.query)
-
-    def after_search(self, query: str | None) -> None:
-        if not query:
-            return
-        from ..search_query import highlight_terms
-
-        self.search_query = query
-        self.highlight_terms = highlight_terms(query)
-        self.source_key = SEARCH
-        self.search_pending = True
-        self.load_headlines(SEARCH)  # show_headlines closes the bar
-
-    def search_shown(self) -> None:
-        """The results are in: the bar closes and the headlines take the
-        focus in the frame that shows them; the search's row in the source
-        list follows a frame later."""
-        self.search_pending = False
-        self.query_one("#search-bar", SearchBar).close()
-        self.query_one("#headlines").focus()
-        # The counts have not changed: only the search's row is new.
-        self.call_after_refresh(self.show_search_row)
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_forced = self.has_class("-no-sidebar")
