@@ -53,6 +53,7 @@ sys.path.insert(0, str(REPO))
 from newsreader.models import Article, ParsedDocument  # noqa: E402
 from newsreader.paths import Paths  # noqa: E402
 from newsreader.store.cache import Cache  # noqa: E402
+from newsreader.store import textpack  # noqa: E402
 
 # -- the vocabulary ----------------------------------------------------------------
 
@@ -468,9 +469,14 @@ def size_report(out: Path) -> None:
     state = paths.state_db.stat().st_size if paths.state_db.exists() else 0
     print(f"\ncache {size / 1e6:.1f} MB for {total:,} articles: {size / max(total, 1):,.0f} B per article "
           f"(newsboat: ~2,270 B per article, ../shared/bench/RESULTS.md); read state {state / 1e6:.1f} MB")
-    text = conn.execute("SELECT sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB))"
-                        " + coalesce(length(CAST(summary AS BLOB)), 0)) FROM articles").fetchone()[0] or 0
-    print(f"  of which the text itself (title + body + summary): {text / max(total, 1):,.0f} B per article")
+    textpack.register(conn)
+    stored, plain = conn.execute(
+        "SELECT sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB)) + coalesce(length(CAST(summary AS BLOB)), 0)),"
+        " sum(length(CAST(title AS BLOB)) + length(CAST(nr_text(body) AS BLOB))"
+        " + coalesce(length(CAST(nr_text(summary) AS BLOB)), 0)) FROM articles"
+    ).fetchone()
+    print(f"  of which the text itself (title + body + summary): {(stored or 0) / max(total, 1):,.0f} B per article"
+          f" as stored, {(plain or 0) / max(total, 1):,.0f} B as text")
     try:
         sizes = dict(conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall())
     except sqlite3.Error as exc:

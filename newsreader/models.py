@@ -62,6 +62,10 @@ class Article:
     #: in a refresh's worker processes): the cache's writer then only weighs
     #: them. Opaque here; never shown, never stored as such.
     cluster_features: tuple | None = None
+    #: The row fields the cache derives from this article (identity key
+    #: aside), when a refresh's parse worker computed them
+    #: (``newsreader.store.articlerows.text_fields``). Opaque here too.
+    stored_fields: tuple | None = None
 
 
 @dataclass(slots=True)

@@ -23,6 +23,7 @@ from .fetchpolicy import redirect_decision
 from .models import ParsedDocument, ParseError
 from .parser import detect, parse
 from .sanitize import clean_line
+from .store.articlerows import text_fields
 from .store.cache import FEED_FORMATS, Cache
 from .store.feeds import FeedState, ensure_feed, feed_states, record_fetch
 
@@ -79,18 +80,23 @@ def parse_feed_body(body: bytes, url: str) -> ParsedDocument | str:
         return clean_line(str(exc))
     except Exception as exc:  # noqa: BLE001 - one feed never stops a refresh
         return clean_line(f"{type(exc).__name__}: {exc}")[:200]
-    _prepare_clustering(doc)
+    _prepare_for_writer(doc)
     return doc
 
 
-def _prepare_clustering(doc: ParsedDocument) -> None:
-    """Compute each article's story-clustering features here, in the parse
-    worker: the one writer thread then only weighs and compares them."""
+def _prepare_for_writer(doc: ParsedDocument) -> None:
+    """Compute each article's row fields (text deflated) and story-clustering
+    features here, in the parse worker: the one writer thread then only
+    stores them, weighs and compares."""
     for art in doc.articles:
         try:
             art.cluster_features = prepare_article(art)
         except Exception:  # noqa: BLE001 - the writer computes them itself
             art.cluster_features = None
+        try:
+            art.stored_fields = text_fields(art)
+        except Exception:  # noqa: BLE001 - likewise
+            art.stored_fields = None
 
 
 ProgressCallback = Callable[[int, int, FeedOutcome], None]

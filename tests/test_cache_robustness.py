@@ -27,7 +27,7 @@ from newsreader.paths import Paths
 from newsreader.store.bookmarks import Bookmark, BookmarkStore
 from newsreader.store.lock import InstanceLock
 from newsreader.store.opener import CacheUnavailable, open_cache_safely
-from newsreader.store.schema import APPLICATION_ID
+from newsreader.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = 1_795_000_000
@@ -201,7 +201,7 @@ def test_newer_schema_is_refused_and_left_byte_for_byte(baseline, journal):
     with pytest.raises(CacheUnavailable) as caught:
         _reopen(baseline)
     assert str(caught.value) == (
-        f"{db}: cache schema 9 is newer than this newsreader understands (1); use that newsreader, or move the file away"
+        f"{db}: cache schema 9 is newer than this newsreader understands ({SCHEMA_VERSION}); use that newsreader, or move the file away"
     )
     assert db.read_bytes() == before
     assert sorted(p.name for p in db.parent.iterdir()) == names

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from newsreader.store import textpack
+
 from .conftest import FIXTURES
 
 HOSTILE = FIXTURES / "hostile"
@@ -183,7 +185,7 @@ def test_hostile_text_is_stored_literally_without_controls(imported):
     conn = _cache(home)
 
     def body(title: str) -> str:
-        return conn.execute("SELECT body FROM articles WHERE title = ?", (title,)).fetchone()[0]
+        return textpack.unpack(conn.execute("SELECT body FROM articles WHERE title = ?", (title,)).fetchone()[0])
 
     assert body("Clipboard ]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA== grab") == (
         "Text with CSI [2J clear, C1 \u203a31m red, bell  and  NUL.\nNext line after separator."

@@ -21,11 +21,17 @@ order, so the outcome is the same as importing them one at a time.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
+from datetime import date, datetime, timezone
 from typing import NamedTuple
 
-from ..models import Article
+from ..models import Article, iso_published
+from ..textnorm import normalize_title
+from ..urls import normalize_url
+from . import textpack
 
 #: The columns of a new article row, in the order :meth:`ArticleFields.row` gives them.
 ARTICLE_COLUMNS = (
@@ -44,13 +50,18 @@ LOOKUP_CHUNK = 500
 
 
 class ArticleFields(NamedTuple):
-    """What the cache derives from one article before storing it."""
+    """What the cache derives from one article before storing it.
+
+    ``body`` and ``summary`` are as stored (:func:`textpack.pack`: text, or
+    deflated bytes); ``body_chars`` is the body's length as text.
+    """
 
     key: str
     norm_url: str | None
     norm_title: str
-    body: str
-    summary: str | None
+    body: str | bytes
+    body_chars: int
+    summary: str | bytes | None
     summary_only: bool
     extras: dict
     extras_json: str
@@ -76,7 +87,82 @@ class ArticleFields(NamedTuple):
         return marks
 
 
-def _chunks(items: list, size: int) -> Iterator[list]:
+def article_key(source_key: str, art: Article, norm_url: str | None) -> str:
+    """A stable identity that does not depend on row ids, so read state and
+    bookmarks find the article again after the cache is rebuilt."""
+    if norm_url:
+        basis = "u\x1f" + norm_url
+    elif art.guid:
+        basis = "g\x1f" + source_key + "\x1f" + art.guid
+    else:
+        basis = "t\x1f" + source_key + "\x1f" + normalize_title(art.title)
+    return hashlib.blake2b(basis.encode("utf-8", "replace"), digest_size=12).hexdigest()
+
+
+def published_timestamp(value: datetime | date | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return int(value.timestamp())
+    return int(datetime(value.year, value.month, value.day, 12, tzinfo=timezone.utc).timestamp())
+
+
+def text_fields(art: Article) -> ArticleFields:
+    """Everything but the identity key: what does not depend on the source.
+
+    A refresh computes this in its parse workers (``art.stored_fields``),
+    deflating included, so the one writer thread does not.
+    """
+    norm_url = normalize_url(art.url) if art.url else None
+    body = (art.body or "").strip()
+    summary = (art.summary or "").strip() or None
+    summary_only = not body or (summary is not None and body == summary)
+    if not body:
+        body = summary or ""
+    extras = {
+        "captions": [[c.text, c.credit] for c in art.captions],
+        "tags": list(dict.fromkeys(art.tags)),
+        "enclosures": [{"url": e.url, "type": e.type, "length": e.length} for e in art.enclosures],
+    }
+    return ArticleFields(
+        key="",
+        norm_url=norm_url,
+        norm_title=normalize_title(art.title),
+        body=textpack.pack(body) or "",
+        body_chars=len(body),
+        summary=textpack.pack(summary),
+        summary_only=summary_only,
+        extras=extras,
+        extras_json=dump_extras(extras),
+        published=iso_published(art.published),
+        published_ts=published_timestamp(art.published),
+        precision=art.precision if art.published is not None else "unknown",
+    )
+
+
+def article_fields(source_key: str, art: Article) -> ArticleFields:
+    """What storing ``art`` under the source ``source_key`` derives from it."""
+    base = art.stored_fields if isinstance(art.stored_fields, ArticleFields) else text_fields(art)
+    return base._replace(key=article_key(source_key, art, base.norm_url))
+
+
+def dump_extras(extras: dict) -> str:
+    return json.dumps(extras, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def load_extras(text: str | None) -> dict:
+    if not text:
+        return {"captions": [], "tags": [], "enclosures": []}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {"captions": [], "tags": [], "enclosures": []}
+    return value if isinstance(value, dict) else {}
+
+
+def chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -98,7 +184,7 @@ def _stored_identities(conn: sqlite3.Connection, source_id: int, articles: list[
     }
     found: set[tuple[str, str]] = set()
     for kind, (sql, leading, values) in wanted.items():
-        for chunk in _chunks(sorted(values), LOOKUP_CHUNK):
+        for chunk in chunks(sorted(values), LOOKUP_CHUNK):
             for (value,) in conn.execute(sql.format(",".join("?" * len(chunk))), (*leading, *chunk)):
                 found.add((kind, value))
     return found
@@ -106,7 +192,7 @@ def _stored_identities(conn: sqlite3.Connection, source_id: int, articles: list[
 
 def _read_states(conn: sqlite3.Connection, keys: list[str]) -> dict[str, int]:
     states: dict[str, int] = {}
-    for chunk in _chunks(keys, LOOKUP_CHUNK):
+    for chunk in chunks(keys, LOOKUP_CHUNK):
         for key, is_read in conn.execute(
             f"SELECT article_key, is_read FROM state.read_state WHERE article_key IN ({','.join('?' * len(chunk))})",
             chunk,
@@ -139,7 +225,7 @@ def import_feed_articles(
         if not pending:
             return
         states = _read_states(conn, [fields[i].key for i in pending])
-        for chunk in _chunks(pending, ROWS_PER_INSERT):
+        for chunk in chunks(pending, ROWS_PER_INSERT):
             values = [v for i in chunk for v in fields[i].row(source_id, articles[i], states.get(fields[i].key, 0), now)]
             conn.execute(
                 f"INSERT INTO articles({', '.join(ARTICLE_COLUMNS)}) VALUES {','.join([_ONE_ROW] * len(chunk))}",

@@ -8,20 +8,27 @@ failing on a read-to-write upgrade (SECURITY-NOTES 9).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
 from pathlib import Path
 
-from ..models import Article, ParsedDocument, iso_published
+from ..models import Article, ParsedDocument
 from ..textnorm import normalize_name, normalize_title
-from ..urls import normalize_url
-from .articlerows import INSERT_ARTICLE, ArticleFields, import_feed_articles
+from . import textpack
+from .articlerows import (
+    INSERT_ARTICLE,
+    ArticleFields,
+    article_fields,
+    chunks,
+    dump_extras,
+    import_feed_articles,
+    load_extras,
+    published_timestamp,
+)
 from .records import ArticleRow, HeadlineRow, ImportStats, RelatedRow, SourceRow
 from .schema import ensure_schema, ensure_state_schema
 from .stories import assign_stories
@@ -34,56 +41,6 @@ _PRECISION_RANK = {"exact": 0, "minute": 1, "hour": 2, "day": 3, "unknown": 4}
 
 _HEADLINE_COLUMNS = """a.id, a.key, a.title, s.name AS source, a.source_id, a.published,
     a.precision, a.published_text, a.is_read, a.summary_only, a.url"""
-
-
-def article_key(source_key: str, art: Article, norm_url: str | None) -> str:
-    """A stable identity that does not depend on row ids, so read state and
-    bookmarks find the article again after the cache is rebuilt."""
-    if norm_url:
-        basis = "u\x1f" + norm_url
-    elif art.guid:
-        basis = "g\x1f" + source_key + "\x1f" + art.guid
-    else:
-        basis = "t\x1f" + source_key + "\x1f" + normalize_title(art.title)
-    return hashlib.blake2b(basis.encode("utf-8", "replace"), digest_size=12).hexdigest()
-
-
-def published_timestamp(value: datetime | date | None) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return int(value.timestamp())
-    return int(datetime(value.year, value.month, value.day, 12, tzinfo=timezone.utc).timestamp())
-
-
-def _article_fields(source_key: str, art: Article) -> ArticleFields:
-    """What storing ``art`` under the source ``source_key`` derives from it."""
-    norm_url = normalize_url(art.url) if art.url else None
-    body = (art.body or "").strip()
-    summary = (art.summary or "").strip() or None
-    summary_only = not body or (summary is not None and body == summary)
-    if not body:
-        body = summary or ""
-    extras = {
-        "captions": [[c.text, c.credit] for c in art.captions],
-        "tags": list(dict.fromkeys(art.tags)),
-        "enclosures": [{"url": e.url, "type": e.type, "length": e.length} for e in art.enclosures],
-    }
-    return ArticleFields(
-        key=article_key(source_key, art, norm_url),
-        norm_url=norm_url,
-        norm_title=normalize_title(art.title),
-        body=body,
-        summary=summary,
-        summary_only=summary_only,
-        extras=extras,
-        extras_json=_dump_extras(extras),
-        published=iso_published(art.published),
-        published_ts=published_timestamp(art.published),
-        precision=art.precision if art.published is not None else "unknown",
-    )
 
 
 class Cache:
@@ -116,6 +73,7 @@ class Cache:
             str(self.db_path), timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
         )
         try:
+            textpack.register(conn)  # before any trigger can fire
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
             # A new cache gets 16 KiB pages (an existing one keeps its own:
@@ -226,7 +184,7 @@ class Cache:
             if feed_source is not None:
                 # One source for all: new articles go in together (store/articlerows.py).
                 source_id, source_key = feed_source
-                fields = [_article_fields(source_key, art) for art in doc.articles]
+                fields = [article_fields(source_key, art) for art in doc.articles]
                 placed = import_feed_articles(
                     conn, source_id, doc.articles, fields, now,
                     lambda i: self._upsert_article(conn, source_id, source_key, doc.articles[i], now, fields[i]),
@@ -301,7 +259,7 @@ class Cache:
 
     def _upsert_article(self, conn: sqlite3.Connection, source_id: int, source_key: str, art: Article, now: int,
                         fields: ArticleFields | None = None) -> tuple[int, str]:
-        f = fields or _article_fields(source_key, art)
+        f = fields or article_fields(source_key, art)
         existing = self._find_existing(conn, source_id, art, f.norm_url, f.norm_title)
         if existing is None:
             clash = conn.execute("SELECT id FROM articles WHERE key = ?", (f.key,)).fetchone()
@@ -310,17 +268,17 @@ class Cache:
             state = conn.execute("SELECT is_read FROM state.read_state WHERE article_key = ?", (f.key,)).fetchone()
             cur = conn.execute(INSERT_ARTICLE, f.row(source_id, art, int(state["is_read"]) if state else 0, now))
             return int(cur.lastrowid), "new"
-        return int(existing["id"]), self._merge(conn, existing, art, f.norm_url, f.body, f.summary, f.summary_only,
-                                                f.extras, f.published, f.precision)
+        return int(existing["id"]), self._merge(conn, existing, art, f)
 
-    def _merge(self, conn, row, art, norm_url, body, summary, summary_only, extras, published, precision) -> str:  # noqa: ANN001
+    def _merge(self, conn: sqlite3.Connection, row: sqlite3.Row, art: Article, f: ArticleFields) -> str:
         changes: dict[str, object] = {}
-        old_extras = _load_extras(row["extras"])
-        better_body = (row["summary_only"] and not summary_only) or (
-            bool(row["summary_only"]) == summary_only and len(body) > len(row["body"])
+        norm_url, summary, extras, published, precision = f.norm_url, f.summary, f.extras, f.published, f.precision
+        old_extras = load_extras(row["extras"])
+        better_body = (row["summary_only"] and not f.summary_only) or (
+            bool(row["summary_only"]) == f.summary_only and f.body_chars > len(textpack.unpack(row["body"]) or "")
         )
         if better_body:
-            changes.update(body=body, summary_only=int(summary_only))
+            changes.update(body=f.body, summary_only=int(f.summary_only))
             if extras["captions"]:
                 old_extras["captions"] = extras["captions"]
         if summary and not row["summary"]:
@@ -345,8 +303,8 @@ class Cache:
             old_extras["tags"] = tags
         if not old_extras.get("enclosures") and extras["enclosures"]:
             old_extras["enclosures"] = extras["enclosures"]
-        new_extras = _dump_extras(old_extras)
-        if new_extras != (row["extras"] or _dump_extras({})):
+        new_extras = dump_extras(old_extras)
+        if new_extras != (row["extras"] or dump_extras({})):
             changes["extras"] = new_extras
         if not changes:
             return "unchanged"
@@ -365,7 +323,7 @@ class Cache:
         now = int(time.time())
         changed: list[tuple[int, bool]] = []
         with self.write() as conn:
-            for chunk in _chunks(ids, 500):
+            for chunk in chunks(ids, 500):
                 marks = ",".join("?" * len(chunk))
                 rows = conn.execute(f"SELECT id, key, is_read FROM articles WHERE id IN ({marks})", chunk).fetchall()
                 for row in rows:
@@ -462,7 +420,7 @@ class Cache:
             return []
         rows = {
             r["id"]: _headline(r)
-            for chunk in _chunks(ids, 500)
+            for chunk in chunks(ids, 500)
             for r in self.connection().execute(
                 f"SELECT {_HEADLINE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id IN ({','.join('?' * len(chunk))})",
                 chunk,
@@ -478,12 +436,12 @@ class Cache:
         ).fetchone()
         if r is None:
             return None
-        extras = _load_extras(r["extras"])
+        extras = load_extras(r["extras"])
         return ArticleRow(
             id=r["id"], key=r["key"], title=r["title"], source=r["source"], source_id=r["source_id"],
             source_kind=r["source_kind"], url=r["url"], author=r["author"], published=r["published"],
-            precision=r["precision"], published_text=r["published_text"], summary=r["summary"],
-            body=r["body"], summary_only=bool(r["summary_only"]), is_read=bool(r["is_read"]),
+            precision=r["precision"], published_text=r["published_text"], summary=textpack.unpack(r["summary"]),
+            body=textpack.unpack(r["body"]) or "", summary_only=bool(r["summary_only"]), is_read=bool(r["is_read"]),
             captions=[(c[0], c[1]) for c in extras.get("captions", []) if c],
             tags=list(extras.get("tags", [])), enclosures=list(extras.get("enclosures", [])),
             added_at=r["added_at"], full_text_url=r["full_text_url"], full_text_error=r["full_text_error"],
@@ -538,9 +496,9 @@ class Cache:
     def story_texts(self, ids: list[int]) -> dict[int, tuple[str, str, int, int | None]]:
         """For relatedness: id -> (title, first ~600 chars of body, source id, published_ts)."""
         out: dict[int, tuple[str, str, int, int | None]] = {}
-        for chunk in _chunks(ids, 500):
+        for chunk in chunks(ids, 500):
             for r in self.connection().execute(
-                f"""SELECT id, title, substr(body, 1, 600) AS lede, source_id, published_ts
+                f"""SELECT id, title, substr(nr_text(body), 1, 600) AS lede, source_id, published_ts
                     FROM articles WHERE id IN ({','.join('?' * len(chunk))})""",
                 chunk,
             ):
@@ -552,7 +510,7 @@ class Cache:
         conn = self.connection()
         total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
         freq: dict[str, int] = {}
-        for chunk in _chunks(terms, 500):
+        for chunk in chunks(terms, 500):
             for r in conn.execute(
                 f"SELECT term, doc FROM articles_vocab WHERE term IN ({','.join('?' * len(chunk))})", chunk
             ):
@@ -583,22 +541,3 @@ def _headline(r: sqlite3.Row) -> HeadlineRow:
         published=r["published"], precision=r["precision"], published_text=r["published_text"],
         is_read=bool(r["is_read"]), summary_only=bool(r["summary_only"]), url=r["url"],
     )
-
-
-def _dump_extras(extras: dict) -> str:
-    return json.dumps(extras, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def _load_extras(text: str | None) -> dict:
-    if not text:
-        return {"captions": [], "tags": [], "enclosures": []}
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {"captions": [], "tags": [], "enclosures": []}
-    return value if isinstance(value, dict) else {}
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

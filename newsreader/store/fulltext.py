@@ -12,13 +12,14 @@ story clustering, so search and related stories see the new text.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..textnorm import normalize_name
+from . import textpack
+from .articlerows import dump_extras, load_extras
 from .cache import Cache
 from .records import ArticleRow
 from .stories import assign_stories
@@ -91,7 +92,7 @@ def candidates(
             return []
         where.append(f"a.source_id IN ({','.join('?' * len(source_ids))})")
         params.extend(source_ids)
-    query = f"""SELECT a.id, a.url, a.title, s.name AS source, coalesce(a.summary, a.body) AS summary
+    query = f"""SELECT a.id, a.url, a.title, s.name AS source, nr_text(coalesce(a.summary, a.body)) AS summary
                 FROM articles a JOIN sources s ON s.id = a.source_id
                 WHERE {' AND '.join(where)}"""
     conn = cache.connection()
@@ -140,10 +141,10 @@ def store_full_text(
             return False
         extras_text = row["extras"]
         page_captions = [[text, credit] for text, credit in captions if text]
-        extras = _load_extras(extras_text)
+        extras = load_extras(extras_text)
         if page_captions and not extras.get("captions"):
             extras["captions"] = page_captions
-            extras_text = _dump_extras(extras)
+            extras_text = dump_extras(extras)
         # updated_at must move for the story signature to be recomputed, even
         # when the feed stored the row earlier in this same second.
         conn.execute(
@@ -153,7 +154,7 @@ def store_full_text(
                    full_text_url = ?, full_text_at = ?, full_text_error = NULL,
                    updated_at = max(updated_at + 1, ?)
                WHERE id = ?""",
-            (body, author, extras_text, page_url, now, now, article_id),
+            (textpack.pack(body), author, extras_text, page_url, now, now, article_id),
         )
         assign_stories(conn, [article_id], now=now)
     return True
@@ -180,17 +181,3 @@ def full_text_state(cache: Cache, article_id: int) -> tuple[str | None, str | No
 def read_article(cache: Cache, article_id: int) -> ArticleRow | None:
     """:meth:`Cache.article` (which says where a fetched text came from)."""
     return cache.article(article_id)
-
-
-# The extras JSON is written the way Cache writes it, so an unchanged value
-# compares equal when a feed is imported again.
-def _dump_extras(extras: dict) -> str:
-    return json.dumps(extras, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def _load_extras(text: str | None) -> dict:
-    try:
-        value = json.loads(text) if text else {}
-    except ValueError:
-        value = {}
-    return value if isinstance(value, dict) else {}

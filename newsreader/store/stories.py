@@ -95,7 +95,7 @@ def assign_stories(
     try:
         for chunk in _chunks(ids, 400):
             rows = conn.execute(
-                f"""SELECT a.id, a.title, substr(a.body, 1, {int(clustering.LEDE_CHARS)}) AS lede, a.url,
+                f"""SELECT a.id, a.title, substr(nr_text(a.body), 1, {int(clustering.LEDE_CHARS)}) AS lede, a.url,
                            a.published_ts, a.added_at, s.name AS source, g.text_hash, m.story_id
                     FROM articles a JOIN sources s ON s.id = a.source_id
                     LEFT JOIN story_signatures g ON g.article_id = a.id
