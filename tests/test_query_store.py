@@ -245,6 +245,21 @@ def test_windowed_plans_find_what_the_exact_plan_finds(tmp_path, monkeypatch, te
     cache.close()
 
 
+def test_a_window_that_found_few_widens_by_what_it_found(tmp_path, monkeypatch):
+    cache = big_cache(tmp_path)
+    query = parse_query("tid*")  # a prefix: no count to size the first window
+    monkeypatch.setattr(store_query, "WINDOW", 3)
+    expected = search_articles(cache, query, limit=30, now=NOW)
+    windows = []
+    ranked = store_query._ranked
+    monkeypatch.setattr(store_query, "_ranked", lambda *a, **kw: windows.append(kw["window"]) or ranked(*a, **kw))
+    assert search_articles(cache, query, limit=30, now=NOW) == expected and len(expected) == 30
+    # 3 newest articles found 3 matches: the next window holds the 30 wanted
+    # at once, where widening fourfold took 3, 12, 48 and then everything.
+    assert len(windows) == 2 and windows[-1] is not None
+    cache.close()
+
+
 def test_the_tag_table_gives_the_same_answers_as_the_tags_json(tmp_path, monkeypatch):
     cache = big_cache(tmp_path)
     texts = ["tide tag:surf", "tag:SURF", "tide -tag:surf", "tag:nothing"]

@@ -31,7 +31,8 @@ matches (a doclist walk, no rows read) picks the plan:
 * still more: rank the matches among the newest articles only — a window
   expected to hold about :data:`WINDOW` of them, entered by a rowid range
   FTS5 seeks to (ids grow as articles arrive). If the window cannot fill
-  the page it widens fourfold, and the last attempt has no window, so a
+  the page it widens (fourfold, or as far as the matches it did find say
+  the page needs), and the last attempt has no window, so a
   search never leaves out what matches; it only ranks a very common word's
   older matches as if too old to compete, which the recency factor nearly
   says anyway.
@@ -45,7 +46,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -282,11 +283,16 @@ def search_articles(
         )
         return [_headline(r) for r in rows]
     rows: list[HeadlineRow] = []
-    for plan, window in _attempts(conn, query, match, filters):
+    attempts = _attempts(conn, query, match, filters, wanted=limit + offset)
+    attempt = next(attempts, None)
+    while attempt is not None:
+        plan, window = attempt
         rows = _ranked(conn, match, filters, plan=plan, window=window, now=now, limit=limit, offset=offset)
         if window is None or len(rows) >= limit:
             break
-        # This window of newest articles cannot fill the page: widen it.
+        # This window of newest articles cannot fill the page: widen it,
+        # by as much as what it did find says is needed.
+        attempt = attempts.send(len(rows) + (offset if rows else 0))
     return rows
 
 
@@ -326,12 +332,15 @@ _EXACT, _PREFILTER, _WINDOW = "exact", "prefilter", "window"
 
 
 def _attempts(
-    conn: sqlite3.Connection, query: Query, match: str, filters: _Filters
-) -> Iterator[tuple[str, tuple[int, int] | None]]:
+    conn: sqlite3.Connection, query: Query, match: str, filters: _Filters, *, wanted: int
+) -> Generator[tuple[str, tuple[int, int] | None], int | None, None]:
     """The ways to run a query with words, in order (see the module doc):
-    ``(plan, window)``; the caller stops at the first that fills its page.
-    Windows widen fourfold each time and the last attempt is complete (no
-    window), so nothing that matches is ever left out."""
+    ``(plan, window)``; the caller stops at the first that fills its page
+    of ``wanted`` rows, and sends back how many a window found. The next
+    window is at least four times wider, wider still when the matches found
+    so far say so (a prefix has no count to start from: "venr*" took four
+    windows before). The last attempt is complete (no window), so nothing
+    that matches is ever left out."""
     matches: int | None = None
     if not any(t.prefix for t in query.positive_terms):
         matches = _match_count(conn, match)
@@ -355,8 +364,8 @@ def _attempts(
         window = _window(conn, newest, filters.before)
         if window is None:
             break
-        yield _WINDOW, window
-        newest *= 4
+        found = (yield _WINDOW, window) or 0
+        newest = max(newest * 4, math.ceil(newest * wanted * 1.25 / max(found, 1)))
     yield _PREFILTER, None
 
 
