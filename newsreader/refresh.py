@@ -97,6 +97,10 @@ def _prepare_for_writer(doc: ParsedDocument) -> None:
             art.stored_fields = text_fields(art)
         except Exception:  # noqa: BLE001 - likewise
             art.stored_fields = None
+        else:
+            # The writer stores the deflated copy: the text need not travel
+            # back to it as well (a refresh holds dozens of feeds in flight).
+            art.body, art.summary = "", None
 
 
 ProgressCallback = Callable[[int, int, FeedOutcome], None]

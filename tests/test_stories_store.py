@@ -174,6 +174,10 @@ def test_features_from_the_parse_workers_are_used_when_they_match(cache, monkeyp
     first = cache.import_document(doc).article_ids[0]
     assert calls == []
     title, body = STRIKE["Northern Ledger"]
+    cache.import_document(page("Northern Ledger", title, body[: len(body) // 2]))
+    calls.clear()
+    # The same article again with its whole body: the stored row is updated,
+    # and features that describe yet another text are not trusted.
     doc = page("Northern Ledger", title, body)
     doc.articles[0].cluster_features = real_prepare(title, body + " A different ending.", None)
     second = cache.import_document(doc).article_ids[0]
@@ -185,8 +189,9 @@ def test_features_from_the_parse_workers_are_used_when_they_match(cache, monkeyp
 
 
 def test_a_refresh_worker_prepares_the_features(cache):
-    from newsreader.clustering import prepare_article
+    from newsreader.clustering import prepare
     from newsreader.refresh import parse_feed_body
+    from newsreader.store import textpack
 
     items = "".join(
         f"<item><title>{title}</title><link>https://{n}.example/a</link><description>{body}</description>"
@@ -198,7 +203,10 @@ def test_a_refresh_worker_prepares_the_features(cache):
     assert len(doc.articles) == 3
     for art in doc.articles:
         assert art.cluster_features is not None
-        assert art.cluster_features == prepare_article(art)
+        # The worker sends the row fields (text deflated) instead of the text.
+        assert art.body == "" and art.stored_fields is not None
+        stored_text = textpack.unpack(art.stored_fields.body)
+        assert art.cluster_features == prepare(art.title, stored_text, art.url)
 
 
 def test_candidates_come_from_the_days_around_the_article(cache):

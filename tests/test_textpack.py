@@ -13,7 +13,7 @@ from newsreader.models import Article, ParsedDocument
 from newsreader.store import textpack
 from newsreader.store.cache import Cache
 from newsreader.store.fulltext import store_full_text
-from newsreader.store.schema import FTS_TRIGGERS, SCHEMA_VERSION
+from newsreader.store.schema import SCHEMA_VERSION
 
 LONG_BODY = (
     "The harbour board met on Tuesday to weigh the dredging plan. " * 6
@@ -83,7 +83,19 @@ def test_search_sees_the_text_through_insert_update_and_delete(tmp_path):
     assert vocab == 0  # the delete was given the indexed text, not the bytes
 
 
-OLD_TRIGGERS = FTS_TRIGGERS.replace("nr_text(new.body)", "new.body").replace("nr_text(old.body)", "old.body")
+# The FTS triggers of schema 1, word for word.
+OLD_TRIGGERS = """
+CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
+CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+END;
+CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+    INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
+"""
 
 
 def test_a_cache_from_schema_1_is_upgraded_and_its_text_rows_still_work(tmp_path):
@@ -91,7 +103,7 @@ def test_a_cache_from_schema_1_is_upgraded_and_its_text_rows_still_work(tmp_path
     Cache(path).close()
     # Turn it back into schema 1 and write a row the way schema 1 did (plain text).
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.executescript("DROP TRIGGER articles_ai; DROP TRIGGER articles_au; DROP TRIGGER articles_ad;"
+    conn.executescript("DROP TRIGGER articles_au; DROP TRIGGER articles_ad; DROP INDEX articles_read_time;"
                        + OLD_TRIGGERS + "PRAGMA user_version = 1;")
     conn.execute("INSERT INTO sources(id, key, name) VALUES (1, 'name:old', 'Old Times')")
     conn.execute(
@@ -101,7 +113,11 @@ def test_a_cache_from_schema_1_is_upgraded_and_its_text_rows_still_work(tmp_path
     conn.close()
 
     cache = Cache(path)
-    assert cache.connection().execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn = cache.connection()
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'articles_a_'")}
+    assert triggers == {"articles_au", "articles_ad"}  # inserts index their own text
+    assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles_read_time'").fetchone()
     assert cache.article(1).body == LONG_BODY
     assert search_ids(cache, "quillwort") == [1]
     cache.import_document(feed(article(2)), feed_url="https://gazette.example/rss")
@@ -109,3 +125,18 @@ def test_a_cache_from_schema_1_is_upgraded_and_its_text_rows_still_work(tmp_path
     with cache.write() as conn:
         conn.execute("DELETE FROM articles WHERE id = 1")
     assert len(search_ids(cache, "quillwort")) == 1
+
+
+def test_a_summary_cut_from_the_body_is_not_stored_twice(tmp_path):
+    from newsreader.parser.htmltext import clean_short
+    from newsreader.store.articlerows import is_cut_of
+
+    derived = clean_short(LONG_BODY.replace(". ", ".\n\n"), 120)  # what the parser makes of content
+    assert derived.endswith("…") and is_cut_of(derived, LONG_BODY.replace(". ", ".\n\n"))
+    assert not is_cut_of("Councillors asked about the quillwort beds.", LONG_BODY)
+    cache = Cache(tmp_path / "cache.sqlite3")
+    cache.import_document(feed(article(1, summary=derived), article(2, summary="Councillors asked about the beds.")),
+                          feed_url="https://gazette.example/rss")
+    rows = cache.connection().execute("SELECT id, summary FROM articles ORDER BY id").fetchall()
+    assert [r["summary"] for r in rows] == [None, "Councillors asked about the beds."]
+    assert cache.article(rows[0]["id"]).summary is None and cache.article(rows[0]["id"]).body == LONG_BODY

@@ -121,6 +121,8 @@ def text_fields(art: Article) -> ArticleFields:
     summary_only = not body or (summary is not None and body == summary)
     if not body:
         body = summary or ""
+    elif summary is not None and not summary_only and is_cut_of(summary, body):
+        summary = None  # says nothing the body does not (a feed's description cut from its content)
     extras = {
         "captions": [[c.text, c.credit] for c in art.captions],
         "tags": list(dict.fromkeys(art.tags)),
@@ -140,6 +142,18 @@ def text_fields(art: Article) -> ArticleFields:
         published_ts=published_timestamp(art.published),
         precision=art.precision if art.published is not None else "unknown",
     )
+
+
+def is_cut_of(summary: str, body: str) -> bool:
+    """Whether ``summary`` is the start of ``body`` with its spacing flattened
+    (and perhaps a trailing ``…``): what the parser derives when a feed item
+    has content but no description, and what many feeds send as both. Only
+    bookmarks read a summary when there is a body, and they cut the body
+    the same way."""
+    head = " ".join(summary.rstrip("…").split())
+    if not head:
+        return True
+    return " ".join(body[: 2 * len(summary) + 64].split()).startswith(head)
 
 
 def article_fields(source_key: str, art: Article) -> ArticleFields:
@@ -165,6 +179,19 @@ def load_extras(text: str | None) -> dict:
 def chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def index_text(conn: sqlite3.Connection, rows: list[tuple[int, str, str | bytes]]) -> None:
+    """Put new rows in the full-text index: ``(id, title, body as stored)``.
+
+    Every INSERT INTO articles is followed by this (the schema has no
+    insert trigger, see FTS_TRIGGERS); one statement for the lot, so FTS5
+    takes them as one batch.
+    """
+    if not rows:
+        return
+    values = [v for article_id, title, body in rows for v in (article_id, title, textpack.unpack(body) or "")]
+    conn.execute(f"INSERT INTO articles_fts(rowid, title, body) VALUES {','.join(['(?,?,?)'] * len(rows))}", values)
 
 
 def _stored_identities(conn: sqlite3.Connection, source_id: int, articles: list[Article],
@@ -236,6 +263,7 @@ def import_feed_articles(
             ids = dict(conn.execute(f"SELECT key, id FROM articles WHERE key IN ({','.join('?' * len(keys))})", keys))
             for i in chunk:
                 results[i] = (int(ids[fields[i].key]), "new")
+            index_text(conn, [(results[i][0], articles[i].title, fields[i].body) for i in chunk])
         pending.clear()
 
     for index, (art, field) in enumerate(zip(articles, fields)):

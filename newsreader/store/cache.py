@@ -12,6 +12,7 @@ import json
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,7 @@ from .articlerows import (
     chunks,
     dump_extras,
     import_feed_articles,
+    index_text,
     load_extras,
     published_timestamp,
 )
@@ -208,7 +210,11 @@ class Cache:
             # Features a parse worker computed (refresh.parse_feed_body) save
             # the writer most of the clustering work; ids follow doc.articles.
             prepared = {i: art.cluster_features for i, art in zip(ids, doc.articles) if art.cluster_features is not None}
-            assign_stories(conn, ids, now=now, features=prepared)
+            # Rows stored from exactly one article of this document, and new:
+            # their text is the one the worker prepared the features from.
+            times = Counter(ids)
+            inserted = {i for i, (_, outcome) in zip(ids, placed) if outcome == "new" and times[i] == 1}
+            assign_stories(conn, ids, now=now, features=prepared, stored_from_features=inserted)
         return stats
 
     def _upsert_source(self, conn: sqlite3.Connection, key: str, name: str, kind: str, *, feed_url: str | None = None, site_url: str | None = None) -> tuple[int, str]:
@@ -267,6 +273,7 @@ class Cache:
                 return int(clash["id"]), "unchanged"
             state = conn.execute("SELECT is_read FROM state.read_state WHERE article_key = ?", (f.key,)).fetchone()
             cur = conn.execute(INSERT_ARTICLE, f.row(source_id, art, int(state["is_read"]) if state else 0, now))
+            index_text(conn, [(int(cur.lastrowid), art.title, f.body)])
             return int(cur.lastrowid), "new"
         return int(existing["id"]), self._merge(conn, existing, art, f)
 
@@ -498,11 +505,12 @@ class Cache:
         out: dict[int, tuple[str, str, int, int | None]] = {}
         for chunk in chunks(ids, 500):
             for r in self.connection().execute(
-                f"""SELECT id, title, substr(nr_text(body), 1, 600) AS lede, source_id, published_ts
+                f"""SELECT id, title, body, source_id, published_ts
                     FROM articles WHERE id IN ({','.join('?' * len(chunk))})""",
                 chunk,
             ):
-                out[int(r["id"])] = (r["title"], r["lede"], int(r["source_id"]), r["published_ts"])
+                lede = textpack.unpack_prefix(r["body"], 600)
+                out[int(r["id"])] = (r["title"], lede, int(r["source_id"]), r["published_ts"])
         return out
 
     def document_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:

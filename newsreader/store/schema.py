@@ -19,10 +19,10 @@ APPLICATION_ID = 0x4E575352  # "NWSR"
 # The body may be stored deflated (store/textpack.py): FTS5 indexes its text.
 # Its external content then holds bytes, so never run the 'rebuild' command
 # on articles_fts; 'delete' is given the old text by the trigger instead.
+# New rows are indexed by the code that inserts them (store/articlerows.py,
+# the one place that does), from the text it has in hand: an INSERT trigger
+# would inflate every body again through a Python callback per row.
 FTS_TRIGGERS = """
-CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
-    INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, nr_text(new.body));
-END;
 CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
     INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, nr_text(old.body));
 END;
@@ -205,8 +205,9 @@ CREATE TABLE IF NOT EXISTS state.read_state (
 
 #: version -> SQL that upgrades from version-1. Empty until the first change.
 MIGRATIONS: dict[int, str] = {
-    # 2: bodies may be stored deflated; the FTS triggers index nr_text(body).
-    # Rows written before stay plain text (nr_text passes text through).
+    # 2: bodies may be stored deflated; the FTS triggers give nr_text(body),
+    # and inserts index their own text. Rows written before stay plain text
+    # (nr_text passes text through).
     2: "DROP TRIGGER articles_ai;\nDROP TRIGGER articles_au;\nDROP TRIGGER articles_ad;\n" + FTS_TRIGGERS
     + "CREATE INDEX IF NOT EXISTS articles_read_time ON articles(is_read, published_ts);\n",
 }

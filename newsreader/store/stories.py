@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .. import clustering
 from ..clustering import Member, Prepared, Signature
 from ..textnorm import normalize_name
+from . import textpack
 from .storyindex import TermCounts, matches, sign, signed_text_hash
 
 # -- records -------------------------------------------------------------------
@@ -70,14 +71,16 @@ class StoryRow:
 
 def assign_stories(
     conn: sqlite3.Connection, article_ids: Iterable[int], *, now: int | None = None,
-    features: Mapping[int, Prepared] | None = None,
+    features: Mapping[int, Prepared] | None = None, stored_from_features: Collection[int] = (),
 ) -> list[int]:
     """Sign the given articles and place each in a story if one fits.
 
     Called with the ids of one import, inside its write transaction.
     ``features`` maps ids to :func:`~newsreader.clustering.prepare` results
     computed in advance (a refresh's parse workers); one that does not match
-    the stored text is computed again. An article already signed from its
+    the stored text is computed again; for ``stored_from_features`` (rows
+    this import just inserted from the very article the features were
+    prepared from) the stored text is not even read. An article already signed from its
     current text is skipped, so importing a document again costs one
     indexed read. Articles already in a story stay there (a story does not
     lose members because a page got a longer body). Returns the ids of the
@@ -95,7 +98,7 @@ def assign_stories(
     try:
         for chunk in _chunks(ids, 400):
             rows = conn.execute(
-                f"""SELECT a.id, a.title, substr(nr_text(a.body), 1, {int(clustering.LEDE_CHARS)}) AS lede, a.url,
+                f"""SELECT a.id, a.title, a.body, a.url,
                            a.published_ts, a.added_at, s.name AS source, g.text_hash, m.story_id
                     FROM articles a JOIN sources s ON s.id = a.source_id
                     LEFT JOIN story_signatures g ON g.article_id = a.id
@@ -109,13 +112,18 @@ def assign_stories(
                 row = by_id.get(article_id)
                 if row is None:
                     continue
-                digest = clustering.source_digest(row["title"], row["lede"], row["url"])
+                prep = features.get(article_id)
+                lede = None
+                if prep is not None and article_id in stored_from_features:
+                    digest = prep.digest
+                else:
+                    lede = textpack.unpack_prefix(row["body"], clustering.LEDE_CHARS)
+                    digest = clustering.source_digest(row["title"], lede, row["url"])
                 text_hash = signed_text_hash(digest, row)
                 if row["text_hash"] == text_hash:
                     continue  # signed from this very text already
-                prep = features.get(article_id)
                 if prep is None or prep.digest != digest:
-                    prep = clustering.prepare(row["title"], row["lede"], row["url"])
+                    prep = clustering.prepare(row["title"], lede, row["url"])
                 todo.append((row, text_hash, prep, prep.term_list()))
             if not todo:
                 continue

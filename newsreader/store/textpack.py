@@ -9,9 +9,12 @@ paid only when an article is shown or a lede is read.
 
 A stored value is either plain TEXT (short texts, where deflate would save
 nothing, and every row written before schema 2) or a BLOB: one format byte
-then raw deflate of the UTF-8 text. Readers go through :func:`unpack`, and
-SQL through ``nr_text(column)``, registered on every cache connection (the
-FTS5 triggers index the text, not the bytes).
+then raw deflate of the UTF-8 text. Readers go through :func:`unpack`.
+SQL can use ``nr_text(column)``, registered on every cache connection (the
+FTS5 update and delete triggers need the old text), but hot paths inflate
+in Python instead: a function called back from inside a statement takes
+the GIL once per row, and while the event loop holds it each of those
+waits (the reason inserts index their text themselves, articlerows.py).
 """
 
 from __future__ import annotations
@@ -56,6 +59,21 @@ def unpack(value: str | bytes | None) -> str | None:
     except zlib.error:
         return ""
     return raw.decode("utf-8", "replace")
+
+
+def unpack_prefix(value: str | bytes | None, chars: int) -> str:
+    """The first ``chars`` characters of a stored value, inflating no more
+    than those can take (a lede of a long article)."""
+    if value is None or isinstance(value, str):
+        return (value or "")[:chars]
+    data = bytes(value)
+    if not data or data[0] != DEFLATE:
+        return ""
+    try:
+        raw = zlib.decompressobj(-15).decompress(data[1:], 4 * chars)  # UTF-8: at most 4 bytes a character
+    except zlib.error:
+        return ""
+    return raw.decode("utf-8", "ignore")[:chars]
 
 
 def _sql_text(value: object) -> str | None:
