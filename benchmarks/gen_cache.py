@@ -453,7 +453,7 @@ _GROUPS = (
     ("article rows", ("articles",)),
     ("article indexes", ("sqlite_autoindex_articles_1", "articles_norm_url", "articles_source_title", "articles_title",
                          "articles_guid", "articles_source_time", "articles_time", "articles_unread",
-                         "articles_full_text_todo")),
+                         "articles_full_text_todo", "articles_read_time")),
     ("FTS index", ("articles_fts_data", "articles_fts_idx", "articles_fts_docsize", "articles_fts_config")),
     ("story tables", ("stories", "story_articles", "story_signatures", "story_terms", "story_term_df")),
     ("story indexes", ("stories_last", "stories_followed", "story_articles_story")),
