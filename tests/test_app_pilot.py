@@ -6,6 +6,7 @@ import tomllib
 
 from textual.widgets import Input
 
+from newsreader.screens.source_keys import UNREAD
 from tests.app_support import NOW, ferry_page, hostile_page, make_app, settle, story_page
 
 SIZE = (130, 40)
@@ -329,6 +330,38 @@ async def test_search_bar_closes_with_its_results(tmp_path):
         assert titles(screen) == ["Lighthouse restoration wins heritage grant"]
         assert screen.query_one("#headlines").has_focus
         assert screen.query_one("#sources").highlighted_id == "search"
+
+
+async def test_picking_another_source_during_a_search_closes_the_bar(tmp_path):
+    import threading
+
+    app = make_app(tmp_path, story_page(), ferry_page())
+    release = threading.Event()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        real_page = screen.headline_page
+
+        def slow_page(source_key, offset, limit):
+            if source_key == "search":
+                release.wait(5)
+            return real_page(source_key, offset, limit)
+
+        screen.headline_page = slow_page
+        await pilot.press("slash")
+        await pilot.press(*"lighthouse")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        bar = screen.query_one("#search-bar")
+        assert bar.display
+        sources = screen.query_one("#sources")
+        sources.highlighted = 1  # what a click on "Unread" does
+        await pilot.pause(0.1)
+        release.set()
+        await settle(pilot)
+        assert not bar.display  # not left open until Escape
+        assert screen.source_key == sources.highlighted_id == UNREAD
+        assert len(titles(screen)) > 1  # the unread list, not the dropped search's one result
 
 
 async def test_open_and_copy_link(tmp_path):

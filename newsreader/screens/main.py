@@ -278,6 +278,11 @@ class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullText
     @on(OptionList.OptionHighlighted, "#sources")
     def source_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id and event.option.id != self.source_key:
+            if self.search_pending:
+                # Picked another source (the mouse) while a search ran: its
+                # results will be dropped, so the bar must not wait for them.
+                self.search_pending = False
+                self.query_one("#search-bar", SearchBar).close()
             self.source_key = event.option.id
             self.highlight_terms = self.terms_for(self.source_key)
             self.load_headlines(self.source_key)
