@@ -52,8 +52,8 @@ sys.path.insert(0, str(REPO))
 
 from newsreader.models import Article, ParsedDocument  # noqa: E402
 from newsreader.paths import Paths  # noqa: E402
-from newsreader.store.cache import Cache  # noqa: E402
 from newsreader.store import textpack  # noqa: E402
+from newsreader.store.cache import Cache  # noqa: E402
 
 # -- the vocabulary ----------------------------------------------------------------
 

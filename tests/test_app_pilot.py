@@ -7,7 +7,14 @@ import tomllib
 from textual.widgets import Input
 
 from newsreader.screens.source_keys import UNREAD
-from tests.app_support import NOW, ferry_page, hostile_page, make_app, settle, story_page
+from tests.app_support import (
+    NOW,
+    ferry_page,
+    hostile_page,
+    make_app,
+    settle,
+    story_page,
+)
 
 SIZE = (130, 40)
 

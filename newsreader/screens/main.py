@@ -32,10 +32,10 @@ from ..widgets.lists import KeyList
 from ..widgets.search_bar import SearchBar
 from .feed_actions import FEED_BINDINGS, FeedActions
 from .fulltext_actions import FULLTEXT_BINDINGS, FullTextActions
-from .source_list import SourceList
 from .reading_actions import ReadingActions
 from .search_actions import SearchActions
 from .source_keys import ALL, BOOKMARKS, SEARCH, UNREAD
+from .source_list import SourceList
 from .story_actions import STORY_BINDINGS, StoryActions
 
 __all__ = ["HEADLINE_PAGE", "MainScreen"]

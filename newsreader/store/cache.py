@@ -8,7 +8,6 @@ failing on a read-to-write upgrade (SECURITY-NOTES 9).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import time
