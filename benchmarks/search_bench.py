@@ -160,12 +160,11 @@ def _insert(conn, batch) -> None:
                      [(row[0], row[5], row[10]) for row in batch])
 
 
-#: Schema variants measured with ``--proposed``: a prefix index for 3-letter
+#: What this benchmark proposed for ``store/schema.py`` (measured with
+#: ``--proposed``), both in the schema since: a prefix index for 3-letter
 #: prefixes, which turns a ``pro*`` search from a merge of thousands of
-#: doclists into one read (schema 1 had it; schema 2 dropped it for its
-#: 740 B per article, store/schema.py), and a tag table that makes ``tag:``
-#: an index lookup (in the schema since; newsreader.store.query uses
-#: ``article_tags`` as soon as it exists).
+#: doclists into one read, and a tag table that makes ``tag:`` an index
+#: lookup. newsreader.store.query uses ``article_tags`` as soon as it exists.
 PROPOSED_FTS = """CREATE VIRTUAL TABLE articles_fts USING fts5(
     title, body, content='articles', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2', prefix='3'

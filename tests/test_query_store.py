@@ -245,6 +245,25 @@ def test_windowed_plans_find_what_the_exact_plan_finds(tmp_path, monkeypatch, te
     cache.close()
 
 
+@pytest.mark.parametrize(("text", "index"), [
+    ("source:cove is:unread", "(source_id=?)"),  # a source's few, not every unread article
+    ("tide is:unread", "articles_read_time"),  # the window's unread ones, from the index alone
+])
+def test_read_state_filters_take_the_narrow_index(tmp_path, monkeypatch, text, index):
+    cache = big_cache(tmp_path)
+    monkeypatch.setattr(store_query, "EXACT_LIMIT", 0)  # "tide" is in every article: the window plan
+    conn = cache.connection()
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    search_articles(cache, parse_query(text), limit=5, now=NOW)
+    conn.set_trace_callback(None)
+    ranked = [s for s in statements if s.lstrip().startswith("SELECT") and "ORDER BY" in s and "LIMIT" in s][-1]
+    plan = " | ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + ranked))
+    assert index in plan, plan
+    assert text.startswith("tide") or "articles_read_time" not in plan, plan
+    cache.close()
+
+
 def test_a_window_that_found_few_widens_by_what_it_found(tmp_path, monkeypatch):
     cache = big_cache(tmp_path)
     query = parse_query("tid*")  # a prefix: no count to size the first window

@@ -210,7 +210,10 @@ def _filters(conn: sqlite3.Connection, cache: "Cache", query: Query, bookmarked_
         if ids:
             out.index("a.source_id NOT IN (SELECT value FROM json_each(?))", json.dumps(ids))
     if query.read is not None:
-        out.index("a.is_read = ?", int(query.read))
+        # With source: the sources' own index is the road (a source has a few
+        # hundred articles, the unread a third of all): "+" keeps is_read off
+        # the indexes, or the planner walked every unread article (2 -> 24 ms).
+        out.index("+a.is_read = ?" if query.sources else "a.is_read = ?", int(query.read))
     if query.bookmarked is not None:
         keys = sorted({k for k in bookmarked_keys if isinstance(k, str)})
         if query.bookmarked and not keys:

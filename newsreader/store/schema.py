@@ -99,14 +99,14 @@ CREATE TABLE related (
 ) WITHOUT ROWID;
 CREATE INDEX related_other ON related(other_id);
 
--- No prefix index: FTS5 uses one only for a prefix of exactly its length,
--- and prefix='3' (which caches before schema 2 have) cost 740 B per article,
--- 45 % of the index, and 17 us per inserted article, to speed up only
--- three-letter prefixes ("har*": 3.7 -> 22 ms at 100k articles in the
--- window search/query.py ranks; "harb*" 2.2 ms either way).
+-- prefix='3': a three-letter prefix ("gov*") reads one doclist instead of
+-- merging those of every word it starts (p50 76 -> ~8 ms at 100k articles
+-- of English-like text, benchmarks/search_bench.py). FTS5 uses a prefix
+-- index only for prefixes of exactly its length ("gove*" costs the same
+-- either way). It is 740 B of the ~1.7 KB per article the index takes.
 CREATE VIRTUAL TABLE articles_fts USING fts5(
     title, body, content='articles', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2'
+    tokenize='unicode61 remove_diacritics 2', prefix='3'
 );
 
 -- Tags as rows, so tag: filters are an index lookup, not a JSON scan.
