@@ -239,13 +239,18 @@ class _Builder:
             raise QueryError(f"too many words (at most {MAX_TERMS})")
 
     def add_filter(self, name: str, value: str, *, negated: bool) -> None:
+        if name in ("source", "tag"):
+            # As the query prints it back: one clean line, no quote marks
+            # (none can be written inside a quoted value; 'source:\b"x' was
+            # a name that read back as x).
+            value = clean_line(value).replace('"', "").strip()
         if not value.strip():
             what = {"source": "a source name", "tag": "a tag", "is": "unread, read or bookmarked"}.get(name, "a date")
             raise QueryError(f"{name}: needs {what} (as in {name}:{_EXAMPLES[name]})")
         if name == "source":
-            self._add_unique(self.not_sources if negated else self.sources, clean_line(value))
+            self._add_unique(self.not_sources if negated else self.sources, value)
         elif name == "tag":
-            self._add_unique(self.not_tags if negated else self.tags, clean_line(value))
+            self._add_unique(self.not_tags if negated else self.tags, value)
         elif name == "is":
             self.add_state(value.lower(), negated=negated)
         else:

@@ -261,3 +261,14 @@ def test_any_text_gives_a_query_or_a_query_error(text):
     assert parse_query(str(q)) == q
     q.time_range(NOW)
     highlight_terms(text)
+
+
+@pytest.mark.parametrize("text", ['SOURCE:\x08"0', 'source:"0', 'tag:a"b'])
+def test_quote_marks_in_a_filter_value_read_back_the_same(text):
+    q = parse_query(text)
+    assert parse_query(str(q)) == q
+
+
+def test_a_filter_value_of_only_controls_and_quotes_is_empty():
+    with pytest.raises(QueryError, match="source: needs a source name"):
+        parse_query('SOURCE:\x08"')
