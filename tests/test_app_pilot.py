@@ -371,6 +371,42 @@ async def test_picking_another_source_during_a_search_closes_the_bar(tmp_path):
         assert len(titles(screen)) > 1  # the unread list, not the dropped search's one result
 
 
+async def test_a_new_list_draws_its_first_rows_then_the_rest(tmp_path):
+    """A long list shows its first screenfuls in the first frame and the rest
+    of its page a frame later; reloading the same list redraws every row at
+    once, keeping the highlight."""
+    from datetime import timedelta
+
+    from newsreader.models import Article, ParsedDocument
+    from newsreader.screens.headline_pane import FIRST_ROWS
+
+    count = FIRST_ROWS + 50
+    feed = ParsedDocument(format="rss", feed_title="Tide Tables", feed_url="https://tides.example/rss", articles=[
+        Article(title=f"High water at {n:03d}", url=f"https://tides.example/{n}", body=f"Tide note {n}.",
+                published=NOW - timedelta(minutes=n), precision="minute")
+        for n in range(count)
+    ])
+    app = make_app(tmp_path, feed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        listing = screen.query_one("#headlines")
+        assert listing.option_count == count  # All: drawn in two steps, complete now
+        shown = []
+        real_show_rest = screen.show_rest
+        screen.show_rest = lambda token, rest: shown.append(listing.option_count) or real_show_rest(token, rest)
+        sources = screen.query_one("#sources")
+        sources.highlighted = sources.get_option_index(next(o.id for o in sources.options if o.id and o.id.startswith("src:")))
+        await settle(pilot)
+        assert shown == [FIRST_ROWS] and listing.option_count == count
+        assert [screen.headlines.entries[i].row.title for i in (0, count - 1)] == ["High water at 000", f"High water at {count - 1:03d}"]
+        listing.highlighted = FIRST_ROWS + 20
+        screen.reload()  # the same list again (counts changed, say)
+        await settle(pilot)
+        assert shown == [FIRST_ROWS] and listing.option_count == count
+        assert listing.highlighted == FIRST_ROWS + 20
+
+
 async def test_open_and_copy_link(tmp_path):
     from newsreader.models import Article, ParsedDocument
 

@@ -19,11 +19,11 @@ from textual.widgets import OptionList
 
 from .. import display
 from ..first_screen import HEADLINE_PAGE, FirstScreen
-from ..grouping import Entry, HeadlineModel
+from ..grouping import HeadlineModel
 from ..history import ReadingHistory
 from ..related import related_stories
 from ..services import Services
-from ..store.records import ArticleRow, HeadlineRow, RelatedRow
+from ..store.records import ArticleRow, RelatedRow
 from ..store.stories import stories_for_articles
 from ..undo import UndoStack
 from ..widgets.article_view import ArticleView
@@ -32,9 +32,10 @@ from ..widgets.lists import KeyList
 from ..widgets.search_bar import SearchBar
 from .feed_actions import FEED_BINDINGS, FeedActions
 from .fulltext_actions import FULLTEXT_BINDINGS, FullTextActions
+from .headline_pane import HeadlinePane
 from .reading_actions import ReadingActions
 from .search_actions import SearchActions
-from .source_keys import ALL, BOOKMARKS, SEARCH, UNREAD
+from .source_keys import ALL, SEARCH
 from .source_list import SourceList
 from .story_actions import STORY_BINDINGS, StoryActions
 
@@ -56,7 +57,8 @@ def _bind(key: str, action: str, description: str, binding_id: str, *, show: boo
     return Binding(key, action, description, show=show, id=binding_id, key_display=key_display, tooltip=tooltip)
 
 
-class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullTextActions, SearchActions, Screen[None]):
+class MainScreen(SourceList, HeadlinePane, ReadingActions, StoryActions, FeedActions, FullTextActions, SearchActions,
+                 Screen[None]):
     """Three panes and the footer."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -106,6 +108,8 @@ class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullText
         self.search_pending = False  # a search was sent; its results are not shown yet
         self.highlight_terms: list[str] = []
         self.sidebar_forced: bool | None = None
+        self.shown_key: str | None = None  # the list the headlines pane shows
+        self.rows_token = 0  # bumped whenever its rows are drawn anew (show_rest)
 
     # -- layout --------------------------------------------------------------
 
@@ -195,68 +199,6 @@ class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullText
         stories = stories_for_articles(self.services.cache.connection(), [r.id for r in rows])
         self.app.call_from_thread(self.show_headlines, source_key, rows, stories, offset)
 
-    def headline_page(self, source_key: str, offset: int, limit: int) -> list[HeadlineRow]:
-        """One page of the list for ``source_key`` (runs in a worker thread)."""
-        cache = self.services.cache
-        if source_key == ALL:
-            return cache.headlines(limit=limit, offset=offset)
-        if source_key == UNREAD:
-            return cache.headlines(unread_only=True, limit=limit, offset=offset)
-        if source_key == BOOKMARKS:
-            return cache.headlines(keys=self.bookmark_keys(), limit=limit, offset=offset)
-        if source_key == SEARCH:
-            return cache.search(self.search_query, limit=limit, offset=offset, bookmarked_keys=self.bookmark_keys())
-        if source_key.startswith("saved:"):
-            from ..store.query import search_articles
-
-            searches = self.services.config.searches
-            index = int(source_key[6:])
-            if index >= len(searches):
-                return []
-            return search_articles(cache, searches[index].parsed, bookmarked_keys=self.bookmark_keys(), limit=limit, offset=offset)
-        return cache.headlines(int(source_key.split(":", 1)[1]), limit=limit, offset=offset)
-
-    def show_headlines(self, source_key: str, rows: list[HeadlineRow], stories: dict, offset: int = 0) -> None:
-        if source_key != self.source_key:
-            return  # the reader has moved on
-        model = self.headlines
-        listing = self.query_one("#headlines", KeyList)
-        if offset == 0:
-            # Search results show every story, muted or not: they were asked for.
-            model.hide_muted = source_key != SEARCH
-            # One outlet's own list keeps all its rows; mixed lists fold stories.
-            model.fold = not source_key.startswith("src:")
-            model.first_page(rows, stories, page_size=HEADLINE_PAGE)
-            keep = f"a:{self.article.id}" if self.article else None
-            listing.show_items([(f"a:{e.row.id}", self.entry_label(e)) for e in model.entries], keep=keep)
-        elif offset == len(model.raw):
-            added = model.next_page(rows, stories, page_size=HEADLINE_PAGE)
-            listing.append_items([(f"a:{e.row.id}", self.entry_label(e)) for e in added])
-        self.loading_more = False
-        self.headline_title()
-        if self.search_pending and source_key == SEARCH:
-            self.search_shown()
-
-    def redraw_headlines(self) -> None:
-        """Draw the list again from the pages already read (expand, mute)."""
-        self.headlines.regroup()
-        self.query_one("#headlines", KeyList).show_items(
-            [(f"a:{e.row.id}", self.entry_label(e)) for e in self.headlines.entries])
-        self.headline_title()
-
-    def headline_title(self) -> None:
-        model = self.headlines
-        more = "" if model.complete else "+"
-        self.query_one("#headlines").border_title = f"Headlines ({len(model.entries)}{more})"
-
-    @property
-    def headline_rows(self) -> list[HeadlineRow]:
-        return self.headlines.rows
-
-    @property
-    def headlines_complete(self) -> bool:
-        return self.headlines.complete
-
     @on(OptionList.OptionHighlighted, "#headlines")
     def headline_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         # Lists are paged: the next page is read when the cursor nears the end.
@@ -264,16 +206,6 @@ class MainScreen(SourceList, ReadingActions, StoryActions, FeedActions, FullText
         if near_end and not self.headlines.complete and not self.loading_more:
             self.loading_more = True
             self.load_headlines(self.source_key, len(self.headlines.raw))
-
-    def entry_label(self, entry: Entry) -> Text:
-        row = entry.row
-        return display.headline_label(
-            row, self.now, bookmarked=row.key in self.services.bookmarks,
-            show_source=not self.source_key.startswith("src:") or entry.member,
-            story=entry.story if entry.is_story else None, member=entry.member,
-        )
-
-    # -- pane events -----------------------------------------------------------
 
     @on(OptionList.OptionHighlighted, "#sources")
     def source_highlighted(self, event: OptionList.OptionHighlighted) -> None:
