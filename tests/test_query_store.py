@@ -264,6 +264,23 @@ def test_read_state_filters_take_the_narrow_index(tmp_path, monkeypatch, text, i
     cache.close()
 
 
+def test_a_window_alone_is_checked_on_the_matches_not_made_an_id_set(tmp_path, monkeypatch):
+    cache = big_cache(tmp_path)
+    monkeypatch.setattr(store_query, "EXACT_LIMIT", 0)
+    monkeypatch.setattr(store_query, "WINDOW", 3)
+    statements: list[str] = []
+    cache.connection().set_trace_callback(statements.append)
+    search_articles(cache, parse_query("tide"), limit=5, now=NOW)  # the window plan, no other filter
+    search_articles(cache, parse_query("tide is:unread"), limit=5, now=NOW)
+    cache.connection().set_trace_callback(None)
+    ranked = [s for s in statements if s.lstrip().startswith("SELECT") and "bm25" in s]
+    alone = [s for s in ranked if "a.is_read = " not in s]
+    assert alone and all("IN (SELECT a.id" not in s and "a.published_ts >=" in s for s in alone)
+    # With another filter, the window's time narrows that filter's id set.
+    assert any("IN (SELECT a.id FROM articles a WHERE a.is_read = 0 AND a.published_ts >=" in s for s in ranked)
+    cache.close()
+
+
 def test_a_window_that_found_few_widens_by_what_it_found(tmp_path, monkeypatch):
     cache = big_cache(tmp_path)
     query = parse_query("tid*")  # a prefix: no count to size the first window

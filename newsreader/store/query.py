@@ -407,8 +407,9 @@ def _match_conditions(
     Id sets are tested on the FTS5 rowid, before any row or bm25 is
     touched. With the prefilter and window plans the indexed filters become
     one more id set, built from their index; the window adds its
-    publication time to that set and its lowest id as a rowid range FTS5
-    seeks to. The exact plan leaves them as plain conditions on the row.
+    publication time to that set (or, with no other filter, to the row's
+    conditions) and its lowest id as a rowid range FTS5 seeks to. The
+    exact plan leaves them as plain conditions on the row.
     """
     where = ["articles_fts MATCH ?"]
     params: list[object] = [match]
@@ -417,8 +418,16 @@ def _match_conditions(
         since, lowest = window
         where.append("articles_fts.rowid >= ?")
         params.append(lowest)
-        indexed.append("a.published_ts >= ?")
-        indexed_params.append(since)
+        if indexed:
+            # It narrows the id set the other filters make.
+            indexed.append("a.published_ts >= ?")
+            indexed_params.append(since)
+        else:
+            # Alone it is checked on each match's row, not made an id set:
+            # a set of the window's articles costs every one of them (35,000
+            # ids, 12 ms, for a prefix with 400 matches in the window).
+            where.append("a.published_ts >= ?")
+            params.append(since)
     if plan in (_PREFILTER, _WINDOW) and indexed:
         where.append(_IdSet(f"SELECT a.id FROM articles a WHERE {' AND '.join(indexed)}", []).on("articles_fts.rowid"))
     else:
