@@ -140,3 +140,13 @@ def test_a_summary_cut_from_the_body_is_not_stored_twice(tmp_path):
     rows = cache.connection().execute("SELECT id, summary FROM articles ORDER BY id").fetchall()
     assert [r["summary"] for r in rows] == [None, "Councillors asked about the beds."]
     assert cache.article(rows[0]["id"]).summary is None and cache.article(rows[0]["id"]).body == LONG_BODY
+
+
+def test_a_blob_that_inflates_without_end_is_cut_at_the_budget():
+    import zlib
+
+    squeezer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    bomb = bytes([textpack.DEFLATE]) + squeezer.compress(b"a" * (textpack.MAX_TEXT_BYTES + 4096)) + squeezer.flush()
+    assert len(bomb) < 64 * 1024
+    assert len(textpack.unpack(bomb)) == textpack.MAX_TEXT_BYTES
+    assert textpack.unpack_prefix(bomb, 600) == "a" * 600
