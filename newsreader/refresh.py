@@ -56,12 +56,14 @@ class RefreshReport:
         return sum(o.new for o in self.outcomes)
 
     def summary(self) -> str:
-        parts = [f"{len(self.outcomes)} feeds: {self.new_articles} new articles"]
-        parts.append(f"{self.count('updated')} updated, {self.count('unchanged')} unchanged")
+        # The counts in brackets are of feeds ("updated" beside "new
+        # articles" read as articles).
+        parts = [f"{self.count('updated')} fetched", f"{self.count('unchanged')} unchanged"]
         if self.count("skipped"):
             parts.append(f"{self.count('skipped')} skipped")
         parts.append(f"{self.failed} failed")
-        return ", ".join(parts) + f" ({self.seconds:.1f} s)"
+        return (f"{len(self.outcomes)} feeds: {self.new_articles} new articles ("
+                + ", ".join(parts) + f") in {self.seconds:.1f} s")
 
 
 def parse_feed_body(body: bytes, url: str) -> ParsedDocument | str:
