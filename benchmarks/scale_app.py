@@ -353,6 +353,20 @@ def serve(directory: Path, port_file: Path) -> None:
     httpd.serve_forever()
 
 
+def start_feed_server(directory: Path, port_file: Path) -> tuple[subprocess.Popen, str]:
+    """``scale.py --serve directory`` in a child process, and its base URL
+    once it listens on 127.0.0.1."""
+    port_file.unlink(missing_ok=True)
+    server = subprocess.Popen([PYTHON, str(SCALE), "--serve", str(directory), "--port-file", str(port_file)])
+    deadline = time.monotonic() + 10
+    while not port_file.exists() or not port_file.read_text():
+        if time.monotonic() > deadline:
+            server.kill()
+            raise RuntimeError("the feed server did not start")
+        time.sleep(0.02)
+    return server, f"http://127.0.0.1:{port_file.read_text()}"
+
+
 def prepare_refresh(home: Path, feeds_dir: Path, count: int, items: int) -> tuple[list[str], subprocess.Popen, str]:
     """Serve ``count`` feeds of ``items`` new articles each for the first
     sources of the copied home, and point those sources and config.toml at them."""
@@ -365,15 +379,7 @@ def prepare_refresh(home: Path, feeds_dir: Path, count: int, items: int) -> tupl
     from benchmarks.gen_cache import Writer
 
     feeds_dir.mkdir(parents=True, exist_ok=True)
-    port_file = feeds_dir.parent / "port"
-    port_file.unlink(missing_ok=True)
-    server = subprocess.Popen([PYTHON, str(SCALE), "--serve", str(feeds_dir), "--port-file", str(port_file)])
-    deadline = time.monotonic() + 10
-    while not port_file.exists() or not port_file.read_text():
-        if time.monotonic() > deadline:
-            raise RuntimeError("the feed server did not start")
-        time.sleep(0.02)
-    base = f"http://127.0.0.1:{port_file.read_text()}"
+    server, base = start_feed_server(feeds_dir, feeds_dir.parent / "port")
     rng = random.Random(99)
     writer = Writer(rng)
     now = datetime.now(timezone.utc)

@@ -26,6 +26,8 @@ PYTHON = sys.executable
 SCALE = Path(__file__).with_name("scale.py")
 SHARED_BENCH = REPO.parent / "shared" / "bench"
 
+from benchmarks.scale_app import start_feed_server  # noqa: E402
+
 
 def _tmux(sock: str, *args: str, check: bool = True) -> str:
     return subprocess.run(["tmux", "-L", sock, *args], capture_output=True, text=True, check=check).stdout
@@ -209,15 +211,8 @@ def run_newsboat(home: Path, workdir: Path) -> dict | None:
         return None
     feeds = workdir / "nb-feeds"
     count = export_feeds(home, feeds)
-    port_file = workdir / "nb-port"
-    server = subprocess.Popen([PYTHON, str(SCALE), "--serve", str(feeds), "--port-file", str(port_file)])
+    server, base = start_feed_server(feeds, workdir / "nb-port")
     try:
-        deadline = time.monotonic() + 10
-        while not port_file.exists() or not port_file.read_text():
-            if time.monotonic() > deadline:
-                raise RuntimeError("the feed server did not start")
-            time.sleep(0.02)
-        base = f"http://127.0.0.1:{port_file.read_text()}"
         urls = workdir / "nb-urls"
         urls.write_text("".join(f"{base}/{f.name}\n" for f in sorted(feeds.iterdir())), encoding="utf-8")
         conf = workdir / "nb.conf"

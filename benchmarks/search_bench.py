@@ -3,15 +3,14 @@
 
 Builds (once, then reuses) a cache of generated articles — 1,200 sources,
 English-like text with a Zipf word distribution, 1–3 section tags per
-article, 120 days of dates, ~60 % read — through the real schema (the full-text index filled as the cache fills
-its own), then times :func:`newsreader.store.query.search_articles`
+article, 120 days of dates, ~60 % read — through the real schema (the
+full-text index filled as the cache fills its own), then times :func:`newsreader.store.query.search_articles`
 for several query shapes, each over many different words of the same
 frequency band, and prints p50/p95/max in milliseconds per shape.
 
     python benchmarks/search_bench.py                    # 100k articles, 40 queries per shape
     python benchmarks/search_bench.py --articles 20000 --runs 20
     python benchmarks/search_bench.py --db /tmp/x.sqlite3 --fresh
-    python benchmarks/search_bench.py --proposed          # with the schema additions proposed below
 
 The generated cache is kept (default: the system temp dir) so a second run
 measures search only. Rows are inserted with SQL, not ``import_document``,
@@ -24,7 +23,6 @@ import argparse
 import hashlib
 import json
 import random
-import shutil
 import statistics
 import sys
 import tempfile
@@ -160,56 +158,6 @@ def _insert(conn, batch) -> None:
                      [(row[0], row[5], row[10]) for row in batch])
 
 
-#: What this benchmark proposed for ``store/schema.py`` (measured with
-#: ``--proposed``), both in the schema since: a prefix index for 3-letter
-#: prefixes, which turns a ``pro*`` search from a merge of thousands of
-#: doclists into one read, and a tag table that makes ``tag:`` an index
-#: lookup. newsreader.store.query uses ``article_tags`` as soon as it exists.
-PROPOSED_FTS = """CREATE VIRTUAL TABLE articles_fts USING fts5(
-    title, body, content='articles', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2', prefix='3'
-)"""
-PROPOSED_TAGS = """
-CREATE TABLE article_tags (
-    tag TEXT NOT NULL COLLATE NOCASE,
-    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    PRIMARY KEY (tag, article_id)
-) WITHOUT ROWID;
-CREATE INDEX article_tags_article ON article_tags(article_id);
-CREATE TRIGGER articles_tags_ai AFTER INSERT ON articles WHEN json_valid(new.extras) BEGIN
-    INSERT OR IGNORE INTO article_tags(tag, article_id)
-        SELECT value, new.id FROM json_each(new.extras, '$.tags') WHERE type = 'text';
-END;
-CREATE TRIGGER articles_tags_au AFTER UPDATE OF extras ON articles BEGIN
-    DELETE FROM article_tags WHERE article_id = new.id;
-    INSERT OR IGNORE INTO article_tags(tag, article_id)
-        SELECT value, new.id FROM json_each(CASE WHEN json_valid(new.extras) THEN new.extras ELSE '{}' END, '$.tags')
-        WHERE type = 'text';
-END;
-"""
-
-
-def apply_proposed(db: Path) -> None:
-    """Rebuild the FTS5 table with the prefix index and add the tag table."""
-    import sqlite3
-
-    started = time.perf_counter()
-    conn = sqlite3.connect(str(db), isolation_level=None)
-    conn.execute("BEGIN IMMEDIATE")
-    conn.execute("DROP TABLE articles_fts")
-    conn.execute(PROPOSED_FTS)
-    conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
-    conn.execute("COMMIT")
-    conn.executescript(PROPOSED_TAGS)
-    conn.execute(
-        """INSERT OR IGNORE INTO article_tags(tag, article_id)
-           SELECT j.value, a.id FROM articles a, json_each(a.extras, '$.tags') j
-           WHERE json_valid(a.extras) AND j.type = 'text'"""
-    )
-    conn.close()
-    print(f"applied the proposed schema in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-
-
 def band(conn, low: int, high: int, count: int, rng: random.Random) -> list[str]:
     """``count`` words that occur in between ``low`` and ``high`` articles."""
     rows = [r[0] for r in conn.execute(
@@ -286,22 +234,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per query; the best counts")
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--fresh", action="store_true", help="generate the cache again")
-    parser.add_argument("--proposed", action="store_true",
-                        help="measure a copy with the schema additions this script proposes (prefix index, tag table)")
     args = parser.parse_args()
     db = args.db or Path(tempfile.gettempdir()) / f"newsreader-search-bench-{args.articles}x{args.sources}.sqlite3"
     if args.fresh or not db.exists():
         _remove(db)
         generate(db, args.articles, args.sources)
-    if args.proposed:
-        plain, db = db, db.with_name(db.stem + "-proposed.sqlite3")
-        if args.fresh or not db.exists():
-            _remove(db)
-            Cache(plain, plain.with_name(plain.stem + "-state.sqlite3")).close()  # checkpoint the WAL
-            partial = db.with_name(db.name + ".partial")
-            shutil.copyfile(plain, partial)
-            apply_proposed(partial)
-            partial.rename(db)
     cache = Cache(db, db.with_name(db.stem + "-state.sqlite3"))
     conn = cache.connection()
     total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]

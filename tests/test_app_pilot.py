@@ -306,24 +306,30 @@ async def test_search_opens_results_and_highlights_terms(tmp_path):
         assert "lighthouse" in spans
 
 
+def hold_searches(screen):
+    """Make the screen's searches wait until the returned event is set."""
+    import threading
+
+    release = threading.Event()
+    real_page = screen.headline_page
+
+    def slow_page(source_key, offset, limit):
+        if source_key == "search":
+            release.wait(5)
+        return real_page(source_key, offset, limit)
+
+    screen.headline_page = slow_page
+    return release
+
+
 async def test_search_bar_closes_with_its_results(tmp_path):
     """The bar stays up while the search runs (saying so when it is slow)
     and closes in the frame that shows the results."""
-    import threading
-
     app = make_app(tmp_path, story_page(), ferry_page())
-    release = threading.Event()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
-        real_page = screen.headline_page
-
-        def slow_page(source_key, offset, limit):
-            if source_key == "search":
-                release.wait(5)
-            return real_page(source_key, offset, limit)
-
-        screen.headline_page = slow_page
+        release = hold_searches(screen)
         await pilot.press("slash")
         await pilot.press(*"lighthouse")
         await pilot.press("enter")
@@ -340,21 +346,11 @@ async def test_search_bar_closes_with_its_results(tmp_path):
 
 
 async def test_picking_another_source_during_a_search_closes_the_bar(tmp_path):
-    import threading
-
     app = make_app(tmp_path, story_page(), ferry_page())
-    release = threading.Event()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
-        real_page = screen.headline_page
-
-        def slow_page(source_key, offset, limit):
-            if source_key == "search":
-                release.wait(5)
-            return real_page(source_key, offset, limit)
-
-        screen.headline_page = slow_page
+        release = hold_searches(screen)
         await pilot.press("slash")
         await pilot.press(*"lighthouse")
         await pilot.press("enter")
