@@ -45,7 +45,7 @@ sys.path.insert(0, str(REPO))
 
 from newsreader import clustering
 from newsreader.models import Article, ParsedDocument, ParseError
-from newsreader.store import cache as cache_module
+from newsreader.store import importing as cache_module
 from newsreader.store.cache import Cache
 from newsreader.textnorm import STOPWORDS
 

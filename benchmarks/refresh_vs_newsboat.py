@@ -311,14 +311,14 @@ def bench_newsreader(server: Server, work: Path, urls: list[str], args) -> list[
 
 
 #: ``newsreader refresh`` with story clustering (the ``assign_stories`` call in
-#: ``Cache.import_document``) replaced by a no-op: what the rest of the
+#: ``DocumentImport.import_document``) replaced by a no-op: what the rest of the
 #: pipeline costs. A diagnostic only, never the figure compared with newsboat.
 WITHOUT_CLUSTERING = """
 import sys
-import newsreader.store.cache as cache
-if not hasattr(cache, "assign_stories"):
-    sys.exit("the diagnostic expects newsreader.store.cache.assign_stories; it is gone")
-cache.assign_stories = lambda *args, **kwargs: []
+import newsreader.store.importing as importing
+if not hasattr(importing, "assign_stories"):
+    sys.exit("the diagnostic expects newsreader.store.importing.assign_stories; it is gone")
+importing.assign_stories = lambda *args, **kwargs: []
 from newsreader.cli import main
 sys.exit(main(["refresh"]))
 """

@@ -234,7 +234,7 @@ def prepare(title: str | None, text: str | None, url: str | None) -> Prepared:
 
 def prepare_article(art: Article) -> Prepared:
     """:func:`prepare` for a parsed article, from the text the cache will
-    store for it: the body, else the summary (``Cache._article_fields``).
+    store for it: the body, else the summary (``store.articlerows.text_fields``).
     Should the two ever differ, the digest no longer matches and the
     cache computes the features itself: slower, never wrong."""
     text = (art.body or "").strip() or (art.summary or "").strip()

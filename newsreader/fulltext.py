@@ -38,7 +38,7 @@ from .fetch import Fetcher
 from .fetchpolicy import host_key
 from .models import ParseError
 from .sanitize import clean_line
-from .store.cache import FEED_FORMATS, Cache
+from .store.cache import Cache
 from .store.fulltext import (
     FullTextCandidate,
     candidates,
@@ -47,6 +47,7 @@ from .store.fulltext import (
     record_full_text_failure,
     store_full_text,
 )
+from .store.importing import FEED_FORMATS
 
 #: Requests at once to one host: article pages are heavier than feeds and
 #: many items of one feed live on one site.

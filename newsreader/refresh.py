@@ -24,8 +24,9 @@ from .models import ParsedDocument, ParseError
 from .parser import detect, parse
 from .sanitize import clean_line
 from .store.articlerows import text_fields
-from .store.cache import FEED_FORMATS, Cache
+from .store.cache import Cache
 from .store.feeds import FeedState, ensure_feed, feed_states, record_fetch
+from .store.importing import FEED_FORMATS
 
 
 @dataclass(slots=True)

@@ -16,8 +16,9 @@ from .parser.discover import discover_feeds
 from .paths import Paths
 from .refresh import Refresher
 from .sanitize import clean_line
-from .store.cache import FEED_FORMATS, Cache
+from .store.cache import Cache
 from .store.feeds import remove_sample
+from .store.importing import FEED_FORMATS
 from .urls import check_url
 
 Candidate = tuple[str, str | None, str]  # (url, title, type)

@@ -66,7 +66,7 @@ def test_a_slow_writer_holds_up_fetching_and_stores_in_batches(cache, monkeypatc
 
 
 def test_a_feed_that_fails_to_store_leaves_the_others_of_its_batch(cache, monkeypatch):
-    import newsreader.store.cache as cache_module
+    import newsreader.store.importing as cache_module
     from newsreader.fetch import FetchResult
     from newsreader.refresh import parse_feed_body
 

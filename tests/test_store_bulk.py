@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-import newsreader.store.cache as cache_module
+import newsreader.store.importing as cache_module
 from newsreader.models import Article, Enclosure, ParsedDocument
 from newsreader.store.articlerows import import_feed_articles
 from newsreader.store.cache import Cache
