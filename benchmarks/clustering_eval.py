@@ -43,11 +43,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from newsreader import clustering
-from newsreader.models import Article, ParsedDocument, ParseError
-from newsreader.store import importing as cache_module
+from newsreader.stories import clustering
+from newsreader.core.models import Article, ParsedDocument, ParseError
+from newsreader.store import ingest as cache_module
 from newsreader.store.cache import Cache
-from newsreader.textnorm import STOPWORDS
+from newsreader.core.textnorm import STOPWORDS
 
 SHARED = REPO.parent / "shared"
 LABELS = REPO / "tests" / "fixtures" / "clusters"
@@ -373,7 +373,7 @@ def generate(n: int, seed: int = 7) -> list[tuple[int, str, Article, int | None]
 
 
 def run_scale(n: int, keep: Path | None, features_in_writer: bool = False) -> None:
-    from newsreader.store import stories
+    from newsreader.store import story_rows as stories
 
     t0 = time.perf_counter()
     generated = generate(n)
@@ -490,7 +490,7 @@ def run_scale(n: int, keep: Path | None, features_in_writer: bool = False) -> No
 
 def _ids_in_order(conn, generated) -> list[int]:
     """Article ids of the generated articles (by their unique URLs)."""
-    from newsreader.urls import normalize_url
+    from newsreader.core.urls import normalize_url
 
     by_url = dict(conn.execute("SELECT norm_url, id FROM articles"))
     return [by_url[normalize_url(g[2].url)] for g in generated]

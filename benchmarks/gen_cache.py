@@ -50,8 +50,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from newsreader.models import Article, ParsedDocument  # noqa: E402
-from newsreader.paths import Paths  # noqa: E402
+from newsreader.core.models import Article, ParsedDocument  # noqa: E402
+from newsreader.core.paths import Paths  # noqa: E402
 from newsreader.store import textpack  # noqa: E402
 from newsreader.store.cache import Cache  # noqa: E402
 
@@ -383,7 +383,7 @@ def write_config(paths: Paths, feeds: list[Feed]) -> None:
 
 
 def write_bookmarks(paths: Paths, cache: Cache, rng: random.Random, count: int) -> None:
-    from newsreader.services import bookmark_for
+    from newsreader.tui.services import bookmark_for
     from newsreader.store.bookmarks import BookmarkStore
 
     ids = [r[0] for r in cache.connection().execute("SELECT id FROM articles ORDER BY id")]

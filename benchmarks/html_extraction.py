@@ -127,7 +127,7 @@ def main() -> int:
     if args.limit:
         truth = dict(list(truth.items())[: args.limit])
 
-    from newsreader.models import ParseError
+    from newsreader.core.models import ParseError
     from newsreader.parser import html
 
     t0 = time.perf_counter()

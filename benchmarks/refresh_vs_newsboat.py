@@ -315,11 +315,11 @@ def bench_newsreader(server: Server, work: Path, urls: list[str], args) -> list[
 #: pipeline costs. A diagnostic only, never the figure compared with newsboat.
 WITHOUT_CLUSTERING = """
 import sys
-import newsreader.store.importing as importing
+import newsreader.store.ingest as importing
 if not hasattr(importing, "assign_stories"):
-    sys.exit("the diagnostic expects newsreader.store.importing.assign_stories; it is gone")
+    sys.exit("the diagnostic expects newsreader.store.ingest.assign_stories; it is gone")
 importing.assign_stories = lambda *args, **kwargs: []
-from newsreader.cli import main
+from newsreader.cli.main import main
 sys.exit(main(["refresh"]))
 """
 
@@ -441,7 +441,7 @@ def main() -> int:
     if not (bench / "serve.py").exists() or not (bench / "gen_feeds.py").exists():
         print(f"skipped: the peer harness is not at {bench} (needs serve.py and gen_feeds.py)")
         return 0
-    check = subprocess.run([sys.executable, "-c", "import newsreader.refresh"], capture_output=True, text=True, check=False,
+    check = subprocess.run([sys.executable, "-c", "import newsreader.feeds.refresh"], capture_output=True, text=True, check=False,
                            env={**os.environ, "PYTHONPATH": str(REPO)})
     if check.returncode != 0:
         last = (check.stderr.strip().splitlines() or ["?"])[-1]

@@ -125,11 +125,11 @@ def search_queries(cache, count: int) -> list[str]:  # noqa: ANN001
 async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> dict:
     import gc
 
-    from newsreader.app import NewsReaderApp
-    from newsreader.config import FeedConfig
-    from newsreader.paths import Paths
-    from newsreader.services import Services
-    from newsreader.widgets.lists import KeyList
+    from newsreader.tui.app import NewsReaderApp
+    from newsreader.config.settings import FeedConfig
+    from newsreader.core.paths import Paths
+    from newsreader.tui.services import Services
+    from newsreader.tui.widgets.lists import KeyList
 
     # Started as ``newsreader`` starts it (cli_app.py): the collector off
     # until the first frame, where the app turns it back on.
@@ -274,7 +274,7 @@ def start_app(app_class, services):  # noqa: ANN001, ANN201
     script measures the code before and after a change."""
     if not _has_first_screen():
         return app_class(services)
-    from newsreader.first_screen import FirstScreen
+    from newsreader.tui.first_screen import FirstScreen
 
     return app_class(services, FirstScreen(services).start(), freeze_startup=True)
 
@@ -282,13 +282,13 @@ def start_app(app_class, services):  # noqa: ANN001, ANN201
 def counts_of(services) -> object:  # noqa: ANN001
     """What the source list needs (first_screen.source_counts, or the same queries before it)."""
     if not _has_first_screen():
-        from newsreader.store.query import count_articles
+        from newsreader.store.searching import count_articles
 
         cache = services.cache
         keys = [b.article_key for b in services.bookmarks.all() if b.article_key]
         return (cache.sources(), cache.totals(),
                 [count_articles(cache, s.parsed.with_filter(read=False), bookmarked_keys=keys) for s in services.config.searches])
-    from newsreader.first_screen import source_counts
+    from newsreader.tui.first_screen import source_counts
 
     return source_counts(services)
 
@@ -298,10 +298,10 @@ def measure_store(home: Path, tries: int) -> dict[str, dict]:
     import random
 
     HEADLINE_PAGE = 300  # noqa: N806 - the app's page size
-    from newsreader.paths import Paths
-    from newsreader.related import related_stories
-    from newsreader.services import Services
-    from newsreader.store.stories import stories_for_articles
+    from newsreader.core.paths import Paths
+    from newsreader.store.related import related_stories
+    from newsreader.tui.services import Services
+    from newsreader.store.story_rows import stories_for_articles
 
     services = Services.for_paths(Paths.under(home))
     cache = services.cache

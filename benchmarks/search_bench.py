@@ -4,7 +4,7 @@
 Builds (once, then reuses) a cache of generated articles — 1,200 sources,
 English-like text with a Zipf word distribution, 1–3 section tags per
 article, 120 days of dates, ~60 % read — through the real schema (the
-full-text index filled as the cache fills its own), then times :func:`newsreader.store.query.search_articles`
+full-text index filled as the cache fills its own), then times :func:`newsreader.store.searching.search_articles`
 for several query shapes, each over many different words of the same
 frequency band, and prints p50/p95/max in milliseconds per shape.
 
@@ -32,9 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newsreader.query import parse_query  # noqa: E402
+from newsreader.search.language import parse_query  # noqa: E402
 from newsreader.store.cache import Cache  # noqa: E402
-from newsreader.store.query import count_articles, search_articles  # noqa: E402
+from newsreader.store.searching import count_articles, search_articles  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 

@@ -1,4 +1,4 @@
-"""Turn the bytes of a news document into :class:`~newsreader.models.ParsedDocument`.
+"""Turn the bytes of a news document into :class:`~newsreader.core.models.ParsedDocument`.
 
 One entry point, :func:`parse`. The format is found from the content (never
 the file name) by :mod:`newsreader.parser.detect`; each format lives in its own
@@ -11,8 +11,8 @@ from __future__ import annotations
 import importlib
 from datetime import datetime
 
-from ..models import ParsedDocument, ParseError
-from .detect import detect
+from newsreader.core.models import ParsedDocument, ParseError
+from newsreader.parser.detect import detect
 
 __all__ = ["parse", "detect", "ParseError", "MAX_DOCUMENT_BYTES", "FORMAT_MODULES"]
 

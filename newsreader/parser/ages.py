@@ -4,7 +4,7 @@ An aggregator page says *when* a story appeared only relative to the moment
 the page was copied. :func:`parse_age` turns such an age into a UTC datetime
 against a reference time, together with how far that value can be trusted:
 seconds and minutes give ``minute``, hours give ``hour``, anything coarser
-gives ``day``. :mod:`newsreader.timefmt` goes the other way for the app and
+gives ``day``. :mod:`newsreader.core.timefmt` goes the other way for the app and
 never shows more precision than was stored.
 
 The words of each language are data (:data:`EN_UNITS`, :data:`AR_UNITS`), so a
@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from ..models import Precision
-from .dates import parse_dmy
+from newsreader.core.models import Precision
+from newsreader.parser.dates import parse_dmy
 
 __all__ = [
     "AGE_PATTERN",

@@ -27,8 +27,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from ..models import ParsedDocument, ParseError
-from . import parse
+from newsreader.core.models import ParsedDocument, ParseError
+from newsreader.parser import parse
 
 __all__ = ["parse_bounded", "SUBPROCESS_ABOVE", "TIME_BUDGET", "MEMORY_BUDGET"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from ..models import Precision
+from newsreader.core.models import Precision
 
 Parsed = tuple[datetime | date | None, Precision]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .unicode_sniff import bom_encoding, wide_encoding
+from newsreader.parser.unicode_sniff import bom_encoding, wide_encoding
 
 _HEAD_BYTES = 4096
 #: How far a DOCTYPE's internal subset is followed to find the root element

@@ -15,9 +15,9 @@ import codecs
 import re
 from urllib.parse import urljoin, urlsplit
 
-from ..urls import check_url
-from ..sanitize import clean_line
-from .detect import detect
+from newsreader.core.urls import check_url
+from newsreader.core.sanitize import clean_line
+from newsreader.parser.detect import detect
 
 __all__ = ["FEED_TYPES", "discover_feeds", "looks_like_feed"]
 

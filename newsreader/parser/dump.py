@@ -24,10 +24,10 @@ import re
 from collections import Counter
 from datetime import date, datetime, timezone
 
-from ..models import Article, Caption, ParsedDocument, ParseError, Precision
-from ..sanitize import clean, clean_line
-from .ages import parse_age_or_date, split_glued_age
-from .dumptext import (
+from newsreader.core.models import Article, Caption, ParsedDocument, ParseError, Precision
+from newsreader.core.sanitize import clean, clean_line
+from newsreader.parser.ages import parse_age_or_date, split_glued_age
+from newsreader.parser.dumptext import (
     VOCABULARY,
     _norm,
     _STOP_ROLES,

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..sanitize import clean
-from .ages import parse_age_or_date
+from newsreader.core.sanitize import clean
+from newsreader.parser.ages import parse_age_or_date
 
 #: The app's own words, by language and role. Roles: ``logo`` (first line of
 #: layout A), ``hashtags`` (heads the article's hashtag list), ``related``

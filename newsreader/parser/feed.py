@@ -10,7 +10,7 @@ prefix the document chose, and anything else is ignored.
 
 Text comes out as plain text to read (:mod:`newsreader.parser.htmltext`),
 links are resolved against ``xml:base`` at every level, then the feed's URL,
-and kept only when they are http(s) (:func:`newsreader.urls.check_url`).
+and kept only when they are http(s) (:func:`newsreader.core.urls.check_url`).
 Parsing itself is :mod:`newsreader.parser.xmlsafe`.
 """
 
@@ -25,14 +25,29 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from ..models import Article, Enclosure, ParsedDocument, ParseError, Precision
-from ..sanitize import clean_line
-from ..urls import check_url
-from .dates import parse_date
-from .feeditems import DERIVED_SUMMARY, MAX_AUTHOR, MAX_BODY, MAX_ENCLOSURES, MAX_ITEMS, MAX_SUMMARY, MAX_TITLE
-from .feeditems import add_notes, first_items, hash_guid, host_of, make_article, unique_labels
-from .htmltext import clean_short, element_to_text, html_to_text, one_line, plain_to_text
-from .xmlsafe import parse_xml
+from newsreader.core.models import Article, Enclosure, ParsedDocument, ParseError, Precision
+from newsreader.core.sanitize import clean_line
+from newsreader.core.urls import check_url
+from newsreader.parser.dates import parse_date
+from newsreader.parser.feeditems import (
+    DERIVED_SUMMARY,
+    MAX_AUTHOR,
+    MAX_BODY,
+    MAX_ENCLOSURES,
+    MAX_ITEMS,
+    MAX_SUMMARY,
+    MAX_TITLE,
+)
+from newsreader.parser.feeditems import (
+    add_notes,
+    first_items,
+    hash_guid,
+    host_of,
+    make_article,
+    unique_labels,
+)
+from newsreader.parser.htmltext import clean_short, element_to_text, html_to_text, one_line, plain_to_text
+from newsreader.parser.xmlsafe import parse_xml
 
 __all__ = ["parse", "MAX_ITEMS", "hash_guid", "host_of"]
 

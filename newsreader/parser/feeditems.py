@@ -16,9 +16,9 @@ from datetime import date, datetime
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from ..models import Article, Enclosure, Precision, iso_published
-from ..sanitize import clean, clean_line
-from .htmltext import clean_short, shorten
+from newsreader.core.models import Article, Enclosure, Precision, iso_published
+from newsreader.core.sanitize import clean, clean_line
+from newsreader.parser.htmltext import clean_short, shorten
 
 __all__ = [
     "MAX_ITEMS", "MAX_TITLE", "MAX_SUMMARY", "DERIVED_SUMMARY", "MAX_AUTHOR", "MAX_GUID", "MAX_TAG",

@@ -35,12 +35,12 @@ import logging
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from ..models import Article, ParsedDocument, ParseError
-from ..sanitize import clean, clean_line
-from .html_fallback import prose_words, story_blocks
-from .html_meta import PageMeta, article_root, read_meta
-from .html_prune import prune_chrome, unwrap_layout_tables
-from .html_render import render_blocks
+from newsreader.core.models import Article, ParsedDocument, ParseError
+from newsreader.core.sanitize import clean, clean_line
+from newsreader.parser.html_fallback import prose_words, story_blocks
+from newsreader.parser.html_meta import PageMeta, article_root, read_meta
+from newsreader.parser.html_prune import prune_chrome, unwrap_layout_tables
+from newsreader.parser.html_render import render_blocks
 
 MAX_HTML_BYTES = 16 * 1024 * 1024
 #: libxml2 stops nesting at 255 levels; we refuse anything deeper in case a

@@ -2,7 +2,7 @@
 
 Our own reading of ``<meta>`` tags, JSON-LD and a few well-known elements, so
 the metadata does not depend on the body extractor. Every value is plain text
-that already went through :mod:`newsreader.sanitize`; every URL is absolute
+that already went through :mod:`newsreader.core.sanitize`; every URL is absolute
 and http(s), resolved against the URL the page was fetched from (``<base>`` is
 ignored on purpose: a page must not send our links somewhere else).
 """
@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urljoin, urlsplit
 
-from ..models import Caption, Precision
-from ..sanitize import clean_line
-from .dates import parse_date
+from newsreader.core.models import Caption, Precision
+from newsreader.core.sanitize import clean_line
+from newsreader.parser.dates import parse_date
 
 #: JSON-LD ``@type`` values that describe the page's own story.
 ARTICLE_TYPES = frozenset({

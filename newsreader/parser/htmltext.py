@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from ..sanitize import clean
+from newsreader.core.sanitize import clean
 
 __all__ = [
     "MAX_TEXT_CHARS",

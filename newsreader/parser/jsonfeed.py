@@ -16,13 +16,21 @@ from datetime import date, datetime, time, timezone
 from typing import Any
 from urllib.parse import urljoin
 
-from ..models import Article, Enclosure, ParsedDocument, ParseError
-from ..sanitize import clean_line
-from ..urls import check_url
-from .dates import parse_date
-from .feeditems import DERIVED_SUMMARY, MAX_AUTHOR, MAX_BODY, MAX_ENCLOSURES, MAX_ITEMS, MAX_SUMMARY, MAX_TITLE
-from .feeditems import add_notes, first_items, host_of, make_article, unique_labels
-from .htmltext import clean_short, html_to_text, one_line, plain_to_text
+from newsreader.core.models import Article, Enclosure, ParsedDocument, ParseError
+from newsreader.core.sanitize import clean_line
+from newsreader.core.urls import check_url
+from newsreader.parser.dates import parse_date
+from newsreader.parser.feeditems import (
+    DERIVED_SUMMARY,
+    MAX_AUTHOR,
+    MAX_BODY,
+    MAX_ENCLOSURES,
+    MAX_ITEMS,
+    MAX_SUMMARY,
+    MAX_TITLE,
+)
+from newsreader.parser.feeditems import add_notes, first_items, host_of, make_article, unique_labels
+from newsreader.parser.htmltext import clean_short, html_to_text, one_line, plain_to_text
 
 __all__ = ["parse", "MAX_ITEMS"]
 

@@ -1,4 +1,4 @@
-"""OPML 1.0/2.0 subscription lists -> :class:`~newsreader.models.Subscription`.
+"""OPML 1.0/2.0 subscription lists -> :class:`~newsreader.core.models.Subscription`.
 
 An ``<outline>`` with an ``xmlUrl`` is a feed (title from ``title``, else
 ``text``; ``htmlUrl`` kept when it is http(s)). Outlines without one are
@@ -23,7 +23,7 @@ unescaped ``&`` or ``"`` inside an attribute). So the parse goes in steps:
 Steps 1, 2 and 4 and the entity repair are :mod:`.xmlsafe`'s, shared with
 the feed parsers; the ``<outline>`` quote repair is this module's.
 
-Only http(s) feed URLs are kept (:func:`newsreader.urls.check_url`); each
+Only http(s) feed URLs are kept (:func:`newsreader.core.urls.check_url`); each
 refused one is a warning such as ``refused feed "X": javascript: URL``; that
 covers newsboat's ``|cmd``, ``exec:`` and ``filter:`` outlines, which ran
 commands in newsboat (PR #3400). The same feed listed twice is merged.
@@ -37,10 +37,10 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from ..models import ParsedDocument, ParseError, Subscription
-from ..sanitize import clean_line
-from ..urls import check_url, normalize_url
-from .xmlsafe import read_xml, repair_xml
+from newsreader.core.models import ParsedDocument, ParseError, Subscription
+from newsreader.core.sanitize import clean_line
+from newsreader.core.urls import check_url, normalize_url
+from newsreader.parser.xmlsafe import read_xml, repair_xml
 
 __all__ = ["parse", "MAX_SUBSCRIPTIONS"]
 

@@ -15,7 +15,7 @@ Three rules, each with a test (``tests/test_parser_feed.py``):
 * **Broken XML is read if it can be.** A strict parse first; then a repaired
   text (HTML entity names made numeric, bare ``&`` escaped, characters XML
   forbids removed); then libxml2's recovery mode, each with a warning. Only
-  when nothing usable remains is it a :class:`~newsreader.models.ParseError`.
+  when nothing usable remains is it a :class:`~newsreader.core.models.ParseError`.
 
 Feeds call :func:`parse_xml`. OPML (:mod:`.opml`) calls :func:`read_xml`,
 which does the same steps but lets the caller add its own repair (stray
@@ -32,9 +32,9 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from ..models import ParseError
-from ..sanitize import clean_line
-from .unicode_sniff import bom_encoding, wide_encoding
+from newsreader.core.models import ParseError
+from newsreader.core.sanitize import clean_line
+from newsreader.parser.unicode_sniff import bom_encoding, wide_encoding
 
 __all__ = ["decode_xml", "strip_doctype", "repair_xml", "read_xml", "XmlRead", "parse_xml"]
 

@@ -1,7 +1,7 @@
 """Article rows as the cache stores them, and the fast way to add a feed's new ones.
 
 :class:`ArticleFields` is everything :class:`~.cache.Cache` derives from an
-:class:`~newsreader.models.Article` before it looks for the row (normalised
+:class:`~newsreader.core.models.Article` before it looks for the row (normalised
 URL and title, identity key, body and summary, extras JSON, dates), so the
 one-by-one path and the fast path below write exactly the same columns.
 
@@ -28,10 +28,10 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime, timezone
 from typing import NamedTuple
 
-from ..models import Article, iso_published
-from ..textnorm import normalize_title
-from ..urls import normalize_url
-from . import textpack
+from newsreader.core.models import Article, iso_published
+from newsreader.core.textnorm import normalize_title
+from newsreader.core.urls import normalize_url
+from newsreader.store import textpack
 
 #: The columns of a new article row, in the order :meth:`ArticleFields.row` gives them.
 ARTICLE_COLUMNS = (

@@ -38,11 +38,11 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..models import Article
-from ..paths import Paths
-from ..sanitize import clean, clean_line
-from ..tomlfile import TomlFileBroken, load_toml, save_toml
-from ..urls import check_url, normalize_url
+from newsreader.core.models import Article
+from newsreader.core.paths import Paths
+from newsreader.core.sanitize import clean, clean_line
+from newsreader.core.tomlfile import TomlFileBroken, load_toml, save_toml
+from newsreader.core.urls import check_url, normalize_url
 
 __all__ = ["Bookmark", "BookmarkStore", "BookmarksError", "BookmarksReadOnly", "published_text"]
 

@@ -15,17 +15,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import textpack
-from .articlerows import chunks, load_extras
-from .importing import DocumentImport
-from .records import ArticleRow, HeadlineRow, RelatedRow, SourceRow
-from .schema import ensure_schema, ensure_state_schema
+from newsreader.store import textpack
+from newsreader.store.articlerows import chunks, load_extras
+from newsreader.store.ingest import DocumentImport
+from newsreader.store.headlines import HEADLINE_COLUMNS, headline_from_row
+from newsreader.store.records import ArticleRow, HeadlineRow, RelatedRow, SourceRow
+from newsreader.store.schema import ensure_schema, ensure_state_schema
 
 #: Page size of a new cache file.
 PAGE_SIZE = 16384
 
-_HEADLINE_COLUMNS = """a.id, a.key, a.title, s.name AS source, a.source_id, a.published,
-    a.precision, a.published_text, a.is_read, a.summary_only, a.url"""
 
 
 class Cache(DocumentImport):
@@ -231,21 +230,21 @@ class Cache(DocumentImport):
             params.extend(key_list)
         clause = ("WHERE " + " AND ".join(where)) if where else ""
         rows = self.connection().execute(
-            f"""SELECT {_HEADLINE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
+            f"""SELECT {HEADLINE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
                 {clause} ORDER BY a.published_ts DESC, a.id DESC LIMIT ? OFFSET ?""",
             (*params, limit, offset),
         )
-        return [_headline(r) for r in rows]
+        return [headline_from_row(r) for r in rows]
 
     def headlines_by_ids(self, ids: list[int]) -> list[HeadlineRow]:
         """Headlines for ``ids``, in the order given."""
         if not ids:
             return []
         rows = {
-            r["id"]: _headline(r)
+            r["id"]: headline_from_row(r)
             for chunk in chunks(ids, 500)
             for r in self.connection().execute(
-                f"SELECT {_HEADLINE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id IN ({','.join('?' * len(chunk))})",
+                f"SELECT {HEADLINE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id IN ({','.join('?' * len(chunk))})",
                 chunk,
             )
         }
@@ -342,13 +341,13 @@ class Cache(DocumentImport):
         return int(total), freq
 
     def search(self, query: str, *, limit: int = 50, offset: int = 0, bookmarked_keys: Iterable[str] = ()) -> list[HeadlineRow]:
-        """Search in the query language of :mod:`newsreader.query` (words,
+        """Search in the query language of :mod:`newsreader.search.language` (words,
         phrases, prefix*, source:, tag:, is:, before:/after:): best match
         first, or newest first for filters alone. A query that does not
         parse, or asks for nothing, finds nothing: call ``parse_query``
         first to show the user why."""
-        from ..query import QueryError, parse_query
-        from .query import search_articles
+        from newsreader.search.language import QueryError, parse_query
+        from newsreader.store.searching import search_articles
 
         try:
             parsed = parse_query(query)
@@ -357,11 +356,3 @@ class Cache(DocumentImport):
         if parsed.is_empty():
             return []
         return search_articles(self, parsed, bookmarked_keys=bookmarked_keys, limit=limit, offset=offset)
-
-
-def _headline(r: sqlite3.Row) -> HeadlineRow:
-    return HeadlineRow(
-        id=r["id"], key=r["key"], title=r["title"], source=r["source"], source_id=r["source_id"],
-        published=r["published"], precision=r["precision"], published_text=r["published_text"],
-        is_read=bool(r["is_read"]), summary_only=bool(r["summary_only"]), url=r["url"],
-    )

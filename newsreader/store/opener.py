@@ -22,8 +22,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import Cache
-from .schema import APPLICATION_ID, SCHEMA_VERSION, SchemaError
+from newsreader.store.cache import Cache
+from newsreader.store.schema import APPLICATION_ID, SCHEMA_VERSION, SchemaError
 
 #: Databases up to this size are checked with ``PRAGMA quick_check`` when
 #: opened; bigger ones are checked by the app in the background.

@@ -27,8 +27,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..urls import normalize_url
-from .cache import Cache
+from newsreader.core.urls import normalize_url
+from newsreader.store.cache import Cache
 
 _DAY = 86400
 #: Ids per DELETE statement.
@@ -111,7 +111,7 @@ def retention_for_paths(cache: Cache, paths, config) -> RetentionReport | None: 
     """Apply ``config.retention``, protecting every bookmark in the user's
     bookmarks file. None (nothing dropped) when the bookmarks cannot be read:
     without them there is no telling what must be kept."""
-    from .bookmarks import BookmarkStore
+    from newsreader.store.bookmarks import BookmarkStore
 
     store = BookmarkStore(paths.bookmarks_file).load()
     if store.error:

@@ -70,7 +70,7 @@ CREATE TABLE articles (
     body TEXT NOT NULL DEFAULT '',
     extras TEXT,                       -- JSON: captions, tags, enclosures
     summary_only INTEGER NOT NULL DEFAULT 0,
-    full_text_url TEXT,                -- the page the body was fetched from (newsreader.fulltext)
+    full_text_url TEXT,                -- the page the body was fetched from (newsreader.feeds.fulltext)
     full_text_at INTEGER,              -- last full-text attempt; NULL = never tried
     full_text_error TEXT,              -- why that attempt kept the summary (one line)
     is_read INTEGER NOT NULL DEFAULT 0,
@@ -128,7 +128,7 @@ CREATE TRIGGER articles_tags_au AFTER UPDATE OF extras ON articles BEGIN
 END;
 CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row');
 """ + FTS_TRIGGERS + """
--- Stories: articles from different outlets telling one event (newsreader.clustering).
+-- Stories: articles from different outlets telling one event (newsreader.stories.clustering).
 CREATE TABLE stories (
     id INTEGER PRIMARY KEY,
     title TEXT NOT NULL,               -- the earliest member's title

@@ -1,6 +1,6 @@
 """The SQL behind "similar" stories: neighbours through the clustering's posting lists.
 
-Every article is signed when it is stored (:mod:`newsreader.store.stories`):
+Every article is signed when it is stored (:mod:`newsreader.store.story_rows`):
 its heaviest title and lede features, weighted by how rare they are, with a
 posting list per feature. Finding the articles most like one article is then
 a few short index range reads (the newest :data:`PER_TERM` articles of each
@@ -9,7 +9,7 @@ key, whatever the size of the cache. An FTS5 ``OR`` query over the same
 terms ranks every article that has any of them: 50 ms at 100,000 articles,
 and the document frequencies it needs (``fts5vocab``) cost 300 ms more.
 
-:mod:`newsreader.related` decides what counts as similar; this module only
+:mod:`newsreader.store.related` decides what counts as similar; this module only
 answers questions.
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 
-from ..clustering import WEIGHT_SCALE, Signature
+from newsreader.stories.clustering import WEIGHT_SCALE, Signature
 
 #: Newest articles read from each posting list.
 PER_TERM = 32

@@ -1,6 +1,6 @@
 """The story index: signatures, posting lists and document frequencies.
 
-What :func:`~newsreader.store.stories.assign_stories` does for each new
+What :func:`~newsreader.store.story_rows.assign_stories` does for each new
 article, in SQL: :func:`sign` stores its signature, weighed by the document
 frequencies the articles before it left, and posts its heaviest features;
 :func:`matches` reads the posting lists of those features over the days
@@ -24,8 +24,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
-from .. import clustering
-from ..clustering import Member, Prepared, Signature, StoryState
+from newsreader.stories import clustering
+from newsreader.stories.clustering import Member, Prepared, Signature, StoryState
 
 #: A feature found in more than this share of the articles (of at least
 #: ``IDF_MIN_DOCUMENTS``) is neither posted nor searched: its posting list

@@ -1,0 +1,276 @@
+"""``newsreader add``, ``remove``, ``feeds``, ``refresh`` and ``export``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from newsreader.cli.progress import Progress
+from newsreader.core.sanitize import clean_line
+
+
+def add_feed_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("add", help="subscribe to a feed (or a page that links to feeds)")
+    p.add_argument("url")
+    p.add_argument("--title", help="the name to show instead of the feed's own")
+    p.add_argument("--tag", action="append", default=[], dest="tags", help="a tag (repeatable)")
+    p.add_argument("--first", action="store_true", help="when a page links to several feeds, take the first")
+
+    p = sub.add_parser("remove", help="unsubscribe from a feed (and drop its cached articles)")
+    p.add_argument("url")
+
+    p = sub.add_parser("feeds", help="list subscriptions with their status")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("refresh", help="fetch new articles from every feed (or the ones named)")
+    p.add_argument("urls", nargs="*", metavar="URL")
+    p.add_argument("--force", action="store_true", help="also poll feeds that are gone or asked us to wait")
+    p.add_argument("--jsonl", action="store_true", help="report progress as one JSON object per line (for the app)")
+
+    p = sub.add_parser("export", help="write the subscriptions out")
+    p.add_argument("--opml", action="store_true", required=True, help="as OPML 2.0")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+
+def _err(message: str) -> None:
+    print(clean_line(message), file=sys.stderr)
+
+
+def run_feed_command(args: argparse.Namespace) -> int:
+    handlers = {"add": run_add, "remove": run_remove, "feeds": run_feeds, "refresh": run_refresh, "export": run_export}
+    handler = handlers.get(args.command)
+    if handler is None:
+        return 2
+    return handler(args)
+
+
+def _choose_interactively(candidates):
+    print("This page links to several feeds:")
+    for number, (url, title, kind) in enumerate(candidates, 1):
+        print(f"  {number}. {clean_line(title or url)}  <{clean_line(url)}>  ({kind})")
+    try:
+        answer = input(f"Subscribe to which one? [1-{len(candidates)}, Enter for none] ").strip()
+    except EOFError:
+        return None
+    if answer.isdigit() and 1 <= int(answer) <= len(candidates):
+        return candidates[int(answer) - 1][0]
+    return None
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from newsreader.exchange.sample import open_cache
+    from newsreader.core.paths import Paths
+    from newsreader.feeds.subscribe import add_url
+
+    choose = None
+    if args.first:
+        choose = lambda candidates: candidates[0][0]  # noqa: E731
+    elif sys.stdin.isatty():
+        choose = _choose_interactively
+    cache = open_cache()
+    try:
+        result = add_url(Paths.default(), cache, args.url, title=args.title, tags=tuple(args.tags), choose=choose)
+    finally:
+        cache.close()
+    if result.status == "choose":
+        _err(result.message)
+        for url, title, kind in result.candidates:
+            print(f"{clean_line(url)}\t{clean_line(title or '')}\t{kind}")
+        return 2
+    (print if result.ok else _err)(clean_line(result.message))
+    return 0 if result.ok else 1
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    from newsreader.config.settings import remove_feed
+    from newsreader.exchange.sample import open_cache
+    from newsreader.core.paths import Paths
+    from newsreader.store.feed_state import remove_feed as forget_feed
+
+    problem = remove_feed(Paths.default(), args.url)
+    if problem:
+        _err(problem)
+        return 1
+    cache = open_cache()
+    try:
+        dropped = forget_feed(cache, args.url.strip())
+    finally:
+        cache.close()
+    print(f"unsubscribed from {clean_line(args.url)} ({dropped} cached articles dropped)")
+    return 0
+
+
+def _when(timestamp: int | None) -> str:
+    if not timestamp:
+        return "never"
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
+
+
+def run_feeds(args: argparse.Namespace) -> int:
+    import json
+
+    from newsreader.config.settings import load_config
+    from newsreader.exchange.sample import open_cache
+    from newsreader.core.paths import Paths
+    from newsreader.store.feed_state import feed_states
+
+    paths = Paths.default()
+    config = load_config(paths)
+    for line in ([config.error] if config.error else []) + config.warnings:
+        _err(line)
+    cache = open_cache()
+    try:
+        states = feed_states(cache)
+    finally:
+        cache.close()
+    rows = []
+    for feed in config.feeds:
+        state = states.get(feed.url)
+        rows.append({
+            "url": feed.url,
+            "title": feed.title or (state.title if state else None),
+            "tags": feed.tags,
+            "articles": state.articles if state else 0,
+            "last_success": state.last_success if state else None,
+            "last_error": state.last_error if state else None,
+            "gone": bool(state and state.gone),
+            "moved_to": state.fetch_url if state else None,
+        })
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not rows:
+        print("no subscriptions yet: newsreader add URL, or newsreader import subscriptions.opml")
+        return 0
+    for row in rows:
+        status = "gone (410)" if row["gone"] else ("error: " + clean_line(row["last_error"]) if row["last_error"] else "ok")
+        print(f"{clean_line(row['title'] or row['url'])}")
+        print(f"    {clean_line(row['url'])}")
+        moved = f" · moved to {clean_line(row['moved_to'])}" if row["moved_to"] else ""
+        print(f"    {row['articles']} articles · last success {_when(row['last_success'])} · {status}{moved}")
+    return 0
+
+
+def run_refresh(args: argparse.Namespace) -> int:
+    from newsreader.config.settings import FeedConfig, load_config
+    from newsreader.exchange.sample import open_cache
+    from newsreader.core.paths import Paths
+    from newsreader.feeds.refresh import Refresher
+    from newsreader.store.feed_state import remove_sample
+
+    paths = Paths.default()
+    config = load_config(paths)
+    if config.error:
+        _err(config.error)
+    feeds = config.feeds
+    if args.urls:
+        wanted = {u.strip() for u in args.urls}
+        feeds = [f for f in feeds if f.url in wanted]
+        unknown = wanted - {f.url for f in feeds}
+        for url in sorted(unknown):
+            _err(f"{url}: not subscribed (newsreader add {url})")
+        if unknown:
+            return 1
+    if not feeds:
+        print("no feeds to refresh: newsreader add URL, or newsreader import subscriptions.opml")
+        return 0
+    if args.jsonl:
+        _yield_to_the_reader()
+    cache = open_cache()
+    progress = _JsonProgress() if args.jsonl else Progress(len(feeds), "refreshing")
+    try:
+        workers = min(2, os.cpu_count() or 1) if len(feeds) >= 50 else 0
+        report = Refresher(cache, config.fetch, parse_processes=workers).run_sync(
+            [FeedConfig(f.url, f.title, f.tags, f.full_text) for f in feeds],
+            on_progress=progress.update, force=args.force or bool(args.urls),
+        )
+        if report.new_articles:
+            remove_sample(cache)
+        dropped = _apply_retention(cache, paths, config)
+    finally:
+        progress.close()
+        cache.close()
+    if args.jsonl:
+        progress.finish(report)
+        return 1 if report.failed else 0
+    for outcome in report.outcomes:
+        if outcome.status == "failed":
+            _err(f"{outcome.url}: {outcome.error}")
+        elif outcome.status == "skipped":
+            _err(f"{outcome.url}: skipped: {outcome.error}")
+    print(report.summary())
+    if dropped:
+        print(f"retention: dropped {dropped} articles (older than {config.retention.keep_days} days, "
+              f"or beyond {config.retention.keep_items} per feed; bookmarked and young unread ones kept)")
+    return 1 if report.failed else 0
+
+
+def _apply_retention(cache, paths, config) -> int:  # noqa: ANN001
+    """The ``[retention]`` policy after a refresh (store/retention.py); how many went."""
+    import sqlite3
+
+    from newsreader.store.retention import retention_for_paths
+
+    try:
+        report = retention_for_paths(cache, paths, config)
+    except sqlite3.Error as exc:
+        _err(f"retention skipped: {exc}")
+        return 0
+    return report.deleted if report else 0
+
+
+def _yield_to_the_reader() -> None:
+    """``--jsonl`` is the reader's own refresh (``R``): it runs beside the
+    interface, on a machine that may have two cores for both. At a lower
+    CPU priority (inherited by its parse workers) the interface answers a
+    key at once; the refresh only waits while the interface works."""
+    try:
+        os.nice(10)
+    except (AttributeError, OSError):  # not on this platform, or not allowed
+        pass
+
+
+class _JsonProgress:
+    """One JSON line per finished feed, then a summary line: the app reads these."""
+
+    def update(self, done: int, total: int, outcome) -> None:  # noqa: ANN001
+        import json
+
+        record = {"done": done, "total": total, "url": outcome.url, "title": outcome.title, "status": outcome.status,
+                  "new": outcome.new, "updated": outcome.updated, "error": outcome.error}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+    def finish(self, report) -> None:  # noqa: ANN001
+        import json
+
+        sys.stdout.write(json.dumps({"summary": report.summary(), "failed": report.failed,
+                                     "new": report.new_articles, "feeds": len(report.outcomes)}) + "\n")
+        sys.stdout.flush()
+
+    def close(self) -> None:
+        return None
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from newsreader.config.settings import load_config
+    from newsreader.core.fileio import atomic_write
+    from newsreader.exchange.opml_export import to_opml
+    from newsreader.core.paths import Paths
+
+    config = load_config(Paths.default())
+    if config.error:
+        _err(config.error)
+        return 1
+    data = to_opml([f.to_subscription() for f in config.feeds])
+    if args.output:
+        from pathlib import Path
+
+        atomic_write(Path(args.output), data, backup=False)
+        print(f"{len(config.feeds)} feeds written to {clean_line(args.output)}")
+    else:
+        sys.stdout.buffer.write(data)
+    return 0

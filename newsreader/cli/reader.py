@@ -1,0 +1,55 @@
+"""``newsreader`` with no command: open the cache and start the reader."""
+
+from __future__ import annotations
+
+import sys
+
+from newsreader.core.paths import Paths
+
+
+def run_app() -> int:
+    import gc
+
+    # Back on after the first frame (app.py, _freeze_startup_objects).
+    gc.disable()
+    from newsreader.store.lock import InstanceLock
+
+    paths = Paths.default()
+    lock = InstanceLock(paths.cache_db.with_name(paths.cache_db.name + ".lock"))
+    problem = lock.acquire()
+    if problem:
+        print(f"newsreader: {problem}", file=sys.stderr)
+        return 1
+    try:
+        return _run(paths)
+    finally:
+        lock.release()
+
+
+def _run(paths: Paths) -> int:
+    from newsreader.exchange.sample import load_sample
+    from newsreader.tui.services import Services
+
+    services = Services.for_paths(paths)
+    if services.cache.is_empty():
+        stats = load_sample(services.cache)
+        services.startup_messages.insert(
+            0,
+            f"Showing the bundled sample news ({stats.new} stories, invented for newsreader). "
+            "Import your own with `newsreader import PATH` or subscribe with `newsreader add URL`.",
+        )
+    from newsreader.tui.first_screen import FirstScreen
+
+    # Read the first screen's rows while Textual is imported (first_screen.py says why).
+    first_screen = FirstScreen(services).start()
+    from newsreader.tui.app import NewsReaderApp
+
+    try:
+        NewsReaderApp(services, first_screen, freeze_startup=True).run()
+    finally:
+        services.cache.close()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run_app())

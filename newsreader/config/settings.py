@@ -1,0 +1,388 @@
+"""``config.toml``: the feeds, fetch limits, keymap, theme and retention.
+
+Reading never raises and never trusts the file. A file that does not parse
+gives the defaults plus ``config.error`` (``path:line:col: reason``) and
+``config.writable = False``; nothing may then save over it. A value of the
+wrong type or a dangerous one (a zero interval, a concurrency of 10,000, a
+keymap entry that is a shell command, a ``javascript:`` feed) is reported as
+one warning line (``path: feed[3].url: refused: javascript: URL``) and
+replaced by its default or skipped. Feed numbers in warnings count from 1,
+the way a person counts the ``[[feed]]`` tables in the file.
+
+Editing (:func:`add_feed`, :func:`add_feeds`, :func:`remove_feed`, in
+:mod:`newsreader.config.editing` and re-exported here) goes through ``tomlkit``
+so the user's comments, order and other tables survive, and writes
+atomically with a ``.bak``. None edits a file that does not parse.
+
+```toml
+[[feed]]
+url = "https://example.org/rss.xml"
+title = "Example News"          # optional
+tags = ["world"]                # optional
+full_text = false               # fetch each article's page
+
+[fetch]
+concurrency = 16                # 1..64 requests at once
+per_host = 4                    # 1..64 at once to one host
+timeout = 20                    # seconds, 1..300
+interval_minutes = 60           # refresh period, at least 15
+
+[keymap]                        # binding id = key(s), comma-separated
+bookmark = "s"
+
+[ui]
+theme = "textual-dark"
+show_sidebar = true
+
+[retention]
+keep_days = 90                  # articles older than this may be dropped
+keep_items = 2000               # per source
+
+[[search]]                      # a saved search, shown in the source list
+name = "Harbour, unread"
+query = 'harbour source:"Harbour Gazette" is:unread'
+```
+
+Saved searches are read and edited by :mod:`newsreader.config.saved_searches`
+(:func:`add_search`, :func:`remove_search`, re-exported here).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsreader.config.editing import add_feed, add_feeds, config_path, remove_feed
+from newsreader.core.models import Subscription
+from newsreader.core.paths import Paths
+from newsreader.core.sanitize import clean_line
+from newsreader.config.saved_searches import SavedSearch, add_search, read_searches, remove_search
+from newsreader.core.tomlfile import load_toml
+from newsreader.core.urls import check_url, normalize_url
+
+__all__ = [
+    "Config",
+    "FeedConfig",
+    "FetchConfig",
+    "UIConfig",
+    "RetentionConfig",
+    "load_config",
+    "add_feed",
+    "add_feeds",
+    "remove_feed",
+    "SavedSearch",
+    "add_search",
+    "remove_search",
+    "check_key",
+]
+
+@dataclass(slots=True)
+class FeedConfig:
+    """One ``[[feed]]`` table."""
+
+    url: str
+    title: str | None = None
+    tags: list[str] = field(default_factory=list)
+    full_text: bool = False
+
+    def to_subscription(self) -> Subscription:
+        return Subscription(url=self.url, title=self.title, tags=list(self.tags))
+
+
+@dataclass(slots=True)
+class FetchConfig:
+    concurrency: int = 16
+    per_host: int = 4
+    timeout: float = 20.0
+    interval_minutes: int = 60
+
+
+@dataclass(slots=True)
+class UIConfig:
+    theme: str = "textual-dark"
+    show_sidebar: bool = True
+
+
+@dataclass(slots=True)
+class RetentionConfig:
+    keep_days: int = 90
+    keep_items: int = 2000
+
+
+@dataclass(slots=True)
+class Config:
+    """Everything ``config.toml`` says, checked.
+
+    ``error`` is set (and ``writable`` False) when the file exists but could
+    not be read; ``warnings`` holds one line per value that was replaced or
+    skipped.
+    """
+
+    path: Path | None = None
+    feeds: list[FeedConfig] = field(default_factory=list)
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    keymap: dict[str, str] = field(default_factory=dict)
+    ui: UIConfig = field(default_factory=UIConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
+    searches: list[SavedSearch] = field(default_factory=list)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    writable: bool = True
+
+
+# name -> (default, lowest, highest, number type); a value under ``lowest``
+# but above zero is raised to it, zero or less falls back to the default.
+_FETCH_LIMITS: dict[str, tuple[float, float, float, type]] = {
+    "concurrency": (16, 1, 64, int),
+    "per_host": (4, 1, 64, int),
+    "timeout": (20.0, 1, 300, float),
+    "interval_minutes": (60, 15, 7 * 24 * 60, int),
+}
+_RETENTION_LIMITS: dict[str, tuple[float, float, float, type]] = {
+    "keep_days": (90, 1, 36500, int),
+    "keep_items": (2000, 10, 1_000_000, int),
+}
+_TOP_LEVEL = ("feed", "fetch", "keymap", "ui", "retention", "search")
+
+_BINDING_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
+_MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+_KEY_NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
+_THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def _type_name(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "table"
+    return type(value).__name__
+
+
+def check_key(key: str) -> str | None:
+    """None when ``key`` is one key in Textual's spelling (``s``, ``G``,
+    ``ctrl+s``, ``shift+tab``, ``f5``, ``question_mark``), else a reason.
+
+    A shell command, a path or a sentence fails: it is neither one printable
+    character nor a lowercase key name.
+    """
+    if not key or len(key) > 48:
+        return "empty or too long"
+    if len(key) == 1:
+        return None if key.isprintable() and not key.isspace() else "not a printable key"
+    *mods, base = key.split("+")
+    for mod in mods:
+        if mod not in _MODIFIERS:
+            return f"unknown modifier {mod!r}"
+    if len(base) == 1:
+        return None if base.isprintable() and not base.isspace() else "not a printable key"
+    return None if _KEY_NAME.match(base) else "not a key name"
+
+
+def _spell_key(key: str) -> str:
+    """Modifiers and key names in lowercase; a one-character key as typed (``G``)."""
+    if len(key) == 1:
+        return key
+    mods, plus, base = key.rpartition("+")
+    return mods.lower() + plus + (base if len(base) == 1 else base.lower())
+
+
+def _check_keys(value: Any) -> tuple[str | None, str | None]:
+    """(normalised ``"a,b"`` string, None) or (None, reason).
+
+    Several keys are separated by commas, as in Textual's ``Binding``; a
+    list of strings is accepted too.
+    """
+    if isinstance(value, str):
+        keys = value.split(",")
+    elif isinstance(value, list) and value and all(isinstance(k, str) for k in value):
+        keys = list(value)
+    else:
+        return None, f"expected a key string, got {_type_name(value)}"
+    spelled = [_spell_key(k.strip()) for k in keys]
+    if any(check_key(k) is not None for k in spelled):
+        shown = clean_line(str(value))[:60]
+        return None, f"\"{shown}\" is not a key (expected e.g. \"s\", \"ctrl+s\", \"f5\")"
+    return ",".join(spelled), None
+
+
+class _Reader:
+    """Turns the parsed TOML into a :class:`Config`, collecting warnings."""
+
+    def __init__(self, path: Path, config: Config) -> None:
+        self.path = path
+        self.config = config
+
+    def warn(self, where: str, message: str) -> None:
+        self.config.warnings.append(f"{self.path}: {where}: {message}")
+
+    def table(self, data: dict[str, Any], name: str) -> dict[str, Any]:
+        value = data.get(name, {})
+        if not isinstance(value, dict):
+            self.warn(name, f"expected a table, got {_type_name(value)}; using defaults")
+            return {}
+        return value
+
+    def number(self, where: str, value: Any, limits: tuple[float, float, float, type]) -> float:
+        default, lowest, highest, kind = limits
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.warn(where, f"expected a number, got {_type_name(value)}; using {default}")
+            return default
+        if kind is int and isinstance(value, float):
+            if not value.is_integer():
+                self.warn(where, f"expected a whole number, got {value}; using {default}")
+                return default
+            value = int(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            self.warn(where, f"{value} is not a usable number; using {default}")
+            return default
+        if value <= 0:
+            self.warn(where, f"must be above zero, got {value}; using {default}")
+            return default
+        if value < lowest:
+            self.warn(where, f"{value} is below the minimum; using {kind(lowest)}")
+            return kind(lowest)
+        if value > highest:
+            self.warn(where, f"{value} is above the maximum; using {kind(highest)}")
+            return kind(highest)
+        return kind(value)
+
+    def unknown(self, section: str, table: dict[str, Any], known: tuple[str, ...] | dict) -> None:
+        for key in table:
+            if key not in known:
+                where = f"{section}.{key}" if section else clean_line(key)[:60]
+                self.warn(where, "unknown setting, ignored")
+
+    def read(self, data: dict[str, Any]) -> None:
+        self.unknown("", data, _TOP_LEVEL)
+        self.read_feeds(data.get("feed", []))
+        fetch = self.table(data, "fetch")
+        self.unknown("fetch", fetch, _FETCH_LIMITS)
+        for name, limits in _FETCH_LIMITS.items():
+            if name in fetch:
+                setattr(self.config.fetch, name, self.number(f"fetch.{name}", fetch[name], limits))
+        retention = self.table(data, "retention")
+        self.unknown("retention", retention, _RETENTION_LIMITS)
+        for name, limits in _RETENTION_LIMITS.items():
+            if name in retention:
+                setattr(self.config.retention, name, self.number(f"retention.{name}", retention[name], limits))
+        self.read_ui(self.table(data, "ui"))
+        self.read_keymap(self.table(data, "keymap"))
+        if "search" in data:
+            self.config.searches = read_searches(data["search"], self.warn)
+
+    def read_ui(self, ui: dict[str, Any]) -> None:
+        self.unknown("ui", ui, ("theme", "show_sidebar"))
+        if "theme" in ui:
+            theme = ui["theme"]
+            if isinstance(theme, str) and _THEME_NAME.match(theme):
+                self.config.ui.theme = theme
+            else:
+                self.warn("ui.theme", f"expected a theme name, got {clean_line(repr(theme))[:60]}; using default")
+        if "show_sidebar" in ui:
+            if isinstance(ui["show_sidebar"], bool):
+                self.config.ui.show_sidebar = ui["show_sidebar"]
+            else:
+                self.warn("ui.show_sidebar", f"expected true or false, got {_type_name(ui['show_sidebar'])}")
+
+    def read_keymap(self, keymap: dict[str, Any]) -> None:
+        for binding, value in keymap.items():
+            where = f"keymap.{clean_line(binding)[:60]}"
+            if not _BINDING_ID.match(binding):
+                self.warn(where, "not a binding id, ignored")
+                continue
+            keys, problem = _check_keys(value)
+            if problem:
+                self.warn(where, f"{problem}; ignored")
+                continue
+            self.config.keymap[binding] = keys
+
+    def read_feeds(self, feeds: Any) -> None:
+        if isinstance(feeds, dict):
+            self.warn("feed", "is a single [feed] table; write [[feed]] for each feed")
+            feeds = [feeds]
+        elif not isinstance(feeds, list):
+            self.warn("feed", f"expected [[feed]] tables, got {_type_name(feeds)}; ignored")
+            return
+        seen: set[str] = set()
+        for number, entry in enumerate(feeds, start=1):
+            feed = self.read_feed(f"feed[{number}]", entry)
+            if feed is None:
+                continue
+            key = normalize_url(feed.url)
+            if key in seen:
+                self.warn(f"feed[{number}].url", "same feed listed twice; later one ignored")
+                continue
+            seen.add(key)
+            self.config.feeds.append(feed)
+
+    def read_feed(self, where: str, entry: Any) -> FeedConfig | None:
+        if not isinstance(entry, dict):
+            self.warn(where, f"expected a table, got {_type_name(entry)}; skipped")
+            return None
+        self.unknown(where, entry, ("url", "title", "tags", "full_text"))
+        url = entry.get("url")
+        if not isinstance(url, str):
+            self.warn(f"{where}.url", "missing; feed skipped" if url is None else f"expected a string, got {_type_name(url)}; feed skipped")
+            return None
+        url = url.strip()
+        reason = check_url(url)
+        if reason:
+            self.warn(f"{where}.url", f"refused: {reason}")
+            return None
+        feed = FeedConfig(url=url)
+        title = entry.get("title")
+        if isinstance(title, str):
+            feed.title = clean_line(title) or None
+        elif title is not None:
+            self.warn(f"{where}.title", f"expected a string, got {_type_name(title)}; ignored")
+        feed.tags = self.tags(f"{where}.tags", entry.get("tags", []))
+        full_text = entry.get("full_text", False)
+        if isinstance(full_text, bool):
+            feed.full_text = full_text
+        else:
+            self.warn(f"{where}.full_text", f"expected true or false, got {_type_name(full_text)}; using false")
+        return feed
+
+    def tags(self, where: str, value: Any) -> list[str]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.warn(where, f"expected a list of strings, got {_type_name(value)}; ignored")
+            return []
+        tags: list[str] = []
+        for item in value:
+            if not isinstance(item, str):
+                self.warn(where, f"expected strings, got {_type_name(item)}; ignored")
+                continue
+            tag = clean_line(item)
+            if tag and tag not in tags:
+                tags.append(tag)
+        return tags
+
+
+def load_config(paths: Paths | Path | str) -> Config:
+    """Read ``config.toml`` (``paths.config_file``, or a file path). Never raises."""
+    path = config_path(paths)
+    config = Config(path=path)
+    result = load_toml(path)
+    if not result.ok:
+        config.error = result.error
+        config.writable = False
+        return config
+    try:
+        _Reader(path, config).read(result.data)
+    except RecursionError:  # deep but parseable nesting inside a value we walk
+        fresh = Config(path=path, error=f"{path}: nested too deeply", writable=False)
+        return fresh
+    return config

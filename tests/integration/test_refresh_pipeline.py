@@ -1,0 +1,102 @@
+"""How a big refresh moves feeds through fetch, parse and store (127.0.0.1 only).
+
+A slow writer must hold up the fetching instead of letting every body pile
+up in memory, and finished feeds are stored many per transaction.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from newsreader.config.settings import FeedConfig, FetchConfig
+from newsreader.feeds.refresh import Refresher
+from newsreader.store.cache import Cache
+from tests.support.feedserver import FeedServer
+
+FEEDS = 40
+
+
+@pytest.fixture
+def cache(tmp_path):
+    c = Cache(tmp_path / "c.sqlite3", tmp_path / "s.sqlite3")
+    yield c
+    c.close()
+
+
+def test_a_slow_writer_holds_up_fetching_and_stores_in_batches(cache, monkeypatch):
+    held = {"now": 0, "peak": 0}
+    batches: list[int] = []
+    lock = threading.Lock()
+    fetched_store = Refresher._store
+    fetched_batch = Refresher._store_batch
+
+    def store(self, feed, state, result, doc, title):
+        time.sleep(0.01)  # a writer slower than the network
+        with lock:
+            held["now"] -= 1
+        return fetched_store(self, feed, state, result, doc, title)
+
+    def store_batch(self, items):
+        batches.append(len(items))
+        return fetched_batch(self, items)
+
+    from newsreader.feeds import refresh
+
+    parse = refresh.parse_feed_body
+
+    def counting_parse(body, url):
+        with lock:
+            held["now"] += 1
+            held["peak"] = max(held["peak"], held["now"])
+        return parse(body, url)
+
+    monkeypatch.setattr(Refresher, "_store", store)
+    monkeypatch.setattr(Refresher, "_store_batch", store_batch)
+    monkeypatch.setattr(refresh, "parse_feed_body", counting_parse)
+    with FeedServer(feeds=FEEDS) as server:
+        feeds = [FeedConfig(server.url(n)) for n in range(FEEDS)]
+        report = Refresher(cache, FetchConfig(timeout=5, concurrency=4, per_host=4)).run_sync(feeds)
+    assert report.failed == 0 and report.new_articles == 3 * FEEDS
+    # 4 fetching + 2 for the parser thread: never all forty at once.
+    assert held["peak"] <= 4 + 2, held
+    assert sum(batches) == FEEDS and len(batches) < FEEDS  # several feeds per transaction
+
+
+def test_a_feed_that_fails_to_store_leaves_the_others_of_its_batch(cache, monkeypatch):
+    import newsreader.store.ingest as cache_module
+    from newsreader.feeds.fetch import FetchResult
+    from newsreader.feeds.refresh import parse_feed_body
+
+    original_store = Refresher._store
+    original_stories = cache_module.assign_stories
+    current = {"url": None, "bad": None}
+
+    def store(self, feed, state, result, doc, title):
+        current["url"] = feed.url
+        return original_store(self, feed, state, result, doc, title)
+
+    def stories(conn, ids, **kwargs):
+        if current["url"] == current["bad"]:  # after this feed's articles went in
+            raise RuntimeError("clustering broke")
+        return original_stories(conn, ids, **kwargs)
+
+    monkeypatch.setattr(Refresher, "_store", store)
+    monkeypatch.setattr(cache_module, "assign_stories", stories)
+    with FeedServer(feeds=3) as server:
+        current["bad"] = server.url(1)
+        refresher = Refresher(cache, FetchConfig(timeout=5))
+        feeds = [FeedConfig(server.url(n)) for n in range(3)]
+        states = refresher._prepare(feeds)
+        work = []
+        for n, feed in enumerate(feeds):
+            result = FetchResult(url=feed.url, final_url=feed.url, status=200, etag=f'"e{n}"')
+            work.append((feed, states[feed.url], result, parse_feed_body(server.bodies[f"/feed/{n}.xml"], feed.url), feed.url))
+        results = refresher._store_batch(work)
+    assert [type(r).__name__ for r in results] == ["FeedOutcome", "RuntimeError", "FeedOutcome"]
+    # The failed feed's articles and name went with its savepoint; the others were committed.
+    assert sorted(s.name for s in cache.sources()) == ["Harbour Office 0", "Harbour Office 2", server.url(1)]
+    assert cache.totals()[0] == 6
+    assert not cache.connection().in_transaction

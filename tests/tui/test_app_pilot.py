@@ -1,0 +1,589 @@
+"""Pilot tests: the reader driven by its keys, checked on state and on disk."""
+
+from __future__ import annotations
+
+import tomllib
+
+from textual.widgets import Input
+
+from newsreader.tui.screens.source_keys import UNREAD
+from tests.support.app import (
+    NOW,
+    ferry_page,
+    hostile_page,
+    make_app,
+    settle,
+    story_page,
+)
+
+SIZE = (130, 40)
+
+
+def titles(screen) -> list[str]:
+    return [r.title for r in screen.headline_rows]
+
+
+async def open_story(pilot, title: str) -> None:
+    """Highlight the headline ``title`` and press enter."""
+    screen = pilot.app.screen
+    index = titles(screen).index(title)
+    headlines = screen.query_one("#headlines")
+    headlines.focus()
+    headlines.highlighted = index
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_main_screen_lists_sources_headlines_and_opens_article(tmp_path):
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        sources = screen.query_one("#sources")
+        ids = [sources.get_option_at_index(i).id for i in range(sources.option_count)]
+        assert ids[:3] == ["all", "unread", "bookmarks"]
+        assert len(ids) == 5  # two sources
+        # newest first
+        assert titles(screen) == [
+            "Ferry timetable changes for winter",
+            "Lighthouse restoration wins heritage grant",
+            "Port Calder pilots agree four-year contract",
+        ]
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        assert screen.article.title == "Port Calder pilots agree four-year contract"
+        assert screen.article.is_read
+        body = str(screen.query_one("#article-body").render())
+        assert "Pilot boats at the Calder quay." in body and "Harbour Gazette" in body
+        assert "1 day ago" in body  # day precision: never a fake minute
+        assert [r.title for r in screen.related_rows] == [
+            "Ferry timetable changes for winter",
+            "Lighthouse restoration wins heritage grant",
+        ]
+        assert all(r.reason == "page" for r in screen.related_rows)
+
+
+async def test_related_keys_and_history_restore_scroll(tmp_path):
+    app = make_app(tmp_path, story_page(), ferry_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        view = screen.query_one("#article")
+        view.scroll_to(y=20, animate=False, immediate=True)
+        await pilot.pause()
+        assert view.scroll_y == 20
+        await pilot.press("1")
+        await settle(pilot)
+        assert screen.article.title == "Ferry timetable changes for winter"
+        # the ferry page's own related story is now in the sidebar
+        assert "Valley rail line reopens after repairs" in [r.title for r in screen.related_rows]
+        await pilot.press("H")
+        await settle(pilot)
+        assert screen.article.title == "Port Calder pilots agree four-year contract"
+        await pilot.pause(0.2)
+        assert view.scroll_y == 20
+        await pilot.press("L")
+        await settle(pilot)
+        assert screen.article.title == "Ferry timetable changes for winter"
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert screen.article.title == "Port Calder pilots agree four-year contract"
+        # ] and [ step through this article's related list, keeping it in the sidebar
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.article.title == "Ferry timetable changes for winter"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.article.title == "Lighthouse restoration wins heritage grant"
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert screen.article.title == "Ferry timetable changes for winter"
+        await pilot.press("9")
+        await settle(pilot)
+        assert screen.article.title == "Ferry timetable changes for winter"  # no story 9: nothing happens
+
+
+async def test_summary_only_story_says_so(tmp_path):
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_story(pilot, "Lighthouse restoration wins heritage grant")
+        body = str(app.screen.query_one("#article-body").render())
+        assert "Summary only" in body
+        assert "heritage grant" in body
+
+
+async def test_history_survives_jump_across_sources(tmp_path):
+    app = make_app(tmp_path, story_page(), ferry_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        await pilot.press("1")  # Harbour Gazette
+        await settle(pilot)
+        await pilot.press("1")  # Valley rail, Tideline Wire
+        await settle(pilot)
+        assert screen.article.source == "Tideline Wire"
+        # switch the source list to Northern Ledger
+        sources = screen.query_one("#sources")
+        sources.focus()
+        await pilot.press("G")
+        await settle(pilot)
+        await pilot.press("H", "H")
+        await settle(pilot)
+        assert screen.article.title == "Port Calder pilots agree four-year contract"
+
+
+async def test_list_movement_and_panes(tmp_path):
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        headlines = screen.query_one("#headlines")
+        assert screen.focused is headlines
+        await pilot.press("j")
+        assert headlines.highlighted == 1
+        await pilot.press("G")
+        assert headlines.highlighted == 2
+        await pilot.press("k")
+        assert headlines.highlighted == 1
+        await pilot.press("g")
+        assert headlines.highlighted == 0
+        await pilot.press("down")
+        assert headlines.highlighted == 1
+        await pilot.press("l")
+        assert screen.focused is screen.query_one("#article")
+        await pilot.press("l")
+        assert screen.focused is screen.query_one("#related")
+        await pilot.press("h", "h", "h")
+        assert screen.focused is screen.query_one("#sources")
+        await pilot.press("tab")
+        assert screen.focused is headlines
+
+
+async def test_unread_navigation_toggle_mark_all_and_undo(tmp_path):
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        cache = app.services.cache
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.article.title == "Ferry timetable changes for winter"
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.article.title == "Lighthouse restoration wins heritage grant"
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.article.title == "Lighthouse restoration wins heritage grant"  # ferry is read: nothing before
+        assert cache.totals() == (3, 1)
+        screen.query_one("#article").focus()
+        await pilot.press("m")
+        await settle(pilot)
+        assert cache.totals() == (3, 2)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert cache.totals() == (3, 1)
+        await pilot.press("A")
+        await settle(pilot)
+        assert cache.totals() == (3, 0)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert cache.totals() == (3, 1)
+        assert not [r for r in screen.headline_rows if r.title.startswith("Port Calder")][0].is_read
+
+
+async def test_bookmark_written_to_toml_and_shown_after_restart(tmp_path):
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        await pilot.press("b")
+        await settle(pilot)
+        path = app.services.paths.bookmarks_file
+        data = tomllib.loads(path.read_text())
+        [entry] = data["bookmark"]
+        assert entry["title"] == "Port Calder pilots agree four-year contract"
+        assert entry["source"] == "Harbour Gazette"
+        assert entry["published"] == (NOW.date().fromordinal(NOW.date().toordinal() - 1)).isoformat()
+        assert "★" in str(app.screen.query_one("#article-body").render())
+    # A new app on the same paths: the bookmark is there.
+    again = make_app(tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = again.screen
+        sources = screen.query_one("#sources")
+        sources.focus()
+        sources.highlighted = 2  # Bookmarks
+        await settle(pilot)
+        assert titles(screen) == ["Port Calder pilots agree four-year contract"]
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        assert "bookmarked" in str(screen.query_one("#article-body").render())
+        await pilot.press("b")  # toggles off
+        await settle(pilot)
+        assert "bookmark" not in tomllib.loads(again.services.paths.bookmarks_file.read_text())
+
+
+async def test_bookmarks_screen_filter_edit_delete_open(tmp_path):
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        await pilot.press("b")
+        await settle(pilot)
+        await open_story(pilot, "Ferry timetable changes for winter")
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        bookmarks = app.screen
+        assert type(bookmarks).__name__ == "BookmarksScreen"
+        assert [b.title for b in bookmarks.shown] == ["Ferry timetable changes for winter", "Port Calder pilots agree four-year contract"]
+        await pilot.press("slash")
+        await pilot.press(*"pilots")
+        await pilot.pause()
+        assert [b.title for b in bookmarks.shown] == ["Port Calder pilots agree four-year contract"]
+        await pilot.press("enter")  # back to the list
+        await pilot.press("e")
+        await pilot.pause()
+        edit = app.screen
+        edit.query_one("#edit-note", Input).value = "read later"
+        edit.query_one("#edit-tags", Input).value = "harbour, labour"
+        edit.query_one("#edit-note", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        data = tomllib.loads(app.services.paths.bookmarks_file.read_text())
+        kept = {b["title"]: b for b in data["bookmark"]}
+        assert kept["Port Calder pilots agree four-year contract"]["note"] == "read later"
+        assert kept["Port Calder pilots agree four-year contract"]["tags"] == ["harbour", "labour"]
+        bookmarks.query_one("#bookmark-filter", Input).value = ""
+        await pilot.pause()
+        bookmarks.query_one("#bookmark-list").focus()
+        await pilot.press("g", "d")  # delete the newest (ferry)
+        await settle(pilot)
+        data = tomllib.loads(app.services.paths.bookmarks_file.read_text())
+        assert [b["title"] for b in data["bookmark"]] == ["Port Calder pilots agree four-year contract"]
+        await pilot.press("enter")  # opens it in the reader
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MainScreen"
+        assert app.screen.article.title == "Port Calder pilots agree four-year contract"
+
+
+async def test_broken_bookmarks_file_is_reported_and_never_overwritten(tmp_path):
+    from newsreader.core.paths import Paths
+
+    paths = Paths.under(tmp_path / "home")
+    paths.data_dir.mkdir(parents=True)
+    broken = b'[[bookmark]]\ntitle = "unterminated\n'
+    paths.bookmarks_file.write_bytes(broken)
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any(f"{paths.bookmarks_file}:2:" in m for m in messages), messages
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        await pilot.press("b")
+        await settle(pilot)
+        assert paths.bookmarks_file.read_bytes() == broken
+        assert any("read-only" in n.message for n in app._notifications)
+
+
+async def test_search_opens_results_and_highlights_terms(tmp_path):
+    app = make_app(tmp_path, story_page(), ferry_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"lighthouse")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.source_key == "search"
+        assert titles(screen) == ["Lighthouse restoration wins heritage grant"]
+        await pilot.press("enter")
+        await settle(pilot)
+        rendered = screen.query_one("#article-body").render()
+        spans = [rendered.plain[s.start : s.end].lower() for s in rendered.spans if getattr(s.style, "reverse", False)]
+        assert "lighthouse" in spans
+
+
+def hold_searches(screen):
+    """Make the screen's searches wait until the returned event is set."""
+    import threading
+
+    release = threading.Event()
+    real_page = screen.headline_page
+
+    def slow_page(source_key, offset, limit):
+        if source_key == "search":
+            release.wait(5)
+        return real_page(source_key, offset, limit)
+
+    screen.headline_page = slow_page
+    return release
+
+
+async def test_search_bar_closes_with_its_results(tmp_path):
+    """The bar stays up while the search runs (saying so when it is slow)
+    and closes in the frame that shows the results."""
+    app = make_app(tmp_path, story_page(), ferry_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        release = hold_searches(screen)
+        await pilot.press("slash")
+        await pilot.press(*"lighthouse")
+        await pilot.press("enter")
+        await pilot.pause(0.4)
+        bar = screen.query_one("#search-bar")
+        assert bar.display  # still searching
+        assert "Searching" in str(screen.query_one("#search-error").render())
+        release.set()
+        await settle(pilot)
+        assert not bar.display
+        assert titles(screen) == ["Lighthouse restoration wins heritage grant"]
+        assert screen.query_one("#headlines").has_focus
+        assert screen.query_one("#sources").highlighted_id == "search"
+
+
+async def test_picking_another_source_during_a_search_closes_the_bar(tmp_path):
+    app = make_app(tmp_path, story_page(), ferry_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        release = hold_searches(screen)
+        await pilot.press("slash")
+        await pilot.press(*"lighthouse")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        bar = screen.query_one("#search-bar")
+        assert bar.display
+        sources = screen.query_one("#sources")
+        sources.highlighted = 1  # what a click on "Unread" does
+        await pilot.pause(0.1)
+        release.set()
+        await settle(pilot)
+        assert not bar.display  # not left open until Escape
+        assert screen.source_key == sources.highlighted_id == UNREAD
+        assert len(titles(screen)) > 1  # the unread list, not the dropped search's one result
+
+
+async def test_search_results_draw_their_first_rows_then_the_rest(tmp_path):
+    """Many results: the first screenfuls are drawn in the frame that closes
+    the bar, the rest of the page a frame later; the same search shown again
+    (counts changed, say) redraws every row at once, keeping the highlight."""
+    from datetime import timedelta
+
+    from newsreader.core.models import Article, ParsedDocument
+    from newsreader.tui.screens.headline_pane import FIRST_ROWS
+
+    count = FIRST_ROWS + 50
+    feed = ParsedDocument(format="rss", feed_title="Tide Tables", feed_url="https://tides.example/rss", articles=[
+        Article(title=f"High water at {n:03d}", url=f"https://tides.example/{n}", body=f"Tide note {n}.",
+                published=NOW - timedelta(minutes=n), precision="minute")
+        for n in range(count)
+    ])
+    app = make_app(tmp_path, feed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        listing = screen.query_one("#headlines")
+        shown = []
+        real_show_rest = screen.show_rest
+        screen.show_rest = lambda token, rest: shown.append(listing.option_count) or real_show_rest(token, rest)
+        await pilot.press("slash")
+        await pilot.press(*"tide")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.source_key == "search"
+        assert shown == [FIRST_ROWS] and listing.option_count == count
+        assert len({screen.headlines.entries[i].row.title for i in range(count)}) == count
+        listing.highlighted = FIRST_ROWS + 20
+        screen.reload()  # the same list again
+        await settle(pilot)
+        assert shown == [FIRST_ROWS] and listing.option_count == count
+        assert listing.highlighted == FIRST_ROWS + 20
+
+
+async def test_open_and_copy_link(tmp_path):
+    from newsreader.core.models import Article, ParsedDocument
+
+    opened: list[str] = []
+    feed = ParsedDocument(format="rss", feed_title="Meridian Post", feed_url="https://meridian.example/rss", articles=[
+        Article(title="Budget passes", url="https://meridian.example/budget", body="The budget passed."),
+        Article(title="Bad link", url="javascript:alert(1)", body="A story with a hostile link."),
+    ])
+    app = make_app(tmp_path, feed, opened=opened)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_story(pilot, "Budget passes")
+        await pilot.press("o")
+        await settle(pilot)
+        assert opened == ["https://meridian.example/budget"]
+        await pilot.press("y")
+        assert app.clipboard == "https://meridian.example/budget"
+        await open_story(pilot, "Bad link")
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("y")
+        assert opened == ["https://meridian.example/budget"]
+        assert app.clipboard == "https://meridian.example/budget"
+        assert any("refused" in n.message for n in app._notifications)
+
+
+async def test_hostile_text_is_shown_literally_and_does_nothing(tmp_path):
+    app = make_app(tmp_path, hostile_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await open_story(pilot, screen.headline_rows[0].title)
+        body = screen.query_one("#article-body").render()
+        assert "[@click=app.quit]Click me[/]" in body.plain
+        assert "[link=file:///etc/passwd]x[/link]" in body.plain
+        for ch in ("\x1b", "\x07", "\x9b", "\u202e"):
+            assert ch not in body.plain
+        assert not any("link" in str(s.style) for s in body.spans)
+        # clicking the headline does not run the embedded action
+        await pilot.click("#headlines", offset=(5, 1))
+        await settle(pilot)
+        assert app.is_running
+        sources = screen.query_one("#sources")
+        labels = [sources.get_option_at_index(i).prompt for i in range(sources.option_count)]
+        assert any("[bold red]Evil[/]" in str(getattr(label, "plain", label)) for label in labels)
+
+
+async def test_help_palette_and_keymap(tmp_path):
+    from newsreader.core.paths import Paths
+
+    paths = Paths.under(tmp_path / "home")
+    paths.config_dir.mkdir(parents=True)
+    paths.config_file.write_text('[keymap]\n"bookmark" = "s"\n')
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        await pilot.press("s")  # rebound bookmark key
+        await settle(pilot)
+        assert len(app.services.bookmarks) == 1
+        await pilot.press("b")  # the old key no longer bookmarks
+        await settle(pilot)
+        assert len(app.services.bookmarks) == 1
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        help_text = str(app.screen.table.columns[1]._cells)
+        for action in ("Bookmark", "Back", "Forward", "Search", "Open related story 1", "Next related story", "Undo", "Mark source read"):
+            assert action in help_text
+        await pilot.press("escape")
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        for action in ("Bookmark", "Back", "Next unread", "Copy link", "Open in browser", "Related sidebar"):
+            assert action in commands
+        await pilot.press("q")
+    assert not app.is_running
+
+
+async def test_narrow_terminal_hides_sidebar_and_v_shows_it(tmp_path):
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        related = screen.query_one("#related")
+        assert related.styles.display == "none"
+        await pilot.press("v")
+        await pilot.pause()
+        assert related.styles.display != "none"
+        await open_story(pilot, "Port Calder pilots agree four-year contract")
+        assert related.region.width > 0
+
+
+async def test_long_lists_are_paged(tmp_path):
+    from datetime import timedelta
+
+    from newsreader.core.models import Article, ParsedDocument
+    from newsreader.tui.screens.main import HEADLINE_PAGE
+
+    many = ParsedDocument(format="rss", feed_title="Tideline Wire", feed_url="https://tideline.example/rss", articles=[
+        Article(title=f"Tide table for day {n}", url=f"https://tideline.example/tides/{n}", body="High water at noon.",
+                published=NOW - timedelta(hours=n), precision="exact")
+        for n in range(HEADLINE_PAGE + 50)
+    ])
+    app = make_app(tmp_path, many)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        headlines = screen.query_one("#headlines")
+        assert len(screen.headline_rows) == HEADLINE_PAGE
+        assert headlines.option_count == HEADLINE_PAGE
+        await pilot.press("G")  # to the end of what is loaded: the next page follows
+        await settle(pilot)
+        assert len(screen.headline_rows) == HEADLINE_PAGE + 50
+        assert headlines.option_count == HEADLINE_PAGE + 50
+        assert headlines.highlighted == HEADLINE_PAGE - 1  # the cursor did not move
+        assert screen.headlines_complete
+
+
+async def test_big_cache_is_checked_in_the_background(tmp_path, monkeypatch):
+    import newsreader.store.opener as opener
+
+    app = make_app(tmp_path, story_page())
+    app.services.cache_checked = False
+    monkeypatch.setattr(opener, "quick_check", lambda cache: "database disk image is malformed")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert opener.damage_marker(app.services.paths.cache_db).exists()
+        assert any("rebuilt when newsreader starts again" in n.message for n in app._notifications)
+
+
+async def test_query_language_errors_and_saved_searches(tmp_path):
+    from newsreader.config.saved_searches import add_search
+
+    app = make_app(tmp_path, story_page(), ferry_page())
+    assert add_search(app.services.paths, "Harbour news", 'source:"Harbour Gazette"') is None
+    from newsreader.config.settings import load_config
+
+    app.services.config = load_config(app.services.paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        sources = screen.query_one("#sources")
+        ids = [sources.get_option_at_index(i).id for i in range(sources.option_count)]
+        assert "saved:0" in ids
+        sources.focus()
+        sources.highlighted = ids.index("saved:0")
+        await settle(pilot)
+        assert sorted(titles(screen)) == ["Ferry timetable changes for winter", "Port Calder pilots agree four-year contract"]
+        await pilot.press("slash")
+        await pilot.press(*"after:tomorow")
+        await pilot.press("enter")
+        await pilot.pause()
+        bar = screen.query_one("#search-bar")
+        assert bar.display  # a bad query keeps the prompt open
+        assert "after" in str(screen.query_one("#search-error").render())
+        screen.query_one("#search-input").value = "source:Tideline is:unread"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert titles(screen) == ["Valley rail line reopens after repairs"]
+
+
+def test_garbage_is_collected_while_the_reader_pauses(tmp_path, monkeypatch):
+    """A full collector pass runs between key presses, not right after one,
+    and only when something reached the old generation since the last."""
+    import gc
+    import time
+
+    from newsreader.tui import app as app_module
+
+    passes: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda *args: passes.append(1) or 0)
+    app = make_app(tmp_path, story_page())
+    counts = {"old": 1}
+    monkeypatch.setattr(gc, "get_count", lambda: (0, 0, counts["old"]))
+    app.last_key_at = time.monotonic()
+    app.collect_when_idle()
+    assert passes == []  # a key was just pressed
+    app.last_key_at = time.monotonic() - app_module.IDLE_BEFORE_COLLECTING - 0.01
+    counts["old"] = 0
+    app.collect_when_idle()
+    assert passes == []  # nothing to collect
+    counts["old"] = 1
+    app.collect_when_idle()
+    assert passes == [1]

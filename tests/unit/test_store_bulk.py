@@ -1,0 +1,136 @@
+"""Storing many feeds fast: one INSERT per feed document, nested writes as savepoints.
+
+The fast path (store/articlerows.py) must give exactly the rows, ids, stats
+and search index that storing the articles one at a time gives, whatever
+the document repeats or shares with what is already stored.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+import newsreader.store.ingest as cache_module
+from newsreader.core.models import Article, Enclosure, ParsedDocument
+from newsreader.store.articlerows import import_feed_articles
+from newsreader.store.cache import Cache
+
+START = datetime(2026, 11, 20, 6, tzinfo=UTC)
+
+
+def make_cache(path) -> Cache:
+    return Cache(path / "cache.sqlite3", path / "state.sqlite3")
+
+
+def one_by_one(conn, source_id, articles, fields, now, upsert_one):
+    """What import_document did before the fast path: every article on its own."""
+    return [upsert_one(i) for i in range(len(articles))]
+
+
+def tricky_feeds(seed: int) -> list[tuple[str, ParsedDocument]]:
+    """Feeds whose items repeat titles, links and ids, within a document and across them."""
+    rng = random.Random(seed)
+
+    def item(n: int) -> Article:
+        url = rng.choice([None, f"https://harbour.example/{n % 40}", f"https://harbour.example/{n}?utm_source=feed",
+                          f"HTTPS://Harbour.example/{n % 13}#comments"])
+        body = rng.choice(["", "Ferries run late.", "The pilots met the council again today. " * rng.randint(1, 4)])
+        return Article(
+            title=rng.choice(["Morning briefing", f"Quay works, part {n}", f"Tide table {n % 7}", "x"]),
+            body=body,
+            url=url,
+            guid=rng.choice([None, f"id-{n % 30}", f"id-{n}", url]),
+            summary=rng.choice([None, "Ferries run late.", body]),
+            published=rng.choice([None, START + timedelta(hours=n % 50)]),
+            precision=rng.choice(["exact", "day"]),
+            tags=rng.sample(["port", "weather", "council"], rng.randint(0, 2)),
+            enclosures=[Enclosure(f"https://harbour.example/audio/{n % 5}.mp3")] if n % 9 == 0 else [],
+        )
+
+    feeds = []
+    for number in range(40):
+        first = rng.randint(0, 150)
+        articles = [item(first + k) for k in range(rng.randint(0, 25))]
+        feeds.append((f"https://feed{number % 9}.example/rss.xml", ParsedDocument("rss", articles)))
+    return feeds
+
+
+def store_all(tmp_path, feeds, *, fast: bool, monkeypatch) -> dict:
+    monkeypatch.setattr(cache_module, "import_feed_articles", import_feed_articles if fast else one_by_one)
+    cache = make_cache(tmp_path / ("fast" if fast else "slow"))
+    conn = cache.connection()
+    stats = []
+    for number, (url, doc) in enumerate(feeds):
+        result = cache.import_document(doc, feed_url=url, now=1_000 + number)
+        stats.append((result.new, result.updated, result.unchanged, result.article_ids))
+        if number == 12:
+            # Read state kept for articles that then leave the cache and come back.
+            keys = [row[0] for row in conn.execute("SELECT key FROM articles ORDER BY id LIMIT 10")]
+            with cache.write():
+                conn.executemany("DELETE FROM articles WHERE key = ?", [(k,) for k in keys])
+                conn.executemany("INSERT OR REPLACE INTO state.read_state VALUES (?, 1, 0)", [(k,) for k in keys])
+    columns = [c[1] for c in conn.execute("PRAGMA table_info(articles)") if c[1] != "updated_at"]  # merge uses the clock
+    out = {
+        "stats": stats,
+        "rows": conn.execute(f"SELECT {', '.join(columns)} FROM articles ORDER BY id").fetchall(),
+        "index": conn.execute("SELECT rowid, title, body FROM articles_fts ORDER BY rowid").fetchall(),
+        "matches": conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'pilots' ORDER BY rowid").fetchall(),
+    }
+    cache.close()
+    return {k: [tuple(r) if isinstance(r, sqlite3.Row) else r for r in v] for k, v in out.items()}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_fast_path_stores_exactly_what_one_by_one_does(tmp_path, monkeypatch, seed):
+    feeds = tricky_feeds(seed)
+    slow = store_all(tmp_path, feeds, fast=False, monkeypatch=monkeypatch)
+    fast = store_all(tmp_path, feeds, fast=True, monkeypatch=monkeypatch)
+    assert fast["stats"] == slow["stats"]
+    assert fast["rows"] == slow["rows"]
+    assert fast["index"] == slow["index"] and fast["matches"] == slow["matches"]
+    assert any(s[0] for s in slow["stats"]) and any(s[1] or s[2] for s in slow["stats"])  # both paths exercised
+
+
+def index_blocks(tmp_path, monkeypatch, *, fast: bool) -> tuple[int, list[int]]:
+    """Blocks of the FTS index after storing one new 30-article feed, and the ids."""
+    monkeypatch.setattr(cache_module, "import_feed_articles", import_feed_articles if fast else one_by_one)
+    cache = make_cache(tmp_path / ("fast" if fast else "slow"))
+    doc = ParsedDocument("rss", [Article(title=f"Harbour note {n}", url=f"https://harbour.example/n/{n}", body="Tide.")
+                                 for n in range(30)])
+    stats = cache.import_document(doc, feed_url="https://harbour.example/rss", now=1_000)
+    assert stats.new == 30
+    blocks = cache.connection().execute("SELECT count(*) FROM articles_fts_data").fetchone()[0]
+    again = cache.import_document(doc, feed_url="https://harbour.example/rss", now=2_000)
+    assert again.new == 0 and again.unchanged == 30 and again.article_ids == stats.article_ids
+    cache.close()
+    return blocks, stats.article_ids
+
+
+def test_a_new_feed_document_is_indexed_in_one_go(tmp_path, monkeypatch):
+    # FTS5 writes its pending terms out at every statement that fires the
+    # insert trigger: one INSERT per article leaves one small index segment
+    # per article to merge; the fast path's one INSERT per document, one.
+    fast_blocks, fast_ids = index_blocks(tmp_path, monkeypatch, fast=True)
+    slow_blocks, slow_ids = index_blocks(tmp_path, monkeypatch, fast=False)
+    assert fast_ids == slow_ids == list(range(1, 31))
+    assert fast_blocks < slow_blocks / 2, (fast_blocks, slow_blocks)
+
+
+def test_nested_write_is_a_savepoint_that_rolls_back_alone(tmp_path):
+    cache = make_cache(tmp_path)
+    first = ParsedDocument("rss", [Article(title="Quay reopens", url="https://harbour.example/quay", body="Open.")])
+    second = ParsedDocument("rss", [Article(title="Ferry fares rise", url="https://harbour.example/fares", body="Up.")])
+    with cache.write() as conn:
+        cache.import_document(first, feed_url="https://harbour.example/rss", now=1_000)
+        with pytest.raises(RuntimeError), cache.write():
+            cache.import_document(second, feed_url="https://harbour.example/rss", now=1_000)
+            raise RuntimeError("this feed fails")
+        assert conn.in_transaction  # the outer transaction goes on
+    titles = [h.title for h in cache.headlines()]
+    assert titles == ["Quay reopens"]
+    hits = cache.connection().execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'fares'").fetchone()[0]
+    assert hits == 0
+    assert not cache.connection().in_transaction
