@@ -36,28 +36,28 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from newsreader.stories import clustering
 from newsreader.core.models import Article, ParsedDocument, ParseError
+from newsreader.core.textnorm import STOPWORDS
 from newsreader.store import ingest as cache_module
 from newsreader.store.cache import Cache
-from newsreader.core.textnorm import STOPWORDS
+from newsreader.stories import clustering
 
 SHARED = REPO.parent / "shared"
 LABELS = REPO / "tests" / "fixtures" / "clusters"
 SAMPLE = REPO / "newsreader" / "sample"
 #: The reference time of every import: page dumps' "a day ago" resolve against it.
-AS_OF = datetime(2025, 6, 10, tzinfo=timezone.utc)
+AS_OF = datetime(2025, 6, 10, tzinfo=UTC)
 NOW = int(AS_OF.timestamp())
 #: When the html pages were fetched (their URLs date them 18-20 Nov 2019): an
 #: undated page is placed at the time it arrived, as in use.
-HTML_FETCHED = int(datetime(2019, 11, 20, 12, tzinfo=timezone.utc).timestamp())
+HTML_FETCHED = int(datetime(2019, 11, 20, 12, tzinfo=UTC).timestamp())
 PARTS = ("sample", "page-dumps", "html-articles", "feeds")
 
 
@@ -223,7 +223,9 @@ def score(cache: Cache, items: dict[int, tuple[str, str, str]], only_part: str |
     return s
 
 
-def evaluate(parts: list[str], workdir: Path, docs: dict[str, list[Doc]] | None = None) -> tuple[Cache, dict, dict[str, Scores]]:
+def evaluate(
+    parts: list[str], workdir: Path, docs: dict[str, list[Doc]] | None = None
+) -> tuple[Cache, dict, dict[str, Scores]]:
     """Import ``parts`` (in order) into one fresh cache and score each and all."""
     docs = docs or {part: load_documents(part) for part in parts}
     workdir.mkdir(parents=True, exist_ok=True)
@@ -281,9 +283,11 @@ def run_quality(show_pairs: bool, sweep: bool) -> None:
             warm_cache.close()
             print(warm["all"].line("warm cache"))
         if show_pairs:
-            print("\npairs (fp: grouped but different stories; fn: same story, not grouped;"
-                  " unscored: grouped, same topic; a negative score is a pair a guard refused,"
-                  " grouped through other members):")
+            print(
+                "\npairs (fp: grouped but different stories; fn: same story, not grouped;"
+                " unscored: grouped, same topic; a negative score is a pair a guard refused,"
+                " grouped through other members):"
+            )
             for text in describe_pairs(cache, scores["all"]):
                 print("  " + text)
         cache.close()
@@ -302,8 +306,85 @@ def run_quality(show_pairs: bool, sweep: bool) -> None:
 
 # -- the cost at scale -------------------------------------------------------------
 
-_SYLLABLES = "ba be bi bo bu ca ce co da de di do fa fe fi ga go ha he hi ka ke ko la le li lo lu ma me mi mo na ne ni no pa pe po ra re ri ro sa se si so ta te ti to va ve vi wa we ya yo za ze".split()
-_OUTLET_KINDS = "Gazette Herald Ledger Post Courier Times Tribune Wire News Chronicle Observer Journal Star Standard Mail".split()
+_SYLLABLES = [
+    "ba",
+    "be",
+    "bi",
+    "bo",
+    "bu",
+    "ca",
+    "ce",
+    "co",
+    "da",
+    "de",
+    "di",
+    "do",
+    "fa",
+    "fe",
+    "fi",
+    "ga",
+    "go",
+    "ha",
+    "he",
+    "hi",
+    "ka",
+    "ke",
+    "ko",
+    "la",
+    "le",
+    "li",
+    "lo",
+    "lu",
+    "ma",
+    "me",
+    "mi",
+    "mo",
+    "na",
+    "ne",
+    "ni",
+    "no",
+    "pa",
+    "pe",
+    "po",
+    "ra",
+    "re",
+    "ri",
+    "ro",
+    "sa",
+    "se",
+    "si",
+    "so",
+    "ta",
+    "te",
+    "ti",
+    "to",
+    "va",
+    "ve",
+    "vi",
+    "wa",
+    "we",
+    "ya",
+    "yo",
+    "za",
+    "ze",
+]
+_OUTLET_KINDS = [
+    "Gazette",
+    "Herald",
+    "Ledger",
+    "Post",
+    "Courier",
+    "Times",
+    "Tribune",
+    "Wire",
+    "News",
+    "Chronicle",
+    "Observer",
+    "Journal",
+    "Star",
+    "Standard",
+    "Mail",
+]
 
 
 def _word(rng: random.Random, syllables: int) -> str:
@@ -347,8 +428,14 @@ def generate(n: int, seed: int = 7) -> list[tuple[int, str, Article, int | None]
         title = sentence(title_words)
         sentences = [sentence(lede_words[i : i + 14]) + "." for i in range(0, len(lede_words), 14)]
         body = " ".join(sentences) + "\n" + " ".join(text(80, [])) + "."
-        return Article(title=title, body=body, source=outlet, url=f"https://{outlet.split()[0].lower()}.example/{len(out)}",
-                       published=datetime.fromtimestamp(t, timezone.utc), precision="minute")
+        return Article(
+            title=title,
+            body=body,
+            source=outlet,
+            url=f"https://{outlet.split()[0].lower()}.example/{len(out)}",
+            published=datetime.fromtimestamp(t, UTC),
+            precision="minute",
+        )
 
     in_stories = int(n * 0.05)
     event = 0
@@ -377,8 +464,10 @@ def run_scale(n: int, keep: Path | None, features_in_writer: bool = False) -> No
 
     t0 = time.perf_counter()
     generated = generate(n)
-    print(f"generated {len(generated)} articles in {time.perf_counter() - t0:.1f} s "
-          f"({sum(1 for g in generated if g[3] is not None)} in {len({g[3] for g in generated if g[3] is not None})} events)")
+    print(
+        f"generated {len(generated)} articles in {time.perf_counter() - t0:.1f} s "
+        f"({sum(1 for g in generated if g[3] is not None)} in {len({g[3] for g in generated if g[3] is not None})} events)"
+    )
     if features_in_writer:
         print("features computed by assign_stories (as for a page or a file import)")
     else:
@@ -387,8 +476,10 @@ def run_scale(n: int, keep: Path | None, features_in_writer: bool = False) -> No
         c = time.process_time()
         for _t, _outlet, art, _event in generated:
             art.cluster_features = clustering.prepare_article(art)
-        print(f"features computed beforehand, as a refresh's parse workers do: "
-              f"{(time.process_time() - c) / len(generated) * 1000:.3f} ms CPU per article (not in the figures below)")
+        print(
+            f"features computed beforehand, as a refresh's parse workers do: "
+            f"{(time.process_time() - c) / len(generated) * 1000:.3f} ms CPU per article (not in the figures below)"
+        )
     workdir = keep or Path(tempfile.mkdtemp(prefix="nr-cluster-"))
     workdir.mkdir(parents=True, exist_ok=True)
     for stale in workdir.glob("bench.sqlite3*"):
@@ -415,13 +506,17 @@ def run_scale(n: int, keep: Path | None, features_in_writer: bool = False) -> No
             batch = pending.setdefault(outlet, [])
             batch.append(art)
             if len(batch) >= 10:
-                cache.import_document(ParsedDocument(format="rss", articles=batch), feed_url=f"https://{outlet}/feed", now=NOW)
+                cache.import_document(
+                    ParsedDocument(format="rss", articles=batch), feed_url=f"https://{outlet}/feed", now=NOW
+                )
                 done += len(batch)
                 del pending[outlet]
                 if done % 20000 < 10:
                     print(f"  {done} imported, {time.perf_counter() - t_import:.0f} s")
         for outlet, batch in pending.items():
-            cache.import_document(ParsedDocument(format="rss", articles=batch), feed_url=f"https://{outlet}/feed", now=NOW)
+            cache.import_document(
+                ParsedDocument(format="rss", articles=batch), feed_url=f"https://{outlet}/feed", now=NOW
+            )
             done += len(batch)
     finally:
         cache_module.assign_stories = real_assign
@@ -430,14 +525,20 @@ def run_scale(n: int, keep: Path | None, features_in_writer: bool = False) -> No
     assign_total = sum(t for _, t, _ in assign_times)
     late = [(t, k) for before, t, k in assign_times if before >= 0.9 * n]
     per_batch = sorted(t / k * 1000 for t, k in late if k)
-    print(f"\nimport of {done} articles: {total:.1f} s ({done / total:.0f} articles/s), "
-          f"of which assign_stories {assign_total:.1f} s")
-    print(f"assign_stories per article: mean {assign_total / done * 1000:.3f} ms overall; "
-          f"with the cache at 90-100 %: mean {sum(t for t, _ in late) / max(1, sum(k for _, k in late)) * 1000:.3f} ms, "
-          f"per-batch p50 {per_batch[len(per_batch) // 2]:.3f} ms p95 {per_batch[int(len(per_batch) * 0.95)]:.3f} ms")
+    print(
+        f"\nimport of {done} articles: {total:.1f} s ({done / total:.0f} articles/s), "
+        f"of which assign_stories {assign_total:.1f} s"
+    )
+    print(
+        f"assign_stories per article: mean {assign_total / done * 1000:.3f} ms overall; "
+        f"with the cache at 90-100 %: mean {sum(t for t, _ in late) / max(1, sum(k for _, k in late)) * 1000:.3f} ms, "
+        f"per-batch p50 {per_batch[len(per_batch) // 2]:.3f} ms p95 {per_batch[int(len(per_batch) * 0.95)]:.3f} ms"
+    )
     print(f"import without clustering: {(total - assign_total) / done * 1000:.3f} ms per article")
-    print(f"CPU time (the machine may be shared): assign_stories {assign_cpu / done * 1000:.3f} ms per article, "
-          f"the rest of the import {(cpu_total - assign_cpu) / done * 1000:.3f} ms")
+    print(
+        f"CPU time (the machine may be shared): assign_stories {assign_cpu / done * 1000:.3f} ms per article, "
+        f"the rest of the import {(cpu_total - assign_cpu) / done * 1000:.3f} ms"
+    )
 
     conn = cache.connection()
     rng = random.Random(3)
@@ -464,7 +565,7 @@ def run_scale(n: int, keep: Path | None, features_in_writer: bool = False) -> No
     print(f"  list_stories (last 2 days)       {p[0]:.3f} / {p[1]:.3f}")
 
     truth = {}
-    for (_t, outlet, art, event), article_id in zip(generated, _ids_in_order(conn, generated)):
+    for (_t, _outlet, _art, event), article_id in zip(generated, _ids_in_order(conn, generated)):
         truth[article_id] = ("gen", f"e{event}" if event is not None else "", "")
     s = score(cache, truth)
     # Generated text sprinkles the same invented names over unrelated
@@ -481,8 +582,10 @@ def run_scale(n: int, keep: Path | None, features_in_writer: bool = False) -> No
                GROUP BY name ORDER BY 2 DESC"""
         ).fetchall()
         story_bytes = sum(r[1] for r in rows)
-        print(f"story tables {story_bytes / 1e6:.1f} MB ({story_bytes / done:.0f} bytes per article): "
-              + ", ".join(f"{r[0]} {r[1] / 1e6:.1f}" for r in rows))
+        print(
+            f"story tables {story_bytes / 1e6:.1f} MB ({story_bytes / done:.0f} bytes per article): "
+            + ", ".join(f"{r[0]} {r[1] / 1e6:.1f}" for r in rows)
+        )
     except sqlite3.Error as exc:  # dbstat is a compile-time option
         print(f"(no dbstat: {exc})")
     cache.close()
@@ -502,8 +605,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sweep", action="store_true", help="skip the threshold sweep")
     parser.add_argument("--scale", type=int, metavar="N", help="measure assignment cost on N generated articles")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the generated cache in DIR")
-    parser.add_argument("--features-in-writer", action="store_true",
-                        help="with --scale: let assign_stories compute the features (no parse workers)")
+    parser.add_argument(
+        "--features-in-writer",
+        action="store_true",
+        help="with --scale: let assign_stories compute the features (no parse workers)",
+    )
     args = parser.parse_args(argv)
     if args.scale:
         run_scale(args.scale, args.keep, args.features_in_writer)

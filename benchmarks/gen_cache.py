@@ -44,16 +44,16 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from newsreader.core.models import Article, ParsedDocument  # noqa: E402
-from newsreader.core.paths import Paths  # noqa: E402
-from newsreader.store import textpack  # noqa: E402
-from newsreader.store.cache import Cache  # noqa: E402
+from newsreader.core.models import Article, ParsedDocument
+from newsreader.core.paths import Paths
+from newsreader.store import textpack
+from newsreader.store.cache import Cache
 
 # -- the vocabulary ----------------------------------------------------------------
 
@@ -99,39 +99,336 @@ _TOPICS = {
         windfarm tariff supply shortage demand blackout generator dam hydrogen coal gas
         emissions meter heating insulation""",
 }
-_GENERAL_NOUNS = """council budget plan report review survey scheme fund grant plan year week month
-government city town village people residents family community project service decision
-proposal agreement deal plan""".split()
-_VERBS = [  # (present with -s, past)
-    ("approves", "approved"), ("rejects", "rejected"), ("delays", "delayed"), ("opens", "opened"),
-    ("closes", "closed"), ("wins", "won"), ("loses", "lost"), ("announces", "announced"),
-    ("cuts", "cut"), ("raises", "raised"), ("launches", "launched"), ("backs", "backed"),
-    ("warns", "warned"), ("plans", "planned"), ("signs", "signed"), ("blocks", "blocked"),
-    ("reviews", "reviewed"), ("expands", "expanded"), ("sells", "sold"), ("buys", "bought"),
-    ("hits", "hit"), ("faces", "faced"), ("seeks", "sought"), ("halts", "halted"),
-    ("restores", "restored"), ("reports", "reported"), ("unveils", "unveiled"), ("defends", "defended"),
-    ("extends", "extended"), ("suspends", "suspended"), ("doubles", "doubled"), ("scraps", "scrapped"),
-    ("confirms", "confirmed"), ("questions", "questioned"), ("funds", "funded"), ("builds", "built"),
+_GENERAL_NOUNS = [
+    "council",
+    "budget",
+    "plan",
+    "report",
+    "review",
+    "survey",
+    "scheme",
+    "fund",
+    "grant",
+    "plan",
+    "year",
+    "week",
+    "month",
+    "government",
+    "city",
+    "town",
+    "village",
+    "people",
+    "residents",
+    "family",
+    "community",
+    "project",
+    "service",
+    "decision",
+    "proposal",
+    "agreement",
+    "deal",
+    "plan",
 ]
-_ADJECTIVES = """new old local national regional major minor first last late early
-record rising falling long short strong weak public private small large rural urban
-northern southern eastern western coastal inland delayed planned disputed final
-annual monthly emergency temporary permanent joint rival leading former future""".split()
-_PREPOSITIONS = "in at near after before over despite amid during for against with from".split()
-_FUNCTION = """the the the a a of of of to to and and in in is was that for it on with as
-by at from has have are were be this which their its more after also but not been""".split()
+_VERBS = [  # (present with -s, past)
+    ("approves", "approved"),
+    ("rejects", "rejected"),
+    ("delays", "delayed"),
+    ("opens", "opened"),
+    ("closes", "closed"),
+    ("wins", "won"),
+    ("loses", "lost"),
+    ("announces", "announced"),
+    ("cuts", "cut"),
+    ("raises", "raised"),
+    ("launches", "launched"),
+    ("backs", "backed"),
+    ("warns", "warned"),
+    ("plans", "planned"),
+    ("signs", "signed"),
+    ("blocks", "blocked"),
+    ("reviews", "reviewed"),
+    ("expands", "expanded"),
+    ("sells", "sold"),
+    ("buys", "bought"),
+    ("hits", "hit"),
+    ("faces", "faced"),
+    ("seeks", "sought"),
+    ("halts", "halted"),
+    ("restores", "restored"),
+    ("reports", "reported"),
+    ("unveils", "unveiled"),
+    ("defends", "defended"),
+    ("extends", "extended"),
+    ("suspends", "suspended"),
+    ("doubles", "doubled"),
+    ("scraps", "scrapped"),
+    ("confirms", "confirmed"),
+    ("questions", "questioned"),
+    ("funds", "funded"),
+    ("builds", "built"),
+]
+_ADJECTIVES = [
+    "new",
+    "old",
+    "local",
+    "national",
+    "regional",
+    "major",
+    "minor",
+    "first",
+    "last",
+    "late",
+    "early",
+    "record",
+    "rising",
+    "falling",
+    "long",
+    "short",
+    "strong",
+    "weak",
+    "public",
+    "private",
+    "small",
+    "large",
+    "rural",
+    "urban",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "coastal",
+    "inland",
+    "delayed",
+    "planned",
+    "disputed",
+    "final",
+    "annual",
+    "monthly",
+    "emergency",
+    "temporary",
+    "permanent",
+    "joint",
+    "rival",
+    "leading",
+    "former",
+    "future",
+]
+_PREPOSITIONS = [
+    "in",
+    "at",
+    "near",
+    "after",
+    "before",
+    "over",
+    "despite",
+    "amid",
+    "during",
+    "for",
+    "against",
+    "with",
+    "from",
+]
+_FUNCTION = [
+    "the",
+    "the",
+    "the",
+    "a",
+    "a",
+    "of",
+    "of",
+    "of",
+    "to",
+    "to",
+    "and",
+    "and",
+    "in",
+    "in",
+    "is",
+    "was",
+    "that",
+    "for",
+    "it",
+    "on",
+    "with",
+    "as",
+    "by",
+    "at",
+    "from",
+    "has",
+    "have",
+    "are",
+    "were",
+    "be",
+    "this",
+    "which",
+    "their",
+    "its",
+    "more",
+    "after",
+    "also",
+    "but",
+    "not",
+    "been",
+]
 _SAID = ["said", "told reporters", "said on Tuesday", "said in a statement", "told the council", "wrote"]
-_SECTIONS = """world politics business economy technology science health sport culture arts
-environment climate education transport energy local opinion weather crime travel food
-music books film media defence agriculture property finance markets space""".split()
-_MASTHEADS = """Gazette Ledger Herald Courier Chronicle Post Times Observer Mercury Standard
-Sentinel Tribune Echo Record Journal Examiner Argus Bulletin Dispatch Review Wire Star""".split()
-_SYLLABLES = """ash bel bran brack cal dun east fal glen har inver kes lark mar north oak pel
-quar red salt thorn um vex west yar zen ald ber cor dal el fen gor hol ith jun kel lin mor
-nor ost pen ros sul tor ul ven wyn""".split()
-_ENDINGS = "by ham ford mere wick ton field water moor holm leigh bourne combe rath haven gate stead".split()
-_FIRST = """Ada Ben Cara Dev Elin Farah Gus Hana Ivo Jun Kofi Lena Mads Nia Omar Priya Quinn
-Rosa Sami Tess Uma Viktor Wen Xavi Yara Zeno Alma Bruno Cleo Dario""".split()
+_SECTIONS = [
+    "world",
+    "politics",
+    "business",
+    "economy",
+    "technology",
+    "science",
+    "health",
+    "sport",
+    "culture",
+    "arts",
+    "environment",
+    "climate",
+    "education",
+    "transport",
+    "energy",
+    "local",
+    "opinion",
+    "weather",
+    "crime",
+    "travel",
+    "food",
+    "music",
+    "books",
+    "film",
+    "media",
+    "defence",
+    "agriculture",
+    "property",
+    "finance",
+    "markets",
+    "space",
+]
+_MASTHEADS = [
+    "Gazette",
+    "Ledger",
+    "Herald",
+    "Courier",
+    "Chronicle",
+    "Post",
+    "Times",
+    "Observer",
+    "Mercury",
+    "Standard",
+    "Sentinel",
+    "Tribune",
+    "Echo",
+    "Record",
+    "Journal",
+    "Examiner",
+    "Argus",
+    "Bulletin",
+    "Dispatch",
+    "Review",
+    "Wire",
+    "Star",
+]
+_SYLLABLES = [
+    "ash",
+    "bel",
+    "bran",
+    "brack",
+    "cal",
+    "dun",
+    "east",
+    "fal",
+    "glen",
+    "har",
+    "inver",
+    "kes",
+    "lark",
+    "mar",
+    "north",
+    "oak",
+    "pel",
+    "quar",
+    "red",
+    "salt",
+    "thorn",
+    "um",
+    "vex",
+    "west",
+    "yar",
+    "zen",
+    "ald",
+    "ber",
+    "cor",
+    "dal",
+    "el",
+    "fen",
+    "gor",
+    "hol",
+    "ith",
+    "jun",
+    "kel",
+    "lin",
+    "mor",
+    "nor",
+    "ost",
+    "pen",
+    "ros",
+    "sul",
+    "tor",
+    "ul",
+    "ven",
+    "wyn",
+]
+_ENDINGS = [
+    "by",
+    "ham",
+    "ford",
+    "mere",
+    "wick",
+    "ton",
+    "field",
+    "water",
+    "moor",
+    "holm",
+    "leigh",
+    "bourne",
+    "combe",
+    "rath",
+    "haven",
+    "gate",
+    "stead",
+]
+_FIRST = [
+    "Ada",
+    "Ben",
+    "Cara",
+    "Dev",
+    "Elin",
+    "Farah",
+    "Gus",
+    "Hana",
+    "Ivo",
+    "Jun",
+    "Kofi",
+    "Lena",
+    "Mads",
+    "Nia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tess",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Xavi",
+    "Yara",
+    "Zeno",
+    "Alma",
+    "Bruno",
+    "Cleo",
+    "Dario",
+]
 
 
 def _name(rng: random.Random, parts: int, ending: bool) -> str:
@@ -160,8 +457,10 @@ class Writer:
         surnames = list(dict.fromkeys(_name(rng, 2, False) for _ in range(5000)))
         self.people = [f"{rng.choice(_FIRST)} {s}" for s in surnames]
         self.people_cum = _zipf(len(self.people), 0.9)
-        self.orgs = [f"{_name(rng, 2, False)} {rng.choice(['Group', 'Trust', 'Energy', 'Labs', 'Holdings', 'Authority', 'Union', 'Partners'])}"
-                     for _ in range(1500)]
+        self.orgs = [
+            f"{_name(rng, 2, False)} {rng.choice(['Group', 'Trust', 'Energy', 'Labs', 'Holdings', 'Authority', 'Union', 'Partners'])}"
+            for _ in range(1500)
+        ]
         self.org_cum = _zipf(len(self.orgs), 0.9)
         # Invented rare words: the long tail any real corpus has (names of
         # products, species, streets), so the FTS index has one too.
@@ -198,13 +497,25 @@ class Writer:
     def phrase(self, subject: str | None = None) -> str:
         """One clause: subject, verb, object, maybe a prepositional phrase."""
         r = self.rng
-        subject = subject or r.choice([
-            f"the {self.noun()}", f"the {r.choice(_ADJECTIVES)} {self.noun()}", self.person(), self.org(),
-            f"{self.place()} {self.noun()}",
-        ])
+        subject = subject or r.choice(
+            [
+                f"the {self.noun()}",
+                f"the {r.choice(_ADJECTIVES)} {self.noun()}",
+                self.person(),
+                self.org(),
+                f"{self.place()} {self.noun()}",
+            ]
+        )
         verb = r.choice(_VERBS)[1]
-        obj = r.choice([f"the {self.noun()}", f"a {r.choice(_ADJECTIVES)} {self.noun()}", f"its {self.noun()}",
-                        f"{r.randint(2, 90)} {self.noun()}s", f"the {self.rare_word()} {self.noun()}"])
+        obj = r.choice(
+            [
+                f"the {self.noun()}",
+                f"a {r.choice(_ADJECTIVES)} {self.noun()}",
+                f"its {self.noun()}",
+                f"{r.randint(2, 90)} {self.noun()}s",
+                f"the {self.rare_word()} {self.noun()}",
+            ]
+        )
         out = f"{subject} {verb} {obj}"
         if r.random() < 0.7:
             out += f" {r.choice(_PREPOSITIONS)} the {r.choice(_ADJECTIVES)} {self.noun()}"
@@ -231,8 +542,14 @@ class Writer:
     def title(self, place: str | None = None, who: str | None = None, extra: str | None = None) -> str:
         r = self.rng
         verb = r.choice(_VERBS)[0]
-        subject = who or r.choice([f"{place or self.place()} {self.noun()}", self.org(), self.person(),
-                                   f"{r.choice(_ADJECTIVES).capitalize()} {self.noun()}"])
+        subject = who or r.choice(
+            [
+                f"{place or self.place()} {self.noun()}",
+                self.org(),
+                self.person(),
+                f"{r.choice(_ADJECTIVES).capitalize()} {self.noun()}",
+            ]
+        )
         words = [subject, verb, r.choice(["", r.choice(_ADJECTIVES) + " "]) + self.noun()]
         if extra:
             words.append(extra)
@@ -282,7 +599,10 @@ def make_feeds(rng: random.Random, writer: Writer, count: int) -> list[Feed]:
             name = f"{name} {len(names)}"
         seen.add(name)
         names.append(name)
-    return [Feed(i, name, f"https://src{i}.example/feed.xml", rng.sample(sorted(_TOPICS), 4)) for i, name in enumerate(names)]
+    return [
+        Feed(i, name, f"https://src{i}.example/feed.xml", rng.sample(sorted(_TOPICS), 4))
+        for i, name in enumerate(names)
+    ]
 
 
 def make_items(rng: random.Random, writer: Writer, feeds: list[Feed], total: int, now: int, days: int) -> list[Item]:
@@ -304,10 +624,16 @@ def make_items(rng: random.Random, writer: Writer, feeds: list[Feed], total: int
         if rng.random() < 0.3:
             tags.append(rng.choice(_SECTIONS))
         return Article(
-            title=title, source=feed.name, url=url, guid=url,
-            body="" if summary_only else body, summary=" ".join(lede),
+            title=title,
+            source=feed.name,
+            url=url,
+            guid=url,
+            body="" if summary_only else body,
+            summary=" ".join(lede),
             author=writer.person() if rng.random() < 0.7 else None,
-            published=datetime.fromtimestamp(when, timezone.utc), precision="exact", tags=tags,
+            published=datetime.fromtimestamp(when, UTC),
+            precision="exact",
+            tags=tags,
         )
 
     in_stories = int(total * 0.05)
@@ -383,8 +709,8 @@ def write_config(paths: Paths, feeds: list[Feed]) -> None:
 
 
 def write_bookmarks(paths: Paths, cache: Cache, rng: random.Random, count: int) -> None:
-    from newsreader.tui.services import bookmark_for
     from newsreader.store.bookmarks import BookmarkStore
+    from newsreader.tui.services import bookmark_for
 
     ids = [r[0] for r in cache.connection().execute("SELECT id FROM articles ORDER BY id")]
     store = BookmarkStore(paths.bookmarks_file).load()
@@ -412,9 +738,11 @@ def generate(out: Path, articles: int, sources: int, days: int, seed: int, now: 
     feeds = make_feeds(rng, writer, sources)
     items = make_items(rng, writer, feeds, articles, now, days)
     in_story = sum(1 for it in items if it.event is not None)
-    print(f"generated {len(items):,} articles from {len(feeds):,} feeds "
-          f"({in_story:,} = {in_story / len(items):.1%} in {len({it.event for it in items if it.event is not None}):,} "
-          f"multi-outlet events) in {time.perf_counter() - started:.1f} s")
+    print(
+        f"generated {len(items):,} articles from {len(feeds):,} feeds "
+        f"({in_story:,} = {in_story / len(items):.1%} in {len({it.event for it in items if it.event is not None}):,} "
+        f"multi-outlet events) in {time.perf_counter() - started:.1f} s"
+    )
     write_config(paths, feeds)
     cache = Cache(paths.cache_db, paths.state_db)
     t_import = time.perf_counter()
@@ -425,16 +753,22 @@ def generate(out: Path, articles: int, sources: int, days: int, seed: int, now: 
         with cache.write():
             for feed_index, arrived, batch in docs[start : start + 200]:
                 feed = feeds[feed_index]
-                cache.import_document(ParsedDocument(format="rss", articles=batch, feed_title=feed.name,
-                                                     feed_url=feed.url), feed_url=feed.url, feed_title=feed.name,
-                                      kind="feed", now=arrived)
+                cache.import_document(
+                    ParsedDocument(format="rss", articles=batch, feed_title=feed.name, feed_url=feed.url),
+                    feed_url=feed.url,
+                    feed_title=feed.name,
+                    kind="feed",
+                    now=arrived,
+                )
                 done += len(batch)
         if start // 200 % 25 == 0:
             rate = done / max(time.perf_counter() - t_import, 1e-9)
             print(f"  {done:,} imported ({rate:,.0f} articles/s)", file=sys.stderr, flush=True)
     import_s = time.perf_counter() - t_import
-    print(f"imported {done:,} articles as {len(docs):,} feed documents in {import_s:.1f} s "
-          f"({done / import_s:,.0f} articles/s, stories clustered as they arrived)")
+    print(
+        f"imported {done:,} articles as {len(docs):,} feed documents in {import_s:.1f} s "
+        f"({done / import_s:,.0f} articles/s, stories clustered as they arrived)"
+    )
     t = time.perf_counter()
     read = mark_read(cache, rng, now)
     write_bookmarks(paths, cache, rng, 60)
@@ -451,9 +785,21 @@ def generate(out: Path, articles: int, sources: int, days: int, seed: int, now: 
 
 _GROUPS = (
     ("article rows", ("articles",)),
-    ("article indexes", ("sqlite_autoindex_articles_1", "articles_norm_url", "articles_source_title", "articles_title",
-                         "articles_guid", "articles_source_time", "articles_time", "articles_unread",
-                         "articles_full_text_todo", "articles_read_time")),
+    (
+        "article indexes",
+        (
+            "sqlite_autoindex_articles_1",
+            "articles_norm_url",
+            "articles_source_title",
+            "articles_title",
+            "articles_guid",
+            "articles_source_time",
+            "articles_time",
+            "articles_unread",
+            "articles_full_text_todo",
+            "articles_read_time",
+        ),
+    ),
     ("FTS index", ("articles_fts_data", "articles_fts_idx", "articles_fts_docsize", "articles_fts_config")),
     ("story tables", ("stories", "story_articles", "story_signatures", "story_terms", "story_term_df")),
     ("story indexes", ("stories_last", "stories_followed", "story_articles_story")),
@@ -467,16 +813,20 @@ def size_report(out: Path) -> None:
     total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     size = db.stat().st_size + sum(p.stat().st_size for p in db.parent.glob(db.name + "-wal"))
     state = paths.state_db.stat().st_size if paths.state_db.exists() else 0
-    print(f"\ncache {size / 1e6:.1f} MB for {total:,} articles: {size / max(total, 1):,.0f} B per article "
-          f"(newsboat: ~2,270 B per article, ../shared/bench/RESULTS.md); read state {state / 1e6:.1f} MB")
+    print(
+        f"\ncache {size / 1e6:.1f} MB for {total:,} articles: {size / max(total, 1):,.0f} B per article "
+        f"(newsboat: ~2,270 B per article, ../shared/bench/RESULTS.md); read state {state / 1e6:.1f} MB"
+    )
     textpack.register(conn)
     stored, plain = conn.execute(
         "SELECT sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB)) + coalesce(length(CAST(summary AS BLOB)), 0)),"
         " sum(length(CAST(title AS BLOB)) + length(CAST(nr_text(body) AS BLOB))"
         " + coalesce(length(CAST(nr_text(summary) AS BLOB)), 0)) FROM articles"
     ).fetchone()
-    print(f"  of which the text itself (title + body + summary): {(stored or 0) / max(total, 1):,.0f} B per article"
-          f" as stored, {(plain or 0) / max(total, 1):,.0f} B as text")
+    print(
+        f"  of which the text itself (title + body + summary): {(stored or 0) / max(total, 1):,.0f} B per article"
+        f" as stored, {(plain or 0) / max(total, 1):,.0f} B as text"
+    )
     try:
         sizes = dict(conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall())
     except sqlite3.Error as exc:
@@ -507,9 +857,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.sizes_only:
         if args.sources < 1 or args.articles < 1:
             parser.error("--articles and --sources must be positive")
-        day = datetime.strptime(args.now, "%Y-%m-%d") if args.now else datetime.now(timezone.utc)
-        now = int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
-        print(f"seed {args.seed}, newest date {datetime.fromtimestamp(now, timezone.utc):%Y-%m-%d}, into {args.out}")
+        day = datetime.strptime(args.now, "%Y-%m-%d") if args.now else datetime.now(UTC)
+        now = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+        print(f"seed {args.seed}, newest date {datetime.fromtimestamp(now, UTC):%Y-%m-%d}, into {args.out}")
         generate(args.out, args.articles, args.sources, args.days, args.seed, now)
     size_report(args.out)
     return 0

@@ -44,7 +44,7 @@ def shingles(text: str, n: int = 4) -> Counter:
     tokens = _TOKEN.findall(text or "")
     if len(tokens) < n:  # a short text is one shingle of what it has
         return Counter([tuple(tokens)]) if tokens else Counter()
-    return Counter(tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
 
 
 def page_counts(true: str, pred: str) -> Counts:
@@ -107,8 +107,10 @@ def check_metric(truth: dict) -> None:
         predicted = {k: (v or {}).get("articleBody") or "" for k, v in outputs.items()}
         point, spread, _ = score(truth, predicted)
         ref = published.get(path.stem)
-        print(f"  {path.stem:<16} ours {fmt(point, spread)}   published "
-              f"{'  '.join(ref[1:]) if ref else '(not in latest table)'}")
+        print(
+            f"  {path.stem:<16} ours {fmt(point, spread)}   published "
+            f"{'  '.join(ref[1:]) if ref else '(not in latest table)'}"
+        )
 
 
 def main() -> int:
@@ -132,6 +134,7 @@ def main() -> int:
 
     t0 = time.perf_counter()
     import trafilatura  # noqa: F401  - timed apart from the pages
+
     import_seconds = time.perf_counter() - t0
     predicted: dict[str, str] = {}
     seconds: list[float] = []
@@ -154,17 +157,29 @@ def main() -> int:
     print(f"\n{'extractor':<22}{'version':<10}{'F1':<16}{'precision':<16}{'recall':<16}")
     print(f"{'newsreader (ours)':<22}{'':<10}{fmt(point, spread)}")
     published = published_scores()
-    for name in ("rs_trafilatura", "go_trafilatura", "trafilatura", "newspaper4k", "readability_js",
-                 "go_readability", "readability", "readability-lxml", "goose3", "justext"):
+    for name in (
+        "rs_trafilatura",
+        "go_trafilatura",
+        "trafilatura",
+        "newspaper4k",
+        "readability_js",
+        "go_readability",
+        "readability",
+        "readability-lxml",
+        "goose3",
+        "justext",
+    ):
         if name in published:
             version, *cols = published[name]
             print(f"{name:<22}{version:<10}{'  '.join(cols)}   (published)")
     seconds.sort()
-    p95 = seconds[min(len(seconds) - 1, int(round(0.95 * (len(seconds) - 1))))]
-    print(f"\ntime per page: median {statistics.median(seconds) * 1000:.1f} ms, "
-          f"p95 {p95 * 1000:.1f} ms, max {seconds[-1] * 1000:.1f} ms, "
-          f"mean {statistics.mean(seconds) * 1000:.1f} ms "
-          f"(plus {import_seconds * 1000:.0f} ms to import trafilatura once)")
+    p95 = seconds[min(len(seconds) - 1, round(0.95 * (len(seconds) - 1)))]
+    print(
+        f"\ntime per page: median {statistics.median(seconds) * 1000:.1f} ms, "
+        f"p95 {p95 * 1000:.1f} ms, max {seconds[-1] * 1000:.1f} ms, "
+        f"mean {statistics.mean(seconds) * 1000:.1f} ms "
+        f"(plus {import_seconds * 1000:.0f} ms to import trafilatura once)"
+    )
     if args.worst:
         print(f"\nworst {args.worst} pages by F1:")
         per_page = []
@@ -174,8 +189,10 @@ def main() -> int:
         for f1, p, r, key, url in sorted(per_page)[: args.worst]:
             print(f"  F1 {f1:.3f}  P {p:.3f}  R {r:.3f}  {key[:10]}  {url[:80]}")
     if args.out:
-        args.out.write_text(json.dumps({k: {"articleBody": v} for k, v in predicted.items()},
-                                       ensure_ascii=False, indent=1), encoding="utf-8")
+        args.out.write_text(
+            json.dumps({k: {"articleBody": v} for k, v in predicted.items()}, ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
     return 0
 
 

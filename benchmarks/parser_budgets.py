@@ -27,8 +27,7 @@ def _words(n: int) -> str:
 
 
 def _rss(items: str, head: str = "") -> bytes:
-    return (f'<?xml version="1.0"?>{head}<rss version="2.0"><channel><title>T</title>'
-            f"{items}</channel></rss>").encode()
+    return (f'<?xml version="1.0"?>{head}<rss version="2.0"><channel><title>T</title>{items}</channel></rss>').encode()
 
 
 def documents() -> dict[str, bytes]:
@@ -36,33 +35,60 @@ def documents() -> dict[str, bytes]:
     docs: dict[str, bytes] = {}
     docs["rss_single_line_15mb"] = _rss(f"<item><title>Long</title><description>{_words(TARGET)}</description></item>")
     docs["rss_100k_items"] = _rss("".join(item.format(n=n) for n in range(100_000)))
-    docs["rss_attributes_500k"] = _rss("<item " + " ".join(f'a{n}="{n}"' for n in range(500_000)) + "><title>A</title></item>")
-    docs["rss_deep_1m"] = _rss("<item><title>D</title><description>" + "<x>" * 1_000_000 + "</x>" * 1_000_000 + "</description></item>")
-    docs["rss_entity_refs_1m"] = _rss("<item><title>E</title><description>" + "&a;" * 1_000_000 + "</description></item>",
-                                      head=f'<!DOCTYPE rss [<!ENTITY a "{"A" * 100_000}">]>')
+    docs["rss_attributes_500k"] = _rss(
+        "<item " + " ".join(f'a{n}="{n}"' for n in range(500_000)) + "><title>A</title></item>"
+    )
+    docs["rss_deep_1m"] = _rss(
+        "<item><title>D</title><description>" + "<x>" * 1_000_000 + "</x>" * 1_000_000 + "</description></item>"
+    )
+    docs["rss_entity_refs_1m"] = _rss(
+        "<item><title>E</title><description>" + "&a;" * 1_000_000 + "</description></item>",
+        head=f'<!DOCTYPE rss [<!ENTITY a "{"A" * 100_000}">]>',
+    )
     docs["rss_unclosed_tags_15mb"] = _rss("<item><title>U</title><description>" + "<p>" * (TARGET // 3))
-    json_items = [{"id": str(n), "title": f"Story {n}", "content_text": f"Text {n}.", "url": f"https://x.example/{n}"}
-                  for n in range(100_000)]
+    json_items = [
+        {"id": str(n), "title": f"Story {n}", "content_text": f"Text {n}.", "url": f"https://x.example/{n}"}
+        for n in range(100_000)
+    ]
     docs["json_100k_items"] = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": json_items}).encode()
-    docs["json_single_string_15mb"] = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [
-        {"id": "1", "title": "Long", "content_text": _words(TARGET)}]}).encode()
+    docs["json_single_string_15mb"] = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "items": [{"id": "1", "title": "Long", "content_text": _words(TARGET)}],
+        }
+    ).encode()
     docs["json_deep_5m"] = b'{"items": ' + b"[" * 5_000_000 + b"]" * 5_000_000 + b"}"
     docs["dump_single_line_15mb"] = _words(TARGET).encode()
     docs["dump_many_lines_15mb"] = "\n".join(_words(60) + f" {n}" for n in range(TARGET // 64)).encode()
     docs["dump_ages_lines"] = "\n".join(f"Outlet {n}{n % 59} minutes ago" for n in range(TARGET // 32)).encode()
-    docs["html_single_paragraph_15mb"] = f"<html><body><article><p>{_words(TARGET)}</p></article></body></html>".encode()
-    docs["html_deep_1m"] = ("<html><body>" + "<div>" * 1_000_000 + "text" + "</div>" * 1_000_000 + "</body></html>").encode()
-    docs["html_many_paragraphs"] = ("<html><body><article>" + "".join(f"<p>{_words(200)} {n}</p>" for n in range(60_000))
-                                    + "</article></body></html>").encode()
-    docs["opml_100k_outlines"] = ('<?xml version="1.0"?><opml version="2.0"><body>' + "".join(
-        f'<outline text="F{n}" xmlUrl="https://x.example/{n}.xml"/>' for n in range(100_000)) + "</body></opml>").encode()
+    docs["html_single_paragraph_15mb"] = (
+        f"<html><body><article><p>{_words(TARGET)}</p></article></body></html>".encode()
+    )
+    docs["html_deep_1m"] = (
+        "<html><body>" + "<div>" * 1_000_000 + "text" + "</div>" * 1_000_000 + "</body></html>"
+    ).encode()
+    docs["html_many_paragraphs"] = (
+        "<html><body><article>"
+        + "".join(f"<p>{_words(200)} {n}</p>" for n in range(60_000))
+        + "</article></body></html>"
+    ).encode()
+    docs["opml_100k_outlines"] = (
+        '<?xml version="1.0"?><opml version="2.0"><body>'
+        + "".join(f'<outline text="F{n}" xmlUrl="https://x.example/{n}.xml"/>' for n in range(100_000))
+        + "</body></opml>"
+    ).encode()
     # The worst kinds again at 1 MiB, the largest size parsed in-process
     # (newsreader.parser.budget.SUBPROCESS_ABOVE).
     docs["dump_ages_lines_1mb"] = "\n".join(f"Outlet {n}{n % 59} minutes ago" for n in range(MB // 32)).encode()
     docs["dump_single_line_1mb"] = _words(MB).encode()
-    docs["html_many_paragraphs_1mb"] = ("<html><body><article>" + "".join(f"<p>{_words(200)} {n}</p>" for n in range(5_000))
-                                        + "</article></body></html>").encode()
-    docs["rss_attributes_1mb"] = _rss("<item " + " ".join(f'a{n}="{n}"' for n in range(80_000)) + "><title>A</title></item>")
+    docs["html_many_paragraphs_1mb"] = (
+        "<html><body><article>"
+        + "".join(f"<p>{_words(200)} {n}</p>" for n in range(5_000))
+        + "</article></body></html>"
+    ).encode()
+    docs["rss_attributes_1mb"] = _rss(
+        "<item " + " ".join(f'a{n}="{n}"' for n in range(80_000)) + "><title>A</title></item>"
+    )
     return docs
 
 
@@ -87,8 +113,9 @@ print(f"{elapsed:.2f}\\t{peak:.0f}\\t{outcome[:90]}")
 
 def measure(name: str, data: bytes, timeout: float = 300) -> str:
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         out, err = child.communicate(data, timeout=timeout)
     except subprocess.TimeoutExpired:

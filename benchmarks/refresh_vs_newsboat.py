@@ -144,14 +144,14 @@ class TreeSampler(threading.Thread):
             self.stopping.wait(self.interval)
 
 
-def measure(program: str, phase: str, cmd: list[str], *, env: dict | None = None, timeout: float = 1800,
-            log: Path | None = None) -> Run:
+def measure(
+    program: str, phase: str, cmd: list[str], *, env: dict | None = None, timeout: float = 1800, log: Path | None = None
+) -> Run:
     """Run ``cmd`` once: wall, CPU and peak RSS of the whole process (as runcmd.py)."""
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below, or DEVNULL
     try:
         started = time.monotonic()
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=out, env=env,
-                                start_new_session=True)
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=out, env=env, start_new_session=True)
         sampler = TreeSampler(proc.pid)
         sampler.start()
         while True:
@@ -170,8 +170,15 @@ def measure(program: str, phase: str, cmd: list[str], *, env: dict | None = None
     finally:
         if log:
             out.close()
-    return Run(program, phase, wall=wall, cpu=usage.ru_utime + usage.ru_stime, maxrss_mib=usage.ru_maxrss / 1024,
-               tree_pss_mib=sampler.peak_kib / 1024, rc=proc.returncode)
+    return Run(
+        program,
+        phase,
+        wall=wall,
+        cpu=usage.ru_utime + usage.ru_stime,
+        maxrss_mib=usage.ru_maxrss / 1024,
+        tree_pss_mib=sampler.peak_kib / 1024,
+        rc=proc.returncode,
+    )
 
 
 # ------------------------------------------------------------ the server
@@ -186,9 +193,23 @@ class Server:
         self.port_file.unlink(missing_ok=True)
         self.log = open(work / "server.log", "ab")  # noqa: SIM115 - the server's whole life; closed in stop()
         self.proc = subprocess.Popen(
-            [sys.executable, str(bench / "serve.py"), "--dir", str(corpus_root), "--port", "0",
-             "--latency-ms", str(latency_ms), "--port-file", str(self.port_file), "--pid-file", str(self.pid_file)],
-            stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log,
+            [
+                sys.executable,
+                str(bench / "serve.py"),
+                "--dir",
+                str(corpus_root),
+                "--port",
+                "0",
+                "--latency-ms",
+                str(latency_ms),
+                "--port-file",
+                str(self.port_file),
+                "--pid-file",
+                str(self.pid_file),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=self.log,
         )
         deadline = time.monotonic() + 20
         while not self.port_file.exists():
@@ -229,8 +250,23 @@ def corpus_urls(bench: Path, corpus: Path, feeds: int, items: int, base: str) ->
         fresh_enough = data.get("n", 0) >= feeds and data.get("m") == items and str(data.get("seed")) == "42"
     if not fresh_enough:
         print(f"generating the corpus in {corpus} ...", flush=True)
-        subprocess.run([sys.executable, str(bench / "gen_feeds.py"), "--out", str(corpus), "-n", str(max(feeds, 1000)),
-                        "-m", str(items), "--seed", "42", "--jobs", "2"], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(bench / "gen_feeds.py"),
+                "--out",
+                str(corpus),
+                "-n",
+                str(max(feeds, 1000)),
+                "-m",
+                str(items),
+                "--seed",
+                "42",
+                "--jobs",
+                "2",
+            ],
+            check=True,
+        )
         data = json.loads(manifest.read_text())
     return [f"{base}/{corpus.name}/{entry['file']}" for entry in data["feeds"][:feeds]]
 
@@ -272,8 +308,16 @@ def newsreader_articles(home: Path) -> int:
         return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 
-def run_phase(server: Server, program: str, phase: str, cmd: list[str], expect: tuple[str, int], *, env=None,
-              log: Path | None = None) -> Run:
+def run_phase(
+    server: Server,
+    program: str,
+    phase: str,
+    cmd: list[str],
+    expect: tuple[str, int],
+    *,
+    env=None,
+    log: Path | None = None,
+) -> Run:
     server.control("/__reset")
     load = os.getloadavg()[0]
     run = measure(program, phase, cmd, env=env, log=log)
@@ -282,9 +326,12 @@ def run_phase(server: Server, program: str, phase: str, cmd: list[str], expect: 
     code, count = expect
     if run.server.get(code, 0) != count or run.rc not in (0,):
         run.note = f"expected {count}x{code}, server saw {run.server}, exit code {run.rc}"
-    print(f"  {program} {phase:12s} wall {run.wall:7.2f} s  cpu {run.cpu:7.2f} s  "
-          f"peak RSS {run.maxrss_mib:6.1f} MiB (tree PSS {run.tree_pss_mib:6.1f})  load {load:.2f}  server {run.server}"
-          + (f"  WARNING {run.note}" if run.note else ""), flush=True)
+    print(
+        f"  {program} {phase:12s} wall {run.wall:7.2f} s  cpu {run.cpu:7.2f} s  "
+        f"peak RSS {run.maxrss_mib:6.1f} MiB (tree PSS {run.tree_pss_mib:6.1f})  load {load:.2f}  server {run.server}"
+        + (f"  WARNING {run.note}" if run.note else ""),
+        flush=True,
+    )
     return run
 
 
@@ -333,8 +380,15 @@ def bench_without_clustering(server: Server, work: Path, urls: list[str], args) 
         env.pop(name, None)
     log = work / "newsreader-diagnostic.log"
     log.unlink(missing_ok=True)
-    run = run_phase(server, "newsreader, clustering off (diagnostic)", "fresh",
-                    [sys.executable, "-c", WITHOUT_CLUSTERING], ("200", len(urls)), env=env, log=log)
+    run = run_phase(
+        server,
+        "newsreader, clustering off (diagnostic)",
+        "fresh",
+        [sys.executable, "-c", WITHOUT_CLUSTERING],
+        ("200", len(urls)),
+        env=env,
+        log=log,
+    )
     shutil.rmtree(home / "cache", ignore_errors=True)  # 250 MB at 1000 feeds
     return [run]
 
@@ -378,12 +432,16 @@ def print_table(runs: list[Run], reference: dict | None, feeds: int, items: int,
     print("|---|---|---|---|---|---|---|---|")
     for r in runs:
         saw = ", ".join(f"{v}x{k}" for k, v in sorted(r.server.items()))
-        print(f"| {r.program} | {r.phase} | {r.wall:.2f} | {r.cpu:.2f} | {r.maxrss_mib:.1f} | {r.tree_pss_mib:.1f} | "
-              f"{r.load:.2f} | {saw}" + (f" ({r.note.strip()})" if r.note else "") + " |")
+        print(
+            f"| {r.program} | {r.phase} | {r.wall:.2f} | {r.cpu:.2f} | {r.maxrss_mib:.1f} | {r.tree_pss_mib:.1f} | "
+            f"{r.load:.2f} | {saw}" + (f" ({r.note.strip()})" if r.note else "") + " |"
+        )
     if reference is not None:
         for phase in ("fresh", "304"):
             wall, cpu, rss = reference[phase]
-            print(f"| newsboat 2.21 (RESULTS.md, NOT this run) | {phase} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | - | - | - |")
+            print(
+                f"| newsboat 2.21 (RESULTS.md, NOT this run) | {phase} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | - | - | - |"
+            )
     print()
     mine = {r.phase: r for r in runs if r.program == "newsreader"}
     theirs = {r.phase: r for r in runs if r.program == "newsboat"}
@@ -409,14 +467,18 @@ def print_table(runs: list[Run], reference: dict | None, feeds: int, items: int,
         broken = [r for r in (a, theirs.get(phase)) if r is not None and r.note]
         if broken:
             verdict = "INVALID: " + "; ".join(f"{r.program} {r.note.strip()}" for r in broken)
-        print(f"| {phase} | {_ratio(a.wall, wall)} | {_ratio(a.cpu, cpu)} | {_ratio(a.memory, rss)} | "
-              f"<= {TARGETS[phase]} | <= 1 | {verdict} |")
+        print(
+            f"| {phase} | {_ratio(a.wall, wall)} | {_ratio(a.cpu, cpu)} | {_ratio(a.memory, rss)} | "
+            f"<= {TARGETS[phase]} | <= 1 | {verdict} |"
+        )
     print()
     diagnostic = [r for r in runs if "diagnostic" in r.program]
     base = reference["fresh"][0] if reference is not None else (theirs["fresh"].wall if "fresh" in theirs else 0)
     for r in diagnostic:
-        print(f"Diagnostic, not the product: fresh with story clustering off took {r.wall:.2f} s "
-              f"(cpu {r.cpu:.2f} s), {_ratio(r.wall, base)} of newsboat's fresh wall time.")
+        print(
+            f"Diagnostic, not the product: fresh with story clustering off took {r.wall:.2f} s "
+            f"(cpu {r.cpu:.2f} s), {_ratio(r.wall, base)} of newsboat's fresh wall time."
+        )
     if diagnostic:
         print()
 
@@ -433,26 +495,38 @@ def main() -> int:
     ap.add_argument("--work", type=Path, default=DEFAULT_WORK)
     ap.add_argument("--json", type=Path, help="also write the runs as JSON here")
     ap.add_argument("--keep", action="store_true", help="keep the caches in benchmarks/work/refresh afterwards")
-    ap.add_argument("--diagnose-clustering", action="store_true",
-                    help="also a fresh refresh with story clustering off (a labelled diagnostic, not compared)")
+    ap.add_argument(
+        "--diagnose-clustering",
+        action="store_true",
+        help="also a fresh refresh with story clustering off (a labelled diagnostic, not compared)",
+    )
     args = ap.parse_args()
 
     bench = args.bench_dir
     if not (bench / "serve.py").exists() or not (bench / "gen_feeds.py").exists():
         print(f"skipped: the peer harness is not at {bench} (needs serve.py and gen_feeds.py)")
         return 0
-    check = subprocess.run([sys.executable, "-c", "import newsreader.feeds.refresh"], capture_output=True, text=True, check=False,
-                           env={**os.environ, "PYTHONPATH": str(REPO)})
+    check = subprocess.run(
+        [sys.executable, "-c", "import newsreader.feeds.refresh"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     if check.returncode != 0:
         last = (check.stderr.strip().splitlines() or ["?"])[-1]
-        print(f"{sys.executable} cannot run newsreader ({last}); run this script with the project's Python, "
-              "e.g. venv/bin/python benchmarks/refresh_vs_newsboat.py")
+        print(
+            f"{sys.executable} cannot run newsreader ({last}); run this script with the project's Python, "
+            "e.g. venv/bin/python benchmarks/refresh_vs_newsboat.py"
+        )
         return 2
     reference = None
     if args.skip_newsboat:
         if (args.feeds, "fresh") not in REFERENCE or args.items != 50 or args.latency_ms != 50:
-            print("note: RESULTS.md has newsboat figures only for 200 or 1000 feeds x 50 items at 50 ms; "
-                  "no ratios will be printed")
+            print(
+                "note: RESULTS.md has newsboat figures only for 200 or 1000 feeds x 50 items at 50 ms; "
+                "no ratios will be printed"
+            )
         else:
             reference = {phase: REFERENCE[(args.feeds, phase)] for phase in ("fresh", "304")}
     work = args.work / "refresh"
@@ -464,10 +538,13 @@ def main() -> int:
         urls = corpus_urls(bench, corpus, args.feeds, args.items, server.base)
         warm_server(server, urls)
         server.control(f"/__set?latency_ms={args.latency_ms:g}")
-        print(f"server on {server.base}, {len(urls)} feeds, latency {args.latency_ms:g} ms; "
-              f"newsreader [fetch] per_host = {args.per_host}"
-              + (f", concurrency = {args.concurrency}" if args.concurrency else "")
-              + "; newsboat reload-threads 8", flush=True)
+        print(
+            f"server on {server.base}, {len(urls)} feeds, latency {args.latency_ms:g} ms; "
+            f"newsreader [fetch] per_host = {args.per_host}"
+            + (f", concurrency = {args.concurrency}" if args.concurrency else "")
+            + "; newsboat reload-threads 8",
+            flush=True,
+        )
         runs += bench_newsreader(server, work, urls, args)
         if args.diagnose_clustering:
             runs += bench_without_clustering(server, work, urls, args)

@@ -60,8 +60,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.scale_app import measure_in_app, measure_store, run_in_app_child, serve, summary  # noqa: E402
-from benchmarks.scale_terminal import newsboat_figure, run_first_screens, run_newsboat  # noqa: E402
+from benchmarks.scale_app import measure_in_app, measure_store, run_in_app_child, serve, summary
+from benchmarks.scale_terminal import newsboat_figure, run_first_screens, run_newsboat
 
 TARGETS = {"first_screen_s": 0.6, "ratio": 1.6, "p95_ms": 50.0, "rss_mb": 100.0}
 
@@ -77,8 +77,10 @@ def describe_home(home: Path) -> str:
     stories = conn.execute("SELECT count(*) FROM stories WHERE source_count >= 2").fetchone()[0]
     conn.close()
     size = db.stat().st_size
-    return (f"{articles:,} articles ({unread:,} unread) from {sources:,} sources, {stories:,} multi-outlet stories; "
-            f"cache {size / 1e6:.0f} MB ({size / max(articles, 1):,.0f} B/article)")
+    return (
+        f"{articles:,} articles ({unread:,} unread) from {sources:,} sources, {stories:,} multi-outlet stories; "
+        f"cache {size / 1e6:.0f} MB ({size / max(articles, 1):,.0f} B/article)"
+    )
 
 
 def verdict(ok: bool) -> str:
@@ -91,11 +93,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generate", action="store_true", help="make the home with gen_cache.py when it is missing")
     parser.add_argument("--runs", type=int, default=7, help="first-screen runs per app")
     parser.add_argument("--tries", type=int, default=40, help="tries per interaction (>= 30 for a p95)")
-    parser.add_argument("--refresh-feeds", type=int, default=300, help="feeds refreshed during the key-press test (0: skip)")
+    parser.add_argument(
+        "--refresh-feeds", type=int, default=300, help="feeds refreshed during the key-press test (0: skip)"
+    )
     parser.add_argument("--skip-terminal", action="store_true", help="only the in-app part")
     parser.add_argument("--skip-in-app", action="store_true", help="only the terminal part")
-    parser.add_argument("--newsboat", action="store_true",
-                        help="also run newsboat on the same articles (fills its cache from 127.0.0.1: ~3 min more)")
+    parser.add_argument(
+        "--newsboat",
+        action="store_true",
+        help="also run newsboat on the same articles (fills its cache from 127.0.0.1: ~3 min more)",
+    )
     # internal modes
     parser.add_argument("--in-app-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
@@ -130,41 +137,62 @@ def main(argv: list[str] | None = None) -> int:
     copy = workdir / "home"
     shutil.copytree(home, copy, ignore=shutil.ignore_patterns("*.lock"))
     started = time.monotonic()
-    print(f"newsreader scale benchmark — {time.strftime('%Y-%m-%d %H:%M')}, python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"newsreader scale benchmark — {time.strftime('%Y-%m-%d %H:%M')}, python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}"
+    )
     print(f"home {home}: {describe_home(home)}\n")
     checks: list[tuple[str, bool]] = []
     try:
         if not args.skip_terminal:
             fs = run_first_screens(copy, args.runs, workdir)
             ours, bare = summary(fs["ours"]), summary(fs["bare"])
-            print(f"1. first full screen through tmux 200x50, process start -> headlines and counts drawn ({args.runs} runs each, alternating):")
+            print(
+                f"1. first full screen through tmux 200x50, process start -> headlines and counts drawn ({args.runs} runs each, alternating):"
+            )
             if ours["n"]:
-                print(f"   newsreader, 100k articles   median {ours['p50']:.3f} s  (min {ours['min']:.3f}, max {ours['max']:.3f})")
-                checks.append((f"first screen {ours['p50']:.3f} s <= {TARGETS['first_screen_s']} s", ours["p50"] <= TARGETS["first_screen_s"]))
+                print(
+                    f"   newsreader, 100k articles   median {ours['p50']:.3f} s  (min {ours['min']:.3f}, max {ours['max']:.3f})"
+                )
+                checks.append(
+                    (
+                        f"first screen {ours['p50']:.3f} s <= {TARGETS['first_screen_s']} s",
+                        ours["p50"] <= TARGETS["first_screen_s"],
+                    )
+                )
             if bare["n"]:
-                print(f"   bare 3-pane Textual app     median {bare['p50']:.3f} s  (min {bare['min']:.3f}, max {bare['max']:.3f})"
-                      "  [../shared/bench/tx_app.py, 10+10 rows]")
+                print(
+                    f"   bare 3-pane Textual app     median {bare['p50']:.3f} s  (min {bare['min']:.3f}, max {bare['max']:.3f})"
+                    "  [../shared/bench/tx_app.py, 10+10 rows]"
+                )
             else:
                 print("   bare 3-pane Textual app     skipped (../shared/bench/tx_app.py is not there)")
             if ours["n"] and bare["n"]:
                 ratio = ours["p50"] / bare["p50"]
                 print(f"   ratio newsreader / bare      {ratio:.2f}x")
-                checks.append((f"first screen {ratio:.2f}x the bare app <= {TARGETS['ratio']}x", ratio <= TARGETS["ratio"]))
+                checks.append(
+                    (f"first screen {ratio:.2f}x the bare app <= {TARGETS['ratio']}x", ratio <= TARGETS["ratio"])
+                )
             nb = newsboat_figure()
             same = run_newsboat(copy, workdir) if args.newsboat else None
             if same and same["first_screen_s"] and ours["n"]:
-                print(f"   newsboat, the same articles {same['first_screen_s']:.1f} s  (1 run; its cache: {same['items']} items "
-                      f"filled by -x reload in {same['reload_s']:.0f} s, {same['size'] / 1e6:.0f} MB; VmHWM "
-                      f"{same['vmhwm_mb']:.0f} MB): newsreader is {same['first_screen_s'] / ours['p50']:.0f}x faster")
+                print(
+                    f"   newsboat, the same articles {same['first_screen_s']:.1f} s  (1 run; its cache: {same['items']} items "
+                    f"filled by -x reload in {same['reload_s']:.0f} s, {same['size'] / 1e6:.0f} MB; VmHWM "
+                    f"{same['vmhwm_mb']:.0f} MB): newsreader is {same['first_screen_s'] / ours['p50']:.0f}x faster"
+                )
             elif same:
                 print(f"   newsboat, the same articles: no first screen within 300 s ({same})")
             if nb and ours["n"]:
-                print(f"   newsboat, 100k items        {nb[0]:.1f} s  ({nb[1]}): newsreader is {nb[0] / ours['p50']:.0f}x faster")
+                print(
+                    f"   newsboat, 100k items        {nb[0]:.1f} s  ({nb[1]}): newsreader is {nb[0] / ours['p50']:.0f}x faster"
+                )
             if fs["ours_vm"]:
                 session = fs["session_vm"]
-                print(f"   peak RSS (VmHWM) at the first screen {statistics.median(fs['ours_vm']):.0f} MB; "
-                      f"after opening 5 articles and a search {session:.0f} MB")
+                print(
+                    f"   peak RSS (VmHWM) at the first screen {statistics.median(fs['ours_vm']):.0f} MB; "
+                    f"after opening 5 articles and a search {session:.0f} MB"
+                )
                 peak = max(max(fs["ours_vm"]), session or 0)
                 checks.append((f"peak RSS {peak:.0f} MB <= {TARGETS['rss_mb']:.0f} MB", peak <= TARGETS["rss_mb"]))
             print()
@@ -176,20 +204,30 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"   {name:52} {s['n']:4d} {s['p50']:8.1f} {s['p95']:8.1f} {s['max']:8.1f}")
             print()
             result = run_in_app_child(copy, args.tries, args.refresh_feeds, workdir)
-            print("2b. inside the app (run_test 200x50, a copy of the home), ms from the key to the frame that shows the result:")
+            print(
+                "2b. inside the app (run_test 200x50, a copy of the home), ms from the key to the frame that shows the result:"
+            )
             print(f"   {'what':32} {'n':>4} {'p50':>8} {'p95':>8} {'max':>8}")
             for name, s in result["times"].items():
                 if not s["n"]:
                     continue
                 print(f"   {name:32} {s['n']:4d} {s['p50']:8.1f} {s['p95']:8.1f} {s['max']:8.1f}")
                 if name in ("source switch", "open article", "related ready", "search"):
-                    checks.append((f"{name} p95 {s['p95']:.1f} ms <= {TARGETS['p95_ms']:.0f} ms", s["p95"] <= TARGETS["p95_ms"]))
+                    checks.append(
+                        (f"{name} p95 {s['p95']:.1f} ms <= {TARGETS['p95_ms']:.0f} ms", s["p95"] <= TARGETS["p95_ms"])
+                    )
             for note in result["notes"]:
                 print(f"   {note}")
-            print(f"   peak RSS of that app process (ru_maxrss) {result['maxrss_mb']:.0f} MB; the largest of it and the "
-                  f"processes it started (the refresh and its parse workers) {result['maxrss_with_children_mb']:.0f} MB")
-            checks.append((f"peak RSS in use {result['maxrss_mb']:.0f} MB <= {TARGETS['rss_mb']:.0f} MB",
-                           result["maxrss_mb"] <= TARGETS["rss_mb"]))
+            print(
+                f"   peak RSS of that app process (ru_maxrss) {result['maxrss_mb']:.0f} MB; the largest of it and the "
+                f"processes it started (the refresh and its parse workers) {result['maxrss_with_children_mb']:.0f} MB"
+            )
+            checks.append(
+                (
+                    f"peak RSS in use {result['maxrss_mb']:.0f} MB <= {TARGETS['rss_mb']:.0f} MB",
+                    result["maxrss_mb"] <= TARGETS["rss_mb"],
+                )
+            )
             print()
         print("3. targets:")
         for text, ok in checks:

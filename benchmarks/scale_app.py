@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import UTC
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,26 +30,35 @@ SCALE = Path(__file__).with_name("scale.py")
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def summary(values: list[float]) -> dict:
-    return {"n": len(values), "p50": statistics.median(values), "p95": percentile(values, 0.95),
-            "min": min(values), "max": max(values)} if values else {"n": 0}
+    return (
+        {
+            "n": len(values),
+            "p50": statistics.median(values),
+            "p95": percentile(values, 0.95),
+            "min": min(values),
+            "max": max(values),
+        }
+        if values
+        else {"n": 0}
+    )
 
 
 class Probe:
     """Wraps the screen's ``show_*`` methods: a waiter gets the time of the
     first frame drawn after the matching call."""
 
-    def __init__(self, app, screen) -> None:  # noqa: ANN001
+    def __init__(self, app, screen) -> None:
         self.app = app
         self.waiters: list[tuple[str, object, asyncio.Future]] = []
         for name in ("show_headlines", "show_article", "show_related", "show_sources"):
             setattr(screen, name, self._wrap(name, getattr(screen, name)))
 
-    def _wrap(self, name: str, original):  # noqa: ANN001
-        def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003
+    def _wrap(self, name: str, original):
+        def wrapper(*args, **kwargs):
             result = original(*args, **kwargs)
             for waiter in list(self.waiters):
                 wanted, test, future = waiter
@@ -56,25 +66,26 @@ class Probe:
                     self.waiters.remove(waiter)
                     self.app.call_after_refresh(lambda f=future: f.done() or f.set_result(time.perf_counter()))
             return result
+
         return wrapper
 
-    def expect(self, name: str, test=lambda args: True) -> asyncio.Future:  # noqa: ANN001
+    def expect(self, name: str, test=lambda args: True) -> asyncio.Future:
         future = asyncio.get_running_loop().create_future()
         self.waiters.append((name, test, future))
         return future
 
 
-def send_key(app, key: str) -> None:  # noqa: ANN001
+def send_key(app, key: str) -> None:
     """Post a key the way a terminal would, without waiting for anything."""
     from textual import events
 
     char = key if len(key) == 1 else None
     event = events.Key(key, char)
     event.set_sender(app)
-    app._driver.send_message(event)  # noqa: SLF001 - what Pilot.press does, minus its waits
+    app._driver.send_message(event)
 
 
-async def _drawn(app) -> float:  # noqa: ANN001
+async def _drawn(app) -> float:
     future = asyncio.get_running_loop().create_future()
     app.call_after_refresh(lambda: future.done() or future.set_result(time.perf_counter()))
     return await asyncio.wait_for(future, 10)
@@ -84,7 +95,7 @@ async def _settle(seconds: float = 0.05) -> None:
     await asyncio.sleep(seconds)
 
 
-async def measure_key_moves(app, listing, count: int, *, stop=None) -> list[float]:  # noqa: ANN001
+async def measure_key_moves(app, listing, count: int, *, stop=None) -> list[float]:
     """``j``/``k`` in ``listing``: ms until the moved highlight is drawn."""
     times: list[float] = []
     for i in range(count):
@@ -101,7 +112,7 @@ async def measure_key_moves(app, listing, count: int, *, stop=None) -> list[floa
     return times
 
 
-def search_queries(cache, count: int) -> list[str]:  # noqa: ANN001
+def search_queries(cache, count: int) -> list[str]:
     """Different queries of everyday shapes, from words the cache holds."""
     import random
 
@@ -125,9 +136,9 @@ def search_queries(cache, count: int) -> list[str]:  # noqa: ANN001
 async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> dict:
     import gc
 
-    from newsreader.tui.app import NewsReaderApp
     from newsreader.config.settings import FeedConfig
     from newsreader.core.paths import Paths
+    from newsreader.tui.app import NewsReaderApp
     from newsreader.tui.services import Services
     from newsreader.tui.widgets.lists import KeyList
 
@@ -143,6 +154,7 @@ async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> di
 
     def peak(after: str) -> None:
         peaks.append(f"{after} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+
     async with app.run_test(size=(200, 50)) as pilot:
         while type(app.screen).__name__ != "MainScreen":
             await pilot.pause()
@@ -210,7 +222,7 @@ async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> di
             send_key(app, "enter")
             try:
                 times.append((await asyncio.wait_for(results, 10) - started) * 1000)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 notes.append(f"search {query!r} showed nothing within 10 s")
                 await pilot.press("escape")
             await _settle(0.2)
@@ -252,12 +264,17 @@ async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> di
                 await asyncio.sleep(0.1)
             out["key press during refresh"] = times
             peak("the refresh")
-            notes.append(f"refresh of {len(refresh_feeds)} feeds took {time.perf_counter() - started:.1f} s, "
-                         f"{len(progress)} progress records, {len(times)} key presses during it; "
-                         f"status: {screen.query_one('#status').render()}")
+            notes.append(
+                f"refresh of {len(refresh_feeds)} feeds took {time.perf_counter() - started:.1f} s, "
+                f"{len(progress)} progress records, {len(times)} key presses during it; "
+                f"status: {screen.query_one('#status').render()}"
+            )
     notes.append("peak RSS (MB) after " + ", ".join(peaks))
-    return {"times": {k: summary(v) for k, v in out.items()}, "notes": notes,
-            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "times": {k: summary(v) for k, v in out.items()},
+        "notes": notes,
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def _has_first_screen() -> bool:
@@ -268,7 +285,7 @@ def _has_first_screen() -> bool:
     return (Path(newsreader.__file__).parent / "first_screen.py").exists()
 
 
-def start_app(app_class, services):  # noqa: ANN001, ANN201
+def start_app(app_class, services):
     """The app as ``newsreader`` starts it (cli_app.py); a newsreader from
     before first_screen.py is started the way it was then, so the same
     script measures the code before and after a change."""
@@ -279,15 +296,21 @@ def start_app(app_class, services):  # noqa: ANN001, ANN201
     return app_class(services, FirstScreen(services).start(), freeze_startup=True)
 
 
-def counts_of(services) -> object:  # noqa: ANN001
+def counts_of(services) -> object:
     """What the source list needs (first_screen.source_counts, or the same queries before it)."""
     if not _has_first_screen():
         from newsreader.store.searching import count_articles
 
         cache = services.cache
         keys = [b.article_key for b in services.bookmarks.all() if b.article_key]
-        return (cache.sources(), cache.totals(),
-                [count_articles(cache, s.parsed.with_filter(read=False), bookmarked_keys=keys) for s in services.config.searches])
+        return (
+            cache.sources(),
+            cache.totals(),
+            [
+                count_articles(cache, s.parsed.with_filter(read=False), bookmarked_keys=keys)
+                for s in services.config.searches
+            ],
+        )
     from newsreader.tui.first_screen import source_counts
 
     return source_counts(services)
@@ -297,11 +320,11 @@ def measure_store(home: Path, tries: int) -> dict[str, dict]:
     """The store's share of each interaction, no interface: ms per call."""
     import random
 
-    HEADLINE_PAGE = 300  # noqa: N806 - the app's page size
+    HEADLINE_PAGE = 300
     from newsreader.core.paths import Paths
     from newsreader.store.related import related_stories
-    from newsreader.tui.services import Services
     from newsreader.store.story_rows import stories_for_articles
+    from newsreader.tui.services import Services
 
     services = Services.for_paths(Paths.under(home))
     cache = services.cache
@@ -310,7 +333,7 @@ def measure_store(home: Path, tries: int) -> dict[str, dict]:
     source_ids = [r.id for r in cache.sources()]
     article_ids = [r[0] for r in conn.execute("SELECT id FROM articles ORDER BY id DESC LIMIT 5000")]
 
-    def timed(fn, args_list) -> dict:  # noqa: ANN001
+    def timed(fn, args_list) -> dict:
         times = []
         for args in args_list:
             started = time.perf_counter()
@@ -326,10 +349,12 @@ def measure_store(home: Path, tries: int) -> dict[str, dict]:
         "source counts (all sources, totals, saved searches)": timed(lambda: counts_of(services), [()] * tries),
         "a source's first page + its stories": timed(page, [(rng.choice(source_ids),) for _ in range(tries)]),
         "an article (with its body)": timed(cache.article, [(rng.choice(article_ids),) for _ in range(tries)]),
-        "related stories of an article": timed(lambda i: related_stories(cache, i),
-                                               [(rng.choice(article_ids),) for _ in range(tries)]),
-        "search (first page of 300)": timed(lambda q: cache.search(q, limit=HEADLINE_PAGE),
-                                            [(q,) for q in search_queries(cache, tries)]),
+        "related stories of an article": timed(
+            lambda i: related_stories(cache, i), [(rng.choice(article_ids),) for _ in range(tries)]
+        ),
+        "search (first page of 300)": timed(
+            lambda q: cache.search(q, limit=HEADLINE_PAGE), [(q,) for q in search_queries(cache, tries)]
+        ),
     }
     cache.close()
     return out
@@ -345,7 +370,7 @@ def serve(directory: Path, port_file: Path) -> None:
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
     class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:  # noqa: ANN002
+        def log_message(self, *args) -> None:
             pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
@@ -372,7 +397,7 @@ def prepare_refresh(home: Path, feeds_dir: Path, count: int, items: int) -> tupl
     sources of the copied home, and point those sources and config.toml at them."""
     import random
     import sqlite3
-    from datetime import datetime, timezone
+    from datetime import datetime
     from email.utils import format_datetime
     from xml.sax.saxutils import escape
 
@@ -382,7 +407,7 @@ def prepare_refresh(home: Path, feeds_dir: Path, count: int, items: int) -> tupl
     server, base = start_feed_server(feeds_dir, feeds_dir.parent / "port")
     rng = random.Random(99)
     writer = Writer(rng)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     db = sqlite3.connect(str(home / "cache" / "cache.sqlite3"), isolation_level=None)
     rows = db.execute("SELECT id, name FROM sources WHERE kind = 'feed' ORDER BY id LIMIT ?", (count,)).fetchall()
     urls = []
@@ -415,11 +440,24 @@ def prepare_refresh(home: Path, feeds_dir: Path, count: int, items: int) -> tupl
 def run_in_app_child(copy: Path, tries: int, refresh_count: int, workdir: Path) -> dict:
     """Run the in-app part in a child process on ``copy`` (a copy of the
     home: it is changed), return its figures and peak RSS."""
-    urls, server, _base = prepare_refresh(copy, workdir / "feeds", refresh_count, 20) if refresh_count else ([], None, None)
+    urls, server, _base = (
+        prepare_refresh(copy, workdir / "feeds", refresh_count, 20) if refresh_count else ([], None, None)
+    )
     result_file = workdir / "in_app.json"
     try:
-        child = subprocess.Popen([PYTHON, str(SCALE), "--in-app-child", str(copy), "--tries", str(tries),
-                                  "--result", str(result_file), *[a for u in urls for a in ("--feed", u)]])
+        child = subprocess.Popen(
+            [
+                PYTHON,
+                str(SCALE),
+                "--in-app-child",
+                str(copy),
+                "--tries",
+                str(tries),
+                "--result",
+                str(result_file),
+                *[a for u in urls for a in ("--feed", u)],
+            ]
+        )
         _pid, status, usage = os.wait4(child.pid, 0)
     finally:
         if server is not None:

@@ -26,7 +26,9 @@ PYTHON = sys.executable
 SCALE = Path(__file__).with_name("scale.py")
 SHARED_BENCH = REPO.parent / "shared" / "bench"
 
-from benchmarks.scale_app import start_feed_server  # noqa: E402
+from datetime import UTC
+
+from benchmarks.scale_app import start_feed_server
 
 
 def _tmux(sock: str, *args: str, check: bool = True) -> str:
@@ -68,8 +70,17 @@ _OURS_READY = (re.compile(r"Headlines \(\d+"), re.compile(r"Unread \(\d+\)"), re
 _BARE_READY = (re.compile(r"Feed 9 \(12/50\)"), re.compile(r"Article 9: a title"))
 
 
-def first_screen(sock: str, command: str, env: dict[str, str], ready, *, session: str, timeout: float = 30.0,
-                 after=None, cwd: Path = REPO) -> dict:
+def first_screen(
+    sock: str,
+    command: str,
+    env: dict[str, str],
+    ready,
+    *,
+    session: str,
+    timeout: float = 30.0,
+    after=None,
+    cwd: Path = REPO,
+) -> dict:
     """Seconds from asking tmux for the pane to every ``ready`` pattern on screen."""
     env_args = [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
     started = time.monotonic()
@@ -117,6 +128,7 @@ def _state(pid: int) -> str:
 
 def _short_session(sock: str, session: str, pid: int, result: dict) -> None:
     """Open a few articles and run a search, then read the peak RSS."""
+
     def keys(*k: str) -> None:
         _tmux(sock, "send-keys", "-t", session, *k, check=False)
         time.sleep(0.15)
@@ -149,7 +161,10 @@ def run_first_screens(home: Path, runs: int, workdir: Path) -> dict:
             last = i == runs - 1
             r = first_screen(sock, ours_cmd, env, _OURS_READY, session=f"o{i}", after=_short_session if last else None)
             if r["seconds"] is None:
-                print("newsreader: no first screen within 30 s; the screen showed:\n" + r.get("screen", ""), file=sys.stderr)
+                print(
+                    "newsreader: no first screen within 30 s; the screen showed:\n" + r.get("screen", ""),
+                    file=sys.stderr,
+                )
                 continue
             out["ours"].append(r["seconds"])
             out["ours_vm"].append(r["vm_first"].get("VmHWM", 0) / 1024)
@@ -170,8 +185,8 @@ _NB_READY = (re.compile(r"^\s*1\s.*\(\s*\d+/\d+\)", re.M),)
 def export_feeds(home: Path, out: Path) -> int:
     """The home's articles as one RSS 2.0 file per source (for newsboat); returns the count."""
     import sqlite3
+    from datetime import datetime
     from email.utils import format_datetime
-    from datetime import datetime, timezone
     from xml.sax.saxutils import escape
 
     out.mkdir(parents=True, exist_ok=True)
@@ -185,7 +200,8 @@ def export_feeds(home: Path, out: Path) -> int:
         (out / f"s{current}.xml").write_text(
             f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(names[current])}</title>'
             f"<link>https://src{current}.example/</link><description>feed</description>{''.join(items)}</channel></rss>",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
 
     for source_id, title, url, published_ts, body in conn.execute(
         "SELECT source_id, title, url, published_ts, body FROM articles ORDER BY source_id, published_ts DESC"
@@ -193,10 +209,12 @@ def export_feeds(home: Path, out: Path) -> int:
         if source_id != current:
             flush()
             current, items = source_id, []
-        when = format_datetime(datetime.fromtimestamp(published_ts or 0, timezone.utc))
+        when = format_datetime(datetime.fromtimestamp(published_ts or 0, UTC))
         html = "<p>" + "</p><p>".join(escape(p) for p in (body or "").split("\n")) + "</p>"
-        items.append(f"<item><title>{escape(title)}</title><link>{escape(url or '')}</link><guid>{escape(url or '')}</guid>"
-                     f"<pubDate>{when}</pubDate><description>{escape(html)}</description></item>")
+        items.append(
+            f"<item><title>{escape(title)}</title><link>{escape(url or '')}</link><guid>{escape(url or '')}</guid>"
+            f"<pubDate>{when}</pubDate><description>{escape(html)}</description></item>"
+        )
         written += 1
     flush()
     conn.close()
@@ -219,19 +237,41 @@ def run_newsboat(home: Path, workdir: Path) -> dict | None:
         conf.write_text("reload-threads 8\n", encoding="utf-8")
         db = workdir / "nb-cache.db"
         started = time.monotonic()
-        subprocess.run(["newsboat", "-u", str(urls), "-c", str(db), "-C", str(conf), "-x", "reload"],
-                       capture_output=True, timeout=900, check=False)
+        subprocess.run(
+            ["newsboat", "-u", str(urls), "-c", str(db), "-C", str(conf), "-x", "reload"],
+            capture_output=True,
+            timeout=900,
+            check=False,
+        )
         reload_s = time.monotonic() - started
-        items = subprocess.run(["sqlite3", str(db), "SELECT count(*) FROM rss_item"], capture_output=True, text=True,
-                               check=False).stdout.strip() if shutil.which("sqlite3") else "?"
+        items = (
+            subprocess.run(
+                ["sqlite3", str(db), "SELECT count(*) FROM rss_item"], capture_output=True, text=True, check=False
+            ).stdout.strip()
+            if shutil.which("sqlite3")
+            else "?"
+        )
         sock = f"nbscale{os.getpid()}"
         try:
-            r = first_screen(sock, f"exec newsboat -u {urls} -c {db} -C {conf}", {}, _NB_READY,
-                             session="nb", timeout=300, cwd=workdir)
+            r = first_screen(
+                sock,
+                f"exec newsboat -u {urls} -c {db} -C {conf}",
+                {},
+                _NB_READY,
+                session="nb",
+                timeout=300,
+                cwd=workdir,
+            )
         finally:
             _tmux(sock, "kill-server", check=False)
-        return {"articles": count, "items": items, "reload_s": reload_s, "first_screen_s": r["seconds"],
-                "vmhwm_mb": r["vm_first"].get("VmHWM", 0) / 1024, "size": db.stat().st_size}
+        return {
+            "articles": count,
+            "items": items,
+            "reload_s": reload_s,
+            "first_screen_s": r["seconds"],
+            "vmhwm_mb": r["vm_first"].get("VmHWM", 0) / 1024,
+            "size": db.stat().st_size,
+        }
     finally:
         server.terminate()
         server.wait()

@@ -27,46 +27,349 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newsreader.search.language import parse_query  # noqa: E402
-from newsreader.store.cache import Cache  # noqa: E402
-from newsreader.store.searching import count_articles, search_articles  # noqa: E402
+from newsreader.search.language import parse_query
+from newsreader.store.cache import Cache
+from newsreader.store.searching import count_articles, search_articles
 
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 # The head of the distribution: words every article is full of.
-_COMMON = """the of and to in a is that for it was on with as he said by at from his an be
-have has are but not they this who will which their more been after one would were had
-its about also two new there when than people over into year first last government
-minister police state city week could other some out up all years told time back just
-over under we her our what only most before while since because would those three""".split()
+_COMMON = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "it",
+    "was",
+    "on",
+    "with",
+    "as",
+    "he",
+    "said",
+    "by",
+    "at",
+    "from",
+    "his",
+    "an",
+    "be",
+    "have",
+    "has",
+    "are",
+    "but",
+    "not",
+    "they",
+    "this",
+    "who",
+    "will",
+    "which",
+    "their",
+    "more",
+    "been",
+    "after",
+    "one",
+    "would",
+    "were",
+    "had",
+    "its",
+    "about",
+    "also",
+    "two",
+    "new",
+    "there",
+    "when",
+    "than",
+    "people",
+    "over",
+    "into",
+    "year",
+    "first",
+    "last",
+    "government",
+    "minister",
+    "police",
+    "state",
+    "city",
+    "week",
+    "could",
+    "other",
+    "some",
+    "out",
+    "up",
+    "all",
+    "years",
+    "told",
+    "time",
+    "back",
+    "just",
+    "over",
+    "under",
+    "we",
+    "her",
+    "our",
+    "what",
+    "only",
+    "most",
+    "before",
+    "while",
+    "since",
+    "because",
+    "would",
+    "those",
+    "three",
+]
 
 # Topical words with a middling frequency: what people actually search for.
-_TOPICAL = """harbour ferry market council river bridge orchard festival library museum season
-report budget school hospital station harvest storm island valley mountain forest village
-railway airport court league match concert gallery theatre novel bakery garden kitchen
-telescope comet planet rocket satellite glacier volcano fossil protein genome enzyme network
-server kernel browser compiler protocol database cluster latency release security election
-parliament senate treaty embassy tariff inflation currency mortgage pension strike union
-drought flood wildfire earthquake cyclone heatwave vaccine clinic surgeon nurse patient
-stadium tournament final coach striker goalkeeper marathon cyclist regatta cricket rugby
-orchestra opera ballet poet painter sculpture archive manuscript excavation reef whale
-salmon forestry vineyard wheat dairy fishery shipping container pipeline refinery turbine
-battery reactor grid solar offshore tunnel motorway tram bus cargo freight pilot""".split()
+_TOPICAL = [
+    "harbour",
+    "ferry",
+    "market",
+    "council",
+    "river",
+    "bridge",
+    "orchard",
+    "festival",
+    "library",
+    "museum",
+    "season",
+    "report",
+    "budget",
+    "school",
+    "hospital",
+    "station",
+    "harvest",
+    "storm",
+    "island",
+    "valley",
+    "mountain",
+    "forest",
+    "village",
+    "railway",
+    "airport",
+    "court",
+    "league",
+    "match",
+    "concert",
+    "gallery",
+    "theatre",
+    "novel",
+    "bakery",
+    "garden",
+    "kitchen",
+    "telescope",
+    "comet",
+    "planet",
+    "rocket",
+    "satellite",
+    "glacier",
+    "volcano",
+    "fossil",
+    "protein",
+    "genome",
+    "enzyme",
+    "network",
+    "server",
+    "kernel",
+    "browser",
+    "compiler",
+    "protocol",
+    "database",
+    "cluster",
+    "latency",
+    "release",
+    "security",
+    "election",
+    "parliament",
+    "senate",
+    "treaty",
+    "embassy",
+    "tariff",
+    "inflation",
+    "currency",
+    "mortgage",
+    "pension",
+    "strike",
+    "union",
+    "drought",
+    "flood",
+    "wildfire",
+    "earthquake",
+    "cyclone",
+    "heatwave",
+    "vaccine",
+    "clinic",
+    "surgeon",
+    "nurse",
+    "patient",
+    "stadium",
+    "tournament",
+    "final",
+    "coach",
+    "striker",
+    "goalkeeper",
+    "marathon",
+    "cyclist",
+    "regatta",
+    "cricket",
+    "rugby",
+    "orchestra",
+    "opera",
+    "ballet",
+    "poet",
+    "painter",
+    "sculpture",
+    "archive",
+    "manuscript",
+    "excavation",
+    "reef",
+    "whale",
+    "salmon",
+    "forestry",
+    "vineyard",
+    "wheat",
+    "dairy",
+    "fishery",
+    "shipping",
+    "container",
+    "pipeline",
+    "refinery",
+    "turbine",
+    "battery",
+    "reactor",
+    "grid",
+    "solar",
+    "offshore",
+    "tunnel",
+    "motorway",
+    "tram",
+    "bus",
+    "cargo",
+    "freight",
+    "pilot",
+]
 
-_PLACES = """Calder Skerry Aldmoor Brackwater Dunholm Eastmere Fallowby Glenrath Harrowgate
-Inverleigh Kestrel Larkspur Marrow Northwick Oakhurst Pellham Quarry Redbourne Saltmarsh
-Thornbury Umber Vexley Westhaven Yarrow Zennor Ashcombe Birchfield Coldharbour Dovecote""".split()
-_MASTHEADS = """Gazette Ledger Herald Courier Chronicle Post Times Observer Mercury Standard
-Sentinel Tribune Echo Record Journal Examiner Guardian Argus Bulletin Dispatch""".split()
-_TAGS = """world politics business economy technology science health sport culture arts
-environment climate education transport energy local opinion weather crime travel food
-music books film media defence agriculture property finance markets space""".split()
-_SYLLABLES = "ka lo mi ne ru sa ti vo ber dan fel gor hal ion jun kel mor nis pra quo res sul tor vin wel".split()
+_PLACES = [
+    "Calder",
+    "Skerry",
+    "Aldmoor",
+    "Brackwater",
+    "Dunholm",
+    "Eastmere",
+    "Fallowby",
+    "Glenrath",
+    "Harrowgate",
+    "Inverleigh",
+    "Kestrel",
+    "Larkspur",
+    "Marrow",
+    "Northwick",
+    "Oakhurst",
+    "Pellham",
+    "Quarry",
+    "Redbourne",
+    "Saltmarsh",
+    "Thornbury",
+    "Umber",
+    "Vexley",
+    "Westhaven",
+    "Yarrow",
+    "Zennor",
+    "Ashcombe",
+    "Birchfield",
+    "Coldharbour",
+    "Dovecote",
+]
+_MASTHEADS = [
+    "Gazette",
+    "Ledger",
+    "Herald",
+    "Courier",
+    "Chronicle",
+    "Post",
+    "Times",
+    "Observer",
+    "Mercury",
+    "Standard",
+    "Sentinel",
+    "Tribune",
+    "Echo",
+    "Record",
+    "Journal",
+    "Examiner",
+    "Guardian",
+    "Argus",
+    "Bulletin",
+    "Dispatch",
+]
+_TAGS = [
+    "world",
+    "politics",
+    "business",
+    "economy",
+    "technology",
+    "science",
+    "health",
+    "sport",
+    "culture",
+    "arts",
+    "environment",
+    "climate",
+    "education",
+    "transport",
+    "energy",
+    "local",
+    "opinion",
+    "weather",
+    "crime",
+    "travel",
+    "food",
+    "music",
+    "books",
+    "film",
+    "media",
+    "defence",
+    "agriculture",
+    "property",
+    "finance",
+    "markets",
+    "space",
+]
+_SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ru",
+    "sa",
+    "ti",
+    "vo",
+    "ber",
+    "dan",
+    "fel",
+    "gor",
+    "hal",
+    "ion",
+    "jun",
+    "kel",
+    "mor",
+    "nis",
+    "pra",
+    "quo",
+    "res",
+    "sul",
+    "tor",
+    "vin",
+    "wel",
+]
 
 
 def build_vocabulary(rng: random.Random, rare: int = 30000) -> tuple[list[str], list[float]]:
@@ -110,8 +413,9 @@ def generate(db: Path, articles: int, sources: int, seed: int = 7) -> None:
         span = 120 * 86400
         # Most sources were subscribed at the start; the rest later, each
         # bringing a backlog of older items when it was added.
-        subscribed = {i + 1: now_ts - span if rng.random() < 0.6 else now_ts - int(rng.random() * span)
-                      for i in range(sources)}
+        subscribed = {
+            i + 1: now_ts - span if rng.random() < 0.6 else now_ts - int(rng.random() * span) for i in range(sources)
+        }
         pending = []
         for n in range(articles):
             source_id = rng.randint(1, sources)
@@ -126,15 +430,32 @@ def generate(db: Path, articles: int, sources: int, seed: int = 7) -> None:
                 " ".join(sentence(rng, words, cumulative, 8, 24) for _ in range(rng.randint(2, 5)))
                 for _ in range(rng.randint(2, 6))
             )
-            published = datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds") if ts else None
+            published = datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds") if ts else None
             tags = rng.sample(source_tags[source_id], rng.randint(1, 3))
             extras = json.dumps({"captions": [], "enclosures": [], "tags": tags}, separators=(",", ":"), sort_keys=True)
             age_days = (now_ts - ts) / 86400 if ts else 120
             is_read = int(rng.random() < min(0.95, 0.2 + age_days / 60))
             key = hashlib.blake2b(f"bench{n}".encode(), digest_size=12).hexdigest()
             url = f"https://src{source_id}.example/{n}"
-            batch.append((n, source_id, key, url, url, title, title.lower(), published, ts, "exact" if ts else "unknown",
-                           body, extras, is_read, min(arrived, now_ts), min(arrived, now_ts)))
+            batch.append(
+                (
+                    n,
+                    source_id,
+                    key,
+                    url,
+                    url,
+                    title,
+                    title.lower(),
+                    published,
+                    ts,
+                    "exact" if ts else "unknown",
+                    body,
+                    extras,
+                    is_read,
+                    min(arrived, now_ts),
+                    min(arrived, now_ts),
+                )
+            )
             if len(batch) == 5000:
                 _insert(conn, batch)
                 batch = []
@@ -142,7 +463,10 @@ def generate(db: Path, articles: int, sources: int, seed: int = 7) -> None:
         _insert(conn, batch)
     conn.execute("PRAGMA optimize")
     cache.close()
-    print(f"generated {articles:,} articles from {sources:,} sources in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(
+        f"generated {articles:,} articles from {sources:,} sources in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
 
 
 def _insert(conn, batch) -> None:
@@ -154,15 +478,19 @@ def _insert(conn, batch) -> None:
     )
     # Inserts index their own text (there is no FTS insert trigger); the
     # bodies here are plain text, as the index wants them.
-    conn.executemany("INSERT INTO articles_fts(rowid, title, body) VALUES (?,?,?)",
-                     [(row[0], row[5], row[10]) for row in batch])
+    conn.executemany(
+        "INSERT INTO articles_fts(rowid, title, body) VALUES (?,?,?)", [(row[0], row[5], row[10]) for row in batch]
+    )
 
 
 def band(conn, low: int, high: int, count: int, rng: random.Random) -> list[str]:
     """``count`` words that occur in between ``low`` and ``high`` articles."""
-    rows = [r[0] for r in conn.execute(
-        "SELECT term FROM articles_vocab WHERE doc BETWEEN ? AND ? AND length(term) > 3", (low, high)
-    )]
+    rows = [
+        r[0]
+        for r in conn.execute(
+            "SELECT term FROM articles_vocab WHERE doc BETWEEN ? AND ? AND length(term) > 3", (low, high)
+        )
+    ]
     rng.shuffle(rows)
     return rows[:count] or ["harbour"]
 
@@ -171,8 +499,8 @@ def shapes(conn, runs: int, bookmarks: list[str]) -> dict[str, list[str]]:
     """Query texts per shape, each built from different words."""
     rng = random.Random(11)
     total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    everywhere = band(conn, total // 2, total, runs, rng)      # in half the articles or more
-    common = band(conn, total // 10, total // 2, runs, rng)     # in 10-50 %
+    everywhere = band(conn, total // 2, total, runs, rng)  # in half the articles or more
+    common = band(conn, total // 10, total // 2, runs, rng)  # in 10-50 %
     middle = band(conn, total // 200, total // 50, runs * 2, rng)  # 0.5–2 %
     rare = band(conn, 2, 40, runs, rng)
     names = [r[0] for r in conn.execute("SELECT name FROM sources ORDER BY random() LIMIT ?", (runs,))]
@@ -217,7 +545,7 @@ def measure(cache: Cache, texts: list[str], bookmarks: list[str], limit: int, re
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def _remove(db: Path) -> None:
@@ -245,8 +573,10 @@ def main() -> int:
     size = db.stat().st_size
     bookmarks = [r[0] for r in conn.execute("SELECT key FROM articles ORDER BY random() LIMIT 500")]
     print(f"cache: {total:,} articles, {size / 1e6:.0f} MB ({size / max(total, 1):,.0f} B/article), {db}")
-    print(f"page size {args.limit}; {args.runs} different queries per shape, each the best of {args.repeat} runs;"
-          " page cache warm\n")
+    print(
+        f"page size {args.limit}; {args.runs} different queries per shape, each the best of {args.repeat} runs;"
+        " page cache warm\n"
+    )
     plan = shapes(conn, args.runs, bookmarks)
     for texts in plan.values():  # warm the page cache as a running app would have it
         measure(cache, texts[:3], bookmarks, args.limit, 1)
@@ -258,7 +588,12 @@ def main() -> int:
         worst = max(worst, p95)
         print(f"{name:34} {statistics.median(times):8.1f} {p95:8.1f} {max(times):8.1f} {found / len(texts):7.0f}")
     print("\ncount_articles (a saved search's count), best of each query:")
-    for name in ("one mid word", "one common word (10-50 %)", "source: is:unread (no words)", "is:unread after:yesterday"):
+    for name in (
+        "one mid word",
+        "one common word (10-50 %)",
+        "source: is:unread (no words)",
+        "is:unread after:yesterday",
+    ):
         times = []
         for text in plan[name]:
             query = parse_query(text)

@@ -11,18 +11,18 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from newsreader.tui.app import NewsReaderApp  # noqa: E402
-from newsreader.exchange.sample import load_sample  # noqa: E402
 from newsreader.core.paths import Paths  # noqa: E402
+from newsreader.exchange.sample import load_sample  # noqa: E402
+from newsreader.tui.app import NewsReaderApp  # noqa: E402
 from newsreader.tui.services import Services  # noqa: E402
 
-NOW = datetime(2026, 11, 26, 18, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
 SIZE = (140, 42)
 
 

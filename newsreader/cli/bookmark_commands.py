@@ -10,9 +10,9 @@ from newsreader.core.sanitize import clean_line
 
 
 def run_bookmarks(args: argparse.Namespace) -> int:
-    from newsreader.exchange.bookmark_export import export
     from newsreader.core.fileio import atomic_write
     from newsreader.core.paths import Paths
+    from newsreader.exchange.bookmark_export import export
     from newsreader.store.bookmarks import BookmarkStore
 
     store = BookmarkStore(Paths.default().bookmarks_file).load()
@@ -27,7 +27,9 @@ def run_bookmarks(args: argparse.Namespace) -> int:
         if not bookmarks:
             print("no bookmarks yet: press b on a story in the reader")
         for b in bookmarks:
-            print(f"{clean_line(b.title)} — {clean_line(b.source or 'unknown source')} · {clean_line(b.published or 'undated')}")
+            print(
+                f"{clean_line(b.title)} — {clean_line(b.source or 'unknown source')} · {clean_line(b.published or 'undated')}"
+            )
             if b.url:
                 print(f"    {clean_line(b.url)}")
         return 0

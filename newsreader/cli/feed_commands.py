@@ -60,8 +60,8 @@ def _choose_interactively(candidates):
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from newsreader.exchange.sample import open_cache
     from newsreader.core.paths import Paths
+    from newsreader.exchange.sample import open_cache
     from newsreader.feeds.subscribe import add_url
 
     choose = None
@@ -85,8 +85,8 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_remove(args: argparse.Namespace) -> int:
     from newsreader.config.settings import remove_feed
-    from newsreader.exchange.sample import open_cache
     from newsreader.core.paths import Paths
+    from newsreader.exchange.sample import open_cache
     from newsreader.store.feed_state import remove_feed as forget_feed
 
     problem = remove_feed(Paths.default(), args.url)
@@ -112,8 +112,8 @@ def run_feeds(args: argparse.Namespace) -> int:
     import json
 
     from newsreader.config.settings import load_config
-    from newsreader.exchange.sample import open_cache
     from newsreader.core.paths import Paths
+    from newsreader.exchange.sample import open_cache
     from newsreader.store.feed_state import feed_states
 
     paths = Paths.default()
@@ -128,16 +128,18 @@ def run_feeds(args: argparse.Namespace) -> int:
     rows = []
     for feed in config.feeds:
         state = states.get(feed.url)
-        rows.append({
-            "url": feed.url,
-            "title": feed.title or (state.title if state else None),
-            "tags": feed.tags,
-            "articles": state.articles if state else 0,
-            "last_success": state.last_success if state else None,
-            "last_error": state.last_error if state else None,
-            "gone": bool(state and state.gone),
-            "moved_to": state.fetch_url if state else None,
-        })
+        rows.append(
+            {
+                "url": feed.url,
+                "title": feed.title or (state.title if state else None),
+                "tags": feed.tags,
+                "articles": state.articles if state else 0,
+                "last_success": state.last_success if state else None,
+                "last_error": state.last_error if state else None,
+                "gone": bool(state and state.gone),
+                "moved_to": state.fetch_url if state else None,
+            }
+        )
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -146,7 +148,9 @@ def run_feeds(args: argparse.Namespace) -> int:
         print("no subscriptions yet: newsreader add URL, or newsreader import subscriptions.opml")
         return 0
     for row in rows:
-        status = "gone (410)" if row["gone"] else ("error: " + clean_line(row["last_error"]) if row["last_error"] else "ok")
+        status = (
+            "gone (410)" if row["gone"] else ("error: " + clean_line(row["last_error"]) if row["last_error"] else "ok")
+        )
         print(f"{clean_line(row['title'] or row['url'])}")
         print(f"    {clean_line(row['url'])}")
         moved = f" · moved to {clean_line(row['moved_to'])}" if row["moved_to"] else ""
@@ -156,8 +160,8 @@ def run_feeds(args: argparse.Namespace) -> int:
 
 def run_refresh(args: argparse.Namespace) -> int:
     from newsreader.config.settings import FeedConfig, load_config
-    from newsreader.exchange.sample import open_cache
     from newsreader.core.paths import Paths
+    from newsreader.exchange.sample import open_cache
     from newsreader.feeds.refresh import Refresher
     from newsreader.store.feed_state import remove_sample
 
@@ -185,7 +189,8 @@ def run_refresh(args: argparse.Namespace) -> int:
         workers = min(2, os.cpu_count() or 1) if len(feeds) >= 50 else 0
         report = Refresher(cache, config.fetch, parse_processes=workers).run_sync(
             [FeedConfig(f.url, f.title, f.tags, f.full_text) for f in feeds],
-            on_progress=progress.update, force=args.force or bool(args.urls),
+            on_progress=progress.update,
+            force=args.force or bool(args.urls),
         )
         if report.new_articles:
             remove_sample(cache)
@@ -203,12 +208,14 @@ def run_refresh(args: argparse.Namespace) -> int:
             _err(f"{outcome.url}: skipped: {outcome.error}")
     print(report.summary())
     if dropped:
-        print(f"retention: dropped {dropped} articles (older than {config.retention.keep_days} days, "
-              f"or beyond {config.retention.keep_items} per feed; bookmarked and young unread ones kept)")
+        print(
+            f"retention: dropped {dropped} articles (older than {config.retention.keep_days} days, "
+            f"or beyond {config.retention.keep_items} per feed; bookmarked and young unread ones kept)"
+        )
     return 1 if report.failed else 0
 
 
-def _apply_retention(cache, paths, config) -> int:  # noqa: ANN001
+def _apply_retention(cache, paths, config) -> int:
     """The ``[retention]`` policy after a refresh (store/retention.py); how many went."""
     import sqlite3
 
@@ -236,19 +243,36 @@ def _yield_to_the_reader() -> None:
 class _JsonProgress:
     """One JSON line per finished feed, then a summary line: the app reads these."""
 
-    def update(self, done: int, total: int, outcome) -> None:  # noqa: ANN001
+    def update(self, done: int, total: int, outcome) -> None:
         import json
 
-        record = {"done": done, "total": total, "url": outcome.url, "title": outcome.title, "status": outcome.status,
-                  "new": outcome.new, "updated": outcome.updated, "error": outcome.error}
+        record = {
+            "done": done,
+            "total": total,
+            "url": outcome.url,
+            "title": outcome.title,
+            "status": outcome.status,
+            "new": outcome.new,
+            "updated": outcome.updated,
+            "error": outcome.error,
+        }
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         sys.stdout.flush()
 
-    def finish(self, report) -> None:  # noqa: ANN001
+    def finish(self, report) -> None:
         import json
 
-        sys.stdout.write(json.dumps({"summary": report.summary(), "failed": report.failed,
-                                     "new": report.new_articles, "feeds": len(report.outcomes)}) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "summary": report.summary(),
+                    "failed": report.failed,
+                    "new": report.new_articles,
+                    "feeds": len(report.outcomes),
+                }
+            )
+            + "\n"
+        )
         sys.stdout.flush()
 
     def close(self) -> None:
@@ -258,8 +282,8 @@ class _JsonProgress:
 def run_export(args: argparse.Namespace) -> int:
     from newsreader.config.settings import load_config
     from newsreader.core.fileio import atomic_write
-    from newsreader.exchange.opml_export import to_opml
     from newsreader.core.paths import Paths
+    from newsreader.exchange.opml_export import to_opml
 
     config = load_config(Paths.default())
     if config.error:

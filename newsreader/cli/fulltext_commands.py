@@ -44,11 +44,11 @@ def _err(message: str) -> None:
 
 def run_fulltext(args: argparse.Namespace) -> int:
     from newsreader.config.settings import load_config
+    from newsreader.core.paths import Paths
+    from newsreader.core.textnorm import normalize_name
     from newsreader.exchange.sample import open_cache
     from newsreader.feeds.fulltext import FullTextFetcher, summary_line
-    from newsreader.core.paths import Paths
     from newsreader.store.fulltext_queue import candidates, find_sources
-    from newsreader.core.textnorm import normalize_name
 
     config = load_config(Paths.default())
     if config.error:
@@ -68,7 +68,10 @@ def run_fulltext(args: argparse.Namespace) -> int:
             source_ids = [source_id for source_id, _name in matches]
         items = candidates(cache, source_ids=source_ids, include_tried=args.retry, limit=args.limit)
         if not items:
-            print("no summary-only articles to fetch" + (" (add --retry to try failed ones again)" if not args.retry else ""))
+            print(
+                "no summary-only articles to fetch"
+                + (" (add --retry to try failed ones again)" if not args.retry else "")
+            )
             return 0
         progress = Progress(len(items), "fetching full text")
         started = time.perf_counter()
@@ -83,5 +86,3 @@ def run_fulltext(args: argparse.Namespace) -> int:
             _err(f"{outcome.title}: {outcome.message()}")
     print(summary_line(outcomes, time.perf_counter() - started))
     return 1 if any(o.status == "failed" for o in outcomes) else 0
-
-

@@ -7,9 +7,9 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from newsreader.exchange.files import ImportReport, describe_error, expand_paths, parse_as_of, parse_file
 from newsreader.core.models import ParsedDocument, iso_published
 from newsreader.core.sanitize import clean_line
+from newsreader.exchange.files import ImportReport, describe_error, expand_paths, parse_as_of, parse_file
 
 
 def _err(message: str) -> None:
@@ -101,7 +101,9 @@ def run_import(paths: list[str], *, as_of: str | None) -> int:
                     # Not this file's fault, and every next file would wait
                     # the same busy timeout: stop, in one line.
                     report.failures.append((str(path), "cache busy"))
-                    _err(f"newsreader: the cache is busy (another newsreader is writing); stopped at {clean_line(str(path))}")
+                    _err(
+                        f"newsreader: the cache is busy (another newsreader is writing); stopped at {clean_line(str(path))}"
+                    )
                     break
                 reason = describe_error(exc)
                 report.failures.append((str(path), reason))

@@ -25,11 +25,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="import files, directories or globs into the cache")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--as-of", metavar="TIMESTAMP", help="reference time for relative ages (default: each file's modification time)")
+    p.add_argument(
+        "--as-of", metavar="TIMESTAMP", help="reference time for relative ages (default: each file's modification time)"
+    )
 
     p = sub.add_parser("parse", help="parse a document without touching the cache")
     p.add_argument("path", metavar="PATH")
-    p.add_argument("--as-of", metavar="TIMESTAMP", help="reference time for relative ages (default: the file's modification time)")
+    p.add_argument(
+        "--as-of", metavar="TIMESTAMP", help="reference time for relative ages (default: the file's modification time)"
+    )
     p.add_argument("--json", action="store_true", help="print the parse as JSON")
 
     p = sub.add_parser("search", help="full-text search over the cache")
@@ -100,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         from newsreader.store.opener import CacheUnavailable
 
         if isinstance(exc, CacheUnavailable):

@@ -18,13 +18,19 @@ class Progress:
             from rich.progress import Progress as RichProgress
 
             # markup=False: the titles come from feeds and pages.
-            self.bar = RichProgress(TextColumn(label, markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                    TextColumn("{task.description}", markup=False), transient=True,
-                                    console=Console(stderr=True))
+            self.bar = RichProgress(
+                TextColumn(label, markup=False),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.description}", markup=False),
+                transient=True,
+                console=Console(stderr=True),
+            )
             self.task = self.bar.add_task("", total=total)
             self.bar.start()
 
-    def update(self, done: int, total: int, item) -> None:  # noqa: ANN001
+    def update(self, done: int, total: int, item) -> None:
         if self.bar is not None:
             self.bar.update(self.task, completed=done, description=clean_line(item.title)[:40])
 

@@ -17,7 +17,7 @@ import json
 import re
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from newsreader.core.sanitize import clean_line
@@ -32,11 +32,14 @@ _SECONDS = {"h": 3600, "d": 86400, "w": 7 * 86400}
 def add_stories_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("stories", help="list stories told by more than one source")
     p.add_argument(
-        "--since", metavar="DATE",
+        "--since",
+        metavar="DATE",
         help="only stories with coverage since DATE (2025-06-09, an ISO time, or 36h / 3d / 2w ago)",
     )
     p.add_argument("--json", action="store_true", help="print the stories as JSON")
-    p.add_argument("--rebuild", action="store_true", help="regroup every article from scratch first (slow; loses mute/follow)")
+    p.add_argument(
+        "--rebuild", action="store_true", help="regroup every article from scratch first (slow; loses mute/follow)"
+    )
 
 
 def parse_since(text: str, *, now: float | None = None) -> int:
@@ -49,7 +52,7 @@ def parse_since(text: str, *, now: float | None = None) -> int:
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
-            return int(datetime(day.year, day.month, day.day).astimezone(timezone.utc).timestamp())
+            return int(datetime(day.year, day.month, day.day).astimezone(UTC).timestamp())
         value = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"--since: not a date, time or duration: {clean_line(text)[:60]}") from None
@@ -112,6 +115,8 @@ def run_stories(args: argparse.Namespace) -> int:
         print(f"  story {story.id} · {len(sources)} sources · {len(story.members)} articles{flags}")
         width = min(24, max(len(clean_line(s)) for s in sources))
         for m in story.members:
-            print(f"  {_when(m.published)}  {clean_line(m.source)[:width].ljust(width)}  {clean_line(m.title)}  [{m.id}]")
+            print(
+                f"  {_when(m.published)}  {clean_line(m.source)[:width].ljust(width)}  {clean_line(m.title)}  [{m.id}]"
+            )
         print()
     return 0

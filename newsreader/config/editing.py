@@ -26,7 +26,7 @@ from newsreader.core.sanitize import clean_line
 from newsreader.core.tomlfile import parse_toml_bytes
 from newsreader.core.urls import check_url, normalize_url
 
-__all__ = ["NEW_FILE_HEADER", "SectionEdit", "config_path", "add_feed", "add_feeds", "remove_feed"]
+__all__ = ["NEW_FILE_HEADER", "SectionEdit", "add_feed", "add_feeds", "config_path", "remove_feed"]
 
 NEW_FILE_HEADER = "# newsreader configuration. Comments and order are kept when newsreader edits it.\n"
 
@@ -50,8 +50,9 @@ def _read_for_edit(path: Path) -> tuple[bytes, dict[str, Any], str | None]:
     return raw, result.data, None
 
 
-def _write_edit(path: Path, raw_before: bytes, text: str, before: dict[str, Any],
-                check: Callable[[Any], str | None], section: str) -> str | None:
+def _write_edit(
+    path: Path, raw_before: bytes, text: str, before: dict[str, Any], check: Callable[[Any], str | None], section: str
+) -> str | None:
     """Write ``text`` if it parses, keeps every table but ``section`` and passes ``check``."""
     try:
         after = tomllib.loads(text)

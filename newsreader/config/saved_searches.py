@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsreader.config.editing import SectionEdit
-from newsreader.search.language import Query, QueryError, parse_query
 from newsreader.core.sanitize import clean_line
 from newsreader.core.textnorm import normalize_name
+from newsreader.search.language import Query, QueryError, parse_query
 
 if TYPE_CHECKING:
     from newsreader.core.paths import Paths
 
-__all__ = ["SavedSearch", "read_searches", "add_search", "remove_search", "MAX_NAME_CHARS"]
+__all__ = ["MAX_NAME_CHARS", "SavedSearch", "add_search", "read_searches", "remove_search"]
 
 MAX_NAME_CHARS = 80
 
@@ -104,7 +104,7 @@ def _names(value: Any) -> list[str]:
     return [normalize_name(s["name"]) for s in value if isinstance(s, dict) and isinstance(s.get("name"), str)]
 
 
-def add_search(paths: "Paths | Path | str", name: str, query: str, *, replace: bool = False) -> str | None:
+def add_search(paths: Paths | Path | str, name: str, query: str, *, replace: bool = False) -> str | None:
     """Append a ``[[search]]`` to config.toml (or, with ``replace``, give an
     existing one of that name the new query), keeping everything else as
     written. Returns None when saved, else one line saying why not."""
@@ -145,7 +145,7 @@ def add_search(paths: "Paths | Path | str", name: str, query: str, *, replace: b
     return edit.save(change, check)
 
 
-def remove_search(paths: "Paths | Path | str", name: str) -> str | None:
+def remove_search(paths: Paths | Path | str, name: str) -> str | None:
     """Remove the saved search called ``name`` (any case). Returns None when
     removed, else one line saying why nothing changed."""
     edit, refusal = SectionEdit.open(paths, "search")

@@ -56,10 +56,10 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.config.editing import add_feed, add_feeds, config_path, remove_feed
+from newsreader.config.saved_searches import SavedSearch, add_search, read_searches, remove_search
 from newsreader.core.models import Subscription
 from newsreader.core.paths import Paths
 from newsreader.core.sanitize import clean_line
-from newsreader.config.saved_searches import SavedSearch, add_search, read_searches, remove_search
 from newsreader.core.tomlfile import load_toml
 from newsreader.core.urls import check_url, normalize_url
 
@@ -67,17 +67,18 @@ __all__ = [
     "Config",
     "FeedConfig",
     "FetchConfig",
-    "UIConfig",
     "RetentionConfig",
-    "load_config",
+    "SavedSearch",
+    "UIConfig",
     "add_feed",
     "add_feeds",
-    "remove_feed",
-    "SavedSearch",
     "add_search",
-    "remove_search",
     "check_key",
+    "load_config",
+    "remove_feed",
+    "remove_search",
 ]
+
 
 @dataclass(slots=True)
 class FeedConfig:
@@ -212,7 +213,7 @@ def _check_keys(value: Any) -> tuple[str | None, str | None]:
     spelled = [_spell_key(k.strip()) for k in keys]
     if any(check_key(k) is not None for k in spelled):
         shown = clean_line(str(value))[:60]
-        return None, f"\"{shown}\" is not a key (expected e.g. \"s\", \"ctrl+s\", \"f5\")"
+        return None, f'"{shown}" is not a key (expected e.g. "s", "ctrl+s", "f5")'
     return ",".join(spelled), None
 
 
@@ -333,7 +334,10 @@ class _Reader:
         self.unknown(where, entry, ("url", "title", "tags", "full_text"))
         url = entry.get("url")
         if not isinstance(url, str):
-            self.warn(f"{where}.url", "missing; feed skipped" if url is None else f"expected a string, got {_type_name(url)}; feed skipped")
+            self.warn(
+                f"{where}.url",
+                "missing; feed skipped" if url is None else f"expected a string, got {_type_name(url)}; feed skipped",
+            )
             return None
         url = url.strip()
         reason = check_url(url)

@@ -7,7 +7,7 @@ modules use to talk to each other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Literal
 
 #: How far a published time can be trusted. "a day ago" is ``day``; a feed's
@@ -108,6 +108,6 @@ def iso_published(value: datetime | date | None) -> str | None:
         return None
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat(timespec="seconds")
     return value.isoformat()

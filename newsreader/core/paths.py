@@ -39,7 +39,7 @@ class Paths:
         return self.cache_dir / "cache.sqlite3"
 
     @classmethod
-    def default(cls) -> "Paths":
+    def default(cls) -> Paths:
         """The user's platformdirs paths (XDG variables honoured).
 
         ``NEWSREADER_HOME`` puts all three under one folder;
@@ -72,6 +72,6 @@ class Paths:
         }
 
     @classmethod
-    def under(cls, base: Path) -> "Paths":
+    def under(cls, base: Path) -> Paths:
         """All three under one folder (tests, portable installs)."""
         return cls(base / "config", base / "data", base / "cache")

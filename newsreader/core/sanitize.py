@@ -13,12 +13,8 @@ import re
 # C0 except TAB and LF, DEL, C1 (U+0080-U+009F), the bidi embeddings,
 # overrides and isolates, and the Unicode line/paragraph separators (which
 # terminals render as line breaks behind the layout's back).
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]"
-)
-_CONTROL_KEEP_NO_NEWLINE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]"
-)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
+_CONTROL_KEEP_NO_NEWLINE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
 # Lone surrogates cannot be encoded for SQLite or a file; replace them.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from newsreader.core.fileio import atomic_write
 
-__all__ = ["MAX_TOML_BYTES", "TomlResult", "TomlFileBroken", "load_toml", "parse_toml_bytes", "save_toml"]
+__all__ = ["MAX_TOML_BYTES", "TomlFileBroken", "TomlResult", "load_toml", "parse_toml_bytes", "save_toml"]
 
 #: A user's config or bookmarks file is far below this; anything larger is
 #: not what we think it is.
@@ -92,7 +92,7 @@ def parse_toml_bytes(raw: bytes, path: Path) -> TomlResult:
     editors that already hold the bytes). Never raises."""
     had_bom = raw.startswith(_BOM)
     if had_bom:
-        raw = raw[len(_BOM):]
+        raw = raw[len(_BOM) :]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

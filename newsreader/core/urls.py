@@ -96,7 +96,7 @@ def check_url(url: str) -> str | None:
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
     except ValueError as exc:
         return f"malformed URL ({exc})"
-    if not url[len(match.group(0)):].startswith("//"):
+    if not url[len(match.group(0)) :].startswith("//"):
         return "no host in URL"
     if not host:
         return "no host in URL"

@@ -27,8 +27,8 @@ import re
 from collections.abc import Iterable
 
 from newsreader.core.sanitize import clean, clean_line
-from newsreader.store.bookmarks import Bookmark
 from newsreader.core.urls import is_safe_url
+from newsreader.store.bookmarks import Bookmark
 
 __all__ = ["FORMATS", "export"]
 
@@ -70,17 +70,19 @@ def _markdown(bookmarks: list[Bookmark]) -> str:
 def _json(bookmarks: list[Bookmark]) -> str:
     items = []
     for bm in bookmarks:
-        items.append({
-            "title": clean_line(bm.title),
-            "url": bm.url if is_safe_url(bm.url) else None,
-            "source": clean_line(bm.source) or None,
-            "published": clean_line(bm.published) or None,
-            "saved_at": bm.saved_at.isoformat(),
-            "tags": [clean_line(t) for t in bm.tags],
-            "note": clean(bm.note),
-            "article_key": bm.article_key,
-            "summary": clean_line(bm.summary) or None,
-        })
+        items.append(
+            {
+                "title": clean_line(bm.title),
+                "url": bm.url if is_safe_url(bm.url) else None,
+                "source": clean_line(bm.source) or None,
+                "published": clean_line(bm.published) or None,
+                "saved_at": bm.saved_at.isoformat(),
+                "tags": [clean_line(t) for t in bm.tags],
+                "note": clean(bm.note),
+                "article_key": bm.article_key,
+                "summary": clean_line(bm.summary) or None,
+            }
+        )
     return json.dumps({"bookmarks": items}, ensure_ascii=False, indent=2) + "\n"
 
 

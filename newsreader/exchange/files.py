@@ -5,13 +5,13 @@ from __future__ import annotations
 import glob
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from newsreader.core.models import ParsedDocument, ParseError
+from newsreader.core.sanitize import clean_line
 from newsreader.parser import MAX_DOCUMENT_BYTES
 from newsreader.parser.budget import parse_bounded
-from newsreader.core.sanitize import clean_line
 from newsreader.store.records import ImportStats
 
 #: Directory entries never worth reading.
@@ -41,7 +41,7 @@ def parse_as_of(text: str | None) -> datetime | None:
         return None
     text = text.strip()
     try:
-        return datetime.fromtimestamp(float(text), tz=timezone.utc)
+        return datetime.fromtimestamp(float(text), tz=UTC)
     except ValueError:
         pass
     try:
@@ -50,7 +50,7 @@ def parse_as_of(text: str | None) -> datetime | None:
         raise ValueError(f"--as-of: not a timestamp: {clean_line(text)[:60]}") from None
     if value.tzinfo is None:
         value = value.astimezone()
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def expand_paths(paths: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -100,7 +100,7 @@ def read_document(path: Path) -> bytes:
 
 
 def file_time(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
 
 
 def parse_file(path: Path, as_of: datetime | None = None) -> ParsedDocument:

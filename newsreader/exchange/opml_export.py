@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from lxml import etree
@@ -47,8 +47,8 @@ def to_opml(
     etree.SubElement(head, "title").text = _text(title) or "subscriptions"
     if created is not None:
         if created.tzinfo is None:
-            created = created.replace(tzinfo=timezone.utc)
-        etree.SubElement(head, "dateCreated").text = format_datetime(created.astimezone(timezone.utc))
+            created = created.replace(tzinfo=UTC)
+        etree.SubElement(head, "dateCreated").text = format_datetime(created.astimezone(UTC))
     body = etree.SubElement(root, "body")
     folders: dict[str, etree._Element] = {}
     for sub in subscriptions:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 
 from newsreader.core.paths import Paths
@@ -10,7 +10,7 @@ from newsreader.store.cache import Cache
 from newsreader.store.opener import CacheUnavailable, open_cache_safely
 from newsreader.store.records import ImportStats
 
-__all__ = ["CacheUnavailable", "open_cache", "open_cache_reporting", "load_sample", "sample_files"]
+__all__ = ["CacheUnavailable", "load_sample", "open_cache", "open_cache_reporting", "sample_files"]
 
 
 def open_cache_reporting(paths: Paths | None = None, *, check: bool = True) -> tuple[Cache, list[str]]:
@@ -48,7 +48,7 @@ def load_sample(cache: Cache, as_of: datetime | None = None) -> ImportStats:
     """Import the sample set (as of now, so its ages read naturally)."""
     from newsreader.parser import parse
 
-    as_of = as_of or datetime.now(timezone.utc)
+    as_of = as_of or datetime.now(UTC)
     stats = ImportStats()
     for _name, data in sample_files():
         stats.add(cache.import_document(parse(data, as_of=as_of), kind="sample"))

@@ -32,7 +32,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.cookiejar import DefaultCookiePolicy
 
 import httpx
@@ -73,9 +73,7 @@ __all__ = [
 ]
 
 MiB = 1024 * 1024
-DEFAULT_USER_AGENT = (
-    f"newsreader/{__version__} (+https://github.com/newsreader; terminal news reader)"
-)
+DEFAULT_USER_AGENT = f"newsreader/{__version__} (+https://github.com/newsreader; terminal news reader)"
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
     "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, "
@@ -226,9 +224,7 @@ class Fetcher:
 
     # ------------------------------------------------------------ one fetch
 
-    async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
-    ) -> FetchResult:
+    async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
         """Fetch ``url``; send the validators for a conditional GET if given."""
         problem = check_url(url)
         if problem:
@@ -285,19 +281,13 @@ class Fetcher:
         while True:
             result.final_url = current
             attempt.phase = "waiting for a connection"
-            async with client.stream(
-                "GET", current, headers=headers, extensions={"trace": attempt.trace}
-            ) as response:
+            async with client.stream("GET", current, headers=headers, extensions={"trace": attempt.trace}) as response:
                 status = result.status = response.status_code
                 # Not response.is_redirect: httpx counts 304 as a redirect.
                 if status in REDIRECT_CODES:
-                    target, problem = redirect_target(
-                        current, response.extensions.get(_LOCATION), status
-                    )
+                    target, problem = redirect_target(current, response.extensions.get(_LOCATION), status)
                     if problem is None and visit_key(target) in visited:
-                        problem = (
-                            f"redirect loop: {one_line(shown_url(target), 120)} was already visited"
-                        )
+                        problem = f"redirect loop: {one_line(shown_url(target), 120)} was already visited"
                     if problem is None and hops >= self.max_redirects:
                         problem = f"too many redirects (more than {self.max_redirects})"
                     if problem is not None:
@@ -337,22 +327,13 @@ class Fetcher:
         if status == 410:
             result.gone = True
         elif status in (429, 503):
-            result.retry_after = parse_retry_after(
-                response.headers.get("retry-after"), datetime.now(timezone.utc)
-            )
+            result.retry_after = parse_retry_after(response.headers.get("retry-after"), datetime.now(UTC))
         attempt.fail(status_error(status, result.retry_after))
 
     async def _read_body(self, response: httpx.Response, attempt: _Attempt) -> bytes:
         declared = response.headers.get("content-length", "").strip()
-        if (
-            declared.isascii()
-            and declared.isdigit()
-            and len(declared) < 20
-            and int(declared) > self.max_bytes
-        ):
-            raise BodyError(
-                f"body too large ({int(declared):,} bytes announced, limit {self.max_bytes:,})"
-            )
+        if declared.isascii() and declared.isdigit() and len(declared) < 20 and int(declared) > self.max_bytes:
+            raise BodyError(f"body too large ({int(declared):,} bytes announced, limit {self.max_bytes:,})")
         body = BoundedBody(response.headers.get("content-encoding"), self.max_bytes)
         attempt.phase = "reading the body"
         # No chunk_size: aiter_raw(n) would hold bytes back until n arrive.
@@ -363,9 +344,7 @@ class Fetcher:
 
     # ------------------------------------------------------------ many fetches
 
-    async def fetch_many(
-        self, requests: Iterable[str | FetchRequest]
-    ) -> AsyncIterator[FetchResult]:
+    async def fetch_many(self, requests: Iterable[str | FetchRequest]) -> AsyncIterator[FetchResult]:
         """Fetch all ``requests`` concurrently; yield results as they finish.
 
         The limits of this Fetcher apply. Leaving the loop early cancels the

@@ -30,14 +30,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 
 from newsreader.config.settings import FeedConfig, FetchConfig
-from newsreader.feeds.fetch import Fetcher
-from newsreader.feeds.policy import host_key
 from newsreader.core.models import ParseError
 from newsreader.core.sanitize import clean_line
+from newsreader.feeds.fetch import Fetcher
+from newsreader.feeds.policy import host_key
 from newsreader.store.cache import Cache
 from newsreader.store.fulltext_queue import (
     FullTextCandidate,
@@ -152,8 +152,12 @@ def _looks_paywalled(data: bytes, url: str) -> bool:
         tree = load_tree(data)
         if read_meta(tree, url).paywalled:
             return True
-        return bool(tree.xpath('//*[contains(@class,"paywall") or contains(@id,"paywall") '
-                               'or contains(@class,"regwall") or contains(@class,"subscriber-only")]'))
+        return bool(
+            tree.xpath(
+                '//*[contains(@class,"paywall") or contains(@id,"paywall") '
+                'or contains(@class,"regwall") or contains(@class,"subscriber-only")]'
+            )
+        )
     except Exception:  # noqa: BLE001 - only a nicer message depends on it
         return False
 
@@ -238,7 +242,9 @@ class FullTextFetcher:
         self.fetcher_options = fetcher_options or {}
         self.clock = clock
 
-    def run_sync(self, items: Sequence[FullTextCandidate], *, on_progress: ProgressCallback | None = None) -> list[FullTextOutcome]:
+    def run_sync(
+        self, items: Sequence[FullTextCandidate], *, on_progress: ProgressCallback | None = None
+    ) -> list[FullTextOutcome]:
         return asyncio.run(self.run(items, on_progress=on_progress))
 
     async def run(
@@ -281,8 +287,13 @@ class FullTextFetcher:
                     while queue:
                         item = queue.popleft()
                         if host in slowed:
-                            outcome = FullTextOutcome(item.id, item.title, item.url, "skipped",
-                                                      "the site asked us to slow down; try again later")
+                            outcome = FullTextOutcome(
+                                item.id,
+                                item.title,
+                                item.url,
+                                "skipped",
+                                "the site asked us to slow down; try again later",
+                            )
                         else:
                             outcome = await self._one(fetcher, item, slowed, parser, writer)
                         outcomes[item.id] = outcome
@@ -303,7 +314,9 @@ class FullTextFetcher:
                 writer.shutdown(wait=True)
         return [outcomes[item.id] for item in items]
 
-    async def _one(self, fetcher: Fetcher, item: FullTextCandidate, slowed: set[str], parser: Executor, writer: Executor) -> FullTextOutcome:
+    async def _one(
+        self, fetcher: Fetcher, item: FullTextCandidate, slowed: set[str], parser: Executor, writer: Executor
+    ) -> FullTextOutcome:
         loop = asyncio.get_running_loop()
         now = int(self.clock())
         result = await fetcher.fetch(item.url)
@@ -312,24 +325,40 @@ class FullTextFetcher:
                 slowed.add(host_key(item.url))
             reason = f"could not fetch the page: {result.error or 'no content'}"
             return await self._fail(item, reason, now, writer, page_url=result.final_url)
-        as_of = datetime.fromtimestamp(now, timezone.utc)
+        as_of = datetime.fromtimestamp(now, UTC)
         page = await loop.run_in_executor(
             parser, extract_page, result.body, result.final_url, result.content_type, item.summary, as_of
         )
         if isinstance(page, str):
             return await self._fail(item, page, now, writer, page_url=result.final_url)
-        store = partial(store_full_text, self.cache, item.id, body=page.body, page_url=result.final_url,
-                        author=page.author, captions=page.captions, now=now)
+        store = partial(
+            store_full_text,
+            self.cache,
+            item.id,
+            body=page.body,
+            page_url=result.final_url,
+            author=page.author,
+            captions=page.captions,
+            now=now,
+        )
         try:
             stored = await loop.run_in_executor(writer, store)
         except sqlite3.Error as exc:
-            return FullTextOutcome(item.id, item.title, item.url, "failed",
-                                   clean_line(f"could not store the text: {exc}")[:200], result.final_url)
+            return FullTextOutcome(
+                item.id,
+                item.title,
+                item.url,
+                "failed",
+                clean_line(f"could not store the text: {exc}")[:200],
+                result.final_url,
+            )
         if not stored:
             return FullTextOutcome(item.id, item.title, item.url, "skipped", "the story already has its full text")
         return FullTextOutcome(item.id, item.title, item.url, "fetched", page_url=result.final_url, words=page.words)
 
-    async def _fail(self, item: FullTextCandidate, reason: str, now: int, writer: Executor, *, page_url: str | None) -> FullTextOutcome:
+    async def _fail(
+        self, item: FullTextCandidate, reason: str, now: int, writer: Executor, *, page_url: str | None
+    ) -> FullTextOutcome:
         reason = clean_line(reason)[:300]
         try:
             await asyncio.get_running_loop().run_in_executor(
@@ -359,7 +388,12 @@ def fetch_full_text(
     """
     ids = list(dict.fromkeys(int(i) for i in article_ids))
     items = candidates(cache, ids=ids, include_tried=True)
-    fetched = {o.article_id: o for o in FullTextFetcher(cache, fetch_config, fetcher_options=fetcher_options).run_sync(items, on_progress=on_progress)}
+    fetched = {
+        o.article_id: o
+        for o in FullTextFetcher(cache, fetch_config, fetcher_options=fetcher_options).run_sync(
+            items, on_progress=on_progress
+        )
+    }
     return [fetched.get(i) or _not_a_candidate(cache, i) for i in ids]
 
 
@@ -369,7 +403,11 @@ def _not_a_candidate(cache: Cache, article_id: int) -> FullTextOutcome:
         return FullTextOutcome(article_id, "", None, "skipped", "the story is no longer in the cache")
     if not row.summary_only:
         source = (full_text_state(cache, article_id) or (None, None))[0]
-        reason = f"the full text was already fetched from {page_host(source)}" if source else "the story already has its full text"
+        reason = (
+            f"the full text was already fetched from {page_host(source)}"
+            if source
+            else "the story already has its full text"
+        )
         return FullTextOutcome(article_id, row.title, row.url, "skipped", reason, source)
     return FullTextOutcome(article_id, row.title, row.url, "skipped", "the story has no link to fetch")
 

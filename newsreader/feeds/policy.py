@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import socket
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -22,7 +22,7 @@ from newsreader.core.sanitize import clean_line
 # The one rule for which addresses may be fetched, opened or stored lives in
 # urls.py; it is re-exported here because the fetcher's callers import it from
 # its policy module.
-from newsreader.core.urls import MAX_URL_LENGTH, check_url
+from newsreader.core.urls import check_url
 
 #: A server cannot make us wait longer than this, whatever Retry-After says.
 MAX_RETRY_AFTER = timedelta(hours=24)
@@ -76,9 +76,7 @@ def visit_key(url: str) -> str:
     return urldefrag(url)[0]
 
 
-def redirect_target(
-    current: str, location: str | None, status: int
-) -> tuple[str | None, str | None]:
+def redirect_target(current: str, location: str | None, status: int) -> tuple[str | None, str | None]:
     """Resolve a Location header against ``current``: ``(target, None)`` or ``(None, reason)``."""
     if location is None or not location.strip():
         return None, f"redirect ({status}) without a Location header"
@@ -151,8 +149,8 @@ def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
     if when is None:
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    when = when.astimezone(timezone.utc)
+        when = when.replace(tzinfo=UTC)
+    when = when.astimezone(UTC)
     return max(now, min(when, cap))
 
 
@@ -170,7 +168,7 @@ def status_error(status: int, retry_after: datetime | None = None) -> str:
     text = f"HTTP {status} {phrase}".rstrip()
     if status in (429, 503):
         if retry_after is not None:
-            text += f"; retry after {retry_after.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S} UTC"
+            text += f"; retry after {retry_after.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
         else:
             text += "; the server asked us to slow down" if status == 429 else "; try again later"
     return text
@@ -340,10 +338,7 @@ class BoundedBody:
 
     def _check_size(self) -> None:
         if len(self._out) > self.limit:
-            raise BodyError(
-                f"body expands past the limit of {self.limit:,} bytes"
-                f" when decompressed ({self.coding})"
-            )
+            raise BodyError(f"body expands past the limit of {self.limit:,} bytes when decompressed ({self.coding})")
 
     def finish(self) -> bytes:
         """The decoded body, once the server has sent everything."""

@@ -16,17 +16,17 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from newsreader.stories.clustering import prepare_article
 from newsreader.config.settings import FeedConfig, FetchConfig
+from newsreader.core.models import ParsedDocument, ParseError
+from newsreader.core.sanitize import clean_line
 from newsreader.feeds.fetch import Fetcher, FetchRequest, FetchResult
 from newsreader.feeds.policy import redirect_decision
-from newsreader.core.models import ParsedDocument, ParseError
 from newsreader.parser import detect, parse
-from newsreader.core.sanitize import clean_line
 from newsreader.store.articlerows import text_fields
 from newsreader.store.cache import Cache
 from newsreader.store.feed_state import FeedState, ensure_feed, feed_states, record_fetch
 from newsreader.store.ingest import FEED_FORMATS
+from newsreader.stories.clustering import prepare_article
 
 
 @dataclass(slots=True)
@@ -63,8 +63,11 @@ class RefreshReport:
         if self.count("skipped"):
             parts.append(f"{self.count('skipped')} skipped")
         parts.append(f"{self.failed} failed")
-        return (f"{len(self.outcomes)} feeds: {self.new_articles} new articles ("
-                + ", ".join(parts) + f") in {self.seconds:.1f} s")
+        return (
+            f"{len(self.outcomes)} feeds: {self.new_articles} new articles ("
+            + ", ".join(parts)
+            + f") in {self.seconds:.1f} s"
+        )
 
 
 def parse_feed_body(body: bytes, url: str) -> ParsedDocument | str:
@@ -140,7 +143,9 @@ class _StoreQueue:
             while self.waiting:
                 batch, self.waiting = self.waiting, []
                 try:
-                    results = await loop.run_in_executor(self.writer, self.refresher._store_batch, [a for a, _ in batch])
+                    results = await loop.run_in_executor(
+                        self.writer, self.refresher._store_batch, [a for a, _ in batch]
+                    )
                 except BaseException as exc:  # the transaction itself failed: every feed in it did
                     for _, future in batch:
                         if not future.done():
@@ -155,7 +160,7 @@ class _StoreQueue:
                         future.set_exception(result)
                     else:
                         future.set_result(result)
-                self.waiting[:0] = batch[len(results):]  # not stored in time: first in the next batch
+                self.waiting[:0] = batch[len(results) :]  # not stored in time: first in the next batch
         finally:
             self.draining = False
             for _, future in self.waiting:
@@ -183,10 +188,14 @@ class Refresher:
         self.fetcher_options = fetcher_options or {}
         self.full_text_outcomes: list = []  # newsreader.feeds.fulltext.FullTextOutcome, from the last run
 
-    def run_sync(self, feeds: list[FeedConfig], *, on_progress: ProgressCallback | None = None, force: bool = False) -> RefreshReport:
+    def run_sync(
+        self, feeds: list[FeedConfig], *, on_progress: ProgressCallback | None = None, force: bool = False
+    ) -> RefreshReport:
         return asyncio.run(self.run(feeds, on_progress=on_progress, force=force))
 
-    async def run(self, feeds: list[FeedConfig], *, on_progress: ProgressCallback | None = None, force: bool = False) -> RefreshReport:
+    async def run(
+        self, feeds: list[FeedConfig], *, on_progress: ProgressCallback | None = None, force: bool = False
+    ) -> RefreshReport:
         started = time.perf_counter()
         report = RefreshReport()
         writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nr-store")
@@ -265,15 +274,22 @@ class Refresher:
         report.seconds = time.perf_counter() - started
         return report
 
-    async def _fetch_full_text(self, feeds: list[FeedConfig], report: RefreshReport, parser: Executor, writer: Executor) -> None:
+    async def _fetch_full_text(
+        self, feeds: list[FeedConfig], report: RefreshReport, parser: Executor, writer: Executor
+    ) -> None:
         """Full text for the new summary-only items of ``full_text = true`` feeds,
         on this refresh's executors (newsreader.feeds.fulltext: 2 requests per host).
         The outcomes are kept in ``self.full_text_outcomes``."""
         from newsreader.feeds.fulltext import full_text_after_refresh
 
         self.full_text_outcomes = await full_text_after_refresh(
-            self.cache, feeds, report.outcomes, self.fetch_config,
-            parser=parser, writer=writer, fetcher_options=self.fetcher_options,
+            self.cache,
+            feeds,
+            report.outcomes,
+            self.fetch_config,
+            parser=parser,
+            writer=writer,
+            fetcher_options=self.fetcher_options,
         )
 
     # The bookkeeping below runs on the writer thread (SQLite connection affinity).
@@ -300,7 +316,9 @@ class Refresher:
             return f"the server asked us to wait; next try in {minutes} min"
         return None
 
-    async def _settle(self, feed: FeedConfig, state: FeedState, result: FetchResult, parser: Executor, store: _StoreQueue) -> FeedOutcome:
+    async def _settle(
+        self, feed: FeedConfig, state: FeedState, result: FetchResult, parser: Executor, store: _StoreQueue
+    ) -> FeedOutcome:
         loop = asyncio.get_running_loop()
         title = feed.title or state.title or feed.url
         doc: ParsedDocument | str | None = None
@@ -330,24 +348,52 @@ class Refresher:
                     break
         return results
 
-    def _store(self, feed: FeedConfig, state: FeedState, result: FetchResult, doc: ParsedDocument | str | None, title: str) -> FeedOutcome:
+    def _store(
+        self, feed: FeedConfig, state: FeedState, result: FetchResult, doc: ParsedDocument | str | None, title: str
+    ) -> FeedOutcome:
         now = int(self.clock())
         if not result.ok or isinstance(doc, str):
             error = result.error if not result.ok else doc
             retry = int(result.retry_after.timestamp()) if result.retry_after else None
             record_fetch(self.cache, feed.url, error=error, retry_after=retry, gone=result.gone, now=now)
             return FeedOutcome(feed.url, title, "failed", error=error)
-        candidate, count, move = redirect_decision(state.redirect_candidate, state.redirect_count, result.permanent_redirect)
+        candidate, count, move = redirect_decision(
+            state.redirect_candidate, state.redirect_count, result.permanent_redirect
+        )
         moved_to = candidate if move else None
         if result.not_modified or doc is None:
-            record_fetch(self.cache, feed.url, error=None, not_modified=True, etag=result.etag,
-                         last_modified=result.last_modified, redirect=(candidate, count), moved_to=moved_to, now=now)
+            record_fetch(
+                self.cache,
+                feed.url,
+                error=None,
+                not_modified=True,
+                etag=result.etag,
+                last_modified=result.last_modified,
+                redirect=(candidate, count),
+                moved_to=moved_to,
+                now=now,
+            )
             return FeedOutcome(feed.url, title, "unchanged")
         stats = self.cache.import_document(doc, feed_url=feed.url, feed_title=feed.title, now=now)
-        record_fetch(self.cache, feed.url, error=None, etag=result.etag, last_modified=result.last_modified,
-                     redirect=(candidate, count), moved_to=moved_to, now=now)
+        record_fetch(
+            self.cache,
+            feed.url,
+            error=None,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            redirect=(candidate, count),
+            moved_to=moved_to,
+            now=now,
+        )
         status = "updated" if stats.new or stats.updated else "unchanged"
-        return FeedOutcome(feed.url, feed.title or doc.feed_title or title, status, stats.new, stats.updated, article_ids=stats.article_ids)
+        return FeedOutcome(
+            feed.url,
+            feed.title or doc.feed_title or title,
+            status,
+            stats.new,
+            stats.updated,
+            article_ids=stats.article_ids,
+        )
 
 
 class RefreshProcess:
@@ -358,7 +404,7 @@ class RefreshProcess:
     reads one line of JSON per finished feed.
     """
 
-    def __init__(self, paths, urls: list[str] | None = None, *, force: bool = False) -> None:  # noqa: ANN001
+    def __init__(self, paths, urls: list[str] | None = None, *, force: bool = False) -> None:
         self.paths = paths
         self.urls = urls or []
         self.force = force
@@ -374,10 +420,20 @@ class RefreshProcess:
         import sys
         import tempfile
 
-        command = [sys.executable, "-m", "newsreader", "refresh", "--jsonl", *(["--force"] if self.force else []), *self.urls]
+        command = [
+            sys.executable,
+            "-m",
+            "newsreader",
+            "refresh",
+            "--jsonl",
+            *(["--force"] if self.force else []),
+            *self.urls,
+        ]
         env = {**os.environ, **self.paths.environment()}
         with tempfile.TemporaryFile() as errors:
-            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, env=env)
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, env=env
+            )
             summary: dict = {}
             assert self.process.stdout is not None
             for raw in self.process.stdout:
@@ -393,7 +449,9 @@ class RefreshProcess:
             if not summary:
                 errors.seek(0)
                 lines = [line for line in errors.read().decode("utf-8", "replace").splitlines() if line.strip()]
-                summary = {"error": clean_line(lines[-1] if lines else f"refresh ended with code {self.process.returncode}")}
+                summary = {
+                    "error": clean_line(lines[-1] if lines else f"refresh ended with code {self.process.returncode}")
+                }
         return summary
 
     def stop(self) -> None:

@@ -8,18 +8,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from newsreader.config.settings import FeedConfig, FetchConfig, add_feeds, load_config
-from newsreader.feeds.fetch import Fetcher
 from newsreader.core.models import ParsedDocument, ParseError
+from newsreader.core.paths import Paths
+from newsreader.core.sanitize import clean_line
+from newsreader.core.urls import check_url
+from newsreader.feeds.fetch import Fetcher
+from newsreader.feeds.refresh import Refresher
 from newsreader.parser import detect
 from newsreader.parser.budget import parse_bounded
 from newsreader.parser.discover import discover_feeds
-from newsreader.core.paths import Paths
-from newsreader.feeds.refresh import Refresher
-from newsreader.core.sanitize import clean_line
 from newsreader.store.cache import Cache
 from newsreader.store.feed_state import remove_sample
 from newsreader.store.ingest import FEED_FORMATS
-from newsreader.core.urls import check_url
 
 Candidate = tuple[str, str | None, str]  # (url, title, type)
 
@@ -89,12 +89,22 @@ def add_url(
                 return AddResult("choose", "no feed chosen", candidates=candidates)
             return _subscribe(paths, cache, chosen, title, tags, fetcher_options, via=url)
         if candidates:
-            return AddResult("choose", f"{url} links to {len(candidates)} feeds; add one of them", candidates=candidates)
+            return AddResult(
+                "choose", f"{url} links to {len(candidates)} feeds; add one of them", candidates=candidates
+            )
         return _keep_article(cache, result.body, result.final_url)
     return AddResult("failed", f"{url}: neither a feed nor a web page ({fmt})")
 
 
-def _subscribe(paths: Paths, cache: Cache, url: str, title: str | None, tags: tuple[str, ...], fetcher_options: dict | None, via: str | None = None) -> AddResult:
+def _subscribe(
+    paths: Paths,
+    cache: Cache,
+    url: str,
+    title: str | None,
+    tags: tuple[str, ...],
+    fetcher_options: dict | None,
+    via: str | None = None,
+) -> AddResult:
     from newsreader.core.models import Subscription
 
     added, problems = add_feeds(paths, [Subscription(url=url, title=title, tags=list(tags))])
@@ -111,10 +121,16 @@ def _subscribe(paths: Paths, cache: Cache, url: str, title: str | None, tags: tu
     name = clean_line(outcome.title if outcome else (title or url))
     found = f" (found on {via})" if via else ""
     if outcome is not None and outcome.status == "failed":
-        return AddResult("subscribed", f"subscribed to {name}{found}, but the first fetch failed: {outcome.error}", feed_url=url)
+        return AddResult(
+            "subscribed", f"subscribed to {name}{found}, but the first fetch failed: {outcome.error}", feed_url=url
+        )
     count = outcome.new if outcome else 0
-    return AddResult("subscribed", f"subscribed to {name}{found}: {count} articles", feed_url=url,
-                     article_ids=outcome.article_ids if outcome else [])
+    return AddResult(
+        "subscribed",
+        f"subscribed to {name}{found}: {count} articles",
+        feed_url=url,
+        article_ids=outcome.article_ids if outcome else [],
+    )
 
 
 def _keep_article(cache: Cache, body: bytes, url: str) -> AddResult:
@@ -125,8 +141,11 @@ def _keep_article(cache: Cache, body: bytes, url: str) -> AddResult:
     stats = cache.import_document(doc)
     remove_sample(cache)
     article = doc.articles[0]
-    return AddResult("article", f"not a feed: kept the article \u201c{clean_line(article.title)}\u201d from {clean_line(article.source or url)}",
-                     article_ids=stats.article_ids)
+    return AddResult(
+        "article",
+        f"not a feed: kept the article \u201c{clean_line(article.title)}\u201d from {clean_line(article.source or url)}",
+        article_ids=stats.article_ids,
+    )
 
 
 def subscribe_all(doc: ParsedDocument, paths: Paths | None = None) -> tuple[int, list[str]]:

@@ -14,7 +14,7 @@ from datetime import datetime
 from newsreader.core.models import ParsedDocument, ParseError
 from newsreader.parser.detect import detect
 
-__all__ = ["parse", "detect", "ParseError", "MAX_DOCUMENT_BYTES", "FORMAT_MODULES"]
+__all__ = ["FORMAT_MODULES", "MAX_DOCUMENT_BYTES", "ParseError", "detect", "parse"]
 
 #: Larger documents are refused before any parsing starts.
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024

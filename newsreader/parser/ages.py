@@ -14,7 +14,7 @@ new language is a table plus one alternative in the pattern.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from newsreader.core.models import Precision
 from newsreader.parser.dates import parse_dmy
@@ -28,13 +28,32 @@ __all__ = [
 
 #: English unit words -> canonical unit.
 EN_UNITS: dict[str, str] = {
-    "second": "second", "seconds": "second", "sec": "second", "secs": "second",
-    "minute": "minute", "minutes": "minute", "min": "minute", "mins": "minute",
-    "hour": "hour", "hours": "hour", "hr": "hour", "hrs": "hour",
-    "day": "day", "days": "day",
-    "week": "week", "weeks": "week", "wk": "week", "wks": "week",
-    "month": "month", "months": "month", "mo": "month", "mos": "month",
-    "year": "year", "years": "year", "yr": "year", "yrs": "year",
+    "second": "second",
+    "seconds": "second",
+    "sec": "second",
+    "secs": "second",
+    "minute": "minute",
+    "minutes": "minute",
+    "min": "minute",
+    "mins": "minute",
+    "hour": "hour",
+    "hours": "hour",
+    "hr": "hour",
+    "hrs": "hour",
+    "day": "day",
+    "days": "day",
+    "week": "week",
+    "weeks": "week",
+    "wk": "week",
+    "wks": "week",
+    "month": "month",
+    "months": "month",
+    "mo": "month",
+    "mos": "month",
+    "year": "year",
+    "years": "year",
+    "yr": "year",
+    "yrs": "year",
 }
 
 # Arabic unit words (written without diacritics) -> (unit, implied count).
@@ -42,30 +61,69 @@ EN_UNITS: dict[str, str] = {
 # and None for a plural, which needs a number ("منذ 5 دقائق") or means "a few".
 _FEW = "few"
 AR_UNITS: dict[str, tuple[str, int | str | None]] = {
-    "لحظة": ("second", _FEW), "لحظات": ("second", _FEW),
-    "ثانية": ("second", 1), "ثانيه": ("second", 1), "ثوان": ("second", None),
-    "ثواني": ("second", None), "ثانيتين": ("second", 2), "ثانيتان": ("second", 2),
-    "دقيقة": ("minute", 1), "دقيقه": ("minute", 1), "دقائق": ("minute", None),
-    "دقيقتين": ("minute", 2), "دقيقتان": ("minute", 2),
-    "ساعة": ("hour", 1), "ساعه": ("hour", 1), "ساعات": ("hour", None),
-    "ساعتين": ("hour", 2), "ساعتان": ("hour", 2),
-    "يوم": ("day", 1), "يوما": ("day", 1), "أيام": ("day", None), "ايام": ("day", None),
-    "يومين": ("day", 2), "يومان": ("day", 2),
-    "أسبوع": ("week", 1), "اسبوع": ("week", 1), "أسبوعا": ("week", 1), "اسبوعا": ("week", 1),
-    "أسابيع": ("week", None), "اسابيع": ("week", None),
-    "أسبوعين": ("week", 2), "اسبوعين": ("week", 2), "أسبوعان": ("week", 2),
-    "شهر": ("month", 1), "شهرا": ("month", 1), "أشهر": ("month", None), "اشهر": ("month", None),
-    "شهور": ("month", None), "شهرين": ("month", 2), "شهران": ("month", 2),
-    "سنة": ("year", 1), "سنه": ("year", 1), "عام": ("year", 1), "عاما": ("year", 1),
-    "سنوات": ("year", None), "سنين": ("year", None), "أعوام": ("year", None),
-    "اعوام": ("year", None), "سنتين": ("year", 2), "سنتان": ("year", 2),
-    "عامين": ("year", 2), "عامان": ("year", 2),
+    "لحظة": ("second", _FEW),
+    "لحظات": ("second", _FEW),
+    "ثانية": ("second", 1),
+    "ثانيه": ("second", 1),
+    "ثوان": ("second", None),
+    "ثواني": ("second", None),
+    "ثانيتين": ("second", 2),
+    "ثانيتان": ("second", 2),
+    "دقيقة": ("minute", 1),
+    "دقيقه": ("minute", 1),
+    "دقائق": ("minute", None),
+    "دقيقتين": ("minute", 2),
+    "دقيقتان": ("minute", 2),
+    "ساعة": ("hour", 1),
+    "ساعه": ("hour", 1),
+    "ساعات": ("hour", None),
+    "ساعتين": ("hour", 2),
+    "ساعتان": ("hour", 2),
+    "يوم": ("day", 1),
+    "يوما": ("day", 1),
+    "أيام": ("day", None),
+    "ايام": ("day", None),
+    "يومين": ("day", 2),
+    "يومان": ("day", 2),
+    "أسبوع": ("week", 1),
+    "اسبوع": ("week", 1),
+    "أسبوعا": ("week", 1),
+    "اسبوعا": ("week", 1),
+    "أسابيع": ("week", None),
+    "اسابيع": ("week", None),
+    "أسبوعين": ("week", 2),
+    "اسبوعين": ("week", 2),
+    "أسبوعان": ("week", 2),
+    "شهر": ("month", 1),
+    "شهرا": ("month", 1),
+    "أشهر": ("month", None),
+    "اشهر": ("month", None),
+    "شهور": ("month", None),
+    "شهرين": ("month", 2),
+    "شهران": ("month", 2),
+    "سنة": ("year", 1),
+    "سنه": ("year", 1),
+    "عام": ("year", 1),
+    "عاما": ("year", 1),
+    "سنوات": ("year", None),
+    "سنين": ("year", None),
+    "أعوام": ("year", None),
+    "اعوام": ("year", None),
+    "سنتين": ("year", 2),
+    "سنتان": ("year", 2),
+    "عامين": ("year", 2),
+    "عامان": ("year", 2),
 }
 
 #: How much of a stored value to believe, by unit.
 _PRECISION: dict[str, Precision] = {
-    "second": "minute", "minute": "minute", "hour": "hour",
-    "day": "day", "week": "day", "month": "day", "year": "day",
+    "second": "minute",
+    "minute": "minute",
+    "hour": "hour",
+    "day": "day",
+    "week": "day",
+    "month": "day",
+    "year": "day",
 }
 # "A few" of a unit. A few seconds is "now" at minute precision.
 _FEW_COUNT = {"second": 0}
@@ -145,10 +203,10 @@ def _minus_months(value: datetime, months: int) -> datetime:
 
 def _utc(value: datetime | None) -> datetime:
     if value is None:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def parse_age(text: str, as_of: datetime | None) -> tuple[datetime, Precision] | None:

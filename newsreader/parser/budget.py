@@ -30,7 +30,7 @@ from pathlib import Path
 from newsreader.core.models import ParsedDocument, ParseError
 from newsreader.parser import parse
 
-__all__ = ["parse_bounded", "SUBPROCESS_ABOVE", "TIME_BUDGET", "MEMORY_BUDGET"]
+__all__ = ["MEMORY_BUDGET", "SUBPROCESS_ABOVE", "TIME_BUDGET", "parse_bounded"]
 
 #: Documents up to this size are parsed in-process (measured: well under a
 #: second for any of them).
@@ -73,7 +73,10 @@ def parse_bounded(
     try:
         done = subprocess.run(
             [sys.executable, "-m", "newsreader.parser.budget"],
-            input=request, capture_output=True, timeout=timeout, env=env,
+            input=request,
+            capture_output=True,
+            timeout=timeout,
+            env=env,
         )
     except subprocess.TimeoutExpired:
         raise ParseError(f"parsing took longer than {timeout:g} s; stopped") from None

@@ -12,19 +12,54 @@ placeholder year such as ``0001``, is ``(None, "unknown")``.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from newsreader.core.models import Precision
 
 Parsed = tuple[datetime | date | None, Precision]
 
 _TZ_NAMES = {
-    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 1,
-    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
-    "AKST": -9, "AKDT": -8, "HST": -10, "AST": -4, "ADT": -3, "NST": -3.5, "NDT": -2.5,
-    "CET": 1, "CEST": 2, "MET": 1, "MEST": 2, "EET": 2, "EEST": 3, "BST": 1, "IST": 5.5,
-    "MSK": 3, "JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "AWST": 8, "ACST": 9.5, "ACDT": 10.5,
-    "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
+    "UT": 0,
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "WET": 0,
+    "WEST": 1,
+    "EST": -5,
+    "EDT": -4,
+    "CST": -6,
+    "CDT": -5,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
+    "AKST": -9,
+    "AKDT": -8,
+    "HST": -10,
+    "AST": -4,
+    "ADT": -3,
+    "NST": -3.5,
+    "NDT": -2.5,
+    "CET": 1,
+    "CEST": 2,
+    "MET": 1,
+    "MEST": 2,
+    "EET": 2,
+    "EEST": 3,
+    "BST": 1,
+    "IST": 5.5,
+    "MSK": 3,
+    "JST": 9,
+    "KST": 9,
+    "HKT": 8,
+    "SGT": 8,
+    "AWST": 8,
+    "ACST": 9.5,
+    "ACDT": 10.5,
+    "AEST": 10,
+    "AEDT": 11,
+    "NZST": 12,
+    "NZDT": 13,
     # RFC 822 military zones other than Z are too often misused to trust.
 }
 
@@ -32,16 +67,48 @@ _TZ_NAMES = {
 # most. Three letters are enough except where two months share them.
 _MONTHS = {
     # English
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
     # German, Dutch, Scandinavian
-    "mär": 3, "mrz": 3, "mae": 3, "mai": 5, "okt": 10, "dez": 12, "maa": 3, "mei": 5,
+    "mär": 3,
+    "mrz": 3,
+    "mae": 3,
+    "mai": 5,
+    "okt": 10,
+    "dez": 12,
+    "maa": 3,
+    "mei": 5,
     "des": 12,
     # French
-    "fév": 2, "fev": 2, "avr": 4, "jui": 7, "aoû": 8, "aou": 8, "déc": 12,
+    "fév": 2,
+    "fev": 2,
+    "avr": 4,
+    "jui": 7,
+    "aoû": 8,
+    "aou": 8,
+    "déc": 12,
     # Spanish, Portuguese, Italian
-    "ene": 1, "abr": 4, "ago": 8, "set": 9, "dic": 12, "out": 10, "gen": 1, "mag": 5,
-    "giu": 6, "lug": 7, "ott": 10,
+    "ene": 1,
+    "abr": 4,
+    "ago": 8,
+    "set": 9,
+    "dic": 12,
+    "out": 10,
+    "gen": 1,
+    "mag": 5,
+    "giu": 6,
+    "lug": 7,
+    "ott": 10,
 }
 _MONTHS_LONG = {"juin": 6, "juil": 7, "juni": 6, "juli": 7}
 
@@ -123,8 +190,16 @@ def _full_year(text: str) -> int:
     return year
 
 
-def _build(year: int, month: int, day: int, hour: str | None, minute: str | None,
-           second: str | None, zone: str | None, ampm: str | None = None) -> Parsed:
+def _build(
+    year: int,
+    month: int,
+    day: int,
+    hour: str | None,
+    minute: str | None,
+    second: str | None,
+    zone: str | None,
+    ampm: str | None = None,
+) -> Parsed:
     """Assemble a value from matched pieces, with the precision they allow."""
     if not _valid_year(year):
         return None, "unknown"
@@ -136,11 +211,11 @@ def _build(year: int, month: int, day: int, hour: str | None, minute: str | None
             if h > 12:
                 return None, "unknown"
             h = h % 12 + (12 if ampm.lower() == "p" else 0)
-        tz = _tz(zone) or timezone.utc
+        tz = _tz(zone) or UTC
         value = datetime(year, month, day, h, mi, min(int(second or 0), 59), tzinfo=tz)
     except (ValueError, OverflowError):
         return None, "unknown"
-    return value.astimezone(timezone.utc), "exact" if second is not None else "minute"
+    return value.astimezone(UTC), "exact" if second is not None else "minute"
 
 
 def parse_iso(text: str) -> Parsed:
@@ -151,8 +226,7 @@ def parse_iso(text: str) -> Parsed:
         if ym and _valid_year(int(ym.group(1))) and 1 <= int(ym.group(2)) <= 12:
             return date(int(ym.group(1)), int(ym.group(2)), 1), "day"
         return None, "unknown"
-    return _build(int(m.group(1)), int(m.group(2)), int(m.group(3)),
-                  m.group(4), m.group(5), m.group(6), m.group(7))
+    return _build(int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4), m.group(5), m.group(6), m.group(7))
 
 
 def parse_rfc822(text: str) -> Parsed:
@@ -169,8 +243,16 @@ def parse_rfc822(text: str) -> Parsed:
         month = _month(m.group("mon"))
         if month is None:
             continue
-        return _build(_full_year(m.group("y")), month, int(m.group("d")), m.group("H"),
-                      m.group("M"), m.group("S"), m.group("tz"), m.group("ampm"))
+        return _build(
+            _full_year(m.group("y")),
+            month,
+            int(m.group("d")),
+            m.group("H"),
+            m.group("M"),
+            m.group("S"),
+            m.group("tz"),
+            m.group("ampm"),
+        )
     return None, "unknown"
 
 

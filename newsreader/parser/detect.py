@@ -35,7 +35,7 @@ def _skip_prolog(head: bytes) -> bytes:
         m = _SKIP.match(rest)
         if not m or m.end() == 0:
             return rest.lstrip()
-        rest = rest[m.end():]
+        rest = rest[m.end() :]
 
 
 def detect(data: bytes) -> str:

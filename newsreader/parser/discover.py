@@ -15,8 +15,8 @@ import codecs
 import re
 from urllib.parse import urljoin, urlsplit
 
-from newsreader.core.urls import check_url
 from newsreader.core.sanitize import clean_line
+from newsreader.core.urls import check_url
 from newsreader.parser.detect import detect
 
 __all__ = ["FEED_TYPES", "discover_feeds", "looks_like_feed"]
@@ -90,9 +90,7 @@ def _pick_encoding(data: bytes, charset: str | None) -> str | None:
     return "utf-8"
 
 
-def discover_feeds(
-    html: bytes, base_url: str, *, charset: str | None = None
-) -> list[tuple[str, str | None, str]]:
+def discover_feeds(html: bytes, base_url: str, *, charset: str | None = None) -> list[tuple[str, str | None, str]]:
     """The feeds ``html`` links to, as ``(absolute url, title, type)``.
 
     ``charset`` is the one from the response's Content-Type, if any.

@@ -22,43 +22,43 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from newsreader.core.models import Article, Caption, ParsedDocument, ParseError, Precision
 from newsreader.core.sanitize import clean, clean_line
 from newsreader.parser.ages import parse_age_or_date, split_glued_age
 from newsreader.parser.dumptext import (
-    VOCABULARY,
-    _norm,
-    _STOP_ROLES,
-    _LISTING_TAG,
-    _LISTING_SOURCE,
+    _DATE_LINE,
     _DURATION,
-    _URL_ENCODED,
     _FINISHED,
     _INLINE_CREDIT,
+    _LISTING_SOURCE,
+    _LISTING_TAG,
     _PAREN_CREDIT,
-    _DATE_LINE,
     _PLAIN_CHROME,
+    _STOP_ROLES,
     _TITLE_MAX,
-    _Line,
+    _URL_ENCODED,
+    VOCABULARY,
+    _age_line,
     _Block,
+    _bullet,
+    _credit_like,
+    _decode,
+    _first_sentence_end,
+    _is_credit,
+    _Line,
+    _norm,
+    _readable,
     _role,
     _same,
-    _readable,
-    _bullet,
-    _age_line,
     _source_like,
-    _is_credit,
-    _credit_like,
-    _first_sentence_end,
-    _trim_cut,
-    _strip_trailer,
-    _decode,
     _split_lines,
+    _strip_trailer,
+    _trim_cut,
 )
 
-__all__ = ["parse", "VOCABULARY"]
+__all__ = ["VOCABULARY", "parse"]
 
 
 class _Reader:
@@ -188,7 +188,7 @@ class _Reader:
         for n, (k, age, prefixed) in enumerate(anchors):
             end = starts[n + 1] if n + 1 < len(anchors) else len(region)
             source = region[k - 1].text
-            bullets = [b for b in (_bullet(ln.text) for ln in region[k + 1:(titles[n] or end)]) if b]
+            bullets = [b for b in (_bullet(ln.text) for ln in region[k + 1 : (titles[n] or end)]) if b]
             tags = tuple(b for b in bullets if not _same(b, source))
             copies = [region[i] for i in range(starts[n], k - 1) if not region[i].cut]
             t = titles[n]
@@ -199,7 +199,7 @@ class _Reader:
             else:
                 self.warnings.append("a related story cut off before its title was dropped")
                 continue
-            rest = list(region[t + 1:end]) if t is not None else []
+            rest = list(region[t + 1 : end]) if t is not None else []
             trailing = None
             if n == len(anchors) - 1 and len(rest) >= 2 and rest[-1].cut:
                 rest, trailing = rest[:1], rest[1:]
@@ -210,8 +210,11 @@ class _Reader:
 
     def _trailing_block(self, tail: list[_Line], layout_a: bool) -> list[_Block]:
         """The start of a story cut off at the end: keep its title if whole."""
-        if layout_a and len(tail) >= 2 and not tail[0].cut and (
-            _same(tail[0].text, tail[1].text) or (tail[1].at_end and tail[0].text.startswith(tail[1].text))
+        if (
+            layout_a
+            and len(tail) >= 2
+            and not tail[0].cut
+            and (_same(tail[0].text, tail[1].text) or (tail[1].at_end and tail[0].text.startswith(tail[1].text)))
         ):
             self.warnings.append("a related story cut off after its title")
             return [_Block(tail[0].text)]
@@ -230,13 +233,25 @@ class _Reader:
             raw = line.text[: line.text.rfind(age)]
             if not source:
                 return None, age
-            plausible = (len(source) <= 60 and len(source.split()) <= 8 and source[-1] not in ".!?,;:"
-                         and (not raw[-1:].isspace() or all(w[:1].isupper() or not w[:1].isalpha() for w in source.split())))
+            plausible = (
+                len(source) <= 60
+                and len(source.split()) <= 8
+                and source[-1] not in ".!?,;:"
+                and (not raw[-1:].isspace() or all(w[:1].isupper() or not w[:1].isalpha() for w in source.split()))
+            )
             if plausible or _norm(source) in known:
                 return source, age
         t = line.text
-        if layout_a and len(t) <= 40 and len(t.split()) <= 5 and not _FINISHED.search(t) and t[-1] not in ":;," \
-                and _readable(t) and not t[0].islower() and _DURATION.fullmatch(t) is None:
+        if (
+            layout_a
+            and len(t) <= 40
+            and len(t.split()) <= 5
+            and not _FINISHED.search(t)
+            and t[-1] not in ":;,"
+            and _readable(t)
+            and not t[0].islower()
+            and _DURATION.fullmatch(t) is None
+        ):
             return t, None
         return None
 
@@ -255,8 +270,9 @@ class _Reader:
             return self._listing(i, None, None)
         title = lines[i]
         i += 1
-        while i < len(lines) and (_same(lines[i].text, title.text)
-                                  or (lines[i].cut and title.text.startswith(lines[i].text))):
+        while i < len(lines) and (
+            _same(lines[i].text, title.text) or (lines[i].cut and title.text.startswith(lines[i].text))
+        ):
             i += 1
         stop = next((j for j in range(i, len(lines)) if _role(lines[j]) in _STOP_ROLES), len(lines))
         related_at = next((j for j in range(stop, len(lines)) if _role(lines[j]) == "related"), None)
@@ -274,9 +290,16 @@ class _Reader:
             self.warnings.append("title cut off")
         published, precision = self._when(age)
         main = Article(
-            title=clean_line(title.text), body=body, source=clean_line(source) or None, url=self.url,
-            published=published, published_text=clean_line(age) or None, precision=precision,
-            captions=captions, tags=tags, related=list(range(1, len(blocks) + 1)),
+            title=clean_line(title.text),
+            body=body,
+            source=clean_line(source) or None,
+            url=self.url,
+            published=published,
+            published_text=clean_line(age) or None,
+            precision=precision,
+            captions=captions,
+            tags=tags,
+            related=list(range(1, len(blocks) + 1)),
         )
         return self._document([main, *(self._article(b) for b in blocks)], main=0)
 
@@ -311,11 +334,12 @@ class _Reader:
         self.warnings.append("not a recognisable Daily8 page: read as plain text")
         lines = self.lines
         i = 0
-        while i < len(lines) - 1 and (not _readable(lines[i].text) or _norm(lines[i].text) in _PLAIN_CHROME
-                                      or _DATE_LINE.fullmatch(lines[i].text)):
+        while i < len(lines) - 1 and (
+            not _readable(lines[i].text) or _norm(lines[i].text) in _PLAIN_CHROME or _DATE_LINE.fullmatch(lines[i].text)
+        ):
             i += 1
         title = lines[i].text
-        rest = lines[i + 1:]
+        rest = lines[i + 1 :]
         if len(title) > _TITLE_MAX:  # a paragraph, not a headline: keep it in the body too
             rest = [lines[i], *rest]
             end = _first_sentence_end(title[:_TITLE_MAX])
@@ -330,8 +354,9 @@ class _Reader:
         if self.dropped:
             what = ", ".join(f"{k} ×{v}" for k, v in sorted(self.dropped.items()))
             self.warnings.append(clean_line(f"dropped: {what}"))
-        return ParsedDocument(format="page-dump", articles=articles, main=main,
-                              warnings=list(dict.fromkeys(self.warnings)))
+        return ParsedDocument(
+            format="page-dump", articles=articles, main=main, warnings=list(dict.fromkeys(self.warnings))
+        )
 
 
 def _looks_like_daily8(lines: list[_Line]) -> bool:
@@ -374,9 +399,9 @@ def parse(data: bytes, *, as_of: datetime | None = None, url: str | None = None)
     if not any(_readable(ln.text) for ln in lines):
         raise ParseError("no readable text")
     if as_of is None:
-        as_of = datetime.now(timezone.utc)
+        as_of = datetime.now(UTC)
     elif as_of.tzinfo is None:
-        as_of = as_of.replace(tzinfo=timezone.utc)
+        as_of = as_of.replace(tzinfo=UTC)
     reader = _Reader(lines, as_of, url)
     reader.warnings.extend(warnings)
     if _looks_like_daily8(lines):

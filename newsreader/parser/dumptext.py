@@ -25,17 +25,30 @@ VOCABULARY: dict[str, dict[str, tuple[str, ...]]] = {
         "hashtags": ("hashtags",),
         "related": ("related articles", "related news", "related stories"),
         "chrome": (
-            "orange background", "try our ai features", "explore what daily8 ai can do for you:",
-            "comments", "no comments yet...", "download the app", "get started now: download the app",
-            "app-storeplay-store", "app-store", "play-store", "#",
+            "orange background",
+            "try our ai features",
+            "explore what daily8 ai can do for you:",
+            "comments",
+            "no comments yet...",
+            "download the app",
+            "get started now: download the app",
+            "app-storeplay-store",
+            "app-store",
+            "play-store",
+            "#",
         ),
         "chrome_prefix": ("ready to dive into the world of", "get started now:"),
         "time_prefix": ("time",),
         "listing_tag": ("latest news with",),
         "listing_source": ("latest from",),
         "noise": (
-            "advertisement", "show more", "read more", "this is a twitter status",
-            "copy the story link", "click to expand", "skip advert",
+            "advertisement",
+            "show more",
+            "read more",
+            "this is a twitter status",
+            "copy the story link",
+            "click to expand",
+            "skip advert",
         ),
         "noise_list": ("related internet links",),
         "trailer": ("copy the story link",),
@@ -45,11 +58,18 @@ VOCABULARY: dict[str, dict[str, tuple[str, ...]]] = {
         "hashtags": ("هاشتاغز", "هاشتاغ", "هاشتاجز", "الوسوم"),
         "related": ("أخبار ذات صلة", "مقالات ذات صلة"),
         "chrome": (
-            "خلفية برتقالية", "جرب ميزات الذكاء الاصطناعي لدينا",
-            "اكتشف ما يمكن أن يفعله daily8 ai من أجلك:", "التعليقات",
-            "لا يوجد تعليقات بعد...", "لا توجد تعليقات بعد...",
-            "حمل التطبيق", "تحميل التطبيق", "نزل التطبيق",
-            "ابدأ الآن: حمل التطبيق", "ابدأ الآن: قم بتحميل التطبيق", "ابدأ الآن: نزل التطبيق",
+            "خلفية برتقالية",
+            "جرب ميزات الذكاء الاصطناعي لدينا",
+            "اكتشف ما يمكن أن يفعله daily8 ai من أجلك:",
+            "التعليقات",
+            "لا يوجد تعليقات بعد...",
+            "لا توجد تعليقات بعد...",
+            "حمل التطبيق",
+            "تحميل التطبيق",
+            "نزل التطبيق",
+            "ابدأ الآن: حمل التطبيق",
+            "ابدأ الآن: قم بتحميل التطبيق",
+            "ابدأ الآن: نزل التطبيق",
         ),
         "chrome_prefix": ("هل أنت مستعد للغوص", "هل انت مستعد للغوص", "ابدأ الآن:"),
         "time_prefix": ("الوقت",),
@@ -91,9 +111,7 @@ def _prefix_regex(role: str) -> re.Pattern[str]:
 
 _LISTING_TAG = _prefix_regex("listing_tag")
 _LISTING_SOURCE = _prefix_regex("listing_source")
-_TRAILER = re.compile(
-    "(?:%s)\\Z" % "|".join(r"\s+".join(map(re.escape, p.split())) for p in _phrases("trailer")), re.I
-)
+_TRAILER = re.compile("(?:%s)\\Z" % "|".join(r"\s+".join(map(re.escape, p.split())) for p in _phrases("trailer")), re.I)
 
 _BULLET = re.compile(r"[•·▪◦‣●*\-–]\s+(?P<text>\S.*)")
 _DURATION = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
@@ -105,8 +123,21 @@ _ABBREVIATION = re.compile(
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|approx|est|dept|univ)\.",
     re.I,
 )
-_STOCK_CREDITS = {"pexels", "unsplash", "pixabay", "shutterstock", "getty images", "istock",
-                  "afp", "reuters", "ap", "supplied", "handout", "file photo", "alamy"}
+_STOCK_CREDITS = {
+    "pexels",
+    "unsplash",
+    "pixabay",
+    "shutterstock",
+    "getty images",
+    "istock",
+    "afp",
+    "reuters",
+    "ap",
+    "supplied",
+    "handout",
+    "file photo",
+    "alamy",
+}
 # Agency initials only in capitals ("AP", not "ap"); the rest in any case.
 _CREDIT_WORDS = re.compile(
     r"\b(?:AP Photo|AFP|EPA|PA)\b|(?i:getty images|reuters|shutterstock|istock|alamy|pexels|unsplash|pixabay"
@@ -121,8 +152,19 @@ _DATE_LINE = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?",
     re.I,
 )
-_PLAIN_CHROME = {"view this email in your browser", "archives", "skip to content", "menu", "home",
-                 "logo", "advertisement", "share", "subscribe", "sign in", "log in"}
+_PLAIN_CHROME = {
+    "view this email in your browser",
+    "archives",
+    "skip to content",
+    "menu",
+    "home",
+    "logo",
+    "advertisement",
+    "share",
+    "subscribe",
+    "sign in",
+    "log in",
+}
 _TITLE_MAX = 200
 
 
@@ -182,15 +224,20 @@ def _age_line(text: str) -> tuple[str, bool] | None:
         return None
     folded = text.casefold()
     for prefix in _TIME_PREFIXES:
-        rest = text[len(prefix):].strip()
+        rest = text[len(prefix) :].strip()
         if folded.startswith(prefix) and rest and parse_age_or_date(rest, None):
             return rest, True
     return (text, False) if parse_age_or_date(text, None) else None
 
 
 def _source_like(text: str) -> bool:
-    return (len(text) <= 80 and len(text.split()) <= 10 and text[-1] not in ".!?"
-            and _bullet(text) is None and _age_line(text) is None)
+    return (
+        len(text) <= 80
+        and len(text.split()) <= 10
+        and text[-1] not in ".!?"
+        and _bullet(text) is None
+        and _age_line(text) is None
+    )
 
 
 def _is_credit(text: str) -> bool:
@@ -209,16 +256,14 @@ def _sentence_ends(text: str):
     """Offsets just past each sentence end (not after "U.S." or "Mr.")."""
     for m in _SENTENCE_END.finditer(text):
         # The word the dot ends (abbreviations are short: a bounded look back).
-        word = text[max(0, m.start() - 24): m.start() + 1].rsplit(None, 1)[-1]
+        word = text[max(0, m.start() - 24) : m.start() + 1].rsplit(None, 1)[-1]
         if not _ABBREVIATION.fullmatch(word.lstrip("('\"‘“")):
             yield m.end()
 
 
 def _last_sentence_end(text: str) -> int | None:
-    end = None
-    for end in _sentence_ends(text):
-        pass
-    return end
+    ends = list(_sentence_ends(text))
+    return ends[-1] if ends else None
 
 
 def _first_sentence_end(text: str) -> int | None:

@@ -20,7 +20,7 @@ import base64
 import binascii
 import re
 from collections import Counter
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -37,8 +37,6 @@ from newsreader.parser.feeditems import (
     MAX_ITEMS,
     MAX_SUMMARY,
     MAX_TITLE,
-)
-from newsreader.parser.feeditems import (
     add_notes,
     first_items,
     hash_guid,
@@ -49,7 +47,7 @@ from newsreader.parser.feeditems import (
 from newsreader.parser.htmltext import clean_short, element_to_text, html_to_text, one_line, plain_to_text
 from newsreader.parser.xmlsafe import parse_xml
 
-__all__ = ["parse", "MAX_ITEMS", "hash_guid", "host_of"]
+__all__ = ["MAX_ITEMS", "hash_guid", "host_of", "parse"]
 
 ATOM10 = "http://www.w3.org/2005/Atom"
 ATOM03 = "http://purl.org/atom/ns#"
@@ -245,8 +243,9 @@ class _FeedReader:
         return None
 
     @staticmethod
-    def date_of(kids: dict[str, list[etree._Element]], names: tuple[str, ...]
-                ) -> tuple[datetime | date | None, Precision, str | None]:
+    def date_of(
+        kids: dict[str, list[etree._Element]], names: tuple[str, ...]
+    ) -> tuple[datetime | date | None, Precision, str | None]:
         for name in names:
             for el in kids.get(name, ()):
                 text = one_line(_raw(el))
@@ -259,15 +258,17 @@ class _FeedReader:
 
     @staticmethod
     def tags(kids: dict[str, list[etree._Element]]) -> list[str]:
-        return unique_labels(el.get("label") or el.get("term") or _raw(el)
-                             for el in kids.get("category", []) + kids.get("dc:subject", []))
+        return unique_labels(
+            el.get("label") or el.get("term") or _raw(el)
+            for el in kids.get("category", []) + kids.get("dc:subject", [])
+        )
 
-    def enclosures(self, kids: dict[str, list[etree._Element]], atom_links: list[etree._Element]
-                   ) -> list[Enclosure]:
+    def enclosures(self, kids: dict[str, list[etree._Element]], atom_links: list[etree._Element]) -> list[Enclosure]:
         found: dict[str, Enclosure] = {}
         candidates = [(el, el.get("url")) for el in kids.get("enclosure", ())]
-        candidates += [(el, el.get("href")) for el in atom_links
-                       if (el.get("rel") or "").strip().lower() == "enclosure"]
+        candidates += [
+            (el, el.get("href")) for el in atom_links if (el.get("rel") or "").strip().lower() == "enclosure"
+        ]
         for el, href in candidates:
             url = self.resolve(href, el)
             if url is None or url in found:
@@ -281,28 +282,48 @@ class _FeedReader:
         return list(found.values())
 
     # -- one item ---------------------------------------------------------
-    def _item_url(self, el: etree._Element, kids: dict[str, list[etree._Element]], text_link: str | None,
-                  atom_links: list[etree._Element], guid_el: etree._Element | None, guid: str) -> str | None:
+    def _item_url(
+        self,
+        el: etree._Element,
+        kids: dict[str, list[etree._Element]],
+        text_link: str | None,
+        atom_links: list[etree._Element],
+        guid_el: etree._Element | None,
+        guid: str,
+    ) -> str | None:
         orig = _first(kids, "feedburner:origlink")  # the article, not the tracking redirect
-        url = (self.resolve(_raw(orig), orig) if orig is not None else None) or text_link \
+        url = (
+            (self.resolve(_raw(orig), orig) if orig is not None else None)
+            or text_link
             or self._alternate(atom_links, "alternate")
+        )
         if url is None and (el.get("href") or el.get("HREF")):  # CDF
             url = self.resolve(el.get("href") or el.get("HREF"), el)
-        if url is None and guid_el is not None and guid_el.get("isPermaLink", "true").lower() != "false" \
-                and guid.lower().startswith(("http://", "https://")):
+        if (
+            url is None
+            and guid_el is not None
+            and guid_el.get("isPermaLink", "true").lower() != "false"
+            and guid.lower().startswith(("http://", "https://"))
+        ):
             url = self.resolve(guid, guid_el)
         return url
 
     def _item_texts(self, kids: dict[str, list[etree._Element]]) -> tuple[str, str]:
         """(one-line summary, body): the description or summary, and the fullest text."""
-        summary_el = _first(kids, "description", "summary", "abstract", "dc:description",
-                            "itunes:summary", "media:description")
+        summary_el = _first(
+            kids, "description", "summary", "abstract", "dc:description", "itunes:summary", "media:description"
+        )
         group = _first(kids, "media:group")
         if summary_el is None and group is not None:
             summary_el = _first(_index(group, self.core), "media:description")
         content_el = None
-        candidates = kids.get("content:encoded", []) + kids.get("content", []) + kids.get("xhtml:body", []) \
-            + kids.get("body", []) + kids.get("fullitem", [])
+        candidates = (
+            kids.get("content:encoded", [])
+            + kids.get("content", [])
+            + kids.get("xhtml:body", [])
+            + kids.get("body", [])
+            + kids.get("fullitem", [])
+        )
         for candidate in candidates:
             if candidate.get("src") is None:  # Atom out-of-line content has no text here
                 content_el = candidate
@@ -314,21 +335,33 @@ class _FeedReader:
             return clean_short(summary_text, MAX_SUMMARY), body
         return clean_short(content_text, DERIVED_SUMMARY), body
 
-    def _item_dates(self, el: etree._Element, kids: dict[str, list[etree._Element]]
-                    ) -> tuple[datetime | date | None, Precision, str | None, datetime | None]:
+    def _item_dates(
+        self, el: etree._Element, kids: dict[str, list[etree._Element]]
+    ) -> tuple[datetime | date | None, Precision, str | None, datetime | None]:
         """(published, its precision, as written, updated); updated stands in for published."""
         published, precision, published_text = self.date_of(
-            kids, ("pubdate", "published", "issued", "dc:date", "created", "dcterms:issued",
-                   "dcterms:created", "dcterms:date"))
+            kids,
+            (
+                "pubdate",
+                "published",
+                "issued",
+                "dc:date",
+                "created",
+                "dcterms:issued",
+                "dcterms:created",
+                "dcterms:date",
+            ),
+        )
         updated, updated_precision, updated_text = self.date_of(
-            kids, ("updated", "modified", "dcterms:modified", "lastmod"))
+            kids, ("updated", "modified", "dcterms:modified", "lastmod")
+        )
         if published is None and (el.get("LASTMOD") or el.get("lastmod")):  # CDF
             published_text = one_line(el.get("LASTMOD") or el.get("lastmod") or "")
             published, precision = parse_date(published_text)
         if published is None and updated is not None:
             published, precision, published_text = updated, updated_precision, updated_text
         if updated is not None and not isinstance(updated, datetime):
-            updated = datetime.combine(updated, time(0), tzinfo=timezone.utc)
+            updated = datetime.combine(updated, time(0), tzinfo=UTC)
         return published, precision if published is not None else "unknown", published_text, updated
 
     def item(self, el: etree._Element, source: str | None, feed_author: str | None) -> Article | None:
@@ -390,12 +423,13 @@ class _FeedReader:
             items = [root]
         else:
             for parent in item_parents:
-                items.extend(c for c in parent if isinstance(c.tag, str)
-                             and c.tag.rpartition("}")[2].lower() == item_name)
+                items.extend(
+                    c for c in parent if isinstance(c.tag, str) and c.tag.rpartition("}")[2].lower() == item_name
+                )
         items = first_items(items, MAX_ITEMS, self.warnings)
 
         articles = []
-        for n, item_el in enumerate(items):
+        for _n, item_el in enumerate(items):
             try:
                 article = self.item(item_el, source, feed_author)
             except (ValueError, TypeError, AttributeError, OverflowError, UnicodeError) as exc:

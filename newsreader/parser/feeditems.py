@@ -21,9 +21,22 @@ from newsreader.core.sanitize import clean, clean_line
 from newsreader.parser.htmltext import clean_short, shorten
 
 __all__ = [
-    "MAX_ITEMS", "MAX_TITLE", "MAX_SUMMARY", "DERIVED_SUMMARY", "MAX_AUTHOR", "MAX_GUID", "MAX_TAG",
-    "MAX_TAGS", "MAX_ENCLOSURES", "MAX_BODY",
-    "first_items", "add_notes", "unique_labels", "make_article", "hash_guid", "host_of",
+    "DERIVED_SUMMARY",
+    "MAX_AUTHOR",
+    "MAX_BODY",
+    "MAX_ENCLOSURES",
+    "MAX_GUID",
+    "MAX_ITEMS",
+    "MAX_SUMMARY",
+    "MAX_TAG",
+    "MAX_TAGS",
+    "MAX_TITLE",
+    "add_notes",
+    "first_items",
+    "hash_guid",
+    "host_of",
+    "make_article",
+    "unique_labels",
 ]
 
 #: Items read from one document; the rest are dropped with a warning.

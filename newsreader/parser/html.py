@@ -33,7 +33,7 @@ import codecs
 import functools
 import logging
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from newsreader.core.models import Article, ParsedDocument, ParseError
 from newsreader.core.sanitize import clean, clean_line
@@ -53,18 +53,32 @@ MAX_ELEMENTS = 100_000
 #: trafilatura returned (measured: 1.5 fixes split stories, moves no other page).
 FALLBACK_RATIO = 1.5
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-         (codecs.BOM_UTF16_BE, "utf-16-be"))
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,100}encoding\s*=\s*["']([A-Za-z0-9_.:-]{1,40})""", re.I)
 # Labels that browsers read as windows-1252 (WHATWG encoding standard).
-_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii",
-              "iso-ir-100", "cp819", "ibm819", "windows-1252", "cp1252", "x-cp1252"}
+_AS_CP1252 = {
+    "iso-8859-1",
+    "iso8859-1",
+    "latin1",
+    "latin-1",
+    "l1",
+    "ascii",
+    "us-ascii",
+    "iso-ir-100",
+    "cp819",
+    "ibm819",
+    "windows-1252",
+    "cp1252",
+    "x-cp1252",
+}
 
 # A sentence ends at . ! ? before a space, the end, or a capital (pages do
 # lose the space between sentences: "on Wednesday.The stabbing...").
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*(?=\s|$|[^\W\d_a-z])")
 _WORD = re.compile(r"\w+")
+
+
 def decode(data: bytes) -> str:
     """Bytes -> text: BOM, then valid UTF-8, then the declared charset, then cp1252.
 
@@ -74,7 +88,7 @@ def decode(data: bytes) -> str:
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding, errors="replace")
+            return data[len(bom) :].decode(encoding, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -103,8 +117,9 @@ def load_tree(data: bytes):
         raise ParseError("empty document")
     # Strip an XML declaration so the re-encoded bytes cannot claim another charset.
     text = re.sub(r"^\s*<\?xml[^>]{0,200}\?>", "", text, count=1)
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True,
-                                  no_network=True, collect_ids=False, huge_tree=False)
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, collect_ids=False, huge_tree=False
+    )
     try:
         tree = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
@@ -124,6 +139,7 @@ def load_tree(data: bytes):
 
 
 # --- body -----------------------------------------------------------------
+
 
 def _key(text: str | None) -> str:
     return " ".join(_WORD.findall((text or "").lower()))
@@ -172,8 +188,7 @@ def _prose_stats(blocks: list[str]) -> tuple[int, int]:
             n = len(_WORD.findall(line))
             if n >= 6:
                 words += n
-                sentences += max(1, len(_SENTENCE_END.findall(line))) if n >= 12 else \
-                    len(_SENTENCE_END.findall(line))
+                sentences += max(1, len(_SENTENCE_END.findall(line))) if n >= 12 else len(_SENTENCE_END.findall(line))
     return words, sentences
 
 
@@ -200,8 +215,7 @@ def _readable(blocks: list[str], meta: PageMeta, tree, *, paywall: bool, login: 
 
 def _looks_like_listing(tree) -> bool:
     """Many linked headlines or many <article> teasers: an index page."""
-    linked_headings = len(tree.xpath("//h1[.//a]|//h2[.//a]|//h3[.//a]|//h4[.//a]"
-                                     "|//a[.//h2 or .//h3 or .//h4]"))
+    linked_headings = len(tree.xpath("//h1[.//a]|//h2[.//a]|//h3[.//a]|//h4[.//a]|//a[.//h2 or .//h3 or .//h4]"))
     return linked_headings >= 5 or len(tree.xpath("//article")) >= 4
 
 
@@ -210,8 +224,12 @@ def _has_password_field(tree) -> bool:
 
 
 def _paywall_markers(tree) -> bool:
-    return bool(tree.xpath('//*[contains(@class,"paywall") or contains(@id,"paywall") '
-                           'or contains(@class,"subscriber-only") or contains(@class,"regwall")]'))
+    return bool(
+        tree.xpath(
+            '//*[contains(@class,"paywall") or contains(@id,"paywall") '
+            'or contains(@class,"subscriber-only") or contains(@class,"regwall")]'
+        )
+    )
 
 
 @functools.cache
@@ -227,8 +245,15 @@ def _trafilatura():
 
 def _extract_blocks(tree, url: str | None) -> list[str]:
     document = _trafilatura().bare_extraction(
-        tree, url=url, include_comments=False, include_tables=True, include_formatting=True,
-        include_images=False, include_links=False, with_metadata=False, deduplicate=False,
+        tree,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        include_formatting=True,
+        include_images=False,
+        include_links=False,
+        with_metadata=False,
+        deduplicate=False,
     )
     body = getattr(document, "body", None)
     blocks: list[str] = []
@@ -306,7 +331,7 @@ def _parse(data: bytes, as_of: datetime | None, url: str | None) -> ParsedDocume
 
 def _after(value: datetime | date, limit: datetime) -> bool:
     if limit.tzinfo is None:
-        limit = limit.replace(tzinfo=timezone.utc)
+        limit = limit.replace(tzinfo=UTC)
     if isinstance(value, datetime):
         return value > limit
-    return value > limit.astimezone(timezone.utc).date()
+    return value > limit.astimezone(UTC).date()

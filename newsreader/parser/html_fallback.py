@@ -12,8 +12,22 @@ and quotes in document order, skipping link lists and figures.
 from __future__ import annotations
 
 _BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre"}
-_SKIP_INSIDE = {"figure", "figcaption", "aside", "nav", "footer", "form", "button", "noscript",
-                "script", "style", "template", "svg", "select", "header"}
+_SKIP_INSIDE = {
+    "figure",
+    "figcaption",
+    "aside",
+    "nav",
+    "footer",
+    "form",
+    "button",
+    "noscript",
+    "script",
+    "style",
+    "template",
+    "svg",
+    "select",
+    "header",
+}
 _MAX_LINK_SHARE = 0.5
 
 

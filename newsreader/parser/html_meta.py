@@ -21,12 +21,27 @@ from newsreader.core.sanitize import clean_line
 from newsreader.parser.dates import parse_date
 
 #: JSON-LD ``@type`` values that describe the page's own story.
-ARTICLE_TYPES = frozenset({
-    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle",
-    "liveblogposting", "techarticle", "scholarlyarticle", "report", "socialmediaposting",
-    "posting", "advertisercontentarticle", "satiricalarticle", "askpublicnewsarticle",
-})
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "liveblogposting",
+        "techarticle",
+        "scholarlyarticle",
+        "report",
+        "socialmediaposting",
+        "posting",
+        "advertisercontentarticle",
+        "satiricalarticle",
+        "askpublicnewsarticle",
+    }
+)
 _MAX_JSONLD_CHARS = 1_000_000
 _MAX_FIELD_CHARS = 1000
 _MAX_CAPTIONS = 8
@@ -34,14 +49,27 @@ _MAX_URL_CHARS = 2048
 
 # Meta names/properties, best first.
 _PUBLISHED_META = (
-    "article:published_time", "og:article:published_time", "datepublished",
-    "article.published", "parsely-pub-date", "sailthru.date", "pubdate", "publishdate",
-    "publish-date", "publish_date", "date", "dc.date.issued", "dc.date", "dcterms.created",
-    "dcterms.date", "originalpublicationdate", "og:published_time", "citation_publication_date",
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "article.published",
+    "parsely-pub-date",
+    "sailthru.date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "date",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "dcterms.date",
+    "originalpublicationdate",
+    "og:published_time",
+    "citation_publication_date",
 )
 _UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
-_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
-                "byl", "twitter:creator")
+_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "twitter:creator")
 _CREDIT_CLASS = re.compile(r"credit|copyright|photographer|attribution|byline|source", re.I)
 _CREDIT_TEXT = re.compile(
     r"\s*[(\[]?\b((?:photo(?:graph)?|image|picture|foto|credit|illustration)s?"
@@ -77,7 +105,7 @@ def text_of(value: object) -> str:
     """One-line clean text; HTML entities that were escaped twice decoded once."""
     if not isinstance(value, str):
         return ""
-    text = value[:_MAX_FIELD_CHARS * 4]
+    text = value[: _MAX_FIELD_CHARS * 4]
     if "&" in text:
         text = htmllib.unescape(text)
     return clean_line(text)[:_MAX_FIELD_CHARS]
@@ -259,8 +287,10 @@ def captions(root) -> list[Caption]:
                 credit = clean_line(m.group(1))
                 text = text[: m.start()].strip()
         if credit:
-            credit = re.sub(r"^(?:photo(?:graph)?|image|credit|foto)s?\s*(?:by)?\s*[:：]?\s*",
-                            "", credit, flags=re.I) or credit
+            credit = (
+                re.sub(r"^(?:photo(?:graph)?|image|credit|foto)s?\s*(?:by)?\s*[:：]?\s*", "", credit, flags=re.I)
+                or credit
+            )
         if text and text not in seen:
             seen.add(text)
             found.append(Caption(text=text[:_MAX_FIELD_CHARS], credit=(credit or None) and credit[:300]))
@@ -269,19 +299,23 @@ def captions(root) -> list[Caption]:
 
 def _caption_pieces(cap_el, credit_parts: list[str]):
     """Text of a figcaption, with credit elements moved to ``credit_parts``."""
+
     def walk(el):
         if el.text:
             yield el.text
         for child in el:
             if not isinstance(child.tag, str) or child.tag in ("script", "style"):
                 pass
-            elif _CREDIT_CLASS.search(f"{child.get('class', '')} {child.get('itemprop', '')}") \
-                    or child.tag in ("small", "cite"):
+            elif _CREDIT_CLASS.search(f"{child.get('class', '')} {child.get('itemprop', '')}") or child.tag in (
+                "small",
+                "cite",
+            ):
                 credit_parts.append(child.text_content())
             else:
                 yield from walk(child)
             if child.tail:
                 yield child.tail
+
     yield from walk(cap_el)
 
 
@@ -298,8 +332,9 @@ def _byline(root) -> str | None:
     names = [text_of(a.text_content()) for a in root.xpath('.//a[@rel="author"]')[:5]]
     names = [n for n in names if 0 < len(n) <= 80]
     if not names:
-        for el in root.xpath('.//*[@itemprop="author"]|.//*[contains(@class,"byline")]|'
-                             './/*[contains(@class,"author-name")]')[:3]:
+        for el in root.xpath(
+            './/*[@itemprop="author"]|.//*[contains(@class,"byline")]|.//*[contains(@class,"author-name")]'
+        )[:3]:
             name = text_of(el.get("content") or el.text_content())
             if 0 < len(name) <= 80:
                 names.append(name)
@@ -318,8 +353,11 @@ def read_meta(tree, url: str | None) -> PageMeta:
 
     og_type = (meta.first("og:type") or "").lower()
     # Three or more article nodes describe a list of stories, not this page.
-    out.is_article = (len(stories) in (1, 2) or og_type in ("article", "news", "blog")
-                      or meta.first("article:published_time") is not None)
+    out.is_article = (
+        len(stories) in (1, 2)
+        or og_type in ("article", "news", "blog")
+        or meta.first("article:published_time") is not None
+    )
     free = story.get("isAccessibleForFree")
     out.paywalled = free is False or (isinstance(free, str) and free.strip().lower() == "false")
 
@@ -335,8 +373,10 @@ def read_meta(tree, url: str | None) -> PageMeta:
     publisher = story.get("publisher") if story else None
     site = meta.first("og:site_name", "application-name") or next(iter(_names(publisher)), None)
     if not site:
-        site = next((n for node in nodes if _types(node) & {"organization", "newsmediaorganization"}
-                     for n in _names(node)), None)
+        site = next(
+            (n for node in nodes if _types(node) & {"organization", "newsmediaorganization"} for n in _names(node)),
+            None,
+        )
     out.source = site or host_name(base) or host_name(out.url)
 
     title = text_of(story.get("headline")) or meta.first("og:title", "twitter:title")
@@ -354,13 +394,19 @@ def read_meta(tree, url: str | None) -> PageMeta:
     if not authors:
         # The first that is a name: article:author is often a profile URL,
         # twitter:creator a handle.
-        authors = [a for a in (meta.first(k) for k in _AUTHOR_META)
-                   if a and not a.lower().startswith(("http:", "https:", "@"))][:1]
+        authors = [
+            a for a in (meta.first(k) for k in _AUTHOR_META) if a and not a.lower().startswith(("http:", "https:", "@"))
+        ][:1]
     out.author = _join_names(authors) or _byline(root)
 
     # The first date that reads: the Open Graph tag, JSON-LD, other metas, <time>.
-    candidates = [meta.first(*_PUBLISHED_META[:3]), text_of(story.get("datePublished")),
-                  *(meta.first(k) for k in _PUBLISHED_META[3:]), _first_time(root), _first_time(tree)]
+    candidates = [
+        meta.first(*_PUBLISHED_META[:3]),
+        text_of(story.get("datePublished")),
+        *(meta.first(k) for k in _PUBLISHED_META[3:]),
+        _first_time(root),
+        _first_time(tree),
+    ]
     for raw_date in filter(None, candidates):
         value, precision = parse_date(raw_date)
         if value is not None:
@@ -370,8 +416,9 @@ def read_meta(tree, url: str | None) -> PageMeta:
     updated, _ = parse_date(raw_updated)
     out.updated = updated if isinstance(updated, datetime) else None
 
-    out.summary = meta.first("description", "og:description", "twitter:description") \
-        or text_of(story.get("description")) or None
+    out.summary = (
+        meta.first("description", "og:description", "twitter:description") or text_of(story.get("description")) or None
+    )
     out.captions = captions(root)
     keywords = meta.all("article:tag") or [k for k in (meta.first("keywords") or "").split(",")]
     out.tags = list(dict.fromkeys(t for t in (clean_line(k) for k in keywords[:30]) if t))[:20]

@@ -33,9 +33,21 @@ _CHROME_NAMES = re.compile(
     r")(?![a-z])",
 )
 # schema.org microdata that pages hide with CSS: names and URLs, never prose.
-_HIDDEN_MICRODATA = {"publisher", "logo", "image", "thumbnailurl", "datepublished",
-                     "datemodified", "datecreated", "mainentityofpage", "headline",
-                     "alternativeheadline", "keywords", "description", "url"}
+_HIDDEN_MICRODATA = {
+    "publisher",
+    "logo",
+    "image",
+    "thumbnailurl",
+    "datepublished",
+    "datemodified",
+    "datecreated",
+    "mainentityofpage",
+    "headline",
+    "alternativeheadline",
+    "keywords",
+    "description",
+    "url",
+}
 _NEVER = {"html", "body", "article", "main"}
 #: An element holding more than this share of the page's paragraph text stays.
 _KEEP_SHARE = 0.3
@@ -57,9 +69,9 @@ def prune_chrome(tree) -> int:
             continue
         prop = (el.get("itemprop") or "").lower()
         names = f"{el.get('class', '')} {el.get('id', '')}".lower()
-        if prop in _HIDDEN_MICRODATA and el.tag not in ("p", "h1", "h2", "time"):
-            doomed.append(el)
-        elif names.strip() and _CHROME_NAMES.search(names):
+        if (prop in _HIDDEN_MICRODATA and el.tag not in ("p", "h1", "h2", "time")) or (
+            names.strip() and _CHROME_NAMES.search(names)
+        ):
             doomed.append(el)
     removed = 0
     for el in doomed:

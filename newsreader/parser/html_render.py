@@ -20,8 +20,13 @@ _ROW = {"row", "tr"}
 _CELL = {"cell", "td", "th"}
 _BREAK = {"lb", "br"}
 _DROP = {"graphic", "img", "script", "style", "noscript", "template", "svg", "iframe", "button"}
-_BLOCKS = _PARAGRAPH | _LIST | _QUOTE | _CODE | {"table", "div", "section", "article", "main",
-                                                 "header", "footer", "aside", "figure", "dl"}
+_BLOCKS = (
+    _PARAGRAPH
+    | _LIST
+    | _QUOTE
+    | _CODE
+    | {"table", "div", "section", "article", "main", "header", "footer", "aside", "figure", "dl"}
+)
 
 
 def _squash(text: str) -> str:

@@ -23,14 +23,14 @@ from newsreader.core.sanitize import clean
 
 __all__ = [
     "MAX_TEXT_CHARS",
-    "html_to_text",
-    "element_to_text",
-    "plain_to_text",
-    "looks_like_html",
-    "shorten",
     "clean_short",
-    "one_line",
+    "element_to_text",
     "fix_c1",
+    "html_to_text",
+    "looks_like_html",
+    "one_line",
+    "plain_to_text",
+    "shorten",
 ]
 
 #: Longest text one conversion returns; the rest is cut with a marker.
@@ -39,19 +39,90 @@ MAX_TEXT_CHARS = 200_000
 MAX_HTML_CHARS = 4_000_000
 
 # Elements whose content is never text to read.
-_SKIP = frozenset({
-    "script", "style", "noscript", "template", "head", "title", "iframe", "object", "embed",
-    "svg", "math", "select", "button", "input", "textarea", "canvas", "audio", "video",
-    "map", "frameset", "frame", "applet", "param", "source", "track", "meta", "link",
-})
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "title",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "select",
+        "button",
+        "input",
+        "textarea",
+        "canvas",
+        "audio",
+        "video",
+        "map",
+        "frameset",
+        "frame",
+        "applet",
+        "param",
+        "source",
+        "track",
+        "meta",
+        "link",
+    }
+)
 # Elements that start and end a paragraph.
-_BLOCK = frozenset({
-    "p", "div", "section", "article", "aside", "header", "footer", "nav", "main", "figure",
-    "figcaption", "address", "center", "form", "fieldset", "legend", "details", "summary",
-    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "dt", "dd", "li", "table", "thead",
-    "tbody", "tfoot", "caption", "tr", "blockquote", "pre", "hr", "body", "html", "menu",
-    "hgroup", "dir", "listing", "plaintext", "xmp", "content",
-})
+_BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "main",
+        "figure",
+        "figcaption",
+        "address",
+        "center",
+        "form",
+        "fieldset",
+        "legend",
+        "details",
+        "summary",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "caption",
+        "tr",
+        "blockquote",
+        "pre",
+        "hr",
+        "body",
+        "html",
+        "menu",
+        "hgroup",
+        "dir",
+        "listing",
+        "plaintext",
+        "xmp",
+        "content",
+    }
+)
 _LIST = frozenset({"ul", "ol", "menu", "dir"})
 _CELL = frozenset({"td", "th"})
 
@@ -62,9 +133,7 @@ _LEFTOVER_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][
 _TAG_LIKE = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--)>|&(?:#|[A-Za-z]+;)", re.S)
 _TRUNCATED = "\n\n[…]"
 _C1 = re.compile("[\x80-\x9f]")
-_C1_TO_CP1252 = {
-    code: bytes([code]).decode("cp1252", "ignore") or None for code in range(0x80, 0xA0)
-}
+_C1_TO_CP1252 = {code: bytes([code]).decode("cp1252", "ignore") or None for code in range(0x80, 0xA0)}
 
 _local = threading.local()
 
@@ -74,8 +143,13 @@ def _html_parser() -> etree.HTMLParser:
     parser = getattr(_local, "parser", None)
     if parser is None:
         parser = etree.HTMLParser(
-            encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True,
-            remove_blank_text=False, compact=True, default_doctype=False,
+            encoding="utf-8",
+            no_network=True,
+            remove_comments=True,
+            remove_pis=True,
+            remove_blank_text=False,
+            compact=True,
+            default_doctype=False,
         )
         _local.parser = parser
     return parser
@@ -155,6 +229,7 @@ def _cap(text: str, max_chars: int) -> str:
 
 def _same_address(text: str, url: str) -> bool:
     """True when a link's text already shows its address (maybe shortened)."""
+
     def bare(value: str) -> str:
         value = value.strip().lower()
         if "://" in value:
@@ -207,7 +282,7 @@ class _TextBuilder:
         self.group = 0  # counts outermost lists and tables
         self.tables = 0
         self.size = 0
-        self.parts: list[str] = []   # inline text of the paragraph being built
+        self.parts: list[str] = []  # inline text of the paragraph being built
         self.prefix: str | None = None  # decided when the first text arrives
         self.cont = ""  # prefix of the paragraph's later lines
         self.quote = 0
@@ -258,7 +333,7 @@ class _TextBuilder:
             for chunk in _BLANK_LINES.split(raw):
                 if lines:
                     lines.append("")
-                lines.extend(l for l in (one_line(x) for x in chunk.split("\n")) if l)
+                lines.extend(line for line in (one_line(x) for x in chunk.split("\n")) if line)
             while lines and not lines[-1]:
                 lines.pop()
         if lines and any(lines):
@@ -383,8 +458,7 @@ def _walk(root: etree._Element, builder: _TextBuilder, *, skip_root_tail: bool) 
             break
 
 
-def element_to_text(el: etree._Element, *, base_url: str | None = None,
-                    max_chars: int = MAX_TEXT_CHARS) -> str:
+def element_to_text(el: etree._Element, *, base_url: str | None = None, max_chars: int = MAX_TEXT_CHARS) -> str:
     """Readable text of an element's content (Atom ``type="xhtml"``, inline markup).
 
     The element itself is only a container: its own name is not rendered and
@@ -402,8 +476,7 @@ def element_to_text(el: etree._Element, *, base_url: str | None = None,
     return _finish(builder.result())
 
 
-def html_to_text(markup: str, *, base_url: str | None = None,
-                 max_chars: int = MAX_TEXT_CHARS) -> str:
+def html_to_text(markup: str, *, base_url: str | None = None, max_chars: int = MAX_TEXT_CHARS) -> str:
     """Readable plain text of an HTML fragment; never raises on bad markup."""
     if not markup:
         return ""

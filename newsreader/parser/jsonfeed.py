@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import urljoin
 
@@ -28,11 +28,15 @@ from newsreader.parser.feeditems import (
     MAX_ITEMS,
     MAX_SUMMARY,
     MAX_TITLE,
+    add_notes,
+    first_items,
+    host_of,
+    make_article,
+    unique_labels,
 )
-from newsreader.parser.feeditems import add_notes, first_items, host_of, make_article, unique_labels
 from newsreader.parser.htmltext import clean_short, html_to_text, one_line, plain_to_text
 
-__all__ = ["parse", "MAX_ITEMS"]
+__all__ = ["MAX_ITEMS", "parse"]
 
 MAX_STRING = 4_000_000  # any one string read at all
 
@@ -147,7 +151,7 @@ class _JsonFeedReader:
             published, precision, published_text = updated_value, updated_precision, updated_text
         updated = updated_value
         if isinstance(updated, date) and not isinstance(updated, datetime):
-            updated = datetime.combine(updated, time(0), tzinfo=timezone.utc)
+            updated = datetime.combine(updated, time(0), tzinfo=UTC)
 
         return make_article(
             self.notes,

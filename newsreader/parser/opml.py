@@ -31,6 +31,7 @@ commands in newsboat (PR #3400). The same feed listed twice is merged.
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import datetime
 from urllib.parse import urljoin
@@ -42,7 +43,7 @@ from newsreader.core.sanitize import clean_line
 from newsreader.core.urls import check_url, normalize_url
 from newsreader.parser.xmlsafe import read_xml, repair_xml
 
-__all__ = ["parse", "MAX_SUBSCRIPTIONS"]
+__all__ = ["MAX_SUBSCRIPTIONS", "parse"]
 
 #: More outlines than this in one file is not a subscription list a person keeps.
 MAX_SUBSCRIPTIONS = 10_000
@@ -102,7 +103,7 @@ def _repair_outline(text: str, start: int, limit: int) -> tuple[str, int] | None
         close = _close_quote(text, attr.end(), limit, attr.group(2))
         if close < 0:
             return None
-        value = text[attr.end():close].replace("<", "&lt;").replace('"', "&quot;")
+        value = text[attr.end() : close].replace("<", "&lt;").replace('"', "&quot;")
         parts.append(f' {attr.group(1)}="{value}"')
         pos = close + 1
     return None
@@ -119,7 +120,7 @@ def _repair(text: str) -> str:
     starts = [m.start() for m in _OUTLINE_START.finditer(text)] + [len(text)]
     out: list[str] = []
     pos = 0
-    for here, following in zip(starts, starts[1:]):
+    for here, following in itertools.pairwise(starts):
         if here < pos:
             continue
         repaired = _repair_outline(text, here, min(following, here + _MAX_TAG_CHARS))
@@ -161,8 +162,12 @@ def _feed_url(raw: str, base: str | None) -> str:
         url = url[5:]
     elif lower.startswith("feed://"):
         url = "http://" + url[7:]
-    elif base and check_url(base) is None and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url) \
-            and not url.startswith(("|", "-")):
+    elif (
+        base
+        and check_url(base) is None
+        and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url)
+        and not url.startswith(("|", "-"))
+    ):
         url = urljoin(base, url)
     return url
 

@@ -36,7 +36,7 @@ from newsreader.core.models import ParseError
 from newsreader.core.sanitize import clean_line
 from newsreader.parser.unicode_sniff import bom_encoding, wide_encoding
 
-__all__ = ["decode_xml", "strip_doctype", "repair_xml", "read_xml", "XmlRead", "parse_xml"]
+__all__ = ["XmlRead", "decode_xml", "parse_xml", "read_xml", "repair_xml", "strip_doctype"]
 
 _DECLARATION = re.compile(rb"^<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
 _DECLARATION_TEXT = re.compile(r"^\s*<\?xml\b[^>]{0,300}?\?>")
@@ -44,9 +44,16 @@ _DECLARATION_TEXT = re.compile(r"^\s*<\?xml\b[^>]{0,300}?\?>")
 # them ("us-ascii" documents with other bytes in them are UTF-8 far more often
 # than anything else).
 _SUPERSETS = {
-    "ascii": "utf-8", "iso8859-1": "cp1252",
-    "gb2312": "gb18030", "gbk": "gb18030", "euc_kr": "cp949", "shift_jis": "cp932",
-    "big5": "big5hkscs", "tis-620": "cp874", "iso8859-11": "cp874", "iso8859-9": "cp1254",
+    "ascii": "utf-8",
+    "iso8859-1": "cp1252",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc_kr": "cp949",
+    "shift_jis": "cp932",
+    "big5": "big5hkscs",
+    "tis-620": "cp874",
+    "iso8859-11": "cp874",
+    "iso8859-9": "cp1254",
 }
 # Characters XML 1.0 forbids (and lone surrogates, which cannot be encoded).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -161,7 +168,7 @@ def strip_doctype(text: str) -> tuple[str, bool]:
         elif text.startswith("<!--", pos):
             close = text.find("-->", pos + 4)
             close = close + 1 if close >= 0 else close
-        elif text[pos:pos + 9].upper() == "<!DOCTYPE":
+        elif text[pos : pos + 9].upper() == "<!DOCTYPE":
             end = _doctype_end(text, pos)
             # Keep its line breaks so error positions still match the user's file.
             return text[:pos] + "\n" * text.count("\n", pos, end) + text[end:], True
@@ -250,7 +257,7 @@ def read_xml(
     text = text.lstrip("\ufeff \t\r\n")
     m = _DECLARATION_TEXT.match(text)
     if m:
-        text = text[m.end():]
+        text = text[m.end() :]
     text, had_doctype = strip_doctype(text)
     base = url if url and len(url) <= 2048 else None
     try:

@@ -41,15 +41,15 @@ from datetime import date, datetime, timedelta
 from newsreader.core.sanitize import clean_line
 
 __all__ = [
+    "FIELDS",
+    "MAX_QUERY_CHARS",
+    "MAX_TERMS",
+    "MIN_PREFIX",
     "DateBound",
     "Query",
     "QueryError",
     "Term",
     "parse_query",
-    "FIELDS",
-    "MAX_QUERY_CHARS",
-    "MAX_TERMS",
-    "MIN_PREFIX",
 ]
 
 #: Longer queries are refused: nobody types them, and each term costs an FTS5 lookup.
@@ -142,14 +142,14 @@ class Query:
     """A parsed query. Empty tuples and None mean "no condition"."""
 
     terms: tuple[Term, ...] = ()
-    sources: tuple[str, ...] = ()       # any of these
+    sources: tuple[str, ...] = ()  # any of these
     not_sources: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()          # all of these
+    tags: tuple[str, ...] = ()  # all of these
     not_tags: tuple[str, ...] = ()
-    read: bool | None = None            # is:read True, is:unread False
+    read: bool | None = None  # is:read True, is:unread False
     bookmarked: bool | None = None
-    after: DateBound | None = None      # published >= this
-    before: DateBound | None = None     # published < this
+    after: DateBound | None = None  # published >= this
+    before: DateBound | None = None  # published < this
 
     @property
     def positive_terms(self) -> tuple[Term, ...]:
@@ -162,9 +162,14 @@ class Query:
     @property
     def has_filters(self) -> bool:
         return bool(
-            self.sources or self.not_sources or self.tags or self.not_tags
-            or self.read is not None or self.bookmarked is not None
-            or self.after is not None or self.before is not None
+            self.sources
+            or self.not_sources
+            or self.tags
+            or self.not_tags
+            or self.read is not None
+            or self.bookmarked is not None
+            or self.after is not None
+            or self.before is not None
         )
 
     def is_empty(self) -> bool:
@@ -181,7 +186,7 @@ class Query:
         high = self.before.timestamp(now) if self.before else None
         return low, high
 
-    def with_filter(self, **changes) -> "Query":
+    def with_filter(self, **changes) -> Query:
         """A copy with some fields changed (e.g. ``read=False`` for a count of unread)."""
         return replace(self, **changes)
 
@@ -283,9 +288,15 @@ class _Builder:
 
     def build(self) -> Query:
         return Query(
-            terms=tuple(self.terms), sources=tuple(self.sources), not_sources=tuple(self.not_sources),
-            tags=tuple(self.tags), not_tags=tuple(self.not_tags), read=self.read,
-            bookmarked=self.bookmarked, after=self.after, before=self.before,
+            terms=tuple(self.terms),
+            sources=tuple(self.sources),
+            not_sources=tuple(self.not_sources),
+            tags=tuple(self.tags),
+            not_tags=tuple(self.not_tags),
+            read=self.read,
+            bookmarked=self.bookmarked,
+            after=self.after,
+            before=self.before,
         )
 
 

@@ -25,7 +25,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 from newsreader.core.models import Article, iso_published
@@ -35,9 +35,25 @@ from newsreader.store import textpack
 
 #: The columns of a new article row, in the order :meth:`ArticleFields.row` gives them.
 ARTICLE_COLUMNS = (
-    "source_id", "key", "guid", "url", "norm_url", "title", "norm_title", "author",
-    "published", "published_ts", "published_text", "precision", "summary", "body", "extras",
-    "summary_only", "is_read", "added_at", "updated_at",
+    "source_id",
+    "key",
+    "guid",
+    "url",
+    "norm_url",
+    "title",
+    "norm_title",
+    "author",
+    "published",
+    "published_ts",
+    "published_text",
+    "precision",
+    "summary",
+    "body",
+    "extras",
+    "summary_only",
+    "is_read",
+    "added_at",
+    "updated_at",
 )
 _ONE_ROW = "(" + ",".join("?" * len(ARTICLE_COLUMNS)) + ")"
 INSERT_ARTICLE = f"INSERT INTO articles({', '.join(ARTICLE_COLUMNS)}) VALUES {_ONE_ROW}"
@@ -72,9 +88,25 @@ class ArticleFields(NamedTuple):
     def row(self, source_id: int, art: Article, is_read: int, now: int) -> tuple:
         """The values of a new row, in :data:`ARTICLE_COLUMNS` order."""
         return (
-            source_id, self.key, art.guid, art.url, self.norm_url, art.title, self.norm_title, art.author,
-            self.published, self.published_ts, art.published_text, self.precision,
-            self.summary, self.body, self.extras_json, int(self.summary_only), is_read, now, now,
+            source_id,
+            self.key,
+            art.guid,
+            art.url,
+            self.norm_url,
+            art.title,
+            self.norm_title,
+            art.author,
+            self.published,
+            self.published_ts,
+            art.published_text,
+            self.precision,
+            self.summary,
+            self.body,
+            self.extras_json,
+            int(self.summary_only),
+            is_read,
+            now,
+            now,
         )
 
     def identities(self, art: Article) -> list[tuple[str, str]]:
@@ -104,9 +136,9 @@ def published_timestamp(value: datetime | date | None) -> int | None:
         return None
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return int(value.timestamp())
-    return int(datetime(value.year, value.month, value.day, 12, tzinfo=timezone.utc).timestamp())
+    return int(datetime(value.year, value.month, value.day, 12, tzinfo=UTC).timestamp())
 
 
 def text_fields(art: Article) -> ArticleFields:
@@ -194,8 +226,9 @@ def index_text(conn: sqlite3.Connection, rows: list[tuple[int, str, str | bytes]
     conn.execute(f"INSERT INTO articles_fts(rowid, title, body) VALUES {','.join(['(?,?,?)'] * len(rows))}", values)
 
 
-def _stored_identities(conn: sqlite3.Connection, source_id: int, articles: list[Article],
-                       fields: list[ArticleFields]) -> set[tuple[str, str]]:
+def _stored_identities(
+    conn: sqlite3.Connection, source_id: int, articles: list[Article], fields: list[ArticleFields]
+) -> set[tuple[str, str]]:
     """The identities of this document that some stored row already has.
 
     A superset is harmless (that article just takes the one-by-one path):
@@ -203,10 +236,16 @@ def _stored_identities(conn: sqlite3.Connection, source_id: int, articles: list[
     """
     wanted = {
         "u": ("SELECT norm_url FROM articles WHERE norm_url IN ({})", (), {f.norm_url for f in fields if f.norm_url}),
-        "g": ("SELECT guid FROM articles WHERE source_id = ? AND guid IN ({})", (source_id,),
-              {a.guid for a in articles if a.guid}),
-        "t": ("SELECT norm_title FROM articles WHERE source_id = ? AND norm_title IN ({})", (source_id,),
-              {f.norm_title for f in fields}),
+        "g": (
+            "SELECT guid FROM articles WHERE source_id = ? AND guid IN ({})",
+            (source_id,),
+            {a.guid for a in articles if a.guid},
+        ),
+        "t": (
+            "SELECT norm_title FROM articles WHERE source_id = ? AND norm_title IN ({})",
+            (source_id,),
+            {f.norm_title for f in fields},
+        ),
         "k": ("SELECT key FROM articles WHERE key IN ({})", (), {f.key for f in fields}),
     }
     found: set[tuple[str, str]] = set()
@@ -253,7 +292,9 @@ def import_feed_articles(
             return
         states = _read_states(conn, [fields[i].key for i in pending])
         for chunk in chunks(pending, ROWS_PER_INSERT):
-            values = [v for i in chunk for v in fields[i].row(source_id, articles[i], states.get(fields[i].key, 0), now)]
+            values = [
+                v for i in chunk for v in fields[i].row(source_id, articles[i], states.get(fields[i].key, 0), now)
+            ]
             conn.execute(
                 f"INSERT INTO articles({', '.join(ARTICLE_COLUMNS)}) VALUES {','.join([_ONE_ROW] * len(chunk))}",
                 values,

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,7 @@ class BookmarksReadOnly(BookmarksError):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
@@ -85,7 +85,7 @@ def published_text(article: Article) -> str | None:
         return None
     if not isinstance(value, datetime):
         return value.isoformat()
-    value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
     if article.precision == "exact":
         return value.strftime("%Y-%m-%dT%H:%M:%SZ")
     if article.precision == "minute":
@@ -111,8 +111,15 @@ class Bookmark:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_article(cls, article: Article, *, article_key: str | None = None,
-                     saved_at: datetime | None = None, tags=(), note: str = "") -> "Bookmark":
+    def from_article(
+        cls,
+        article: Article,
+        *,
+        article_key: str | None = None,
+        saved_at: datetime | None = None,
+        tags=(),
+        note: str = "",
+    ) -> Bookmark:
         """A bookmark for ``article``; a URL that fails :func:`check_url` is left out."""
         url = article.url.strip() if article.url else None
         if url and check_url(url):
@@ -122,7 +129,7 @@ class Bookmark:
             title=clean_line(article.title) or (url or "untitled"),
             source=clean_line(article.source) or None,
             url=url,
-            saved_at=(saved_at or _now()).astimezone(timezone.utc).replace(microsecond=0),
+            saved_at=(saved_at or _now()).astimezone(UTC).replace(microsecond=0),
             published=published_text(article),
             tags=_clean_tags(tags),
             note=clean(note).strip(),
@@ -136,7 +143,7 @@ class Bookmark:
             return True
         return self.url is not None and normalize_url(key_or_url) == normalize_url(self.url)
 
-    def same_story(self, other: "Bookmark") -> bool:
+    def same_story(self, other: Bookmark) -> bool:
         if self.article_key and other.article_key and self.article_key == other.article_key:
             return True
         return bool(self.url and other.url and normalize_url(self.url) == normalize_url(other.url))
@@ -176,7 +183,7 @@ def _clean_in_place(bookmark: Bookmark) -> None:
     bookmark.summary = _shorten(bookmark.summary) if bookmark.summary else None
     saved = bookmark.saved_at
     saved = saved.astimezone() if saved.tzinfo is None else saved
-    bookmark.saved_at = saved.astimezone(timezone.utc).replace(microsecond=0)
+    bookmark.saved_at = saved.astimezone(UTC).replace(microsecond=0)
 
 
 class _Skipped(Exception):
@@ -184,8 +191,9 @@ class _Skipped(Exception):
 
 
 def _type_name(value: object) -> str:
-    return {bool: "boolean", int: "integer", float: "float", str: "string", list: "array",
-            dict: "table"}.get(type(value), type(value).__name__)
+    return {bool: "boolean", int: "integer", float: "float", str: "string", list: "array", dict: "table"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _string(entry: dict, key: str, *, required: bool = False) -> str | None:
@@ -210,9 +218,9 @@ def _saved_at(value: Any, fallback: datetime) -> datetime:
     if isinstance(value, datetime):
         # A TOML local datetime (no offset) is the user's local time.
         value = value.astimezone() if value.tzinfo is None else value
-        return value.astimezone(timezone.utc).replace(microsecond=0)
+        return value.astimezone(UTC).replace(microsecond=0)
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
     raise _Skipped(f"saved_at: expected a date and time, got {_type_name(value)}")
 
 
@@ -285,7 +293,7 @@ class BookmarkStore:
         self._ids: set[int] = set()  # id() of every bookmark held, for find(bookmark)
 
     @classmethod
-    def for_paths(cls, paths: Paths | None = None) -> "BookmarkStore":
+    def for_paths(cls, paths: Paths | None = None) -> BookmarkStore:
         return cls((paths or Paths.default()).bookmarks_file)
 
     # -- reading -----------------------------------------------------------
@@ -297,7 +305,7 @@ class BookmarkStore:
             return None
         return (st.st_mtime_ns, st.st_size)
 
-    def load(self) -> "BookmarkStore":
+    def load(self) -> BookmarkStore:
         """(Re)read the file. Never raises."""
         self.error, self.read_only, self.warnings = None, False, []
         self._entries, self._other = [], {}
@@ -314,8 +322,7 @@ class BookmarkStore:
             self.error = f"{self.path}: bookmark: expected [[bookmark]] tables, got {_type_name(raw_entries)}"
             self.read_only = True
             return self
-        fallback = datetime.fromtimestamp(self._stamp[0] / 1e9, timezone.utc).replace(microsecond=0) \
-            if self._stamp else _now()
+        fallback = datetime.fromtimestamp(self._stamp[0] / 1e9, UTC).replace(microsecond=0) if self._stamp else _now()
         for number, entry in enumerate(raw_entries, start=1):
             try:
                 bookmark = _bookmark_from_table(entry, fallback)

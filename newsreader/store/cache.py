@@ -17,14 +17,13 @@ from pathlib import Path
 
 from newsreader.store import textpack
 from newsreader.store.articlerows import chunks, load_extras
-from newsreader.store.ingest import DocumentImport
 from newsreader.store.headlines import HEADLINE_COLUMNS, headline_from_row
+from newsreader.store.ingest import DocumentImport
 from newsreader.store.records import ArticleRow, HeadlineRow, RelatedRow, SourceRow
 from newsreader.store.schema import ensure_schema, ensure_state_schema
 
 #: Page size of a new cache file.
 PAGE_SIZE = 16384
-
 
 
 class Cache(DocumentImport):
@@ -170,7 +169,9 @@ class Cache(DocumentImport):
         if source_id is None:
             rows = self.connection().execute("SELECT id FROM articles WHERE is_read = 0")
         else:
-            rows = self.connection().execute("SELECT id FROM articles WHERE source_id = ? AND is_read = 0", (source_id,))
+            rows = self.connection().execute(
+                "SELECT id FROM articles WHERE source_id = ? AND is_read = 0", (source_id,)
+            )
         return [int(r[0]) for r in rows]
 
     # -- reading -----------------------------------------------------------
@@ -199,8 +200,15 @@ class Cache(DocumentImport):
         )
         return [
             SourceRow(
-                id=r["id"], name=r["name"], kind=r["kind"], total=r["total"], unread=r["unread"],
-                feed_url=r["feed_url"], last_error=r["last_error"], last_success=r["last_success"], gone=bool(r["gone"]),
+                id=r["id"],
+                name=r["name"],
+                kind=r["kind"],
+                total=r["total"],
+                unread=r["unread"],
+                feed_url=r["feed_url"],
+                last_error=r["last_error"],
+                last_success=r["last_success"],
+                gone=bool(r["gone"]),
             )
             for r in rows
         ]
@@ -251,22 +259,40 @@ class Cache(DocumentImport):
         return [rows[i] for i in ids if i in rows]
 
     def article(self, article_id: int) -> ArticleRow | None:
-        r = self.connection().execute(
-            """SELECT a.*, s.name AS source, s.kind AS source_kind FROM articles a
+        r = (
+            self.connection()
+            .execute(
+                """SELECT a.*, s.name AS source, s.kind AS source_kind FROM articles a
                JOIN sources s ON s.id = a.source_id WHERE a.id = ?""",
-            (article_id,),
-        ).fetchone()
+                (article_id,),
+            )
+            .fetchone()
+        )
         if r is None:
             return None
         extras = load_extras(r["extras"])
         return ArticleRow(
-            id=r["id"], key=r["key"], title=r["title"], source=r["source"], source_id=r["source_id"],
-            source_kind=r["source_kind"], url=r["url"], author=r["author"], published=r["published"],
-            precision=r["precision"], published_text=r["published_text"], summary=textpack.unpack(r["summary"]),
-            body=textpack.unpack(r["body"]) or "", summary_only=bool(r["summary_only"]), is_read=bool(r["is_read"]),
+            id=r["id"],
+            key=r["key"],
+            title=r["title"],
+            source=r["source"],
+            source_id=r["source_id"],
+            source_kind=r["source_kind"],
+            url=r["url"],
+            author=r["author"],
+            published=r["published"],
+            precision=r["precision"],
+            published_text=r["published_text"],
+            summary=textpack.unpack(r["summary"]),
+            body=textpack.unpack(r["body"]) or "",
+            summary_only=bool(r["summary_only"]),
+            is_read=bool(r["is_read"]),
             captions=[(c[0], c[1]) for c in extras.get("captions", []) if c],
-            tags=list(extras.get("tags", [])), enclosures=list(extras.get("enclosures", [])),
-            added_at=r["added_at"], full_text_url=r["full_text_url"], full_text_error=r["full_text_error"],
+            tags=list(extras.get("tags", [])),
+            enclosures=list(extras.get("enclosures", [])),
+            added_at=r["added_at"],
+            full_text_url=r["full_text_url"],
+            full_text_error=r["full_text_error"],
         )
 
     def article_id_for_key(self, key: str) -> int | None:
@@ -296,9 +322,16 @@ class Cache(DocumentImport):
             seen.add(r["id"])
             out.append(
                 RelatedRow(
-                    id=r["id"], title=r["title"], source=r["source"], published=r["published"],
-                    precision=r["precision"], published_text=r["published_text"], reason=r["reason"],
-                    detail=r["detail"], summary_only=bool(r["summary_only"]), is_read=bool(r["is_read"]),
+                    id=r["id"],
+                    title=r["title"],
+                    source=r["source"],
+                    published=r["published"],
+                    precision=r["precision"],
+                    published_text=r["published_text"],
+                    reason=r["reason"],
+                    detail=r["detail"],
+                    summary_only=bool(r["summary_only"]),
+                    is_read=bool(r["is_read"]),
                 )
             )
         return out
@@ -306,11 +339,15 @@ class Cache(DocumentImport):
     def fts_match(self, match: str, *, limit: int = 50, exclude: int | None = None) -> list[tuple[int, float]]:
         """Raw FTS5 match (``match`` must already be a safe FTS5 query): (id, bm25) best first."""
         try:
-            rows = self.connection().execute(
-                """SELECT rowid, bm25(articles_fts, 4.0, 1.0) AS score FROM articles_fts
+            rows = (
+                self.connection()
+                .execute(
+                    """SELECT rowid, bm25(articles_fts, 4.0, 1.0) AS score FROM articles_fts
                    WHERE articles_fts MATCH ? ORDER BY score LIMIT ?""",
-                (match, limit + (1 if exclude is not None else 0)),
-            ).fetchall()
+                    (match, limit + (1 if exclude is not None else 0)),
+                )
+                .fetchall()
+            )
         except sqlite3.OperationalError:
             return []
         return [(int(r[0]), float(r[1])) for r in rows if r[0] != exclude][:limit]
@@ -321,7 +358,7 @@ class Cache(DocumentImport):
         for chunk in chunks(ids, 500):
             for r in self.connection().execute(
                 f"""SELECT id, title, body, source_id, published_ts
-                    FROM articles WHERE id IN ({','.join('?' * len(chunk))})""",
+                    FROM articles WHERE id IN ({",".join("?" * len(chunk))})""",
                 chunk,
             ):
                 lede = textpack.unpack_prefix(r["body"], 600)
@@ -340,7 +377,9 @@ class Cache(DocumentImport):
                 freq[r[0]] = int(r[1])
         return int(total), freq
 
-    def search(self, query: str, *, limit: int = 50, offset: int = 0, bookmarked_keys: Iterable[str] = ()) -> list[HeadlineRow]:
+    def search(
+        self, query: str, *, limit: int = 50, offset: int = 0, bookmarked_keys: Iterable[str] = ()
+    ) -> list[HeadlineRow]:
         """Search in the query language of :mod:`newsreader.search.language` (words,
         phrases, prefix*, source:, tag:, is:, before:/after:): best match
         first, or newest first for filters alone. A query that does not

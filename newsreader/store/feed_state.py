@@ -50,10 +50,20 @@ def feed_states(cache: Cache, urls: list[str] | None = None) -> dict[str, FeedSt
         if wanted is not None and url not in wanted:
             continue
         out[url] = FeedState(
-            url=url, source_id=r["id"], title=r["name"], fetch_url=r["fetch_url"], etag=r["etag"],
-            last_modified=r["last_modified"], last_attempt=r["last_attempt"], last_success=r["last_success"],
-            last_error=r["last_error"], redirect_candidate=r["redirect_candidate"],
-            redirect_count=r["redirect_count"], retry_after=r["retry_after"], gone=bool(r["gone"]), articles=r["n"],
+            url=url,
+            source_id=r["id"],
+            title=r["name"],
+            fetch_url=r["fetch_url"],
+            etag=r["etag"],
+            last_modified=r["last_modified"],
+            last_attempt=r["last_attempt"],
+            last_success=r["last_success"],
+            last_error=r["last_error"],
+            redirect_candidate=r["redirect_candidate"],
+            redirect_count=r["redirect_count"],
+            retry_after=r["retry_after"],
+            gone=bool(r["gone"]),
+            articles=r["n"],
         )
     return out
 
@@ -99,7 +109,18 @@ def record_fetch(
                        retry_after = NULL, gone = 0, redirect_candidate = ?, redirect_count = ?,
                        fetch_url = coalesce(?, fetch_url)
                    WHERE key = ?""",
-                (now, now, not_modified, etag, not_modified, last_modified, redirect[0], redirect[1], moved_to, _key(url)),
+                (
+                    now,
+                    now,
+                    not_modified,
+                    etag,
+                    not_modified,
+                    last_modified,
+                    redirect[0],
+                    redirect[1],
+                    moved_to,
+                    _key(url),
+                ),
             )
         else:
             conn.execute(

@@ -52,11 +52,15 @@ def find_sources(cache: Cache, name_or_url: str) -> list[tuple[int, str]]:
     Returns ``(id, name)`` pairs; more than one means the name is ambiguous.
     """
     wanted = name_or_url.strip()
-    rows = cache.connection().execute(
-        """SELECT id, name FROM sources
+    rows = (
+        cache.connection()
+        .execute(
+            """SELECT id, name FROM sources
            WHERE feed_url = ? OR fetch_url = ? OR site_url = ? OR key = ?""",
-        (wanted, wanted, wanted, "feed:" + wanted),
-    ).fetchall()
+            (wanted, wanted, wanted, "feed:" + wanted),
+        )
+        .fetchall()
+    )
     if rows:
         return [(int(r["id"]), r["name"]) for r in rows]
     folded = normalize_name(wanted)
@@ -94,7 +98,7 @@ def candidates(
         params.extend(source_ids)
     query = f"""SELECT a.id, a.url, a.title, s.name AS source, nr_text(coalesce(a.summary, a.body)) AS summary
                 FROM articles a JOIN sources s ON s.id = a.source_id
-                WHERE {' AND '.join(where)}"""
+                WHERE {" AND ".join(where)}"""
     conn = cache.connection()
     if ids is None:
         rows = conn.execute(
@@ -111,8 +115,10 @@ def candidates(
     return ordered if limit is None else ordered[:limit]
 
 
-def _candidate(r) -> FullTextCandidate:  # noqa: ANN001
-    return FullTextCandidate(id=int(r["id"]), url=r["url"], title=r["title"], source=r["source"], summary=r["summary"] or "")
+def _candidate(r) -> FullTextCandidate:
+    return FullTextCandidate(
+        id=int(r["id"]), url=r["url"], title=r["title"], source=r["source"], summary=r["summary"] or ""
+    )
 
 
 def store_full_text(
@@ -134,9 +140,7 @@ def store_full_text(
     """
     now = int(time.time()) if now is None else now
     with cache.write() as conn:
-        row = conn.execute(
-            "SELECT summary_only, extras FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()
+        row = conn.execute("SELECT summary_only, extras FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None or not row["summary_only"]:
             return False
         extras_text = row["extras"]
@@ -172,9 +176,11 @@ def record_full_text_failure(cache: Cache, article_id: int, reason: str, *, now:
 
 def full_text_state(cache: Cache, article_id: int) -> tuple[str | None, str | None] | None:
     """``(full_text_url, full_text_error)`` of an article, or None when it is gone."""
-    row = cache.connection().execute(
-        "SELECT full_text_url, full_text_error FROM articles WHERE id = ?", (article_id,)
-    ).fetchone()
+    row = (
+        cache.connection()
+        .execute("SELECT full_text_url, full_text_error FROM articles WHERE id = ?", (article_id,))
+        .fetchone()
+    )
     return None if row is None else (row["full_text_url"], row["full_text_error"])
 
 

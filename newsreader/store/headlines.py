@@ -16,7 +16,15 @@ HEADLINE_COLUMNS = """a.id, a.key, a.title, s.name AS source, a.source_id, a.pub
 
 def headline_from_row(r: sqlite3.Row) -> HeadlineRow:
     return HeadlineRow(
-        id=r["id"], key=r["key"], title=r["title"], source=r["source"], source_id=r["source_id"],
-        published=r["published"], precision=r["precision"], published_text=r["published_text"],
-        is_read=bool(r["is_read"]), summary_only=bool(r["summary_only"]), url=r["url"],
+        id=r["id"],
+        key=r["key"],
+        title=r["title"],
+        source=r["source"],
+        source_id=r["source_id"],
+        published=r["published"],
+        precision=r["precision"],
+        published_text=r["published_text"],
+        is_read=bool(r["is_read"]),
+        summary_only=bool(r["summary_only"]),
+        url=r["url"],
     )

@@ -61,14 +61,20 @@ class DocumentImport:
                 # A feed file imported from disk has no URL: it is known by its
                 # name, like a page's outlet, not lumped with every other such feed.
                 key = "feed:" + url if url else "name:" + normalize_name(name or UNKNOWN_SOURCE)
-                feed_source = self._upsert_source(conn, key, name or UNKNOWN_SOURCE, kind or "feed", feed_url=url or None, site_url=doc.site_url)
+                feed_source = self._upsert_source(
+                    conn, key, name or UNKNOWN_SOURCE, kind or "feed", feed_url=url or None, site_url=doc.site_url
+                )
             ids: list[int] = []
             if feed_source is not None:
                 # One source for all: new articles go in together (store/articlerows.py).
                 source_id, source_key = feed_source
                 fields = [article_fields(source_key, art) for art in doc.articles]
                 placed = import_feed_articles(
-                    conn, source_id, doc.articles, fields, now,
+                    conn,
+                    source_id,
+                    doc.articles,
+                    fields,
+                    now,
                     lambda i: self._upsert_article(conn, source_id, source_key, doc.articles[i], now, fields[i]),
                 )
             else:
@@ -89,7 +95,9 @@ class DocumentImport:
             stats.article_ids = ids
             # Features a parse worker computed (refresh.parse_feed_body) save
             # the writer most of the clustering work; ids follow doc.articles.
-            prepared = {i: art.cluster_features for i, art in zip(ids, doc.articles) if art.cluster_features is not None}
+            prepared = {
+                i: art.cluster_features for i, art in zip(ids, doc.articles) if art.cluster_features is not None
+            }
             # Rows stored from exactly one article of this document, and new:
             # their text is the one the worker prepared the features from.
             times = Counter(ids)
@@ -97,7 +105,16 @@ class DocumentImport:
             assign_stories(conn, ids, now=now, features=prepared, stored_from_features=inserted)
         return stats
 
-    def _upsert_source(self, conn: sqlite3.Connection, key: str, name: str, kind: str, *, feed_url: str | None = None, site_url: str | None = None) -> tuple[int, str]:
+    def _upsert_source(
+        self,
+        conn: sqlite3.Connection,
+        key: str,
+        name: str,
+        kind: str,
+        *,
+        feed_url: str | None = None,
+        site_url: str | None = None,
+    ) -> tuple[int, str]:
         row = conn.execute("SELECT id, name, kind, site_url FROM sources WHERE key = ?", (key,)).fetchone()
         if row is None:
             cur = conn.execute(
@@ -106,7 +123,10 @@ class DocumentImport:
             )
             return int(cur.lastrowid), key
         if (name and name != row["name"] and kind == "feed") or (site_url and site_url != row["site_url"]):
-            conn.execute("UPDATE sources SET name = ?, site_url = coalesce(?, site_url) WHERE id = ?", (name or row["name"], site_url, row["id"]))
+            conn.execute(
+                "UPDATE sources SET name = ?, site_url = coalesce(?, site_url) WHERE id = ?",
+                (name or row["name"], site_url, row["id"]),
+            )
         if row["kind"] == "sample" and kind != "sample":
             conn.execute("UPDATE sources SET kind = ? WHERE id = ?", (kind, row["id"]))
         return int(row["id"]), key
@@ -125,13 +145,17 @@ class DocumentImport:
             name = UNKNOWN_SOURCE
         return self._upsert_source(conn, "name:" + normalize_name(name), name, kind)
 
-    def _find_existing(self, conn: sqlite3.Connection, source_id: int, art: Article, norm_url: str | None, norm_title: str) -> sqlite3.Row | None:
+    def _find_existing(
+        self, conn: sqlite3.Connection, source_id: int, art: Article, norm_url: str | None, norm_title: str
+    ) -> sqlite3.Row | None:
         if norm_url:
             row = conn.execute("SELECT * FROM articles WHERE norm_url = ?", (norm_url,)).fetchone()
             if row is not None:
                 return row
         if art.guid:
-            row = conn.execute("SELECT * FROM articles WHERE source_id = ? AND guid = ?", (source_id, art.guid)).fetchone()
+            row = conn.execute(
+                "SELECT * FROM articles WHERE source_id = ? AND guid = ?", (source_id, art.guid)
+            ).fetchone()
             if row is not None:
                 return row
         for row in conn.execute(
@@ -143,8 +167,15 @@ class DocumentImport:
                 return row
         return None
 
-    def _upsert_article(self, conn: sqlite3.Connection, source_id: int, source_key: str, art: Article, now: int,
-                        fields: ArticleFields | None = None) -> tuple[int, str]:
+    def _upsert_article(
+        self,
+        conn: sqlite3.Connection,
+        source_id: int,
+        source_key: str,
+        art: Article,
+        now: int,
+        fields: ArticleFields | None = None,
+    ) -> tuple[int, str]:
         f = fields or article_fields(source_key, art)
         existing = self._find_existing(conn, source_id, art, f.norm_url, f.norm_title)
         if existing is None:

@@ -114,7 +114,9 @@ def open_cache_safely(db_path: Path, state_path: Path, *, check: bool = True) ->
             continue
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                raise CacheUnavailable(f"{db_path}: the cache is busy (another newsreader is writing); try again") from None
+                raise CacheUnavailable(
+                    f"{db_path}: the cache is busy (another newsreader is writing); try again"
+                ) from None
             if attempt == 0 and _is_damage(exc):
                 moved = move_aside(db_path, "broken")
                 messages.append(f"{db_path}: unreadable ({exc}); moved it to {moved.name} and started a new cache")
@@ -123,7 +125,9 @@ def open_cache_safely(db_path: Path, state_path: Path, *, check: bool = True) ->
         except sqlite3.DatabaseError as exc:
             if attempt == 0:
                 moved = move_aside(db_path, "broken")
-                messages.append(f"{db_path}: not a usable database ({exc}); moved it to {moved.name} and started a new cache")
+                messages.append(
+                    f"{db_path}: not a usable database ({exc}); moved it to {moved.name} and started a new cache"
+                )
                 continue
             raise CacheUnavailable(f"{db_path}: {exc}") from None
         checked = False

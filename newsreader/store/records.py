@@ -92,7 +92,7 @@ class ImportStats:
     unchanged: int = 0
     article_ids: list[int] = field(default_factory=list)
 
-    def add(self, other: "ImportStats") -> None:
+    def add(self, other: ImportStats) -> None:
         self.new += other.new
         self.updated += other.updated
         self.unchanged += other.unchanged

@@ -14,11 +14,11 @@ links, signatures and their posting lists), so no SQL lives here.
 
 from __future__ import annotations
 
-from newsreader.stories import clustering
 from newsreader.store.cache import Cache
 from newsreader.store.records import RelatedRow
 from newsreader.store.similar import posting_neighbours, signature_of, signatures
 from newsreader.store.story_rows import story_of_article
+from newsreader.stories import clustering
 
 #: Candidates compared in full (their signatures are read by key).
 _CANDIDATES = 40
@@ -49,15 +49,22 @@ def related_stories(cache: Cache, article_id: int, *, limit: int = 20) -> list[R
         if h is not None:
             out.append(
                 RelatedRow(
-                    id=h.id, title=h.title, source=h.source, published=h.published, precision=h.precision,
-                    published_text=h.published_text, reason="similar", detail=detail,
-                    summary_only=h.summary_only, is_read=h.is_read,
+                    id=h.id,
+                    title=h.title,
+                    source=h.source,
+                    published=h.published,
+                    precision=h.precision,
+                    published_text=h.published_text,
+                    reason="similar",
+                    detail=detail,
+                    summary_only=h.summary_only,
+                    is_read=h.is_read,
                 )
             )
     return out[: max(limit, len(same) + len(page))]
 
 
-def _similar(conn, article_id: int, excluded: set[int]) -> list[tuple[float, int, str]]:  # noqa: ANN001
+def _similar(conn, article_id: int, excluded: set[int]) -> list[tuple[float, int, str]]:
     """(score, id, shared terms) of the closest other articles, best first.
 
     Candidates come from the clustering's posting lists, newest first, so
@@ -65,8 +72,9 @@ def _similar(conn, article_id: int, excluded: set[int]) -> list[tuple[float, int
     mine = signature_of(conn, article_id)
     if mine is None or not mine.vector:
         return []
-    candidates = [i for i in posting_neighbours(conn, article_id, mine, limit=_CANDIDATES + len(excluded))
-                  if i not in excluded][:_CANDIDATES]
+    candidates = [
+        i for i in posting_neighbours(conn, article_id, mine, limit=_CANDIDATES + len(excluded)) if i not in excluded
+    ][:_CANDIDATES]
     found: list[tuple[float, int, str]] = []
     for cid, theirs in signatures(conn, candidates).items():
         if len(mine.vector.keys() & theirs.vector.keys()) < SIMILAR_MIN_SHARED:
@@ -90,9 +98,16 @@ def _same_story_rows(cache: Cache, ids: list[int]) -> list[RelatedRow]:
     rows = {h.id: h for h in cache.headlines_by_ids(ids)}
     return [
         RelatedRow(
-            id=h.id, title=h.title, source=h.source, published=h.published, precision=h.precision,
-            published_text=h.published_text, reason="same-story", detail=None,
-            summary_only=h.summary_only, is_read=h.is_read,
+            id=h.id,
+            title=h.title,
+            source=h.source,
+            published=h.published,
+            precision=h.precision,
+            published_text=h.published_text,
+            reason="same-story",
+            detail=None,
+            summary_only=h.summary_only,
+            is_read=h.is_read,
         )
         for h in (rows.get(i) for i in ids)
         if h is not None

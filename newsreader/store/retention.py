@@ -76,7 +76,8 @@ def apply_retention(
         # Over quota: beyond the newest keep_items of a source, unless unread
         # and young.
         crowded = [
-            int(r[0]) for r in conn.execute(
+            int(r[0])
+            for r in conn.execute(
                 "SELECT source_id FROM articles GROUP BY source_id HAVING count(*) > ?", (keep_items,)
             )
         ]
@@ -107,7 +108,7 @@ def apply_retention(
     return report
 
 
-def retention_for_paths(cache: Cache, paths, config) -> RetentionReport | None:  # noqa: ANN001 - Paths, Config
+def retention_for_paths(cache: Cache, paths, config) -> RetentionReport | None:
     """Apply ``config.retention``, protecting every bookmark in the user's
     bookmarks file. None (nothing dropped) when the bookmarks cannot be read:
     without them there is no telling what must be kept."""

@@ -32,7 +32,8 @@ CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
 END;
 """
 
-CACHE_SCHEMA = """
+CACHE_SCHEMA = (
+    """
 CREATE TABLE sources (
     id INTEGER PRIMARY KEY,
     key TEXT NOT NULL UNIQUE,          -- identity: 'name:<folded name>' or 'feed:<url>'
@@ -127,7 +128,9 @@ CREATE TRIGGER articles_tags_au AFTER UPDATE OF extras ON articles BEGIN
         WHERE type = 'text';
 END;
 CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row');
-""" + FTS_TRIGGERS + """
+"""
+    + FTS_TRIGGERS
+    + """
 -- Stories: articles from different outlets telling one event (newsreader.stories.clustering).
 CREATE TABLE stories (
     id INTEGER PRIMARY KEY,
@@ -194,6 +197,7 @@ CREATE TRIGGER story_articles_ad AFTER DELETE ON story_articles BEGIN
     DELETE FROM stories WHERE id = old.story_id AND article_count = 0;
 END;
 """
+)
 
 STATE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS state.read_state (
@@ -208,7 +212,8 @@ MIGRATIONS: dict[int, str] = {
     # 2: bodies may be stored deflated; the FTS triggers give nr_text(body),
     # and inserts index their own text. Rows written before stay plain text
     # (nr_text passes text through).
-    2: "DROP TRIGGER articles_ai;\nDROP TRIGGER articles_au;\nDROP TRIGGER articles_ad;\n" + FTS_TRIGGERS
+    2: "DROP TRIGGER articles_ai;\nDROP TRIGGER articles_au;\nDROP TRIGGER articles_ad;\n"
+    + FTS_TRIGGERS
     + "CREATE INDEX IF NOT EXISTS articles_read_time ON articles(is_read, published_ts);\n",
 }
 
@@ -233,9 +238,7 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     if app_id != APPLICATION_ID:
         raise SchemaError("not a newsreader cache (another application's database)")
     if version > SCHEMA_VERSION:
-        raise SchemaError(
-            f"cache schema {version} is newer than this newsreader understands ({SCHEMA_VERSION})"
-        )
+        raise SchemaError(f"cache schema {version} is newer than this newsreader understands ({SCHEMA_VERSION})")
     if version < SCHEMA_VERSION:
         conn.execute("BEGIN IMMEDIATE")
         for step in range(version + 1, SCHEMA_VERSION + 1):

@@ -51,8 +51,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from newsreader.search.language import Query, Term
 from newsreader.core.textnorm import normalize_name
+from newsreader.search.language import Query, Term
 from newsreader.store.headlines import HEADLINE_COLUMNS, headline_from_row
 from newsreader.store.records import HeadlineRow
 
@@ -60,13 +60,13 @@ if TYPE_CHECKING:
     from newsreader.store.cache import Cache
 
 __all__ = [
-    "search_articles",
+    "EXACT_LIMIT",
+    "RECENCY_DAYS",
+    "WINDOW",
     "count_articles",
     "match_expression",
     "resolve_sources",
-    "RECENCY_DAYS",
-    "EXACT_LIMIT",
-    "WINDOW",
+    "search_articles",
 ]
 
 #: The age (days) at which the recency bonus has fallen to half.
@@ -108,7 +108,7 @@ def match_expression(query: Query) -> str | None:
 # -- filters -----------------------------------------------------------------
 
 
-def resolve_sources(cache: "Cache", names: Iterable[str]) -> list[int]:
+def resolve_sources(cache: Cache, names: Iterable[str]) -> list[int]:
     """Source ids for ``source:`` names: the sources whose name is the name
     (any case, any spacing); for a name no source has exactly, every source
     whose name contains it (``source:gazette`` finds "Harbour Gazette")."""
@@ -198,7 +198,9 @@ class _Filters:
         return where, params
 
 
-def _filters(conn: sqlite3.Connection, cache: "Cache", query: Query, bookmarked_keys: Iterable[str], now: datetime) -> _Filters:
+def _filters(
+    conn: sqlite3.Connection, cache: Cache, query: Query, bookmarked_keys: Iterable[str], now: datetime
+) -> _Filters:
     out = _Filters()
     if query.sources:
         ids = resolve_sources(cache, query.sources)
@@ -231,7 +233,9 @@ def _filters(conn: sqlite3.Connection, cache: "Cache", query: Query, bookmarked_
     for negated, tags in ((False, query.tags), (True, query.not_tags)):
         for tag in tags:
             if tag_table:
-                out.sets.append(_IdSet("SELECT article_id FROM article_tags WHERE tag = ? COLLATE NOCASE", [tag], negated))
+                out.sets.append(
+                    _IdSet("SELECT article_id FROM article_tags WHERE tag = ? COLLATE NOCASE", [tag], negated)
+                )
             else:
                 sql, params = _tag_in_extras(tag)
                 out.check(("NOT " if negated else "") + sql, *params)
@@ -253,7 +257,7 @@ def _now(now: datetime | None) -> datetime:
 
 
 def search_articles(
-    cache: "Cache",
+    cache: Cache,
     query: Query,
     *,
     bookmarked_keys: Iterable[str] = (),
@@ -300,7 +304,7 @@ def search_articles(
 
 
 def count_articles(
-    cache: "Cache",
+    cache: Cache,
     query: Query,
     *,
     bookmarked_keys: Iterable[str] = (),

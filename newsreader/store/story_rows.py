@@ -25,11 +25,11 @@ import time
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from newsreader.stories import clustering
-from newsreader.stories.clustering import Member, Prepared, Signature
 from newsreader.core.textnorm import normalize_name
 from newsreader.store import textpack
 from newsreader.store.storyindex import TermCounts, matches, sign, signed_text_hash
+from newsreader.stories import clustering
+from newsreader.stories.clustering import Member, Prepared, Signature
 
 # -- records -------------------------------------------------------------------
 
@@ -70,8 +70,12 @@ class StoryRow:
 
 
 def assign_stories(
-    conn: sqlite3.Connection, article_ids: Iterable[int], *, now: int | None = None,
-    features: Mapping[int, Prepared] | None = None, stored_from_features: Collection[int] = (),
+    conn: sqlite3.Connection,
+    article_ids: Iterable[int],
+    *,
+    now: int | None = None,
+    features: Mapping[int, Prepared] | None = None,
+    stored_from_features: Collection[int] = (),
 ) -> list[int]:
     """Sign the given articles and place each in a story if one fits.
 
@@ -151,7 +155,9 @@ def assign_stories(
     return list(dict.fromkeys(touched))
 
 
-def _place(conn: sqlite3.Connection, member: Member, counts: TermCounts, signed: dict[int, Signature], now: int) -> int | None:
+def _place(
+    conn: sqlite3.Connection, member: Member, counts: TermCounts, signed: dict[int, Signature], now: int
+) -> int | None:
     candidates, stories = matches(conn, member, counts, signed)
     if not candidates:
         return None
@@ -233,9 +239,15 @@ _MEMBER_SELECT = """SELECT m.story_id, a.id, a.title, s.name AS source, a.url, a
 
 def _story(r: sqlite3.Row, members: list[StoryMember] | None = None) -> StoryRow:
     return StoryRow(
-        id=int(r["id"]), title=r["title"], first_ts=int(r["first_ts"]), last_ts=int(r["last_ts"]),
-        article_count=int(r["article_count"]), source_count=int(r["source_count"]),
-        seen_source_count=int(r["seen_source_count"]), muted=bool(r["muted"]), followed=bool(r["followed"]),
+        id=int(r["id"]),
+        title=r["title"],
+        first_ts=int(r["first_ts"]),
+        last_ts=int(r["last_ts"]),
+        article_count=int(r["article_count"]),
+        source_count=int(r["source_count"]),
+        seen_source_count=int(r["seen_source_count"]),
+        muted=bool(r["muted"]),
+        followed=bool(r["followed"]),
         members=members or [],
     )
 
@@ -248,8 +260,14 @@ def _members(conn: sqlite3.Connection, story_ids: list[int]) -> dict[int, list[S
         ):
             out[int(r["story_id"])].append(
                 StoryMember(
-                    id=int(r["id"]), title=r["title"], source=r["source"], url=r["url"], published=r["published"],
-                    precision=r["precision"], published_text=r["published_text"], is_read=bool(r["is_read"]),
+                    id=int(r["id"]),
+                    title=r["title"],
+                    source=r["source"],
+                    url=r["url"],
+                    published=r["published"],
+                    precision=r["precision"],
+                    published_text=r["published_text"],
+                    is_read=bool(r["is_read"]),
                     when=int(r["t"]),
                 )
             )
@@ -282,7 +300,7 @@ def stories_for_articles(
             f"""SELECT m.article_id, s.id, s.title, s.first_ts, s.last_ts, s.article_count, s.source_count,
                        s.seen_source_count, s.muted, s.followed
                 FROM story_articles m JOIN stories s ON s.id = m.story_id
-                WHERE m.article_id IN ({','.join('?' * len(chunk))}) AND s.source_count >= ?""",
+                WHERE m.article_id IN ({",".join("?" * len(chunk))}) AND s.source_count >= ?""",
             (*chunk, min_sources),
         ):
             story = stories.get(int(r["id"]))
@@ -293,8 +311,12 @@ def stories_for_articles(
 
 
 def list_stories(
-    conn: sqlite3.Connection, *, since_ts: int | None = None, min_sources: int = 2,
-    limit: int | None = None, include_muted: bool = True,
+    conn: sqlite3.Connection,
+    *,
+    since_ts: int | None = None,
+    min_sources: int = 2,
+    limit: int | None = None,
+    include_muted: bool = True,
 ) -> list[StoryRow]:
     """Stories with at least ``min_sources`` outlets, most recently active
     first, each with its members oldest first."""

@@ -129,9 +129,9 @@ class TermCounts:
         missing = list({t for terms in term_lists for t in terms if t not in df})
         for chunk in _chunks(missing, 500):
             df.update(dict.fromkeys(chunk, 0))  # absent: nobody had it
-            df.update(conn.execute(
-                f"SELECT term, df FROM story_term_df WHERE term IN ({','.join('?' * len(chunk))})", chunk
-            ))
+            df.update(
+                conn.execute(f"SELECT term, df FROM story_term_df WHERE term IN ({','.join('?' * len(chunk))})", chunk)
+            )
 
     def count(self, terms: list[str], seen: Iterable[int]) -> None:
         """A new article with ``terms`` (whose frequencies were ``seen``)."""
@@ -191,7 +191,12 @@ def stepped(stored: int, n: int, draw: int) -> int:
 
 
 def sign(
-    conn: sqlite3.Connection, row: sqlite3.Row, outlet: str, text_hash: int, prep: Prepared, terms: list[str],
+    conn: sqlite3.Connection,
+    row: sqlite3.Row,
+    outlet: str,
+    text_hash: int,
+    prep: Prepared,
+    terms: list[str],
     counts: TermCounts,
 ) -> Member:
     """Store the signature of one article, weighed by the frequencies the
@@ -236,7 +241,10 @@ def _json_list(items: list[str]) -> str:
 
 
 def matches(
-    conn: sqlite3.Connection, member: Member, counts: TermCounts, signed: dict[int, Signature],
+    conn: sqlite3.Connection,
+    member: Member,
+    counts: TermCounts,
+    signed: dict[int, Signature],
 ) -> tuple[list[Member], dict[int, StoryState]]:
     """The candidates that tell ``member``'s event: found through its posted
     features' lists over the days around it, the :data:`MAX_CANDIDATES`
@@ -279,7 +287,7 @@ def matches(
     # over): they are not even read.
     for r in conn.execute(
         f"""SELECT article_id, outlet, published_ts, added_at, terms, weights FROM story_signatures
-            WHERE article_id IN ({','.join('?' * len(chosen))}) AND outlet != ?""",
+            WHERE article_id IN ({",".join("?" * len(chosen))}) AND outlet != ?""",
         (*chosen, member.outlet),
     ):
         cand = Member(int(r[0]), r[1], r[2], int(r[3]), _UNREAD)
@@ -298,7 +306,7 @@ def matches(
         by_id = {m.article_id: m for m in found}
         for article_id, story_id, first_ts, last_ts in conn.execute(
             f"""SELECT m.article_id, s.id, s.first_ts, s.last_ts FROM story_articles m JOIN stories s ON s.id = m.story_id
-                WHERE m.article_id IN ({','.join('?' * len(by_id))})""",
+                WHERE m.article_id IN ({",".join("?" * len(by_id))})""",
             list(by_id),
         ):
             by_id[article_id].story_id = int(story_id)

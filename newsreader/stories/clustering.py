@@ -280,9 +280,55 @@ def _phrase_pattern() -> re.Pattern[str]:
 _CONNECTOR = r"(?:of|de|del|da|van|von|der|la|le|du|bin|al|&)"
 #: Capitalised because they start a sentence, not because they name anything.
 _LEADING = frozenset(
-    """the a an in on at for and but or as after before when while this that these those his her
-    their its our my your by from with to of if so yet also then there here what why how it he she
-    they we i""".split()
+    [
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "for",
+        "and",
+        "but",
+        "or",
+        "as",
+        "after",
+        "before",
+        "when",
+        "while",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "my",
+        "your",
+        "by",
+        "from",
+        "with",
+        "to",
+        "of",
+        "if",
+        "so",
+        "yet",
+        "also",
+        "then",
+        "there",
+        "here",
+        "what",
+        "why",
+        "how",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+    ]
 )
 
 

@@ -16,11 +16,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from newsreader.tui.first_screen import FirstScreen
 from newsreader.core.sanitize import clean, clean_line
+from newsreader.tui.first_screen import FirstScreen
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.services import Services
-
 
 #: Seconds without a key press after which the reader counts as pausing.
 #: 0.06 rather than 0.15: keys pressed ~10 a second (j through the sources)
@@ -53,7 +52,9 @@ class NewsReaderApp(App[None]):
         Binding("question_mark", "help", "Help", show=True, id="help", key_display="?"),
     ]
 
-    def __init__(self, services: Services, first_screen: FirstScreen | None = None, *, freeze_startup: bool = False) -> None:
+    def __init__(
+        self, services: Services, first_screen: FirstScreen | None = None, *, freeze_startup: bool = False
+    ) -> None:
         super().__init__()
         self.services = services
         self.first_screen = first_screen  # the first screen's rows, being read (newsreader.tui.first_screen)
@@ -96,7 +97,9 @@ class NewsReaderApp(App[None]):
         for message in self.services.startup_messages:
             self.notify(message, severity="warning", timeout=10)
 
-    def notify(self, message, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True) -> None:  # noqa: ANN001
+    def notify(
+        self, message, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True
+    ) -> None:
         # Notifications often quote a feed title, a URL or an error from a
         # server: never markup, never a control character.
         super().notify(clean(str(message)), title=clean_line(title), severity=severity, timeout=timeout, markup=False)
@@ -117,4 +120,8 @@ class NewsReaderApp(App[None]):
                 continue
             seen.add(binding.action)
             key = self.get_key_display(binding)
-            yield SystemCommand(binding.tooltip or binding.description, f"Key: {key}", lambda action=binding.action, node=active.node: self.call_later(node.run_action, action))
+            yield SystemCommand(
+                binding.tooltip or binding.description,
+                f"Key: {key}",
+                lambda action=binding.action, node=active.node: self.call_later(node.run_action, action),
+            )

@@ -14,8 +14,8 @@ from datetime import datetime
 from rich.text import Text
 
 from newsreader.core.sanitize import clean, clean_line
-from newsreader.store.records import ArticleRow, HeadlineRow, RelatedRow, SourceRow
 from newsreader.core.timefmt import humanize
+from newsreader.store.records import ArticleRow, HeadlineRow, RelatedRow, SourceRow
 
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
@@ -65,7 +65,7 @@ def headline_label(
     *,
     bookmarked: bool,
     show_source: bool = True,
-    story=None,  # noqa: ANN001 - a StoryRow when this row stands for a story
+    story=None,
     member: bool = False,
 ) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
@@ -137,8 +137,10 @@ def article_text(
     full_text_host = article.full_text_host
     if article.summary_only and full_text_error:
         out.append(
-            "Summary only — the full text could not be fetched: " + safe(full_text_error)
-            + (" (press f to try again)" if article.url else "") + ".\n\n",
+            "Summary only — the full text could not be fetched: "
+            + safe(full_text_error)
+            + (" (press f to try again)" if article.url else "")
+            + ".\n\n",
             style="italic",
         )
     elif article.summary_only:
@@ -149,7 +151,9 @@ def article_text(
             style="italic",
         )
     elif full_text_host:
-        out.append(f"Full text fetched from {safe(full_text_host)} — the feed had only a summary.\n\n", style="italic dim")
+        out.append(
+            f"Full text fetched from {safe(full_text_host)} — the feed had only a summary.\n\n", style="italic dim"
+        )
     for caption, credit in article.captions:
         out.append("▣ " + safe(caption), style="italic")
         if credit:
@@ -164,7 +168,10 @@ def article_text(
     for enclosure in article.enclosures:
         url = safe(str(enclosure.get("url", "")))
         if url:
-            out.append("\nAttachment: " + url + (f" ({safe(str(enclosure.get('type')))})" if enclosure.get("type") else ""), style="dim")
+            out.append(
+                "\nAttachment: " + url + (f" ({safe(str(enclosure.get('type')))})" if enclosure.get("type") else ""),
+                style="dim",
+            )
     out.append("\n")
     words = [w for w in highlight if w.strip()]
     if words:

@@ -31,7 +31,7 @@ class SourceCounts:
     saved: list[tuple[str, int]] = field(default_factory=list)  # (saved search name, unread matches)
 
 
-def source_counts(services) -> SourceCounts:  # noqa: ANN001 - a Services
+def source_counts(services) -> SourceCounts:
     """Sources with their counts, the totals and the saved searches' unread
     counts (one pass over an index each; no article row is read)."""
     from newsreader.store.searching import count_articles
@@ -43,8 +43,10 @@ def source_counts(services) -> SourceCounts:  # noqa: ANN001 - a Services
     total = sum(r.total for r in rows)
     unread = sum(r.unread for r in rows)
     keys = [b.article_key for b in services.bookmarks.all() if b.article_key]
-    saved = [(s.name, count_articles(cache, s.parsed.with_filter(read=False), bookmarked_keys=keys))
-             for s in services.config.searches]
+    saved = [
+        (s.name, count_articles(cache, s.parsed.with_filter(read=False), bookmarked_keys=keys))
+        for s in services.config.searches
+    ]
     return SourceCounts(rows, total, unread, saved)
 
 
@@ -58,7 +60,7 @@ class FirstScreenData:
 class FirstScreen:
     """Reads the first screen's rows on a thread; :meth:`take` waits for them."""
 
-    def __init__(self, services) -> None:  # noqa: ANN001 - a Services
+    def __init__(self, services) -> None:
         self.services = services
         self._data: FirstScreenData | None = None
         self._thread = threading.Thread(target=self._read, name="first-screen", daemon=True)

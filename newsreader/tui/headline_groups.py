@@ -110,16 +110,23 @@ class HeadlineModel:
         self.raw.extend(fresh)
         self.stories.update(stories)
         self.complete = len(rows) < page_size
-        added = group(fresh, self.stories, shown=self._shown, expanded=self.expanded,
-                      hide_muted=self.hide_muted, fold=self.fold)
+        added = group(
+            fresh, self.stories, shown=self._shown, expanded=self.expanded, hide_muted=self.hide_muted, fold=self.fold
+        )
         self.entries.extend(added)
         return added
 
     def regroup(self) -> list[Entry]:
         """Entries again from the pages read (after expanding or muting)."""
         self._shown = set()
-        self.entries = group(self.raw, self.stories, shown=self._shown, expanded=self.expanded,
-                             hide_muted=self.hide_muted, fold=self.fold)
+        self.entries = group(
+            self.raw,
+            self.stories,
+            shown=self._shown,
+            expanded=self.expanded,
+            hide_muted=self.hide_muted,
+            fold=self.fold,
+        )
         return self.entries
 
     def story_of(self, article_id: int) -> StoryRow | None:

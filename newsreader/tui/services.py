@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from newsreader.config.settings import Config, load_config
 from newsreader.core.models import Article
 from newsreader.core.paths import Paths
+from newsreader.core.timefmt import parse_stored
+from newsreader.core.urls import check_url
 from newsreader.store.bookmarks import Bookmark, BookmarkStore
 from newsreader.store.cache import Cache
 from newsreader.store.records import ArticleRow
-from newsreader.core.timefmt import parse_stored
-from newsreader.core.urls import check_url
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def open_in_browser(url: str) -> str | None:
@@ -56,7 +56,7 @@ class Services:
     cache_checked: bool = True
 
     @classmethod
-    def for_paths(cls, paths: Paths, **overrides) -> "Services":
+    def for_paths(cls, paths: Paths, **overrides) -> Services:
         config = load_config(paths)
         bookmarks = BookmarkStore(paths.bookmarks_file).load()
         from newsreader.store.opener import open_cache_safely
@@ -67,14 +67,18 @@ class Services:
         messages.extend(config.warnings)
         messages.extend(bookmarks.warnings)
         overrides.setdefault("cache_checked", opened.checked)
-        return cls(paths=paths, cache=cache, bookmarks=bookmarks, config=config,
-                   startup_messages=messages, **overrides)
+        return cls(paths=paths, cache=cache, bookmarks=bookmarks, config=config, startup_messages=messages, **overrides)
 
 
 def bookmark_for(row: ArticleRow) -> Bookmark:
     """A bookmark that can show and open the article after the cache is wiped."""
     article = Article(
-        title=row.title, source=row.source, url=row.url, body=row.body, summary=row.summary,
-        published=parse_stored(row.published), precision=row.precision,  # type: ignore[arg-type]
+        title=row.title,
+        source=row.source,
+        url=row.url,
+        body=row.body,
+        summary=row.summary,
+        published=parse_stored(row.published),
+        precision=row.precision,  # type: ignore[arg-type]
     )
     return Bookmark.from_article(article, article_key=row.key)

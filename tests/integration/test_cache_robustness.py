@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -240,7 +239,11 @@ def _env(home: Path) -> dict[str, str]:
 def _newsreader(home: Path, *args: str, unprivileged: bool = False, timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "newsreader", *args],
-        env=_env(home), capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
         preexec_fn=_drop_file_permission_override if unprivileged and os.geteuid() == 0 else None,
     )
 
@@ -333,7 +336,10 @@ def test_second_instance_is_told_the_pid_of_the_first(tmp_path):
     lock_path = paths.cache_db.with_name(paths.cache_db.name + ".lock")
     holder = subprocess.Popen(
         [sys.executable, "-c", _HOLD_LOCK, str(lock_path)],
-        env=_env(home), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env=_env(home),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline() == "holding\n"
@@ -408,9 +414,7 @@ def test_import_stops_in_one_line_when_another_writer_never_lets_go(baseline, tm
         holder.kill()
         holder.wait(10)
     assert result.returncode == 1
-    assert result.stderr == (
-        f"newsreader: the cache is busy (another newsreader is writing); stopped at {feeds[0]}\n"
-    )
+    assert result.stderr == (f"newsreader: the cache is busy (another newsreader is writing); stopped at {feeds[0]}\n")
     assert result.stdout == "0 new, 0 updated, 1 failed\n"
     assert elapsed < 12  # one busy timeout (5 s), not one per file
     opened = _reopen(baseline)
@@ -442,7 +446,9 @@ def test_kill_in_the_middle_of_writing_leaves_a_consistent_cache(baseline):
     paths = baseline.paths
     writer = subprocess.Popen(
         [sys.executable, "-c", _IMPORT_FOREVER, str(paths.cache_db), str(paths.state_db)],
-        stdout=subprocess.PIPE, text=True, env=_env(paths.cache_dir.parent),
+        stdout=subprocess.PIPE,
+        text=True,
+        env=_env(paths.cache_dir.parent),
     )
     try:
         for _ in range(6):

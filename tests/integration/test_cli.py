@@ -12,14 +12,28 @@ import pytest
 
 from tests.support.paths import FIXTURES, shared_path
 
-CONTRACT_KEYS = {"title", "source", "url", "published", "published_text", "precision", "summary", "body", "captions", "related", "tags"}
+CONTRACT_KEYS = {
+    "title",
+    "source",
+    "url",
+    "published",
+    "published_text",
+    "precision",
+    "summary",
+    "body",
+    "captions",
+    "related",
+    "tags",
+}
 
 
 def run(home: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     env = {**os.environ, "NEWSREADER_HOME": str(home)}
     for name in ("NEWSREADER_CONFIG_DIR", "NEWSREADER_DATA_DIR", "NEWSREADER_CACHE_DIR"):
         env.pop(name, None)
-    return subprocess.run([sys.executable, "-m", "newsreader", *args], capture_output=True, text=True, env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "newsreader", *args], capture_output=True, text=True, env=env, timeout=timeout
+    )
 
 
 def dump_fixture() -> Path:
@@ -51,10 +65,19 @@ def test_parse_the_seed(tmp_path):
     assert main["published_text"] == "a day ago" and main["precision"] == "day"
     assert main["published"].startswith("2025-06-09")
     assert main["captions"][0]["credit"] == "Royal New Zealand Navy"
-    for boilerplate in ("Orange background", "Try Our AI Features", "DOWNLOAD THE APP", "Related Articles", "No comments yet"):
+    for boilerplate in (
+        "Orange background",
+        "Try Our AI Features",
+        "DOWNLOAD THE APP",
+        "Related Articles",
+        "No comments yet",
+    ):
         assert boilerplate not in main["body"]
     related = [doc["articles"][i] for i in main["related"]]
-    assert [(r["source"], r["published_text"]) for r in related] == [("Japan Times", "34 minutes ago"), ("Yomiuri Shimbun", "an hour ago")]
+    assert [(r["source"], r["published_text"]) for r in related] == [
+        ("Japan Times", "34 minutes ago"),
+        ("Yomiuri Shimbun", "an hour ago"),
+    ]
     assert all(r["summary"] for r in related)
 
 
@@ -97,7 +120,14 @@ def test_bookmarks_export_formats(tmp_path):
     from newsreader.store.bookmarks import Bookmark, BookmarkStore
 
     store = BookmarkStore(Paths.under(tmp_path).bookmarks_file).load()
-    store.add(Bookmark(title="Ferry <timetable> & winter", source="Harbour Gazette", url="https://harbour.example/ferry", tags=["travel"]))
+    store.add(
+        Bookmark(
+            title="Ferry <timetable> & winter",
+            source="Harbour Gazette",
+            url="https://harbour.example/ferry",
+            tags=["travel"],
+        )
+    )
     store.add(Bookmark(title="No link story", source="Northern Ledger"))
     md = run(tmp_path, "bookmarks", "export", "--format", "markdown")
     assert "[Ferry <timetable> & winter](https://harbour.example/ferry)" in md.stdout or "Ferry" in md.stdout

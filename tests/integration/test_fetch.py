@@ -13,7 +13,7 @@ import itertools
 import socket
 import time
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from urllib.parse import quote
 
@@ -22,10 +22,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsreader import __version__
-from newsreader.feeds.fetch import DEFAULT_USER_AGENT, FetchRequest, Fetcher
+from newsreader.core.sanitize import has_control
+from newsreader.feeds.fetch import DEFAULT_USER_AGENT, Fetcher, FetchRequest
 from newsreader.feeds.policy import BodyError, BoundedBody, parse_retry_after, redirect_decision
 from newsreader.parser.discover import discover_feeds, looks_like_feed
-from newsreader.core.sanitize import has_control
 from tests.support.httpserver import (
     FEED_BODY,
     FEED_ETAG,
@@ -107,16 +107,12 @@ async def test_cookies_are_neither_kept_nor_sent(server, fetcher):
 
 
 def test_user_agent_names_the_version():
-    assert DEFAULT_USER_AGENT == (
-        f"newsreader/{__version__} (+https://github.com/newsreader; terminal news reader)"
-    )
+    assert (f"newsreader/{__version__} (+https://github.com/newsreader; terminal news reader)") == DEFAULT_USER_AGENT
 
 
 async def test_conditional_get_gives_304_without_body(server, fetcher):
     first = await fetcher.fetch(server.url("/feed"))
-    second = await fetcher.fetch(
-        server.url("/feed"), etag=first.etag, last_modified=first.last_modified
-    )
+    second = await fetcher.fetch(server.url("/feed"), etag=first.etag, last_modified=first.last_modified)
     assert second.error is None
     assert second.status == 304 and second.not_modified and second.body is None
     assert (second.etag, second.last_modified) == (FEED_ETAG, FEED_LAST_MODIFIED)
@@ -398,9 +394,7 @@ async def test_validators_follow_redirects_and_304_keeps_the_move(server, fetche
 
 
 async def test_redirect_to_another_host(server, fetcher):
-    result = await fetcher.fetch(
-        server.url(f"/redirect-to?code=308&to=http://b.test:{server.port}/feed")
-    )
+    result = await fetcher.fetch(server.url(f"/redirect-to?code=308&to=http://b.test:{server.port}/feed"))
     assert result.error is None and result.body == FEED_BODY
     assert result.permanent_redirect == f"http://b.test:{server.port}/feed"
 
@@ -509,28 +503,24 @@ async def test_gone(server, fetcher):
 
 
 async def test_retry_after_seconds(server, fetcher):
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     result = await fetcher.fetch(server.url("/status/429?retry=120"))
-    after = datetime.now(timezone.utc)
+    after = datetime.now(UTC)
     assert result.status == 429 and result.body is None and not result.gone
     assert before + timedelta(seconds=120) <= result.retry_after <= after + timedelta(seconds=120)
-    assert result.error == (
-        f"HTTP 429 Too Many Requests; retry after {result.retry_after:%Y-%m-%d %H:%M:%S} UTC"
-    )
+    assert result.error == (f"HTTP 429 Too Many Requests; retry after {result.retry_after:%Y-%m-%d %H:%M:%S} UTC")
 
 
 async def test_retry_after_http_date(server, fetcher):
-    when = (datetime.now(timezone.utc) + timedelta(hours=2)).replace(microsecond=0)
-    result = await fetcher.fetch(
-        server.url("/status/503?retry=" + quote(format_datetime(when, usegmt=True)))
-    )
+    when = (datetime.now(UTC) + timedelta(hours=2)).replace(microsecond=0)
+    result = await fetcher.fetch(server.url("/status/503?retry=" + quote(format_datetime(when, usegmt=True))))
     assert result.retry_after == when
     assert result.error == f"HTTP 503 Service Unavailable; retry after {when:%Y-%m-%d %H:%M:%S} UTC"
 
 
 async def test_retry_after_is_capped(server, fetcher):
     result = await fetcher.fetch(server.url("/status/429?retry=99999999999"))
-    limit = datetime.now(timezone.utc) + timedelta(hours=24)
+    limit = datetime.now(UTC) + timedelta(hours=24)
     assert limit - timedelta(seconds=5) <= result.retry_after <= limit
 
 
@@ -555,7 +545,7 @@ async def test_other_statuses(server, fetcher, path, error):
 
 
 def test_parse_retry_after():
-    now = datetime(2025, 3, 4, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2025, 3, 4, 12, 0, tzinfo=UTC)
     assert parse_retry_after("30", now) == now + timedelta(seconds=30)
     assert parse_retry_after(" 0 ", now) == now
     assert parse_retry_after("Tue, 04 Mar 2025 13:00:00 GMT", now) == now + timedelta(hours=1)
@@ -629,10 +619,7 @@ def quiet_server():
 
 
 def _slow_urls(server, hosts, count, delay=0.1):
-    return [
-        f"http://{hosts[i % len(hosts)]}:{server.port}/slow-ok?delay={delay}&n={i}"
-        for i in range(count)
-    ]
+    return [f"http://{hosts[i % len(hosts)]}:{server.port}/slow-ok?delay={delay}&n={i}" for i in range(count)]
 
 
 async def test_per_host_limit(quiet_server):

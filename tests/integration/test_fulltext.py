@@ -10,21 +10,21 @@ from __future__ import annotations
 import argparse
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from newsreader.tui import display
 from newsreader.config.settings import FeedConfig, FetchConfig
-from newsreader.feeds.fulltext import extract_page, fetch_full_text
 from newsreader.core.models import Article, ParsedDocument
+from newsreader.feeds.fulltext import extract_page, fetch_full_text
 from newsreader.feeds.refresh import Refresher
 from newsreader.store.cache import Cache
 from newsreader.store.fulltext_queue import candidates, read_article
+from newsreader.tui import display
 from tests.support.feedserver import LocalServer
 
-NOW = datetime(2031, 5, 6, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2031, 5, 6, 12, 0, tzinfo=UTC)
 
 # -- pages ---------------------------------------------------------------------
 
@@ -62,9 +62,11 @@ INDEX_PAGE = (
     "<!DOCTYPE html><html><head><title>Latest news | The Brackwater Gazette</title></head><body>"
     "<header><nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul></nav></header>"
     "<main><h1>Latest news</h1>"
-    + "".join(f"<div class='teaser'><h2><a href='/s/{n}'>Harbour story number {n} for the week</a></h2>"
-              f"<p>A short teaser for story {n}, with a line about the harbour.</p><a href='/s/{n}'>Read more</a></div>"
-              for n in range(8))
+    + "".join(
+        f"<div class='teaser'><h2><a href='/s/{n}'>Harbour story number {n} for the week</a></h2>"
+        f"<p>A short teaser for story {n}, with a line about the harbour.</p><a href='/s/{n}'>Read more</a></div>"
+        for n in range(8)
+    )
     + "</main><footer><p>Copyright The Brackwater Gazette.</p></footer></body></html>"
 ).encode()
 
@@ -84,7 +86,9 @@ class PageServer(LocalServer):
     """Serves ``pages`` (path -> (status, content type, body)) with optional delays,
     counting requests per path and the most in flight at once."""
 
-    def __init__(self, pages: dict[str, tuple[int, str, bytes]] | None = None, delays: dict[str, float] | None = None) -> None:
+    def __init__(
+        self, pages: dict[str, tuple[int, str, bytes]] | None = None, delays: dict[str, float] | None = None
+    ) -> None:
         super().__init__()
         self.pages = dict(pages or {})
         self.delays = dict(delays or {})
@@ -124,8 +128,10 @@ def feed_xml(server: PageServer, name: str, paths: list[str]) -> bytes:
         f"<pubDate>Tue, 06 May 2031 0{n}:00:00 GMT</pubDate><description>{SUMMARY} ({name} {n})</description></item>"
         for n, path in enumerate(paths)
     )
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{name}</title>'
-            f"<link>{server.url('/')}</link>{items}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{name}</title>'
+        f"<link>{server.url('/')}</link>{items}</channel></rss>"
+    ).encode()
 
 
 # -- helpers -----------------------------------------------------------------------
@@ -143,18 +149,32 @@ def add_items(cache: Cache, urls: list[str | None], *, feed: str = "Brackwater G
     doc = ParsedDocument(
         format="rss",
         feed_title=feed,
-        articles=[Article(title=f"{feed} item {n}", summary=f"{SUMMARY} ({feed} {n})", url=url,
-                          guid=f"{feed}-{n}", published=NOW - timedelta(hours=n), precision="exact")
-                  for n, url in enumerate(urls)],
+        articles=[
+            Article(
+                title=f"{feed} item {n}",
+                summary=f"{SUMMARY} ({feed} {n})",
+                url=url,
+                guid=f"{feed}-{n}",
+                published=NOW - timedelta(hours=n),
+                precision="exact",
+            )
+            for n, url in enumerate(urls)
+        ],
     )
-    return cache.import_document(doc, feed_url=f"http://feeds.invalid/{feed.replace(' ', '-')}", now=int(NOW.timestamp())).article_ids
+    return cache.import_document(
+        doc, feed_url=f"http://feeds.invalid/{feed.replace(' ', '-')}", now=int(NOW.timestamp())
+    ).article_ids
 
 
 FAST = FetchConfig(timeout=5)
 
 
 def _signature_hash(cache, article_id):
-    row = cache.connection().execute("SELECT text_hash FROM story_signatures WHERE article_id = ?", (article_id,)).fetchone()
+    row = (
+        cache.connection()
+        .execute("SELECT text_hash FROM story_signatures WHERE article_id = ?", (article_id,))
+        .fetchone()
+    )
     return None if row is None else row[0]
 
 
@@ -191,8 +211,13 @@ def test_summary_only_item_gets_the_page_text_and_keeps_its_summary(cache):
 
 
 def test_page_without_an_article_keeps_the_summary_and_says_why(cache):
-    with PageServer({"/index.html": html(INDEX_PAGE), "/paywall.html": html(PAYWALL_PAGE),
-                     "/report.pdf": (200, "application/pdf", b"%PDF-1.7 invented")}) as server:
+    with PageServer(
+        {
+            "/index.html": html(INDEX_PAGE),
+            "/paywall.html": html(PAYWALL_PAGE),
+            "/report.pdf": (200, "application/pdf", b"%PDF-1.7 invented"),
+        }
+    ) as server:
         ids = add_items(cache, [server.url("/index.html"), server.url("/paywall.html"), server.url("/report.pdf")])
         outcomes = fetch_full_text(cache, ids, FAST)
     assert [o.status for o in outcomes] == ["failed", "failed", "failed"]
@@ -257,8 +282,11 @@ def test_summary_long_as_the_page_is_kept(cache):
 
 def test_charset_from_the_http_header_when_the_page_declares_none():
     words = "Рыбаки вернулись в гавань после шторма, и весь посёлок вышел их встречать на берег."
-    page = ("<!DOCTYPE html><html><head><title>Рыбаки вернулись</title></head><body><article>"
-            + "".join(f"<p>{words} Абзац {n}.</p>" for n in range(12)) + "</article></body></html>").encode("cp1251")
+    page = (
+        "<!DOCTYPE html><html><head><title>Рыбаки вернулись</title></head><body><article>"
+        + "".join(f"<p>{words} Абзац {n}.</p>" for n in range(12))
+        + "</article></body></html>"
+    ).encode("cp1251")
     extracted = extract_page(page, "http://127.0.0.1/r", "text/html; charset=windows-1251")
     assert not isinstance(extracted, str), extracted
     assert "посёлок вышел" in extracted.body
@@ -271,7 +299,11 @@ def test_full_text_feed_gets_the_pages_of_new_items_politely(cache):
     pages = {f"/story/{n}.html": html(story_page(f"Mill story number {n}")) for n in range(6)}
     pages["/pond.html"] = html(story_page("Pond skaters return"))
     with PageServer(pages, delays={"*": 0.15}) as server:
-        server.pages["/full.xml"] = (200, "application/rss+xml", feed_xml(server, "Mill Weekly", [f"/story/{n}.html" for n in range(6)]))
+        server.pages["/full.xml"] = (
+            200,
+            "application/rss+xml",
+            feed_xml(server, "Mill Weekly", [f"/story/{n}.html" for n in range(6)]),
+        )
         server.pages["/plain.xml"] = (200, "application/rss+xml", feed_xml(server, "Pond Notes", ["/pond.html"]))
         feeds = [FeedConfig(server.url("/full.xml"), full_text=True), FeedConfig(server.url("/plain.xml"))]
         refresher = Refresher(cache, FetchConfig(timeout=5, per_host=8))
@@ -294,7 +326,11 @@ def test_full_text_feed_gets_the_pages_of_new_items_politely(cache):
         assert refresher.full_text_outcomes == []
         # A new item in the full_text feed: only its page is fetched.
         server.pages["/story/6.html"] = html(story_page("Mill story number 6"))
-        server.pages["/full.xml"] = (200, "application/rss+xml", feed_xml(server, "Mill Weekly", [f"/story/{n}.html" for n in range(7)]))
+        server.pages["/full.xml"] = (
+            200,
+            "application/rss+xml",
+            feed_xml(server, "Mill Weekly", [f"/story/{n}.html" for n in range(7)]),
+        )
         refresher.run_sync(feeds)
         assert [o.title for o in refresher.full_text_outcomes] == ["Mill Weekly story 6"]
         assert server.requests["/story/6.html"] == 1 and server.requests["/story/0.html"] == 1
@@ -315,8 +351,13 @@ def test_fetch_full_command(nr_home, capsys):
     from newsreader.cli.fulltext_commands import run_fulltext
     from newsreader.exchange.sample import open_cache
 
-    with PageServer({"/mill.html": html(story_page()), "/index.html": html(INDEX_PAGE),
-                     "/other.html": html(story_page("Pond skaters return"))}) as server:
+    with PageServer(
+        {
+            "/mill.html": html(story_page()),
+            "/index.html": html(INDEX_PAGE),
+            "/other.html": html(story_page("Pond skaters return")),
+        }
+    ) as server:
         cache = open_cache()
         [mill, index] = add_items(cache, [server.url("/mill.html"), server.url("/index.html")])
         [other] = add_items(cache, [server.url("/other.html")], feed="Pond Notes")
@@ -364,6 +405,7 @@ def reader_app(tmp_path, monkeypatch, urls: list[str]):
     from tests.support.app import make_app
 
     if not issubclass(MainScreen, FullTextActions):
+
         class ReaderScreen(MainScreen, FullTextActions):
             BINDINGS = FULLTEXT_BINDINGS
 

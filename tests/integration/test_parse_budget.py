@@ -25,9 +25,11 @@ def _slow_dump(size: int) -> bytes:
 
 def _long_feed(size: int) -> bytes:
     words = "harbour pilots worked through the night " * (size // 40)
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Long Wire</title>'
-            f"<item><title>Long story</title><link>https://long.example/1</link>"
-            f"<description>{words}</description></item></channel></rss>").encode()
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Long Wire</title>'
+        f"<item><title>Long story</title><link>https://long.example/1</link>"
+        f"<description>{words}</description></item></channel></rss>"
+    ).encode()
 
 
 def test_small_documents_never_start_a_process(monkeypatch):

@@ -12,9 +12,9 @@ from newsreader.config.settings import FeedConfig, FetchConfig, load_config
 from newsreader.core.models import ParsedDocument, Subscription
 from newsreader.core.paths import Paths
 from newsreader.feeds.refresh import Refresher
+from newsreader.feeds.subscribe import add_url, subscribe_all
 from newsreader.store.cache import Cache
 from newsreader.store.feed_state import feed_states
-from newsreader.feeds.subscribe import add_url, subscribe_all
 from tests.support.feedserver import FeedServer, feed_xml
 
 FAST = {"reuse_connections": False}
@@ -117,11 +117,15 @@ def test_add_refuses_dangerous_urls_without_network(tmp_path, cache):
 
 def test_opml_subscribe_all_adds_feeds_and_reports_refusals(tmp_path):
     paths = Paths.under(tmp_path / "home")
-    doc = ParsedDocument(format="opml", subscriptions=[
-        Subscription("https://a.example/feed", "A", tags=["news"]),
-        Subscription("https://b.example/feed", "B"),
-        Subscription("javascript:alert(1)", "bad"),
-    ], warnings=["refused feed \"x\": '|' command pipe"])
+    doc = ParsedDocument(
+        format="opml",
+        subscriptions=[
+            Subscription("https://a.example/feed", "A", tags=["news"]),
+            Subscription("https://b.example/feed", "B"),
+            Subscription("javascript:alert(1)", "bad"),
+        ],
+        warnings=["refused feed \"x\": '|' command pipe"],
+    )
     added, problems = subscribe_all(doc, paths)
     assert added == 2
     assert any("javascript" in p for p in problems) and any("command pipe" in p for p in problems)
@@ -132,7 +136,9 @@ def test_opml_subscribe_all_adds_feeds_and_reports_refusals(tmp_path):
 
 def _cli(home, *args, timeout=60):
     env = {"NEWSREADER_HOME": str(home), "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "newsreader", *args], capture_output=True, text=True, env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "newsreader", *args], capture_output=True, text=True, env=env, timeout=timeout
+    )
 
 
 def test_cli_add_refresh_feeds_remove_and_export(tmp_path):

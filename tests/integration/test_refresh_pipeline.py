@@ -93,7 +93,9 @@ def test_a_feed_that_fails_to_store_leaves_the_others_of_its_batch(cache, monkey
         work = []
         for n, feed in enumerate(feeds):
             result = FetchResult(url=feed.url, final_url=feed.url, status=200, etag=f'"e{n}"')
-            work.append((feed, states[feed.url], result, parse_feed_body(server.bodies[f"/feed/{n}.xml"], feed.url), feed.url))
+            work.append(
+                (feed, states[feed.url], result, parse_feed_body(server.bodies[f"/feed/{n}.xml"], feed.url), feed.url)
+            )
         results = refresher._store_batch(work)
     assert [type(r).__name__ for r in results] == ["FeedOutcome", "RuntimeError", "FeedOutcome"]
     # The failed feed's articles and name went with its savepoint; the others were committed.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,7 +16,7 @@ from newsreader.store.retention import apply_retention
 from newsreader.store.story_rows import list_stories
 from tests.support.feedserver import FeedServer
 
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 NOW_TS = int(NOW.timestamp())
 
 
@@ -27,17 +27,33 @@ def cache(tmp_path):
     c.close()
 
 
-def add(cache: Cache, outlet: str, title: str, *, published_days: float | None, added_days: float | None = None,
-        read: bool = False, slug: str | None = None) -> int:
+def add(
+    cache: Cache,
+    outlet: str,
+    title: str,
+    *,
+    published_days: float | None,
+    added_days: float | None = None,
+    read: bool = False,
+    slug: str | None = None,
+) -> int:
     """One article of ``outlet``'s feed, published and stored that many days before NOW."""
     published = NOW - timedelta(days=published_days) if published_days is not None else None
     added = NOW - timedelta(days=added_days if added_days is not None else (published_days or 0))
     url = f"https://{outlet.lower().replace(' ', '-')}.example/{slug or title.lower().replace(' ', '-')}"
-    art = Article(title=title, source=outlet, url=url, guid=url, body=f"{title}. A report from {outlet}.",
-                  published=published, precision="exact" if published else "unknown")
+    art = Article(
+        title=title,
+        source=outlet,
+        url=url,
+        guid=url,
+        body=f"{title}. A report from {outlet}.",
+        published=published,
+        precision="exact" if published else "unknown",
+    )
     feed = f"https://{outlet.lower().replace(' ', '-')}.example/feed"
-    stats = cache.import_document(ParsedDocument(format="rss", articles=[art], feed_title=outlet), feed_url=feed,
-                                  now=int(added.timestamp()))
+    stats = cache.import_document(
+        ParsedDocument(format="rss", articles=[art], feed_title=outlet), feed_url=feed, now=int(added.timestamp())
+    )
     article_id = stats.article_ids[0]
     if read:
         cache.set_read([article_id], True)
@@ -71,8 +87,13 @@ def test_quota_drops_read_articles_but_never_young_unread_ones(cache):
     add(cache, "Quiet Ledger", "Quiet story", published_days=6, read=True)
     report = apply_retention(cache, keep_days=30, keep_items=3, now=NOW_TS)
     # The newest three stay whatever their state; beyond them the read ones go and the unread one stays.
-    assert titles(cache) == {"Busy story number 1", "Busy story number 2", "Busy story number 3",
-                             "Busy story number 6", "Quiet story"}
+    assert titles(cache) == {
+        "Busy story number 1",
+        "Busy story number 2",
+        "Busy story number 3",
+        "Busy story number 6",
+        "Quiet story",
+    }
     assert (report.deleted, report.sources) == (2, 1)
 
 
@@ -81,8 +102,14 @@ def test_bookmarked_articles_are_never_dropped(cache):
     add(cache, "Harbour Gazette", "Bookmarked by address", published_days=300, read=True, slug="kept-page")
     add(cache, "Harbour Gazette", "Not bookmarked", published_days=300, read=True)
     key = cache.article(by_key).key
-    report = apply_retention(cache, keep_days=30, keep_items=1, now=NOW_TS, protected_keys=[key],
-                             protected_urls=["HTTPS://harbour-gazette.example/kept-page"])
+    report = apply_retention(
+        cache,
+        keep_days=30,
+        keep_items=1,
+        now=NOW_TS,
+        protected_keys=[key],
+        protected_urls=["HTTPS://harbour-gazette.example/kept-page"],
+    )
     assert titles(cache) == {"Bookmarked by key", "Bookmarked by address"}
     assert (report.deleted, report.protected) == (1, 2)
 
@@ -110,7 +137,9 @@ def test_read_state_survives_so_a_returning_article_stays_read(cache):
 
 def _cli(home, *args):
     env = {"NEWSREADER_HOME": str(home), "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "newsreader", *args], capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "newsreader", *args], capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 def test_refresh_applies_the_policy_and_keeps_bookmarks(tmp_path):
@@ -121,10 +150,19 @@ def test_refresh_applies_the_policy_and_keeps_bookmarks(tmp_path):
         paths.config_file.write_text(paths.config_file.read_text() + "\n[retention]\nkeep_days = 30\n")
         cache = Cache(paths.cache_db, paths.state_db)
         old = NOW - timedelta(days=400)
-        arts = [Article(title=f"Old harbour notice {i}", url=f"http://news.example/old/{i}", body="Old news.",
-                        published=old, precision="exact") for i in range(3)]
-        ids = cache.import_document(ParsedDocument(format="rss", articles=arts), feed_url=server.url(0),
-                                    now=int(old.timestamp())).article_ids
+        arts = [
+            Article(
+                title=f"Old harbour notice {i}",
+                url=f"http://news.example/old/{i}",
+                body="Old news.",
+                published=old,
+                precision="exact",
+            )
+            for i in range(3)
+        ]
+        ids = cache.import_document(
+            ParsedDocument(format="rss", articles=arts), feed_url=server.url(0), now=int(old.timestamp())
+        ).article_ids
         cache.set_read(ids, True)
         kept_key = cache.article(ids[0]).key
         cache.close()

@@ -3,15 +3,15 @@ a fake browser and hand-written stories (no user files, no network)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from newsreader.tui.app import NewsReaderApp
 from newsreader.core.models import Article, Caption, ParsedDocument, Precision
 from newsreader.core.paths import Paths
+from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.services import Services
 
-NOW = datetime(2026, 11, 26, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 20, 0, tzinfo=UTC)
 
 LONG_BODY = "\n".join(
     f"Paragraph {n}: harbour pilots in Port Calder kept working through the night while the talks went on."
@@ -26,29 +26,63 @@ def _page(*articles: Article) -> ParsedDocument:
 
 def _story(title: str, source: str, ago: timedelta, precision: Precision, published_text: str, **fields) -> Article:
     """An article published ``ago`` before :data:`NOW`, shown as ``published_text``."""
-    return Article(title=title, source=source, published=NOW - ago, precision=precision,
-                   published_text=published_text, **fields)
+    return Article(
+        title=title, source=source, published=NOW - ago, precision=precision, published_text=published_text, **fields
+    )
 
 
 def story_page() -> ParsedDocument:
     """A page with a main article and two related stories (the seed's shape)."""
     return _page(
-        _story("Port Calder pilots agree four-year contract", "Harbour Gazette", timedelta(days=1), "day", "a day ago",
-               body=LONG_BODY, captions=[Caption("Pilot boats at the Calder quay.", "Harbour Gazette")], related=[1, 2]),
-        _story("Ferry timetable changes for winter", "Harbour Gazette", timedelta(minutes=34), "minute", "34 minutes ago",
-               summary="The winter ferry timetable starts on Monday with fewer late sailings."),
-        _story("Lighthouse restoration wins heritage grant", "Northern Ledger", timedelta(hours=1), "hour", "an hour ago",
-               summary="The old lighthouse at Skerry Point will be restored with a heritage grant."),
+        _story(
+            "Port Calder pilots agree four-year contract",
+            "Harbour Gazette",
+            timedelta(days=1),
+            "day",
+            "a day ago",
+            body=LONG_BODY,
+            captions=[Caption("Pilot boats at the Calder quay.", "Harbour Gazette")],
+            related=[1, 2],
+        ),
+        _story(
+            "Ferry timetable changes for winter",
+            "Harbour Gazette",
+            timedelta(minutes=34),
+            "minute",
+            "34 minutes ago",
+            summary="The winter ferry timetable starts on Monday with fewer late sailings.",
+        ),
+        _story(
+            "Lighthouse restoration wins heritage grant",
+            "Northern Ledger",
+            timedelta(hours=1),
+            "hour",
+            "an hour ago",
+            summary="The old lighthouse at Skerry Point will be restored with a heritage grant.",
+        ),
     )
 
 
 def ferry_page() -> ParsedDocument:
     """The first related story's own page, with its own related block."""
     return _page(
-        _story("Ferry timetable changes for winter", "Harbour Gazette", timedelta(minutes=34), "minute", "34 minutes ago",
-               body="The winter ferry timetable starts on Monday.\nLate sailings drop from four to two.", related=[1]),
-        _story("Valley rail line reopens after repairs", "Tideline Wire", timedelta(hours=5), "hour", "5 hours ago",
-               summary="Trains run again on the valley line after two weeks of repairs."),
+        _story(
+            "Ferry timetable changes for winter",
+            "Harbour Gazette",
+            timedelta(minutes=34),
+            "minute",
+            "34 minutes ago",
+            body="The winter ferry timetable starts on Monday.\nLate sailings drop from four to two.",
+            related=[1],
+        ),
+        _story(
+            "Valley rail line reopens after repairs",
+            "Tideline Wire",
+            timedelta(hours=5),
+            "hour",
+            "5 hours ago",
+            summary="Trains run again on the valley line after two weeks of repairs.",
+        ),
     )
 
 

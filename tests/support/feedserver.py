@@ -55,10 +55,10 @@ class LocalServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, *args) -> None:  # noqa: ANN002
+            def log_message(self, *args) -> None:
                 return
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 server.do_get(self, self.path.split("?", 1)[0])
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -69,7 +69,9 @@ class LocalServer:
         raise NotImplementedError
 
     @staticmethod
-    def send(request: BaseHTTPRequestHandler, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+    def send(
+        request: BaseHTTPRequestHandler, status: int, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> None:
         """One whole response: status, the headers given, Content-Length, body."""
         request.send_response(status)
         for name, value in (headers or {}).items():
@@ -92,9 +94,11 @@ class LocalServer:
         self.httpd.server_close()
 
 
-_FEED_PAGE = (b'<!DOCTYPE html><html><head><title>Harbour Office</title>'
-              b'<link rel="alternate" type="application/rss+xml" title="Notices" href="/feed/0.xml">'
-              b"</head><body><p>Welcome.</p></body></html>")
+_FEED_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Harbour Office</title>"
+    b'<link rel="alternate" type="application/rss+xml" title="Notices" href="/feed/0.xml">'
+    b"</head><body><p>Welcome.</p></body></html>"
+)
 
 
 class FeedServer(LocalServer):
@@ -127,7 +131,9 @@ class FeedServer(LocalServer):
             return self.send(request, 304, headers={"ETag": etag})
         with self.lock:
             self.counts["200"] += 1
-        self.send(request, 200, body, {"Content-Type": "application/rss+xml", "Last-Modified": LAST_MODIFIED, "ETag": etag})
+        self.send(
+            request, 200, body, {"Content-Type": "application/rss+xml", "Last-Modified": LAST_MODIFIED, "ETag": etag}
+        )
 
     def url(self, n: int) -> str:
         return f"{self.base}/feed/{n}.xml"

@@ -134,14 +134,11 @@ def _feed(req: Request, conn: Conn) -> None:
     """A feed with both validators; 304 when the client sends either back."""
     validators = [("ETag", FEED_ETAG), ("Last-Modified", FEED_LAST_MODIFIED)]
     if req.headers.get("if-none-match") == FEED_ETAG or (
-        "if-none-match" not in req.headers
-        and req.headers.get("if-modified-since") == FEED_LAST_MODIFIED
+        "if-none-match" not in req.headers and req.headers.get("if-modified-since") == FEED_LAST_MODIFIED
     ):
         conn.respond(304, b"", validators, reason="Not Modified", content_length=False)
         return
-    conn.respond(
-        200, FEED_BODY, [("Content-Type", "application/rss+xml; charset=utf-8"), *validators]
-    )
+    conn.respond(200, FEED_BODY, [("Content-Type", "application/rss+xml; charset=utf-8"), *validators])
 
 
 def _feed_lm(req: Request, conn: Conn) -> None:
@@ -179,9 +176,7 @@ def _deflate(req: Request, conn: Conn) -> None:
 def _deflate_raw(req: Request, conn: Conn) -> None:
     packer = zlib.compressobj(wbits=-15)
     body = packer.compress(FEED_BODY) + packer.flush()
-    conn.respond(
-        200, body, [("Content-Type", "application/rss+xml"), ("Content-Encoding", "deflate")]
-    )
+    conn.respond(200, body, [("Content-Type", "application/rss+xml"), ("Content-Encoding", "deflate")])
 
 
 def _gzip_members(req: Request, conn: Conn) -> None:
@@ -206,9 +201,7 @@ def _gzip_validators_truncated(req: Request, conn: Conn) -> None:
 
 
 def _gzip_corrupt(req: Request, conn: Conn) -> None:
-    conn.respond(
-        200, b"\x1f\x8b\x08\x00this is not deflate data at all", [("Content-Encoding", "gzip")]
-    )
+    conn.respond(200, b"\x1f\x8b\x08\x00this is not deflate data at all", [("Content-Encoding", "gzip")])
 
 
 _BOMB: list[bytes] = []
@@ -221,9 +214,7 @@ def _bomb_bytes() -> bytes:
 
 
 def _gzip_bomb(req: Request, conn: Conn) -> None:
-    conn.respond(
-        200, _bomb_bytes(), [("Content-Type", "application/rss+xml"), ("Content-Encoding", "gzip")]
-    )
+    conn.respond(200, _bomb_bytes(), [("Content-Type", "application/rss+xml"), ("Content-Encoding", "gzip")])
 
 
 def _gzip_stacked(req: Request, conn: Conn) -> None:
@@ -240,9 +231,7 @@ def _encoding(req: Request, conn: Conn) -> None:
 def _escape_header(req: Request, conn: Conn) -> None:
     """Terminal escapes (7-bit OSC 52 and an 8-bit CSI) in a header value."""
     hostile = "x\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J\u009b31mred"
-    conn.respond(
-        200, FEED_BODY, [("Content-Type", "text/xml\x1b[5m"), ("Content-Encoding", hostile)]
-    )
+    conn.respond(200, FEED_BODY, [("Content-Type", "text/xml\x1b[5m"), ("Content-Encoding", hostile)])
 
 
 def _escape_location(req: Request, conn: Conn) -> None:
@@ -261,9 +250,7 @@ def _escape_reason(req: Request, conn: Conn) -> None:
 def _slow_drip(req: Request, conn: Conn) -> None:
     """Headers at once, then one byte per interval for a long time."""
     interval = float(req.query.get("interval", "0.05"))
-    conn.send(
-        b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n"
-    )
+    conn.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n")
     conn.drip(b"<" * 100000, interval)
 
 
@@ -312,8 +299,7 @@ def _short_body(req: Request, conn: Conn) -> None:
 def _long_body(req: Request, conn: Conn) -> None:
     """Promises 5 bytes, sends 60 (garbage where the next response would start)."""
     conn.send(
-        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
-        + b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nEVIL!"
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello" + b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nEVIL!"
     )
 
 
@@ -379,9 +365,7 @@ def _cookie(req: Request, conn: Conn) -> None:
 
 
 def _big_etag(req: Request, conn: Conn) -> None:
-    conn.respond(
-        200, FEED_BODY, [("ETag", '"' + "e" * 5000 + '"'), ("Last-Modified", FEED_LAST_MODIFIED)]
-    )
+    conn.respond(200, FEED_BODY, [("ETag", '"' + "e" * 5000 + '"'), ("Last-Modified", FEED_LAST_MODIFIED)])
 
 
 def _slow_ok(req: Request, conn: Conn) -> None:

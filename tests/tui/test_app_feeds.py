@@ -40,7 +40,9 @@ async def test_keys_answer_during_refresh_of_200_feeds(tmp_path):
             assert screen.refreshing
             latencies = []
             for key, expected in (("j", 1), ("j", 2), ("k", 1), ("G", len(screen.headline_rows) - 1), ("g", 0)):
-                latencies.append(await press_and_wait(app, key, lambda: headlines.highlighted == expected))
+                latencies.append(
+                    await press_and_wait(app, key, lambda expected=expected: headlines.highlighted == expected)
+                )
                 assert screen.refreshing, "the refresh ended before the keys were tried"
             assert max(latencies) < 0.5, latencies
             for _ in range(300):
@@ -70,7 +72,10 @@ async def test_r_refreshes_the_current_feed_and_shows_errors(tmp_path):
             sources = screen.query_one("#sources")
             sources.focus()
             ids = [sources.get_option_at_index(i).id for i in range(sources.option_count)]
-            labels = {sources.get_option_at_index(i).id: sources.get_option_at_index(i).prompt for i in range(sources.option_count)}
+            labels = {
+                sources.get_option_at_index(i).id: sources.get_option_at_index(i).prompt
+                for i in range(sources.option_count)
+            }
             zero = next(i for i in ids if i.startswith("src:") and "Office Zero" in str(labels[i]))
             sources.highlighted = ids.index(zero)
             await settle(pilot)

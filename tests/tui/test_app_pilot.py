@@ -190,7 +190,7 @@ async def test_unread_navigation_toggle_mark_all_and_undo(tmp_path):
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert cache.totals() == (3, 1)
-        assert not [r for r in screen.headline_rows if r.title.startswith("Port Calder")][0].is_read
+        assert not next(r for r in screen.headline_rows if r.title.startswith("Port Calder")).is_read
 
 
 async def test_bookmark_written_to_toml_and_shown_after_restart(tmp_path):
@@ -238,7 +238,10 @@ async def test_bookmarks_screen_filter_edit_delete_open(tmp_path):
         await settle(pilot)
         bookmarks = app.screen
         assert type(bookmarks).__name__ == "BookmarksScreen"
-        assert [b.title for b in bookmarks.shown] == ["Ferry timetable changes for winter", "Port Calder pilots agree four-year contract"]
+        assert [b.title for b in bookmarks.shown] == [
+            "Ferry timetable changes for winter",
+            "Port Calder pilots agree four-year contract",
+        ]
         await pilot.press("slash")
         await pilot.press(*"pilots")
         await pilot.pause()
@@ -377,11 +380,21 @@ async def test_search_results_draw_their_first_rows_then_the_rest(tmp_path):
     from newsreader.tui.screens.headline_pane import FIRST_ROWS
 
     count = FIRST_ROWS + 50
-    feed = ParsedDocument(format="rss", feed_title="Tide Tables", feed_url="https://tides.example/rss", articles=[
-        Article(title=f"High water at {n:03d}", url=f"https://tides.example/{n}", body=f"Tide note {n}.",
-                published=NOW - timedelta(minutes=n), precision="minute")
-        for n in range(count)
-    ])
+    feed = ParsedDocument(
+        format="rss",
+        feed_title="Tide Tables",
+        feed_url="https://tides.example/rss",
+        articles=[
+            Article(
+                title=f"High water at {n:03d}",
+                url=f"https://tides.example/{n}",
+                body=f"Tide note {n}.",
+                published=NOW - timedelta(minutes=n),
+                precision="minute",
+            )
+            for n in range(count)
+        ],
+    )
     app = make_app(tmp_path, feed)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -408,10 +421,15 @@ async def test_open_and_copy_link(tmp_path):
     from newsreader.core.models import Article, ParsedDocument
 
     opened: list[str] = []
-    feed = ParsedDocument(format="rss", feed_title="Meridian Post", feed_url="https://meridian.example/rss", articles=[
-        Article(title="Budget passes", url="https://meridian.example/budget", body="The budget passed."),
-        Article(title="Bad link", url="javascript:alert(1)", body="A story with a hostile link."),
-    ])
+    feed = ParsedDocument(
+        format="rss",
+        feed_title="Meridian Post",
+        feed_url="https://meridian.example/rss",
+        articles=[
+            Article(title="Budget passes", url="https://meridian.example/budget", body="The budget passed."),
+            Article(title="Bad link", url="javascript:alert(1)", body="A story with a hostile link."),
+        ],
+    )
     app = make_app(tmp_path, feed, opened=opened)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -471,7 +489,16 @@ async def test_help_palette_and_keymap(tmp_path):
         await pilot.pause()
         assert type(app.screen).__name__ == "HelpScreen"
         help_text = str(app.screen.table.columns[1]._cells)
-        for action in ("Bookmark", "Back", "Forward", "Search", "Open related story 1", "Next related story", "Undo", "Mark source read"):
+        for action in (
+            "Bookmark",
+            "Back",
+            "Forward",
+            "Search",
+            "Open related story 1",
+            "Next related story",
+            "Undo",
+            "Mark source read",
+        ):
             assert action in help_text
         await pilot.press("escape")
         commands = [c.title for c in app.get_system_commands(app.screen)]
@@ -501,11 +528,21 @@ async def test_long_lists_are_paged(tmp_path):
     from newsreader.core.models import Article, ParsedDocument
     from newsreader.tui.screens.main import HEADLINE_PAGE
 
-    many = ParsedDocument(format="rss", feed_title="Tideline Wire", feed_url="https://tideline.example/rss", articles=[
-        Article(title=f"Tide table for day {n}", url=f"https://tideline.example/tides/{n}", body="High water at noon.",
-                published=NOW - timedelta(hours=n), precision="exact")
-        for n in range(HEADLINE_PAGE + 50)
-    ])
+    many = ParsedDocument(
+        format="rss",
+        feed_title="Tideline Wire",
+        feed_url="https://tideline.example/rss",
+        articles=[
+            Article(
+                title=f"Tide table for day {n}",
+                url=f"https://tideline.example/tides/{n}",
+                body="High water at noon.",
+                published=NOW - timedelta(hours=n),
+                precision="exact",
+            )
+            for n in range(HEADLINE_PAGE + 50)
+        ],
+    )
     app = make_app(tmp_path, many)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -550,7 +587,10 @@ async def test_query_language_errors_and_saved_searches(tmp_path):
         sources.focus()
         sources.highlighted = ids.index("saved:0")
         await settle(pilot)
-        assert sorted(titles(screen)) == ["Ferry timetable changes for winter", "Port Calder pilots agree four-year contract"]
+        assert sorted(titles(screen)) == [
+            "Ferry timetable changes for winter",
+            "Port Calder pilots agree four-year contract",
+        ]
         await pilot.press("slash")
         await pilot.press(*"after:tomorow")
         await pilot.press("enter")

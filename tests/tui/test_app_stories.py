@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from newsreader.exchange.sample import load_sample
 from newsreader.core.models import Article, ParsedDocument
+from newsreader.exchange.sample import load_sample
 from tests.support.app import NOW, make_app, settle
 
 SIZE = (130, 40)
@@ -89,11 +89,24 @@ async def test_mute_hides_a_story_and_follow_flags_new_outlets(tmp_path):
         await pilot.press("F")
         await settle(pilot)
         # another outlet joins the followed story
-        head = screen.headlines.entries[screen.headlines.entries.index(next(e for e in story_entries(screen) if e.story.id == story.story.id))]
+        head = screen.headlines.entries[
+            screen.headlines.entries.index(next(e for e in story_entries(screen) if e.story.id == story.story.id))
+        ]
         title = head.row.title
-        extra = ParsedDocument(format="rss", feed_title="Westcoast Wire", feed_url="https://westcoast.example/rss", articles=[
-            Article(title=title + " as officials respond", url="https://westcoast.example/1",
-                    body=app.services.cache.article(head.row.id).body[:600], published=NOW - timedelta(minutes=5), precision="exact")])
+        extra = ParsedDocument(
+            format="rss",
+            feed_title="Westcoast Wire",
+            feed_url="https://westcoast.example/rss",
+            articles=[
+                Article(
+                    title=title + " as officials respond",
+                    url="https://westcoast.example/1",
+                    body=app.services.cache.article(head.row.id).body[:600],
+                    published=NOW - timedelta(minutes=5),
+                    precision="exact",
+                )
+            ],
+        )
         app.services.cache.import_document(extra)
         screen.article = None
         screen.reload()

@@ -6,9 +6,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import App, ComposeResult
 
+from newsreader.config.saved_searches import add_search
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.first_screen import FirstScreen, source_counts
-from newsreader.config.saved_searches import add_search
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.widgets.lists import KeyList
 from tests.support.app import ferry_page, make_services, settle, story_page
@@ -26,7 +26,8 @@ def test_source_counts_match_the_cache(tmp_path):
     counts = source_counts(services)
     assert (counts.total, counts.unread) == services.cache.totals()
     assert {(r.name, r.total, r.unread) for r in counts.rows} == {
-        (r.name, r.total, r.unread) for r in services.cache.sources()}
+        (r.name, r.total, r.unread) for r in services.cache.sources()
+    }
     assert [name for name, _ in counts.saved] == ["Harbour news"]
 
 

@@ -7,15 +7,15 @@ import os
 import shutil
 import time
 import tomllib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from newsreader.exchange.bookmark_export import export
 from newsreader.core.models import Article
 from newsreader.core.paths import Paths
+from newsreader.exchange.bookmark_export import export
 from newsreader.store.bookmarks import (
     SUMMARY_CHARS,
     Bookmark,
@@ -24,11 +24,10 @@ from newsreader.store.bookmarks import (
     BookmarkStore,
     published_text,
 )
-
 from tests.support.paths import FIXTURES
 
 TOML = FIXTURES / "toml"
-SAVED = datetime(2026, 11, 26, 18, 0, tzinfo=timezone.utc)
+SAVED = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
 
 
 def _store(tmp_path: Path, fixture: str | None = None) -> BookmarkStore:
@@ -39,8 +38,16 @@ def _store(tmp_path: Path, fixture: str | None = None) -> BookmarkStore:
 
 
 def _bm(n: int = 1, **kw) -> Bookmark:
-    fields = dict(title=f"Story {n}", source="Harbour Gazette", url=f"https://news.example/{n}",
-                  saved_at=SAVED, published="2026-11-25", tags=["local"], note="", article_key=f"k{n}")
+    fields = dict(
+        title=f"Story {n}",
+        source="Harbour Gazette",
+        url=f"https://news.example/{n}",
+        saved_at=SAVED,
+        published="2026-11-25",
+        tags=["local"],
+        note="",
+        article_key=f"k{n}",
+    )
     fields.update(kw)
     return Bookmark(**fields)
 
@@ -70,14 +77,16 @@ def test_fixture_is_read_with_types(tmp_path):
     assert first.saved_at == SAVED and first.published == "2026-11-25"
     assert first.tags == ["local"] and first.note == "Ask Sam about the ferry times."
     assert second.url is None and second.article_key == "dump:lanterns"
-    assert second.saved_at == datetime(2026, 11, 26, 23, 30, tzinfo=timezone.utc)  # +09:00 read as UTC
+    assert second.saved_at == datetime(2026, 11, 26, 23, 30, tzinfo=UTC)  # +09:00 read as UTC
 
 
 def test_find_by_key_or_any_spelling_of_the_url(tmp_path):
     store = _store(tmp_path, "bookmarks_valid.toml")
     assert store.find("a1:harbour-reopens").title.startswith("Harbour reopens")
-    assert store.find("HTTPS://Harbour-Gazette.example/2026/11/harbour-reopens?utm_source=rss#c").article_key \
+    assert (
+        store.find("HTTPS://Harbour-Gazette.example/2026/11/harbour-reopens?utm_source=rss#c").article_key
         == "a1:harbour-reopens"
+    )
     assert store.find("dump:lanterns").source == "Lantern Daily"
     assert store.find("https://nowhere.example/") is None
     assert "dump:lanterns" in store and "nope" not in store
@@ -116,9 +125,14 @@ def test_each_save_keeps_a_backup(tmp_path):
 
 
 def test_from_article_keeps_precision_and_a_small_summary():
-    art = Article(title="Quake\x1b]0;pwned\x07 hits coast", source="Wire", url="https://wire.example/quake",
-                  published=datetime(2026, 11, 25, 18, 4, 59, tzinfo=timezone.utc), precision="minute",
-                  body="word " * 500)
+    art = Article(
+        title="Quake\x1b]0;pwned\x07 hits coast",
+        source="Wire",
+        url="https://wire.example/quake",
+        published=datetime(2026, 11, 25, 18, 4, 59, tzinfo=UTC),
+        precision="minute",
+        body="word " * 500,
+    )
     bm = Bookmark.from_article(art, article_key="c:1", saved_at=SAVED)
     assert bm.title == "Quake]0;pwned hits coast"
     assert bm.published == "2026-11-25T18:04Z"
@@ -129,10 +143,10 @@ def test_from_article_keeps_precision_and_a_small_summary():
 @pytest.mark.parametrize(
     ("published", "precision", "expected"),
     [
-        (datetime(2026, 11, 25, 18, 4, 59, tzinfo=timezone.utc), "exact", "2026-11-25T18:04:59Z"),
-        (datetime(2026, 11, 25, 18, 4, tzinfo=timezone.utc), "hour", "2026-11-25T18Z"),
-        (datetime(2026, 11, 25, 18, 4, tzinfo=timezone.utc), "day", "2026-11-25"),
-        (datetime(2026, 11, 25, 18, 4, tzinfo=timezone.utc), "unknown", "2026-11-25"),
+        (datetime(2026, 11, 25, 18, 4, 59, tzinfo=UTC), "exact", "2026-11-25T18:04:59Z"),
+        (datetime(2026, 11, 25, 18, 4, tzinfo=UTC), "hour", "2026-11-25T18Z"),
+        (datetime(2026, 11, 25, 18, 4, tzinfo=UTC), "day", "2026-11-25"),
+        (datetime(2026, 11, 25, 18, 4, tzinfo=UTC), "unknown", "2026-11-25"),
         (date(2026, 11, 25), "day", "2026-11-25"),
         (None, "unknown", None),
     ],
@@ -168,8 +182,12 @@ def test_broken_file_makes_the_store_read_only(tmp_path, content, error_part):
     path.write_bytes(content)
     store = BookmarkStore(path).load()
     assert store.read_only and error_part in store.error and "\n" not in store.error
-    for attempt in (lambda: store.add(_bm(1)), lambda: store.remove("k1"), lambda: store.toggle(_bm(1)),
-                    lambda: store.update("k1", note="x")):
+    for attempt in (
+        lambda: store.add(_bm(1)),
+        lambda: store.remove("k1"),
+        lambda: store.toggle(_bm(1)),
+        lambda: store.update("k1", note="x"),
+    ):
         with pytest.raises(BookmarksReadOnly, match="read-only") as info:
             attempt()
         assert error_part in str(info.value)
@@ -221,7 +239,7 @@ def test_wrong_entries_are_skipped_with_warnings_and_written_back(tmp_path):
     assert f"{path}: bookmark[3]: skipped: url: refused: javascript: URL" in store.warnings
     assert any("bookmark[4]: skipped: tags" in w for w in store.warnings)
     local = store.find("https://local-time.example/")
-    assert local.published == "2026-11-20" and local.saved_at.tzinfo is timezone.utc
+    assert local.published == "2026-11-20" and local.saved_at.tzinfo is UTC
     assert store.find("https://good.example/story").extra == {"rating": 5}
 
     store.add(_bm(8))
@@ -242,7 +260,7 @@ def test_local_datetime_is_the_users_local_time(tmp_path, monkeypatch):
     time.tzset()
     try:
         store = _store(tmp_path, "bookmarks_mixed.toml")
-        assert store.find("https://local-time.example/").saved_at == datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
+        assert store.find("https://local-time.example/").saved_at == datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
     finally:
         monkeypatch.undo()
         time.tzset()
@@ -254,7 +272,7 @@ def test_missing_saved_at_uses_the_file_time(tmp_path):
     os.utime(path, (1_795_716_000, 1_795_716_000))
     (bm,) = BookmarkStore(path).load().all()
     assert bm.title == "https://only-url.example/"
-    assert bm.saved_at == datetime.fromtimestamp(1_795_716_000, timezone.utc)
+    assert bm.saved_at == datetime.fromtimestamp(1_795_716_000, UTC)
 
 
 # -- exports --------------------------------------------------------------------
@@ -300,8 +318,10 @@ def test_netscape_export_structure_and_escaping():
     assert lines[0] == "<!DOCTYPE NETSCAPE-Bookmark-file-1>"
     assert '<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">' in lines
     assert out.count("<DL><p>") == 1 and lines[-1] == "</DL><p>"
-    assert '<DT><A HREF="https://news.example/1" ADD_DATE="1795716000" TAGS="a,b c">' \
-           "Tom &amp; Jerry say &quot;&lt;hi&gt;&quot;</A>" in out
+    assert (
+        '<DT><A HREF="https://news.example/1" ADD_DATE="1795716000" TAGS="a,b c">'
+        "Tom &amp; Jerry say &quot;&lt;hi&gt;&quot;</A>" in out
+    )
     assert "<DD>Call &lt;Sam&gt; &amp; co" in out
     assert "No link here" not in out  # no URL: browsers cannot import it
     reader = _NetscapeReader()
@@ -344,9 +364,15 @@ def test_unknown_export_format():
 
 def test_bookmark_built_by_hand_is_cleaned_before_it_is_saved(tmp_path):
     store = _store(tmp_path)
-    stored = store.add(Bookmark(title="Bad\x1b[2J\u202e title", source="S\x9bx", url="https://hand.example/",
-                                saved_at=datetime(2026, 11, 26, 18, 0, 0, 123456, tzinfo=timezone.utc),
-                                tags=[" a ", "a", "\x07"]))
+    stored = store.add(
+        Bookmark(
+            title="Bad\x1b[2J\u202e title",
+            source="S\x9bx",
+            url="https://hand.example/",
+            saved_at=datetime(2026, 11, 26, 18, 0, 0, 123456, tzinfo=UTC),
+            tags=[" a ", "a", "\x07"],
+        )
+    )
     assert stored.title == "Bad[2J title" and stored.source == "Sx" and stored.tags == ["a"]
     assert stored.saved_at == SAVED
     assert BookmarkStore(store.path).load().all() == [stored]

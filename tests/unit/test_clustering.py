@@ -15,6 +15,7 @@ from collections import Counter
 import pytest
 
 from benchmarks import clustering_eval as ev
+from newsreader.core.models import Article
 from newsreader.stories import clustering
 from newsreader.stories.clustering import (
     Member,
@@ -28,7 +29,6 @@ from newsreader.stories.clustering import (
     similarity,
     url_slug,
 )
-from newsreader.core.models import Article
 from tests.support.paths import shared_path
 
 DAY = 86400
@@ -95,7 +95,9 @@ def test_features_weigh_the_title_and_add_exact_keys():
 
 
 def test_signature_round_trip_and_idf():
-    feats = article_features("Wavecrest satellite sends first signal", "The Wavecrest ocean satellite sent its first signal.")
+    feats = article_features(
+        "Wavecrest satellite sends first signal", "The Wavecrest ocean satellite sent its first signal."
+    )
     common = {t: 900 for t in feats.counts}
     common["wavecrest"] = 0
     sig = build_signature(feats, 1000, common)
@@ -153,15 +155,25 @@ def test_one_shared_name_is_not_one_event():
 
 
 def test_the_same_wire_story_matches_by_slug():
-    a = _sig("Sondland faces questions", "Text one.", "https://one.example/ap/unpredictable-sondland-faces-questions-about-trump")
-    b = _sig("Ambassador to testify", "Other text.", "https://two.example/news/unpredictable-sondland-faces-questions-about-trump")
+    a = _sig(
+        "Sondland faces questions",
+        "Text one.",
+        "https://one.example/ap/unpredictable-sondland-faces-questions-about-trump",
+    )
+    b = _sig(
+        "Ambassador to testify",
+        "Other text.",
+        "https://two.example/news/unpredictable-sondland-faces-questions-about-trump",
+    )
     assert same_event_score(a, b) == clustering.EXACT_KEY_SCORE
 
 
 def test_a_stored_signature_scores_as_its_decoded_form():
     """Candidates are scored without decoding them: the same figures."""
     sigs = [
-        _sig(*STRIKE), _sig(*STRIKE2), _sig(STRIKE[0], "Dockworkers walked out.", "https://a.example/x/port-calder-crane-strike"),
+        _sig(*STRIKE),
+        _sig(*STRIKE2),
+        _sig(STRIKE[0], "Dockworkers walked out.", "https://a.example/x/port-calder-crane-strike"),
         _sig("Cranes idle", "Port Calder stood still.", "https://b.example/y/port-calder-crane-strike"),
         _sig("Ten things in tech you need to know today", STRIKE[1]),
         _sig("Orrin United reach cup semi-final", "A stoppage-time winner sent Orrin United through."),
@@ -177,11 +189,19 @@ def test_a_stored_signature_scores_as_its_decoded_form():
 
 # -- the decision ---------------------------------------------------------------------
 
-STRIKE = ("Port Calder dockworkers strike over crane automation", "Dockworkers at Port Calder walked out over crane automation at Terminal 4.")
-STRIKE2 = ("Ships wait off Port Calder as dockworkers strike", "Cargo ships waited off Port Calder as dockworkers struck over crane automation.")
+STRIKE = (
+    "Port Calder dockworkers strike over crane automation",
+    "Dockworkers at Port Calder walked out over crane automation at Terminal 4.",
+)
+STRIKE2 = (
+    "Ships wait off Port Calder as dockworkers strike",
+    "Cargo ships waited off Port Calder as dockworkers struck over crane automation.",
+)
 
 
-def member(article_id: int, outlet: str, text=STRIKE, *, ts: int | None = T0, added: int = T0, story: int | None = None) -> Member:
+def member(
+    article_id: int, outlet: str, text=STRIKE, *, ts: int | None = T0, added: int = T0, story: int | None = None
+) -> Member:
     return Member(article_id, outlet, ts, added, _sig(*text), story)
 
 
@@ -219,7 +239,9 @@ def test_time_proximity():
 
 
 def test_unrelated_articles_do_not_match():
-    other = member(2, "northern ledger", ("Orrin United reach cup semi-final", "A stoppage-time winner sent Orrin United through."))
+    other = member(
+        2, "northern ledger", ("Orrin United reach cup semi-final", "A stoppage-time winner sent Orrin United through.")
+    )
     assert decide(other, [member(1, "harbour gazette")], {}).action == "none"
 
 

@@ -12,7 +12,6 @@ import pytest
 from newsreader.config.settings import add_feed, check_key, load_config, remove_feed
 from newsreader.core.paths import Paths
 from newsreader.core.tomlfile import TomlFileBroken, load_toml, save_toml
-
 from tests.support.paths import FIXTURES
 
 TOML = FIXTURES / "toml"
@@ -41,7 +40,7 @@ def test_syntax_error_reports_path_line_col(tmp_path):
 
 def test_error_at_end_of_file_still_has_a_position(tmp_path):
     path = tmp_path / "c.toml"
-    path.write_text('a = 1\nb = [1,\n  2,')
+    path.write_text("a = 1\nb = [1,\n  2,")
     error = load_toml(path).error
     assert error.startswith(f"{path}:3:5: ")
     assert "end of file" in error
@@ -49,7 +48,7 @@ def test_error_at_end_of_file_still_has_a_position(tmp_path):
 
 def test_duplicate_key_is_a_positioned_error(tmp_path):
     path = tmp_path / "c.toml"
-    path.write_text('[fetch]\ntimeout = 5\ntimeout = 6\n')
+    path.write_text("[fetch]\ntimeout = 5\ntimeout = 6\n")
     result = load_toml(path)
     assert not result.ok
     assert result.error.startswith(f"{path}:3:")
@@ -124,8 +123,12 @@ def test_full_config_is_read(tmp_path):
     ]
     assert config.feeds[0].title == "Harbour Gazette" and config.feeds[0].tags == ["local", "news"]
     assert config.feeds[1].full_text is True
-    assert (config.fetch.concurrency, config.fetch.per_host, config.fetch.timeout,
-            config.fetch.interval_minutes) == (8, 2, 30.0, 90)
+    assert (config.fetch.concurrency, config.fetch.per_host, config.fetch.timeout, config.fetch.interval_minutes) == (
+        8,
+        2,
+        30.0,
+        90,
+    )
     assert config.keymap == {"bookmark": "s", "open_browser": "ctrl+o", "next_unread": "n,space"}
     assert config.ui.theme == "nord" and config.ui.show_sidebar is False
     assert (config.retention.keep_days, config.retention.keep_items) == (30, 500)
@@ -137,8 +140,12 @@ def test_paths_object_and_missing_file_give_defaults(nr_home):
     config = load_config(Paths.default())
     assert config.path == nr_home / "config" / "config.toml"
     assert config.error is None and config.writable and config.feeds == []
-    assert (config.fetch.concurrency, config.fetch.per_host, config.fetch.timeout,
-            config.fetch.interval_minutes) == (16, 4, 20.0, 60)
+    assert (config.fetch.concurrency, config.fetch.per_host, config.fetch.timeout, config.fetch.interval_minutes) == (
+        16,
+        4,
+        20.0,
+        60,
+    )
 
 
 def test_broken_config_gives_defaults_an_error_and_is_not_writable(tmp_path):
@@ -179,8 +186,12 @@ def test_dangerous_values_are_each_a_warning_and_replaced(tmp_path):
     assert [f.url for f in config.feeds] == ["https://fine.example/rss", "https://tags.example/rss"]
     assert config.feeds[1].tags == ["single-tag"] and config.feeds[1].full_text is False
     assert config.feeds[1].title is None
-    assert (config.fetch.concurrency, config.fetch.per_host, config.fetch.timeout,
-            config.fetch.interval_minutes) == (64, 4, 20.0, 15)
+    assert (config.fetch.concurrency, config.fetch.per_host, config.fetch.timeout, config.fetch.interval_minutes) == (
+        64,
+        4,
+        20.0,
+        15,
+    )
     assert config.keymap == {"help": "question_mark"}
     assert config.ui.theme == "textual-dark" and config.ui.show_sidebar is True
 
@@ -206,7 +217,9 @@ def test_key_strings_accepted(key):
     assert check_key(key) is None
 
 
-@pytest.mark.parametrize("key", ["rm -rf ~", "|sh", "$(id)", "`id`", "bash -c x", "open; reboot", "a b", "", "super+", "foo+x"])
+@pytest.mark.parametrize(
+    "key", ["rm -rf ~", "|sh", "$(id)", "`id`", "bash -c x", "open; reboot", "a b", "", "super+", "foo+x"]
+)
 def test_key_strings_refused(key):
     assert check_key(key) is not None
 
@@ -296,7 +309,7 @@ def test_add_refuses_dangerous_urls(tmp_path, url):
     "content",
     [
         b"[fetch]\ntimeout = = 1\n",
-        b"title = \"caf\xe9\"\n",
+        b'title = "caf\xe9"\n',
         b"a = " + b"[" * 10_000 + b"]" * 10_000,
         b"a = 1\na = 2\n",
     ],

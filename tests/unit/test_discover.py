@@ -7,8 +7,8 @@ import gzip
 
 import pytest
 
-from newsreader.parser.discover import FEED_TYPES, discover_feeds, looks_like_feed
 from newsreader.core.sanitize import has_control
+from newsreader.parser.discover import FEED_TYPES, discover_feeds, looks_like_feed
 from tests.support.paths import shared_path
 
 BASE = "https://harbour.example/news/today.html"
@@ -93,18 +93,11 @@ def test_duplicates_keep_the_first_and_titles_are_sanitized():
 
 def test_base_element_is_obeyed_only_when_it_is_a_web_address():
     web_base = page(
-        '<base href="https://static.example/feeds/">'
-        '<link rel="alternate" type="application/rss+xml" href="main.xml">'
+        '<base href="https://static.example/feeds/"><link rel="alternate" type="application/rss+xml" href="main.xml">'
     )
-    assert discover_feeds(web_base, BASE) == [
-        ("https://static.example/feeds/main.xml", None, "application/rss+xml")
-    ]
-    file_base = page(
-        '<base href="file:///etc/"><link rel="alternate" type="application/rss+xml" href="passwd">'
-    )
-    assert discover_feeds(file_base, BASE) == [
-        ("https://harbour.example/news/passwd", None, "application/rss+xml")
-    ]
+    assert discover_feeds(web_base, BASE) == [("https://static.example/feeds/main.xml", None, "application/rss+xml")]
+    file_base = page('<base href="file:///etc/"><link rel="alternate" type="application/rss+xml" href="passwd">')
+    assert discover_feeds(file_base, BASE) == [("https://harbour.example/news/passwd", None, "application/rss+xml")]
 
 
 def test_links_in_the_body_and_after_broken_markup_are_found():
@@ -112,9 +105,7 @@ def test_links_in_the_body_and_after_broken_markup_are_found():
         b"<html><head><title>x</title><div><p>unclosed"
         b'<link rel="alternate" type="application/rss+xml" href="/late.xml"></body>'
     )
-    assert discover_feeds(html, BASE) == [
-        ("https://harbour.example/late.xml", None, "application/rss+xml")
-    ]
+    assert discover_feeds(html, BASE) == [("https://harbour.example/late.xml", None, "application/rss+xml")]
 
 
 def test_declared_charset_is_used_for_titles():
@@ -123,25 +114,17 @@ def test_declared_charset_is_used_for_titles():
         '<link rel="alternate" type="application/rss+xml" title="Caf\xe9 news" href="/f">'
         "</head></html>"
     ).encode("cp1252")
-    assert discover_feeds(html, BASE) == [
-        ("https://harbour.example/f", "Café news", "application/rss+xml")
-    ]
+    assert discover_feeds(html, BASE) == [("https://harbour.example/f", "Café news", "application/rss+xml")]
 
 
 def test_undeclared_utf8_is_read_as_utf8_and_a_server_charset_wins():
     html = '<link rel="alternate" type="application/rss+xml" title="Café — Zürich" href="/f">'
     assert discover_feeds(html.encode("utf-8"), BASE)[0][1] == "Café — Zürich"
-    latin = '<link rel="alternate" type="application/rss+xml" title="Café" href="/f">'.encode(
-        "latin-1"
-    )
+    latin = '<link rel="alternate" type="application/rss+xml" title="Café" href="/f">'.encode("latin-1")
     assert discover_feeds(latin, BASE)[0][1] == "Café"
-    koi8 = '<link rel="alternate" type="application/rss+xml" title="Новости" href="/f">'.encode(
-        "koi8-r"
-    )
+    koi8 = '<link rel="alternate" type="application/rss+xml" title="Новости" href="/f">'.encode("koi8-r")
     assert discover_feeds(koi8, BASE, charset="koi8-r")[0][1] == "Новости"
-    assert (
-        discover_feeds(koi8, BASE, charset="no-such-charset")[0][0] == "https://harbour.example/f"
-    )
+    assert discover_feeds(koi8, BASE, charset="no-such-charset")[0][0] == "https://harbour.example/f"
 
 
 @pytest.mark.parametrize(

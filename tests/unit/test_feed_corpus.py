@@ -15,15 +15,13 @@ import fnmatch
 import importlib
 import json
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-
 from newsreader.core.models import ParsedDocument, ParseError, iso_published
+from newsreader.core.sanitize import has_control
 from newsreader.parser import FORMAT_MODULES, detect, feed, parse
 from newsreader.parser.htmltext import html_to_text, one_line
-from newsreader.core.sanitize import has_control
-
 from tests.support.paths import shared_path
 
 FEED_FORMATS = {"rss", "atom", "rdf", "json-feed"}
@@ -50,20 +48,32 @@ ACCEPTED: list[tuple[str, str, str]] = [
     ("rss-parser/missing-fields.atom", "count", _EMPTY_ITEMS),
     ("feedparser/wellformed/node_precedence/atom10_id.xml", "id", _EMPTY_ITEMS),
     ("feedparser/wellformed/rdf/rdf_item_rdf_about.xml", "id", _EMPTY_ITEMS),
-    ("feedparser/wellformed/base/http_entry_id_base_docuri.xml", "id",
-     _EMPTY_ITEMS + " (and an id is an identifier, never resolved as a link)"),
+    (
+        "feedparser/wellformed/base/http_entry_id_base_docuri.xml",
+        "id",
+        _EMPTY_ITEMS + " (and an id is an identifier, never resolved as a link)",
+    ),
     ("feed-rs/atom/atom_example_3.xml", "link", _ORIGLINK),
     ("feed-rs/rss2/rss_2.0_rps.xml", "link", _ORIGLINK),
     ("rss-parser/feedburner.atom", "link", _ORIGLINK),
     ("rss-parser/many-links.rss", "link", _ORIGLINK),
     ("feed-rs/rss1/rss_1.0_example_1.xml", "link", _RESOLVED),
     ("rss-parser/gulp-atom.atom", "link", _RESOLVED),
-    ("feed-rs/atom/atom_relative.xml", "link",
-     "a relative link with no base to resolve it against is dropped (not an http(s) URL)"),
-    ("rss-parser/uolNoticias.rss", "title",
-     "rss-parser read the undeclared ISO-8859-1 bytes as UTF-8 (U+FFFD); we fall back to windows-1252"),
-    ("feedparser/encoding/bozo_linenoise.xml", "summary",
-     "feedparser keeps mojibake from a wrong declaration; we read valid UTF-8 as UTF-8"),
+    (
+        "feed-rs/atom/atom_relative.xml",
+        "link",
+        "a relative link with no base to resolve it against is dropped (not an http(s) URL)",
+    ),
+    (
+        "rss-parser/uolNoticias.rss",
+        "title",
+        "rss-parser read the undeclared ISO-8859-1 bytes as UTF-8 (U+FFFD); we fall back to windows-1252",
+    ),
+    (
+        "feedparser/encoding/bozo_linenoise.xml",
+        "summary",
+        "feedparser keeps mojibake from a wrong declaration; we read valid UTF-8 as UTF-8",
+    ),
     ("feedparser/wellformed/base/http_*_base_content_location.xml", "*", _CONTENT_LOCATION),
     ("feedparser/wellformed/http/headers_content_location-relative.xml", "feed.link", _CONTENT_LOCATION),
 ]
@@ -125,7 +135,7 @@ def test_every_corpus_feed_parses_or_gives_a_one_line_parse_error():
             if "\n" in str(exc):
                 failures.append(f"{name}: multi-line ParseError")
             continue
-        except Exception as exc:  # noqa: BLE001 - the point of the test
+        except Exception as exc:
             failures.append(f"{name}: {type(exc).__name__}: {exc}")
             continue
         parsed += 1
@@ -182,12 +192,12 @@ def _norm_date(value: str | None) -> str | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return value
-    return iso_published(parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc))
+    return iso_published(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
 
 
 def _our_date(value: datetime | date | None) -> str | None:
     if isinstance(value, date) and not isinstance(value, datetime):
-        value = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+        value = datetime(value.year, value.month, value.day, tzinfo=UTC)
     return iso_published(value)
 
 
@@ -201,9 +211,14 @@ def _expected_items(path: Path) -> tuple[Path, list[tuple[str | None, str | None
     if rel.startswith("feed-rs/"):
         stem = rel.replace("/expected", "").removesuffix(".serde.json")
         source = next((_corpus() / stem).parent.glob(Path(stem).name + ".*"))
-        items = [((e.get("title") or {}).get("content"),
-                  (e.get("links") or [{}])[0].get("href"),
-                  e.get("published") or e.get("updated")) for e in expected["entries"]]
+        items = [
+            (
+                (e.get("title") or {}).get("content"),
+                (e.get("links") or [{}])[0].get("href"),
+                e.get("published") or e.get("updated"),
+            )
+            for e in expected["entries"]
+        ]
     else:
         source = next((_corpus() / "rss-parser").glob(path.stem + ".*"))
         items = [(i.get("title"), i.get("link"), i.get("isoDate")) for i in expected["feed"]["items"]]
@@ -247,8 +262,11 @@ def test_item_counts_match_the_manifest():
         except ParseError as exc:
             count = f"ParseError: {exc}"
         diffs.compare(name, "count", count, int(m.group(1)))
-    accepted = ACCEPTED + [(n, "count", _EMPTY_ITEMS) for n in _EMPTY_ITEM_FILES] \
+    accepted = (
+        ACCEPTED
+        + [(n, "count", _EMPTY_ITEMS) for n in _EMPTY_ITEM_FILES]
         + [("netnewswire/authors.json", "count", _EMPTY_ITEMS + " (four items with only an author)")]
+    )
     problems = diffs.unexplained(accepted)
     assert not problems, "\n".join(problems)
     differing = {n for n, _, _ in diffs.found}
@@ -260,21 +278,29 @@ def test_item_counts_match_the_manifest():
 #: a category, a relative link with no base, markup that is not text, or an
 #: extension we do not use); the manifest counts them, we skip them.
 _EMPTY_ITEM_FILES = [
-    "feedparser/encoding/encoding_attribute_crash.xml", "feedparser/encoding/encoding_attribute_crash_2.xml",
-    "feedparser/encoding/euc-kr-attribute.xml", "feedparser/encoding/http_encoding_attribute_crash.xml",
+    "feedparser/encoding/encoding_attribute_crash.xml",
+    "feedparser/encoding/encoding_attribute_crash_2.xml",
+    "feedparser/encoding/euc-kr-attribute.xml",
+    "feedparser/encoding/http_encoding_attribute_crash.xml",
     "feedparser/illformed/geo/georss_point_no_coords.xml",
-    "feedparser/illformed/geo/georss_polygon_insufficient_coords.xml", "feedparser/illformed/geo/gml_point.xml",
+    "feedparser/illformed/geo/georss_polygon_insufficient_coords.xml",
+    "feedparser/illformed/geo/gml_point.xml",
     "feedparser/wellformed/rdf/rdf_item_rdf_about.xml",
     "feedparser/wellformed/media-rss/item_media_category_label.xml",
     "feedparser/wellformed/media-rss/item_media_category_multiple.xml",
     "feedparser/wellformed/media-rss/item_media_category_scheme1.xml",
     "feedparser/wellformed/media-rss/item_media_category_scheme2.xml",
     "feedparser/wellformed/media-rss/item_media_category_term.xml",
-    "feedparser/wellformed/namespace/atommathml.xml", "feedparser/wellformed/namespace/atomsvg.xml",
-    "feedparser/wellformed/namespace/atomsvgdesc.xml", "feedparser/wellformed/namespace/atomsvgtitle.xml",
-    "feedparser/wellformed/namespace/atomxlink.xml", "feedparser/wellformed/namespace/rss2.0mathml.xml",
-    "feedparser/wellformed/namespace/rss2.0svg.xml", "feedparser/wellformed/namespace/rss2.0svg5.xml",
-    "feedparser/wellformed/namespace/rss2.0svgtitle.xml", "feedparser/wellformed/namespace/rss2.0xlink.xml",
+    "feedparser/wellformed/namespace/atommathml.xml",
+    "feedparser/wellformed/namespace/atomsvg.xml",
+    "feedparser/wellformed/namespace/atomsvgdesc.xml",
+    "feedparser/wellformed/namespace/atomsvgtitle.xml",
+    "feedparser/wellformed/namespace/atomxlink.xml",
+    "feedparser/wellformed/namespace/rss2.0mathml.xml",
+    "feedparser/wellformed/namespace/rss2.0svg.xml",
+    "feedparser/wellformed/namespace/rss2.0svg5.xml",
+    "feedparser/wellformed/namespace/rss2.0svgtitle.xml",
+    "feedparser/wellformed/namespace/rss2.0xlink.xml",
     "feedparser/wellformed/namespace/unknown-namespace.xml",
     "feedparser/wellformed/node_precedence/atom10_arbitrary_element.xml",
     "feedparser/wellformed/node_precedence/atom10_id.xml",
@@ -351,8 +377,13 @@ def _ours(doc: ParsedDocument, target: tuple) -> str | None:
     if index >= len(doc.articles):
         return "<no such item>"
     article = doc.articles[index]
-    return {"title": article.title, "link": article.url, "id": article.guid, "summary": article.summary,
-            "content": article.body}[field]
+    return {
+        "title": article.title,
+        "link": article.url,
+        "id": article.guid,
+        "summary": article.summary,
+        "content": article.body,
+    }[field]
 
 
 def test_feedparser_expectations_on_titles_links_ids_and_text():
@@ -384,8 +415,10 @@ def test_feedparser_expectations_on_titles_links_ids_and_text():
 def test_every_accepted_difference_still_happens():
     """An accepted difference that is gone should leave the list."""
     seen: set[tuple[str, str]] = set()
-    for test in (test_items_match_feed_rs_and_rss_parser_expected_output,
-                 test_feedparser_expectations_on_titles_links_ids_and_text):
+    for test in (
+        test_items_match_feed_rs_and_rss_parser_expected_output,
+        test_feedparser_expectations_on_titles_links_ids_and_text,
+    ):
         original = _Differences.unexplained
 
         def record(self, accepted, _original=original):

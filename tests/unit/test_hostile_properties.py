@@ -13,27 +13,52 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsreader.core.models import ParsedDocument, ParseError
-from newsreader.parser import FORMAT_MODULES, parse
 from newsreader.core.sanitize import clean, clean_line, has_control
+from newsreader.parser import FORMAT_MODULES, parse
 
-AS_OF = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+AS_OF = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 FORMATS = sorted(set(FORMAT_MODULES))
 
 # What must never leave clean(): C0 except LF and TAB, DEL, C1, the bidi
 # embeddings/overrides/isolates and marks, line/paragraph separators, BOM,
 # lone surrogates.
-FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff\ud800-\udfff]")
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff\ud800-\udfff]"
+)
 
 _NASTY_CHARS = (
-    [chr(c) for c in range(0x20)] + ["\x7f"] + [chr(c) for c in range(0x80, 0xA0)]
-    + ["\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
-       "\u2028", "\u2029", "\ufeff", "\ud800", "\udfff", "\x1b]52;c;", "\x1b[2J", "\r\n", "[/]", "[@click=app.quit]"]
+    [chr(c) for c in range(0x20)]
+    + ["\x7f"]
+    + [chr(c) for c in range(0x80, 0xA0)]
+    + [
+        "\u200e",
+        "\u200f",
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",
+        "\u2028",
+        "\u2029",
+        "\ufeff",
+        "\ud800",
+        "\udfff",
+        "\x1b]52;c;",
+        "\x1b[2J",
+        "\r\n",
+        "[/]",
+        "[@click=app.quit]",
+    ]
 )
 hostile_text = st.lists(st.one_of(st.sampled_from(_NASTY_CHARS), st.text(max_size=8)), max_size=40).map("".join)
 
@@ -105,11 +130,11 @@ def _check(data: bytes, fmt: str | None) -> ParsedDocument | None:
 
 _TEMPLATES = {
     "rss": '<?xml version="1.0"?><rss version="2.0"><channel><title>{0}</title><item><title>{1}</title>'
-           "<link>{2}</link><description>{3}</description></item></channel></rss>",
+    "<link>{2}</link><description>{3}</description></item></channel></rss>",
     "atom": '<feed xmlns="http://www.w3.org/2005/Atom"><title>{0}</title><entry><title>{1}</title>'
-            '<link href="{2}"/><content type="html">{3}</content></entry></feed>',
+    '<link href="{2}"/><content type="html">{3}</content></entry></feed>',
     "opml": '<opml version="2.0"><body><outline text="{0}" title="{1}" xmlUrl="{2}" htmlUrl="{3}"/></body></opml>',
-    "html": "<html><head><title>{0}</title></head><body><article><h1>{1}</h1><a href=\"{2}\">x</a><p>{3}</p></article></body></html>",
+    "html": '<html><head><title>{0}</title></head><body><article><h1>{1}</h1><a href="{2}">x</a><p>{3}</p></article></body></html>',
     "page-dump": "logo\n{1}\n\n{1}\n\n{0}an hour ago\n\n{3}\n{2}\n",
     "json-feed": '{{"version": "https://jsonfeed.org/version/1.1", "title": "{0}", "items": [{{"title": "{1}", "url": "{2}", "content_html": "{3}"}}]}}',
 }
@@ -122,8 +147,12 @@ def test_any_bytes_with_any_format_forced(data, fmt):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(sorted(_TEMPLATES)), st.lists(hostile_text, min_size=4, max_size=4),
-       st.sampled_from([None, *FORMATS]), st.sampled_from(["utf-8", "utf-16", "latin-1"]))
+@given(
+    st.sampled_from(sorted(_TEMPLATES)),
+    st.lists(hostile_text, min_size=4, max_size=4),
+    st.sampled_from([None, *FORMATS]),
+    st.sampled_from(["utf-8", "utf-16", "latin-1"]),
+)
 def test_hostile_strings_in_every_format_never_get_through(shape, parts, fmt, encoding):
     text = _TEMPLATES[shape].format(*parts)
     data = text.encode(encoding, "surrogatepass" if encoding.startswith("utf") else "replace")
@@ -132,10 +161,31 @@ def test_hostile_strings_in_every_format_never_get_through(shape, parts, fmt, en
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | hostile_text,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(
-        st.sampled_from(["id", "url", "title", "content_text", "content_html", "summary", "date_published",
-                         "authors", "tags", "attachments", "name", "size_in_bytes", "image", "external_url"]),
-        children, max_size=6),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "url",
+                    "title",
+                    "content_text",
+                    "content_html",
+                    "summary",
+                    "date_published",
+                    "authors",
+                    "tags",
+                    "attachments",
+                    "name",
+                    "size_in_bytes",
+                    "image",
+                    "external_url",
+                ]
+            ),
+            children,
+            max_size=6,
+        )
+    ),
     max_leaves=25,
 )
 

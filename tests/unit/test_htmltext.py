@@ -6,6 +6,7 @@ import time
 
 from lxml import etree
 
+from newsreader.core.sanitize import has_control
 from newsreader.parser.htmltext import (
     MAX_TEXT_CHARS,
     clean_short,
@@ -15,7 +16,6 @@ from newsreader.parser.htmltext import (
     plain_to_text,
     shorten,
 )
-from newsreader.core.sanitize import has_control
 
 
 def test_paragraphs_are_separated_by_one_blank_line():
@@ -32,9 +32,7 @@ def test_unordered_ordered_and_nested_lists():
         "<p>Before</p><ul><li>apples</li><li>pears<ul><li>conference</li></ul></li></ul>"
         "<ol><li>wash</li><li>slice</li></ol><p>After</p>"
     )
-    assert html_to_text(markup) == (
-        "Before\n\n• apples\n• pears\n  • conference\n\n1. wash\n2. slice\n\nAfter"
-    )
+    assert html_to_text(markup) == ("Before\n\n• apples\n• pears\n  • conference\n\n1. wash\n2. slice\n\nAfter")
 
 
 def test_headings_and_blockquotes():
@@ -48,9 +46,7 @@ def test_links_show_their_address_only_when_the_text_is_not_the_address():
         '<a href="https://e.example/raw">https://e.example/raw</a>, '
         '<a href="https://www.e.example/long/path/to/page">e.example/long/pa…</a></p>'
     )
-    assert html_to_text(markup) == (
-        "the report (https://e.example/report), https://e.example/raw, e.example/long/pa…"
-    )
+    assert html_to_text(markup) == ("the report (https://e.example/report), https://e.example/raw, e.example/long/pa…")
 
 
 def test_relative_links_resolve_against_the_base_and_unsafe_links_lose_their_address():

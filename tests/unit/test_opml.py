@@ -14,12 +14,11 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from newsreader.core.models import ParseError, Subscription
+from newsreader.core.sanitize import has_control
+from newsreader.core.urls import check_url, normalize_url
 from newsreader.exchange.opml_export import to_opml
 from newsreader.parser import opml
 from newsreader.parser import parse as parse_any
-from newsreader.core.sanitize import has_control
-from newsreader.core.urls import check_url, normalize_url
-
 from tests.support.paths import FIXTURES, shared_path
 
 OPML = FIXTURES / "opml"
@@ -70,7 +69,7 @@ def test_command_and_script_urls_are_refused_one_warning_each():
     assert [s.url for s in doc.subscriptions] == ["https://honest.example/rss"]
     assert doc.subscriptions[0].html_url is None  # javascript: htmlUrl dropped
     assert doc.warnings == [
-        'refused feed "Pipe": \'|\' command pipe',
+        "refused feed \"Pipe\": '|' command pipe",
         'refused feed "Exec": exec: command (newsboat)',
         'refused feed "Filter": filter: command (newsboat)',
         'refused feed "Query": query: feed (newsboat)',
@@ -93,7 +92,7 @@ def test_external_dtd_and_entities_are_never_fetched():
     hits: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             hits.append(self.path)
             self.send_response(200)
             self.end_headers()
@@ -149,8 +148,13 @@ def test_garbage_is_a_parse_error(data):
 
 def test_deep_nesting_does_not_raise_recursion_error():
     depth = 5000
-    data = (b'<opml version="2.0"><body>' + b'<outline text="f">' * depth
-            + b'<outline xmlUrl="https://deep.example/rss"/>' + b"</outline>" * depth + b"</body></opml>")
+    data = (
+        b'<opml version="2.0"><body>'
+        + b'<outline text="f">' * depth
+        + b'<outline xmlUrl="https://deep.example/rss"/>'
+        + b"</outline>" * depth
+        + b"</body></opml>"
+    )
     try:
         doc = parse_any(data)
     except ParseError as exc:
@@ -161,8 +165,10 @@ def test_deep_nesting_does_not_raise_recursion_error():
 
 
 def test_utf16_and_bom():
-    text = '<?xml version="1.0" encoding="UTF-16"?>\n<opml version="2.0"><body>' \
-           '<outline text="Ünïcode" xmlUrl="https://u16.example/rss"/></body></opml>'
+    text = (
+        '<?xml version="1.0" encoding="UTF-16"?>\n<opml version="2.0"><body>'
+        '<outline text="Ünïcode" xmlUrl="https://u16.example/rss"/></body></opml>'
+    )
     doc = parse_any(text.encode("utf-16"))
     assert [(s.title, s.url) for s in doc.subscriptions] == [("Ünïcode", "https://u16.example/rss")]
     doc = parse_any(b"\xef\xbb\xbf" + text.replace("UTF-16", "UTF-8").encode())
@@ -170,23 +176,30 @@ def test_utf16_and_bom():
 
 
 def test_relative_and_feed_scheme_urls():
-    data = (b'<opml version="2.0"><body>'
-            b'<outline text="rel" xmlUrl="feeds/a.xml"/>'
-            b'<outline text="feed1" xmlUrl="feed://pseudo.example/rss"/>'
-            b'<outline text="feed2" xmlUrl="feed:https://pseudo2.example/rss"/>'
-            b"</body></opml>")
+    data = (
+        b'<opml version="2.0"><body>'
+        b'<outline text="rel" xmlUrl="feeds/a.xml"/>'
+        b'<outline text="feed1" xmlUrl="feed://pseudo.example/rss"/>'
+        b'<outline text="feed2" xmlUrl="feed:https://pseudo2.example/rss"/>'
+        b"</body></opml>"
+    )
     doc = opml.parse(data, as_of=None, url="https://site.example/blogroll/list.opml")
     assert [s.url for s in doc.subscriptions] == [
-        "https://site.example/blogroll/feeds/a.xml", "http://pseudo.example/rss", "https://pseudo2.example/rss"]
+        "https://site.example/blogroll/feeds/a.xml",
+        "http://pseudo.example/rss",
+        "https://pseudo2.example/rss",
+    ]
     doc = opml.parse(data, as_of=None, url=None)
     assert [s.url for s in doc.subscriptions] == ["http://pseudo.example/rss", "https://pseudo2.example/rss"]
     assert 'refused feed "rel": not an absolute http(s) URL' in doc.warnings
 
 
 def test_control_characters_never_come_out():
-    data = ('<opml version="2.0"><head><title>T&#x9b;itle\u202e</title></head><body>'
-            '<outline text="Fol&#x1b;der"><outline text="A&#x85;b\u2066c" xmlUrl="https://c.example/rss"/></outline>'
-            "</body></opml>").encode()
+    data = (
+        '<opml version="2.0"><head><title>T&#x9b;itle\u202e</title></head><body>'
+        '<outline text="Fol&#x1b;der"><outline text="A&#x85;b\u2066c" xmlUrl="https://c.example/rss"/></outline>'
+        "</body></opml>"
+    ).encode()
     doc = opml.parse(data, as_of=None, url=None)
     sub = doc.subscriptions[0]
     assert not has_control(sub.title) and not has_control(doc.feed_title) and not has_control(sub.tags[0])
@@ -260,7 +273,7 @@ def test_writer_structure():
 
 def test_writer_round_trips_through_parse():
     subs = [
-        Subscription("https://a.example/rss", "A & <b> \"q\"", "https://a.example/", ["World", "Asia"]),
+        Subscription("https://a.example/rss", 'A & <b> "q"', "https://a.example/", ["World", "Asia"]),
         Subscription("https://b.example/rss", None, None, ["World"]),
         Subscription("https://c.example/rss", "Ünïcode ✓", None, []),
     ]
@@ -268,12 +281,18 @@ def test_writer_round_trips_through_parse():
     assert doc.subscriptions == subs and doc.warnings == []
 
 
-_tag = st.text(st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp", "Zs"), blacklist_characters=",/\ufffe\uffff"),
-               min_size=1, max_size=12)
+_tag = st.text(
+    st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zl", "Zp", "Zs"), blacklist_characters=",/\ufffe\uffff"),
+    min_size=1,
+    max_size=12,
+)
 _sub = st.builds(
     Subscription,
-    url=st.builds(lambda host, path: f"https://{host}.example/{path}",
-                  st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True), st.from_regex(r"[A-Za-z0-9_./-]{0,20}", fullmatch=True)),
+    url=st.builds(
+        lambda host, path: f"https://{host}.example/{path}",
+        st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True),
+        st.from_regex(r"[A-Za-z0-9_./-]{0,20}", fullmatch=True),
+    ),
     title=st.one_of(st.none(), _tag),
     html_url=st.none(),
     tags=st.lists(_tag, max_size=3, unique=True),
@@ -293,14 +312,42 @@ def test_property_round_trip(subs):
         assert got.tags == want.tags
 
 
-_TEMPLATE = '<?xml version="1.0"?>\n<opml version="1.0"><head><title>{0}</title></head><body>' \
-            '<outline text="{1}" title="{2}"><outline text="{3}" xmlUrl="{4}" htmlUrl="{5}"/>{6}</outline></body></opml>'
+_TEMPLATE = (
+    '<?xml version="1.0"?>\n<opml version="1.0"><head><title>{0}</title></head><body>'
+    '<outline text="{1}" title="{2}"><outline text="{3}" xmlUrl="{4}" htmlUrl="{5}"/>{6}</outline></body></opml>'
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.one_of(st.text(max_size=30), st.sampled_from(
-    ["&", '"', "<", ">", "&amp;", "&lol;", "]]>", "<!--", "|sh", "javascript:x", "https://ok.example/f",
-     "<outline", "/>", "'", "\x00", "\x1b[2J"])), min_size=7, max_size=7))
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=30),
+            st.sampled_from(
+                [
+                    "&",
+                    '"',
+                    "<",
+                    ">",
+                    "&amp;",
+                    "&lol;",
+                    "]]>",
+                    "<!--",
+                    "|sh",
+                    "javascript:x",
+                    "https://ok.example/f",
+                    "<outline",
+                    "/>",
+                    "'",
+                    "\x00",
+                    "\x1b[2J",
+                ]
+            ),
+        ),
+        min_size=7,
+        max_size=7,
+    )
+)
 def test_property_parser_never_raises_anything_but_parse_error(parts):
     data = _TEMPLATE.format(*parts).encode("utf-8", "surrogatepass")
     try:

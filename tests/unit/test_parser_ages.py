@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from newsreader.parser.ages import AGE_PATTERN, parse_age, parse_age_or_date, split_glued_age
 from newsreader.core.timefmt import humanize
+from newsreader.parser.ages import AGE_PATTERN, parse_age, parse_age_or_date, split_glued_age
 
-AS_OF = datetime(2025, 6, 10, 12, 0, tzinfo=timezone.utc)
+AS_OF = datetime(2025, 6, 10, 12, 0, tzinfo=UTC)
 MIN, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
 
@@ -37,10 +37,10 @@ def test_english_ages(text, back, precision):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("a month ago", datetime(2025, 5, 10, 12, tzinfo=timezone.utc)),
-        ("2 months ago", datetime(2025, 4, 10, 12, tzinfo=timezone.utc)),
-        ("a year ago", datetime(2024, 6, 10, 12, tzinfo=timezone.utc)),
-        ("3 years ago", datetime(2022, 6, 10, 12, tzinfo=timezone.utc)),
+        ("a month ago", datetime(2025, 5, 10, 12, tzinfo=UTC)),
+        ("2 months ago", datetime(2025, 4, 10, 12, tzinfo=UTC)),
+        ("a year ago", datetime(2024, 6, 10, 12, tzinfo=UTC)),
+        ("3 years ago", datetime(2022, 6, 10, 12, tzinfo=UTC)),
     ],
 )
 def test_months_and_years_count_calendar_months(text, expected):
@@ -48,10 +48,10 @@ def test_months_and_years_count_calendar_months(text, expected):
 
 
 def test_month_subtraction_clamps_the_day():
-    end_of_march = datetime(2025, 3, 31, 9, 30, tzinfo=timezone.utc)
-    assert parse_age("a month ago", end_of_march)[0] == datetime(2025, 2, 28, 9, 30, tzinfo=timezone.utc)
-    leap_day = datetime(2024, 2, 29, tzinfo=timezone.utc)
-    assert parse_age("a year ago", leap_day)[0] == datetime(2023, 2, 28, tzinfo=timezone.utc)
+    end_of_march = datetime(2025, 3, 31, 9, 30, tzinfo=UTC)
+    assert parse_age("a month ago", end_of_march)[0] == datetime(2025, 2, 28, 9, 30, tzinfo=UTC)
+    leap_day = datetime(2024, 2, 29, tzinfo=UTC)
+    assert parse_age("a year ago", leap_day)[0] == datetime(2023, 2, 28, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -76,8 +76,8 @@ def test_arabic_ages(text, back, precision):
 
 
 def test_arabic_month_and_year():
-    assert parse_age("منذ شهر", AS_OF) == (datetime(2025, 5, 10, 12, tzinfo=timezone.utc), "day")
-    assert parse_age("منذ سنتين", AS_OF) == (datetime(2023, 6, 10, 12, tzinfo=timezone.utc), "day")
+    assert parse_age("منذ شهر", AS_OF) == (datetime(2025, 5, 10, 12, tzinfo=UTC), "day")
+    assert parse_age("منذ سنتين", AS_OF) == (datetime(2023, 6, 10, 12, tzinfo=UTC), "day")
 
 
 @pytest.mark.parametrize(
@@ -96,9 +96,9 @@ def test_reference_time_is_converted_to_utc_and_naive_means_utc():
 
 
 def test_no_reference_time_means_now():
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     value, precision = parse_age("a day ago", None)
-    after = datetime.now(timezone.utc)
+    after = datetime.now(UTC)
     assert before - DAY <= value <= after - DAY and precision == "day"
 
 
@@ -172,7 +172,7 @@ NOW = AS_OF
         (NOW - DAY - 3 * MIN, "day", "1 day ago"),  # never a fake minute
         (NOW - 3 * DAY - 5 * HOUR, "day", "3 days ago"),
         (NOW - 2 * HOUR, "day", "today"),
-        (datetime(2025, 4, 23, 8, tzinfo=timezone.utc), "day", "23 Apr 2025"),
+        (datetime(2025, 4, 23, 8, tzinfo=UTC), "day", "23 Apr 2025"),
         (date(2025, 4, 23), "day", "23 Apr 2025"),
         (date(2025, 6, 9), "day", "1 day ago"),
         (date(2025, 6, 10), "day", "today"),
@@ -185,7 +185,7 @@ NOW = AS_OF
         (NOW - 3 * HOUR, "minute", "3 hours ago"),
         (NOW - 34 * MIN, "exact", "34 min ago"),
         (NOW - 2 * DAY, "exact", "2 days ago"),
-        (datetime(2024, 12, 1, 7, 5, 9, tzinfo=timezone.utc), "exact", "1 Dec 2024"),
+        (datetime(2024, 12, 1, 7, 5, 9, tzinfo=UTC), "exact", "1 Dec 2024"),
         (NOW - 34 * MIN, "unknown", "10 Jun 2025"),
         (NOW + 2 * DAY, "minute", "12 Jun 2025"),  # the future is shown as a date
         (None, "unknown", ""),
@@ -197,8 +197,14 @@ def test_humanize_age(published, precision, expected):
 
 @pytest.mark.parametrize(
     ("text", "shown"),
-    [("a day ago", "1 day ago"), ("6 days ago", "6 days ago"), ("an hour ago", "1 hour ago"),
-     ("34 minutes ago", "34 min ago"), ("a few seconds ago", "just now"), ("a month ago", "10 May 2025")],
+    [
+        ("a day ago", "1 day ago"),
+        ("6 days ago", "6 days ago"),
+        ("an hour ago", "1 hour ago"),
+        ("34 minutes ago", "34 min ago"),
+        ("a few seconds ago", "just now"),
+        ("a month ago", "10 May 2025"),
+    ],
 )
 def test_an_age_read_and_shown_at_the_same_moment_says_the_same(text, shown):
     value, precision = parse_age(text, AS_OF)

@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import fields
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsreader.core.models import Article, Caption, ParsedDocument, ParseError
+from newsreader.core.sanitize import has_control
 from newsreader.parser import parse as parse_any
 from newsreader.parser.dump import VOCABULARY, parse
-from newsreader.core.sanitize import has_control
 from tests.support.paths import FIXTURES, shared_path
 
-AS_OF = datetime(2025, 6, 10, 12, 0, tzinfo=timezone.utc)
+AS_OF = datetime(2025, 6, 10, 12, 0, tzinfo=UTC)
 DUMPS = FIXTURES / "dumps"
 BOILERPLATE = [
-    "Orange background", "Try Our AI Features", "Explore what Daily8 AI", "No comments yet",
-    "Related Articles", "DOWNLOAD THE APP", "Get Started Now", "Ready to dive", "app-store",
-    "هاشتاغز", "جرب ميزات", "اكتشف ما يمكن", "التعليقات", "لا يوجد تعليقات", "أخبار ذات صلة",
+    "Orange background",
+    "Try Our AI Features",
+    "Explore what Daily8 AI",
+    "No comments yet",
+    "Related Articles",
+    "DOWNLOAD THE APP",
+    "Get Started Now",
+    "Ready to dive",
+    "app-store",
+    "هاشتاغز",
+    "جرب ميزات",
+    "اكتشف ما يمكن",
+    "التعليقات",
+    "لا يوجد تعليقات",
+    "أخبار ذات صلة",
 ]
 
 
@@ -124,12 +136,18 @@ def test_layout_a():
     assert main.title == "Harbour council approves new ferry terminal after decade of debate"
     assert (main.source, main.published_text, main.precision) == ("Harbour Gazette", "a day ago", "day")
     assert main.body.startswith("The harbour council voted 9-2") and main.body.endswith("once the terminal opens.")
-    assert main.captions == [Caption(
-        "Construction crews lower the first steel pile into the water at Pier Four on Tuesday afternoon.",
-        "Harbour Gazette")]
+    assert main.captions == [
+        Caption(
+            "Construction crews lower the first steel pile into the water at Pier Four on Tuesday afternoon.",
+            "Harbour Gazette",
+        )
+    ]
     buses, fog = related_of(doc)
     assert (buses.title, buses.source, buses.published_text) == (
-        "Night buses return to the coast road after a two-year break", "Harbour Gazette", "34 minutes ago")
+        "Night buses return to the coast road after a two-year break",
+        "Harbour Gazette",
+        "34 minutes ago",
+    )
     assert buses.summary.endswith("since it was cut in 2023.") and buses.tags == []
     assert (fog.source, fog.published_text, fog.precision) == ("Valley Courier", "an hour ago", "hour")
     assert fog.tags == ["Weather"]  # a category bullet; the source bullet is not a tag
@@ -179,12 +197,17 @@ def test_layout_b_without_leading_newline():
     assert doc.articles[0].title == "Chess club draws fifty players to its first open tournament"
     (library,) = related_of(doc)
     assert (library.title, library.source, library.published_text) == (
-        "Library extends weekend opening hours", "Valley Courier", "an hour ago")
+        "Library extends weekend opening hours",
+        "Valley Courier",
+        "an hour ago",
+    )
 
 
 def test_hashtags_line_lists_become_tags():
-    text = ("\nQuay lights switched on\nThe quay lights were switched on at dusk.\nHashtags\n#Harbour #Lights\n"
-            "\nTry Our AI Features\nComments\nNo comments yet...\nRelated Articles\n")
+    text = (
+        "\nQuay lights switched on\nThe quay lights were switched on at dusk.\nHashtags\n#Harbour #Lights\n"
+        "\nTry Our AI Features\nComments\nNo comments yet...\nRelated Articles\n"
+    )
     main = parse(text.encode(), as_of=AS_OF).articles[0]
     assert main.tags == ["Harbour", "Lights"] and main.body == "The quay lights were switched on at dusk."
 
@@ -206,7 +229,10 @@ def test_source_listing_page():
     assert doc.main is None and doc.feed_title == "Latest from Tidewater Times"
     council, choir = doc.articles
     assert (council.title, council.source, council.tags) == (
-        "Council delays vote on harbour parking plan", "Tidewater Times", ["Politics"])
+        "Council delays vote on harbour parking plan",
+        "Tidewater Times",
+        ["Politics"],
+    )
     assert (choir.published_text, choir.precision) == ("5 hours ago", "hour")
 
 
@@ -280,7 +306,9 @@ def test_captions_and_credits():
 
 def test_caption_shown_twice_after_a_credit():
     main = load("a_label_source.txt").articles[0]
-    assert main.captions == [Caption("Let the water rest for a minute or two before it meets delicate leaves.", "PEXELS")]
+    assert main.captions == [
+        Caption("Let the water rest for a minute or two before it meets delicate leaves.", "PEXELS")
+    ]
     assert "Let the water rest" not in main.body and "PEXELS" not in main.body
 
 
@@ -406,7 +434,8 @@ def test_encodings_and_line_breaks_agree():
     for data in variants:
         doc = parse(data, as_of=AS_OF)
         assert [(a.title, a.body, a.summary, a.source) for a in doc.articles] == [
-            (a.title, a.body, a.summary, a.source) for a in expected.articles]
+            (a.title, a.body, a.summary, a.source) for a in expected.articles
+        ]
 
 
 def test_legacy_encoding_falls_back():
@@ -428,9 +457,9 @@ def test_reference_time():
     data = (DUMPS / "a_article.txt").read_bytes()
     naive = parse(data, as_of=AS_OF.replace(tzinfo=None)).articles[0]
     assert naive.published == AS_OF - timedelta(days=1)
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     now = parse(data, as_of=None).articles[0]
-    assert before - timedelta(days=1, seconds=1) <= now.published <= datetime.now(timezone.utc) - timedelta(days=1)
+    assert before - timedelta(days=1, seconds=1) <= now.published <= datetime.now(UTC) - timedelta(days=1)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -446,13 +475,39 @@ def test_any_bytes_give_a_document_or_parse_error(data):
 
 # Lines that look like a Daily8 page, shuffled: reaches the structure code far
 # more often than random bytes do.
-PAGE_LINES = st.sampled_from([
-    "logo", "", "", "Title of a story", "Title of a story", "Harbour Gazettea day ago", "Opinion",
-    "time34 minutes ago", "an hour ago", "منذ ساعتين", "  • Harbour Gazette", "- Weather", "Hashtags",
-    "Try Our AI Features", "Related Articles", "Comments", "Latest news with #Tag", "Latest from X",
-    "A sentence of the body. And another", "Caption of a photo. |", "PEXELS", "07:30", "Advertisement",
-    "%3Cp%3E%3C%2Fp%3E", "Related Internet Links", "\x1b[2J", "\u202e", "app-storeplay-store", "Copy the Story Link",
-])
+PAGE_LINES = st.sampled_from(
+    [
+        "logo",
+        "",
+        "",
+        "Title of a story",
+        "Title of a story",
+        "Harbour Gazettea day ago",
+        "Opinion",
+        "time34 minutes ago",
+        "an hour ago",
+        "منذ ساعتين",
+        "  • Harbour Gazette",
+        "- Weather",
+        "Hashtags",
+        "Try Our AI Features",
+        "Related Articles",
+        "Comments",
+        "Latest news with #Tag",
+        "Latest from X",
+        "A sentence of the body. And another",
+        "Caption of a photo. |",
+        "PEXELS",
+        "07:30",
+        "Advertisement",
+        "%3Cp%3E%3C%2Fp%3E",
+        "Related Internet Links",
+        "\x1b[2J",
+        "\u202e",
+        "app-storeplay-store",
+        "Copy the Story Link",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -479,47 +534,102 @@ def sha(text: str) -> str:
 # file -> (main index, (title sha, source, published_text) of the page's own
 # article or None, the same for each related / listed story)
 CORPUS = {
-    "002_www_hashtag_en_Saco.txt": (None, None, [
-        ("f1ad8d92aa34", "Yahoo", "11-06-2025"), ("ee8f7833e0f5", "Yahoo", "27-05-2025")]),
+    "002_www_hashtag_en_Saco.txt": (
+        None,
+        None,
+        [("f1ad8d92aa34", "Yahoo", "11-06-2025"), ("ee8f7833e0f5", "Yahoo", "27-05-2025")],
+    ),
     "005_test_article_en_006623241bddc9992697ce4a10ed0bdd.txt": (0, ("4aec9714fdb7", "Yahoo", "23-04-2025"), []),
     "008_test_article_en_4f860f643c7bf799956983ae4ddc2139.txt": (0, ("97b9f3ea8159", "Opinion", None), []),
     "009_www_article_en_ecf2c46b50ab984f01aff440e3531802.txt": (0, ("ddded355078b", None, None), []),
-    "012_www_article_en_53627d6904d3f06304b0609e226bced8.txt": (0, ("520576f123c3", None, None), [
-        ("f8729851bf41", "Kyodo News", "2 minutes ago")]),
-    "013_unknown_source-listing_en_abbf099ebfc3.txt": (None, None, [
-        ("8bf2545d0454", "Yomiuri Shimbun", "4 hours ago")]),
-    "016_www_article_en_688af27402cbd92290b8814b73be2139.txt": (0, ("1bf07629b095", None, None), [
-        ("c13e70a0e655", "Indian Express", "a few seconds ago")]),
-    "017_www_article_en_63ab00de822909a707ca5cd2f66524b1.txt": (0, ("5b4ac43898db", None, None), [
-        ("98c289e5684a", "News18", "29 minutes ago"), ("36b296b09056", "New Indian Express", "35 minutes ago")]),
-    "022_test_article_en_3b3b57f2e121ceef5c48ccccc7c09d1b.txt": (0, ("a7c1054dcd19", None, None), [
-        ("3dd24f5f07e6", "Yahoo", "29 minutes ago")]),
-    "023_www_article_en_8a55fb6361350fb748d5df886007a140.txt": (0, ("6680e55ffac4", "New York Post", "6 days ago"), [
-        ("29a6a74adfe8", "CNN", "a few seconds ago"), ("53bea0d75316", "The Hill", "29 minutes ago")]),
-    "025_www_article_en_e80fa1d985553122d359747ed90f3aaa.txt": (0, ("2356c7daf4d0", None, None), [
-        ("150e238d7c59", "Khaleej Times", "16 minutes ago")]),
-    "027_www_article_en_521522597949b75a110ac04b89eeae33.txt": (0, ("d430b3f79388", None, None), [
-        ("9a77dbcc8c8d", "Khaleej Times", "15 minutes ago")]),
-    "028_www_article_en_f394bab840aa937de84acf2df3ad151b.txt": (0, ("4fb56dbf2932", None, None), [
-        ("1c2be0d920c9", "Arab News", "9 hours ago")]),
+    "012_www_article_en_53627d6904d3f06304b0609e226bced8.txt": (
+        0,
+        ("520576f123c3", None, None),
+        [("f8729851bf41", "Kyodo News", "2 minutes ago")],
+    ),
+    "013_unknown_source-listing_en_abbf099ebfc3.txt": (
+        None,
+        None,
+        [("8bf2545d0454", "Yomiuri Shimbun", "4 hours ago")],
+    ),
+    "016_www_article_en_688af27402cbd92290b8814b73be2139.txt": (
+        0,
+        ("1bf07629b095", None, None),
+        [("c13e70a0e655", "Indian Express", "a few seconds ago")],
+    ),
+    "017_www_article_en_63ab00de822909a707ca5cd2f66524b1.txt": (
+        0,
+        ("5b4ac43898db", None, None),
+        [("98c289e5684a", "News18", "29 minutes ago"), ("36b296b09056", "New Indian Express", "35 minutes ago")],
+    ),
+    "022_test_article_en_3b3b57f2e121ceef5c48ccccc7c09d1b.txt": (
+        0,
+        ("a7c1054dcd19", None, None),
+        [("3dd24f5f07e6", "Yahoo", "29 minutes ago")],
+    ),
+    "023_www_article_en_8a55fb6361350fb748d5df886007a140.txt": (
+        0,
+        ("6680e55ffac4", "New York Post", "6 days ago"),
+        [("29a6a74adfe8", "CNN", "a few seconds ago"), ("53bea0d75316", "The Hill", "29 minutes ago")],
+    ),
+    "025_www_article_en_e80fa1d985553122d359747ed90f3aaa.txt": (
+        0,
+        ("2356c7daf4d0", None, None),
+        [("150e238d7c59", "Khaleej Times", "16 minutes ago")],
+    ),
+    "027_www_article_en_521522597949b75a110ac04b89eeae33.txt": (
+        0,
+        ("d430b3f79388", None, None),
+        [("9a77dbcc8c8d", "Khaleej Times", "15 minutes ago")],
+    ),
+    "028_www_article_en_f394bab840aa937de84acf2df3ad151b.txt": (
+        0,
+        ("4fb56dbf2932", None, None),
+        [("1c2be0d920c9", "Arab News", "9 hours ago")],
+    ),
     "031_www_article_en_ff25943d2dec9488cb078a2bb8efb73c.txt": (0, ("2c1cff619f3d", "The National", "16-05-2025"), []),
     "033_www_article_en_bf52dce169b11e73837b11cbe37a4fac.txt": (0, ("13e7eec4c7b5", None, None), []),
-    "034_www_article_en_274a2be62d2c051af36e3ccebeb9ad3a.txt": (0, ("47872f619456", None, None), [
-        ("181a2e15cb10", "Yahoo", "3 hours ago")]),
-    "035_www_article_en_f7d3e9326844fd57357cc5aab55fbd27.txt": (0, ("d60373d9966d", None, None), [
-        ("7d75fa2110c5", "Daily Record", "25 minutes ago")]),
-    "036_www_article_en_6931ce9c592ed515f520c25d122cc374.txt": (0, ("f4463aad2fa3", "Daily Mail", "19 hours ago"), [
-        ("1906e16e85cc", "Daily Mail", "9 minutes ago")]),
-    "037_www_article_en_319f83aa1b0362775665fac111758740.txt": (0, ("f58bd272ea3b", None, None), [
-        ("cf578a2591bf", "Daily Mail", "17 minutes ago")]),
-    "041_www_article_en_96e60742df543a09aa77b2a1d87595fb.txt": (0, ("f2d9ea253d3b", None, None), [
-        ("0dfb21ee1dca", "Yahoo", "an hour ago")]),
+    "034_www_article_en_274a2be62d2c051af36e3ccebeb9ad3a.txt": (
+        0,
+        ("47872f619456", None, None),
+        [("181a2e15cb10", "Yahoo", "3 hours ago")],
+    ),
+    "035_www_article_en_f7d3e9326844fd57357cc5aab55fbd27.txt": (
+        0,
+        ("d60373d9966d", None, None),
+        [("7d75fa2110c5", "Daily Record", "25 minutes ago")],
+    ),
+    "036_www_article_en_6931ce9c592ed515f520c25d122cc374.txt": (
+        0,
+        ("f4463aad2fa3", "Daily Mail", "19 hours ago"),
+        [("1906e16e85cc", "Daily Mail", "9 minutes ago")],
+    ),
+    "037_www_article_en_319f83aa1b0362775665fac111758740.txt": (
+        0,
+        ("f58bd272ea3b", None, None),
+        [("cf578a2591bf", "Daily Mail", "17 minutes ago")],
+    ),
+    "041_www_article_en_96e60742df543a09aa77b2a1d87595fb.txt": (
+        0,
+        ("f2d9ea253d3b", None, None),
+        [("0dfb21ee1dca", "Yahoo", "an hour ago")],
+    ),
     "046_amplify_article_en_6b5cd9e6abfc46a3a9a97996519bc4fc.txt": (0, ("9561d4ecb871", "NZ Herald", "08-06-2025"), []),
-    "051_www_article_en_1bcdb1cf586de32e2baf6c7506635c58.txt": (0, ("f5a2ca47539a", "The Advertiser", "2 days ago"), []),
-    "055_www_article_ar_7831d6374fc5715d666dfc43693442d7.txt": (0, ("6e431813fd47", None, None), [
-        ("5974ea70daa7", "عكاظ", "منذ ساعة واحدة")]),
-    "056_test_article_ar_f56df305ee84b51b8b08158ddf8bb94f.txt": (0, ("a40b44bc40ab", None, None), [
-        ("5310d12a6a4e", "خبر صح", "منذ 23 دقائق")]),
+    "051_www_article_en_1bcdb1cf586de32e2baf6c7506635c58.txt": (
+        0,
+        ("f5a2ca47539a", "The Advertiser", "2 days ago"),
+        [],
+    ),
+    "055_www_article_ar_7831d6374fc5715d666dfc43693442d7.txt": (
+        0,
+        ("6e431813fd47", None, None),
+        [("5974ea70daa7", "عكاظ", "منذ ساعة واحدة")],
+    ),
+    "056_test_article_ar_f56df305ee84b51b8b08158ddf8bb94f.txt": (
+        0,
+        ("a40b44bc40ab", None, None),
+        [("5310d12a6a4e", "خبر صح", "منذ 23 دقائق")],
+    ),
     "058_test_article_en_e66b23eaf164109be6ef0ff90566613d.txt": (0, ("36b6d3513ff7", None, None), []),
 }
 OTHER_AGGREGATORS = {
@@ -531,8 +641,14 @@ OTHER_AGGREGATORS = {
     "06_www.mikes.news.txt": "22a5b0b4045f",
     "07_japantimes-mirror_seed-original.txt": "5dee0f257d3a",
 }
-PRECISION_OF_UNIT = {"second": "minute", "minute": "minute", "hour": "hour", "day": "day",
-                     "دقائق": "minute", "ساعة": "hour"}
+PRECISION_OF_UNIT = {
+    "second": "minute",
+    "minute": "minute",
+    "hour": "hour",
+    "day": "day",
+    "دقائق": "minute",
+    "ساعة": "hour",
+}
 
 
 def expected_precision(published_text: str) -> str:
@@ -542,7 +658,7 @@ def expected_precision(published_text: str) -> str:
 
 
 def check_story(article: Article, expected) -> None:
-    title_sha, source, published_text = expected
+    _title_sha, _source, published_text = expected
     assert (sha(article.title), article.source, article.published_text) == expected
     if published_text is None:
         assert article.published is None and article.precision == "unknown"

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import http.server
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsreader.core.models import ParsedDocument, ParseError
+from newsreader.core.sanitize import has_control
 from newsreader.parser import feed, parse
 from newsreader.parser.dates import parse_date, parse_iso, parse_rfc822
-from newsreader.core.sanitize import has_control
-
 from tests.support.paths import FIXTURES
 
 FEEDS = FIXTURES / "feeds"
@@ -25,7 +24,7 @@ def load(name: str, url: str | None = None) -> ParsedDocument:
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def strings_of(doc: ParsedDocument) -> list[str]:
@@ -33,8 +32,7 @@ def strings_of(doc: ParsedDocument) -> list[str]:
     out = [s for s in (doc.feed_title, doc.feed_url, doc.site_url) if s]
     out += doc.warnings
     for a in doc.articles:
-        out += [s for s in (a.title, a.body, a.source, a.url, a.summary, a.author, a.guid,
-                            a.published_text) if s]
+        out += [s for s in (a.title, a.body, a.source, a.url, a.summary, a.author, a.guid, a.published_text) if s]
         out += a.tags
         out += [e.url for e in a.enclosures] + [e.type for e in a.enclosures if e.type]
     return out
@@ -42,13 +40,13 @@ def strings_of(doc: ParsedDocument) -> list[str]:
 
 # -- the flavours -------------------------------------------------------------
 
+
 def test_rss_091_with_netscape_doctype_and_latin1():
     doc = load("rss091.xml")
     assert doc.format == "rss"
     assert doc.feed_title == "Lindqvist Harbour Gazette"
     assert doc.site_url == "http://gazette.example.org/"
-    assert [a.title for a in doc.articles] == [
-        "Ferry timetable changes for the winter", "Café on the quay reopens"]
+    assert [a.title for a in doc.articles] == ["Ferry timetable changes for the winter", "Café on the quay reopens"]
     assert doc.articles[1].body == "After the storm repairs the café serves crêpes again."
     assert doc.articles[0].body == "The morning crossing moves to 07:40 & the late boat is withdrawn until March."
     assert doc.articles[0].guid == "http://gazette.example.org/ferry-winter.html"  # no guid: the link
@@ -62,7 +60,8 @@ def test_rss_092_escaped_html_enclosures_and_an_untitled_item():
     assert first.body == "Three reels, one very fast.\n\nRecorded live."
     assert first.tags == ["reels"]
     assert [(e.url, e.type, e.length) for e in first.enclosures] == [
-        ("http://tinwhistle.example.net/audio/s41.mp3", "audio/mpeg", 5123400)]
+        ("http://tinwhistle.example.net/audio/s41.mp3", "audio/mpeg", 5123400)
+    ]
     # No title: the first words of the summary stand in for it.
     assert second.title.startswith("A short tune with no title")
     # No id and no link: a stable hash of title, date and summary.
@@ -140,7 +139,8 @@ def test_atom_10_xml_base_at_feed_and_entry_level_and_typed_titles():
     assert melt.title == "Melt rate doubles in May"  # type="xhtml"
     assert melt.url == "https://glacier.example.net/blog/2024/06/melt-rate"  # feed + entry xml:base
     assert [(e.url, e.type, e.length) for e in melt.enclosures] == [
-        ("https://glacier.example.net/data/melt-2024-05.csv", "text/csv", 20480)]
+        ("https://glacier.example.net/data/melt-2024-05.csv", "text/csv", 20480)
+    ]
     assert melt.body == (
         "The stakes on the lower tongue lost 4 cm a day.\n\n"
         "Raw numbers are in the spreadsheet "
@@ -169,53 +169,76 @@ def test_url_argument_resolves_relative_links_and_names_the_source():
 
 
 def test_atom_entry_document_and_cdf():
-    entry = parse(b'<entry xmlns="http://www.w3.org/2005/Atom"><title>Solo</title>'
-                  b'<link href="https://e.example/solo"/><id>x</id></entry>')
+    entry = parse(
+        b'<entry xmlns="http://www.w3.org/2005/Atom"><title>Solo</title>'
+        b'<link href="https://e.example/solo"/><id>x</id></entry>'
+    )
     assert entry.format == "atom" and entry.articles[0].url == "https://e.example/solo"
-    cdf = parse(b'<CHANNEL HREF="http://cdf.example/"><TITLE>Old</TITLE>'
-                b'<ITEM HREF="http://cdf.example/1" LASTMOD="2004-04-06T23:05:43-05:00">'
-                b'<TITLE>Item one</TITLE><ABSTRACT>About it</ABSTRACT></ITEM></CHANNEL>')
+    cdf = parse(
+        b'<CHANNEL HREF="http://cdf.example/"><TITLE>Old</TITLE>'
+        b'<ITEM HREF="http://cdf.example/1" LASTMOD="2004-04-06T23:05:43-05:00">'
+        b"<TITLE>Item one</TITLE><ABSTRACT>About it</ABSTRACT></ITEM></CHANNEL>"
+    )
     item = cdf.articles[0]
     assert (cdf.site_url, item.title, item.url, item.body) == (
-        "http://cdf.example/", "Item one", "http://cdf.example/1", "About it")
+        "http://cdf.example/",
+        "Item one",
+        "http://cdf.example/1",
+        "About it",
+    )
     assert item.published == utc(2004, 4, 7, 4, 5, 43)
 
 
 def test_feedburner_original_link_is_preferred():
-    data = (b'<rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0">'
-            b'<channel><item><title>t</title><link>https://proxy.example/~r/abc</link>'
-            b'<feedburner:origLink>https://blog.example/post</feedburner:origLink></item></channel></rss>')
+    data = (
+        b'<rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0">'
+        b"<channel><item><title>t</title><link>https://proxy.example/~r/abc</link>"
+        b"<feedburner:origLink>https://blog.example/post</feedburner:origLink></item></channel></rss>"
+    )
     assert parse(data).articles[0].url == "https://blog.example/post"
 
 
 # -- dates ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, value, precision", [
-    ("Wed, 10 Feb 2021 21:00:00 +1100", utc(2021, 2, 10, 10), "exact"),
-    ("10 Feb 2021", date(2021, 2, 10), "day"),
-    ("Wed, 10 Feb 21 21:00:00 GMT", utc(2021, 2, 10, 21), "exact"),
-    ("Wednesday, 10-Feb-99 21:00 EST", utc(1999, 2, 11, 2), "minute"),
-    ("Wed, 10 Feb 2021 21:00:00 +1100 (AEDT)", utc(2021, 2, 10, 10), "exact"),
-    ("10 Feb 2021 21:00:00 GMT+1", utc(2021, 2, 10, 20), "exact"),
-    ("Feb 10, 2021", date(2021, 2, 10), "day"),
-    ("February 10, 2021 3:04 PM", utc(2021, 2, 10, 15, 4), "minute"),
-    ("Wed Feb 10 21:00:00 2021", utc(2021, 2, 10, 21), "exact"),
-    ("Seg, 24 Set 2018 19:18:49 -0300", utc(2018, 9, 24, 22, 18, 49), "exact"),
-    ("14. März 2019", date(2019, 3, 14), "day"),
-    ("2021-02-10T21:00:00.123+01:00", utc(2021, 2, 10, 20), "exact"),
-    ("2017-06-13T03:18:00+00:0", utc(2017, 6, 13, 3, 18), "exact"),
-    ("2020/1/10 14:03:00", utc(2020, 1, 10, 14, 3), "exact"),
-    ("2021-02-10", date(2021, 2, 10), "day"),
-    ("23-04-2025", date(2025, 4, 23), "day"),
-])
+
+@pytest.mark.parametrize(
+    "text, value, precision",
+    [
+        ("Wed, 10 Feb 2021 21:00:00 +1100", utc(2021, 2, 10, 10), "exact"),
+        ("10 Feb 2021", date(2021, 2, 10), "day"),
+        ("Wed, 10 Feb 21 21:00:00 GMT", utc(2021, 2, 10, 21), "exact"),
+        ("Wednesday, 10-Feb-99 21:00 EST", utc(1999, 2, 11, 2), "minute"),
+        ("Wed, 10 Feb 2021 21:00:00 +1100 (AEDT)", utc(2021, 2, 10, 10), "exact"),
+        ("10 Feb 2021 21:00:00 GMT+1", utc(2021, 2, 10, 20), "exact"),
+        ("Feb 10, 2021", date(2021, 2, 10), "day"),
+        ("February 10, 2021 3:04 PM", utc(2021, 2, 10, 15, 4), "minute"),
+        ("Wed Feb 10 21:00:00 2021", utc(2021, 2, 10, 21), "exact"),
+        ("Seg, 24 Set 2018 19:18:49 -0300", utc(2018, 9, 24, 22, 18, 49), "exact"),
+        ("14. März 2019", date(2019, 3, 14), "day"),
+        ("2021-02-10T21:00:00.123+01:00", utc(2021, 2, 10, 20), "exact"),
+        ("2017-06-13T03:18:00+00:0", utc(2017, 6, 13, 3, 18), "exact"),
+        ("2020/1/10 14:03:00", utc(2020, 1, 10, 14, 3), "exact"),
+        ("2021-02-10", date(2021, 2, 10), "day"),
+        ("23-04-2025", date(2025, 4, 23), "day"),
+    ],
+)
 def test_dates_feeds_write(text, value, precision):
     assert parse_date(text) == (value, precision)
 
 
-@pytest.mark.parametrize("text", [
-    "0001-01-01T00:00:00Z", "Mon, 01 Jan 0001 00:00:00 +0000", "32 Feb 2021",
-    "Wed, 10 Feb 2021 25:00:00 GMT", "soon", "", "9" * 200, "Feb 2021 10",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0001-01-01T00:00:00Z",
+        "Mon, 01 Jan 0001 00:00:00 +0000",
+        "32 Feb 2021",
+        "Wed, 10 Feb 2021 25:00:00 GMT",
+        "soon",
+        "",
+        "9" * 200,
+        "Feb 2021 10",
+    ],
+)
 def test_dates_that_cannot_be_read(text):
     assert parse_date(text) == (None, "unknown")
     assert parse_rfc822(text)[0] is None or parse_iso(text)[0] is None
@@ -226,20 +249,23 @@ def test_dates_that_cannot_be_read(text):
 RSS_TEMPLATE = '<rss version="2.0"><channel><title>{t}</title><item><title>{t}</title></item></channel></rss>'
 
 
-@pytest.mark.parametrize("encoded", [
-    ("\ufeff" + RSS_TEMPLATE.format(t="Žluťoučký kůň")).encode("utf-16-le"),
-    ("\ufeff" + RSS_TEMPLATE.format(t="Žluťoučký kůň")).encode("utf-16-be"),
-    RSS_TEMPLATE.format(t="Žluťoučký kůň").encode("utf-16-le"),  # no BOM: sniffed
-    ("\ufeff" + RSS_TEMPLATE.format(t="Žluťoučký kůň")).encode("utf-32"),
-    b"\xef\xbb\xbf" + RSS_TEMPLATE.format(t="Žluťoučký kůň").encode("utf-8"),
-    ('<?xml version="1.0" encoding="iso-8859-2"?>\n' + RSS_TEMPLATE.format(t="Žluťoučký kůň")).encode("iso-8859-2"),
-    # A wrong declaration: says UTF-16, is UTF-8.
-    ('<?xml version="1.0" encoding="utf-16"?>' + RSS_TEMPLATE.format(t="Žluťoučký kůň")).encode("utf-8"),
-    # An unknown encoding name.
-    ('<?xml version="1.0" encoding="bogus"?>' + RSS_TEMPLATE.format(t="Žluťoučký kůň")).encode("utf-8"),
-    # Blank lines before the declaration.
-    ('\n\n<?xml version="1.0" encoding="utf-8"?>' + RSS_TEMPLATE.format(t="Žluťoučký kůň")).encode("utf-8"),
-])
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        ("\ufeff" + RSS_TEMPLATE.format(t="Žluťoučký kůň")).encode("utf-16-le"),
+        ("\ufeff" + RSS_TEMPLATE.format(t="Žluťoučký kůň")).encode("utf-16-be"),
+        RSS_TEMPLATE.format(t="Žluťoučký kůň").encode("utf-16-le"),  # no BOM: sniffed
+        ("\ufeff" + RSS_TEMPLATE.format(t="Žluťoučký kůň")).encode("utf-32"),
+        b"\xef\xbb\xbf" + RSS_TEMPLATE.format(t="Žluťoučký kůň").encode("utf-8"),
+        ('<?xml version="1.0" encoding="iso-8859-2"?>\n' + RSS_TEMPLATE.format(t="Žluťoučký kůň")).encode("iso-8859-2"),
+        # A wrong declaration: says UTF-16, is UTF-8.
+        ('<?xml version="1.0" encoding="utf-16"?>' + RSS_TEMPLATE.format(t="Žluťoučký kůň")).encode("utf-8"),
+        # An unknown encoding name.
+        ('<?xml version="1.0" encoding="bogus"?>' + RSS_TEMPLATE.format(t="Žluťoučký kůň")).encode("utf-8"),
+        # Blank lines before the declaration.
+        ('\n\n<?xml version="1.0" encoding="utf-8"?>' + RSS_TEMPLATE.format(t="Žluťoučký kůň")).encode("utf-8"),
+    ],
+)
 def test_encodings_by_bom_declaration_and_sniffing(encoded):
     doc = feed.parse(encoded, url=None)
     assert doc.feed_title == "Žluťoučký kůň"
@@ -255,12 +281,15 @@ def test_undeclared_windows_1252_and_declared_gb2312():
     assert parse(chinese).articles[0].title == "新闻标题"
 
 
-@pytest.mark.parametrize("declared, data_encoding", [
-    ("us-ascii", "utf-8"),   # "ASCII" that is really UTF-8
-    ("us-ascii", "cp1252"),
-    ("utf-8", "cp1252"),     # a UTF-8 declaration on windows-1252 bytes
-    ("iso-8859-1", "cp1252"),  # latin-1 read as windows-1252, as browsers do
-])
+@pytest.mark.parametrize(
+    "declared, data_encoding",
+    [
+        ("us-ascii", "utf-8"),  # "ASCII" that is really UTF-8
+        ("us-ascii", "cp1252"),
+        ("utf-8", "cp1252"),  # a UTF-8 declaration on windows-1252 bytes
+        ("iso-8859-1", "cp1252"),  # latin-1 read as windows-1252, as browsers do
+    ],
+)
 def test_wrong_declarations_are_survived(declared, data_encoding):
     text = f'<?xml version="1.0" encoding="{declared}"?>' + RSS_TEMPLATE.format(t="café “quoted”")
     doc = feed.parse(text.encode(data_encoding), url=None)
@@ -275,6 +304,7 @@ def test_mostly_utf8_with_a_bad_byte_keeps_the_utf8():
 
 # -- safety ---------------------------------------------------------------------
 
+
 def test_external_entity_to_a_local_file_is_never_read(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOPSECRET-42")
@@ -283,7 +313,7 @@ def test_external_entity_to_a_local_file_is_never_read(tmp_path):
         f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "{uri}">'
         f'<!ENTITY % pe SYSTEM "{uri}"> %pe;]>'
         '<rss version="2.0"><channel><title>T &xxe;</title><item><title>I &xxe;</title>'
-        '<description>D &xxe;</description></item></channel></rss>'
+        "<description>D &xxe;</description></item></channel></rss>"
     ).encode()
     doc = parse(data)
     assert "TOPSECRET" not in repr(doc)
@@ -296,17 +326,23 @@ def test_xinclude_is_not_processed(tmp_path):
     data = (
         '<rss version="2.0" xmlns:xi="http://www.w3.org/2001/XInclude"><channel><item>'
         f'<title>x</title><description><xi:include href="{secret.as_uri()}" parse="text"/>after</description>'
-        '</item></channel></rss>'
+        "</item></channel></rss>"
     ).encode()
     doc = parse(data)
     assert "INCLUDED-SECRET" not in repr(doc)
 
 
 def test_entity_expansion_bomb_expands_nothing():
-    entities = '<!ENTITY a "' + "ha" * 50 + '">' + "".join(
-        f'<!ENTITY {c} "' + f"&{p};" * 10 + '">' for p, c in zip("abcdefgh", "bcdefghi"))
-    data = (f'<?xml version="1.0"?><!DOCTYPE rss [{entities}]><rss version="2.0"><channel>'
-            '<item><title>bomb &i;</title></item></channel></rss>').encode()
+    entities = (
+        '<!ENTITY a "'
+        + "ha" * 50
+        + '">'
+        + "".join(f'<!ENTITY {c} "' + f"&{p};" * 10 + '">' for p, c in zip("abcdefgh", "bcdefghi"))
+    )
+    data = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [{entities}]><rss version="2.0"><channel>'
+        "<item><title>bomb &i;</title></item></channel></rss>"
+    ).encode()
     doc = parse(data)
     assert doc.articles[0].title == "bomb"
 
@@ -315,7 +351,7 @@ def test_no_network_access_is_caused_by_a_document():
     hits: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's name
+        def do_GET(self):
             hits.append(self.path)
             self.send_response(200)
             self.end_headers()
@@ -347,8 +383,10 @@ def test_no_network_access_is_caused_by_a_document():
 def test_doctype_after_the_root_is_not_a_dtd(tmp_path):
     secret = tmp_path / "late.txt"
     secret.write_text("LATE-SECRET")
-    data = (f'<rss version="2.0"><channel><item><title>x</title></item></channel>'
-            f'<!DOCTYPE rss [<!ENTITY s SYSTEM "{secret.as_uri()}">]><p>&s;</p></rss>').encode()
+    data = (
+        f'<rss version="2.0"><channel><item><title>x</title></item></channel>'
+        f'<!DOCTYPE rss [<!ENTITY s SYSTEM "{secret.as_uri()}">]><p>&s;</p></rss>'
+    ).encode()
     try:
         doc = parse(data)
     except ParseError:
@@ -357,11 +395,13 @@ def test_doctype_after_the_root_is_not_a_dtd(tmp_path):
 
 
 def test_unsafe_links_are_dropped_with_a_warning():
-    data = (b'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="file:///etc/">'
-            b'<entry><title>a</title><link href="passwd"/></entry>'
-            b'<entry><title>b</title><link href="javascript:alert(1)"/></entry>'
-            b'<entry><title>c</title><link href="data:text/html,hi"/></entry>'
-            b'<entry><title>d</title><link href="-https://e.example/"/></entry></feed>')
+    data = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="file:///etc/">'
+        b'<entry><title>a</title><link href="passwd"/></entry>'
+        b'<entry><title>b</title><link href="javascript:alert(1)"/></entry>'
+        b'<entry><title>c</title><link href="data:text/html,hi"/></entry>'
+        b'<entry><title>d</title><link href="-https://e.example/"/></entry></feed>'
+    )
     doc = parse(data)
     assert [a.url for a in doc.articles] == [None, None, None, None]
     warnings = " ".join(doc.warnings)
@@ -369,18 +409,23 @@ def test_unsafe_links_are_dropped_with_a_warning():
 
 
 def test_control_characters_and_bidi_overrides_are_removed():
-    data = ('<rss version="2.0"><channel><title>Feed\u202e</title><item>'
-            '<title>Esc&#x1b;[31m red &#x9b; \u2066title</title><author>a\u0085b</author>'
-            '<description>line\u2028two&#27;</description><category>\u200ftag</category></item></channel></rss>')
+    data = (
+        '<rss version="2.0"><channel><title>Feed\u202e</title><item>'
+        "<title>Esc&#x1b;[31m red &#x9b; \u2066title</title><author>a\u0085b</author>"
+        "<description>line\u2028two&#27;</description><category>\u200ftag</category></item></channel></rss>"
+    )
     doc = parse(data.encode())
     assert not any(has_control(s) for s in strings_of(doc))
 
 
 # -- broken documents -----------------------------------------------------------------
 
+
 def test_unescaped_ampersands_and_html_entities_are_repaired():
-    data = (b'<rss version="2.0"><channel><title>Fish & Chips</title><item><title>Caf&eacute; &nbsp;'
-            b'news &amp; views</title><link>https://e.example/?a=1&b=2</link></item></channel></rss>')
+    data = (
+        b'<rss version="2.0"><channel><title>Fish & Chips</title><item><title>Caf&eacute; &nbsp;'
+        b"news &amp; views</title><link>https://e.example/?a=1&b=2</link></item></channel></rss>"
+    )
     doc = parse(data)
     assert doc.feed_title == "Fish & Chips"
     assert doc.articles[0].title == "Café news & views"
@@ -389,8 +434,10 @@ def test_unescaped_ampersands_and_html_entities_are_repaired():
 
 
 def test_bad_nesting_is_recovered_with_a_warning():
-    data = (b'<rss version="2.0"><channel><item><title>Fine</title><link>https://e.example/1</link></item>'
-            b'<item><title>One <b>bold</title></item></channel>')
+    data = (
+        b'<rss version="2.0"><channel><item><title>Fine</title><link>https://e.example/1</link></item>'
+        b"<item><title>One <b>bold</title></item></channel>"
+    )
     doc = parse(data)
     assert doc.articles[0].url == "https://e.example/1"
     assert doc.articles[1].title.startswith("One bold")
@@ -411,8 +458,7 @@ def test_a_root_that_is_no_feed_is_refused():
 
 def test_item_cap_and_field_caps(monkeypatch):
     monkeypatch.setattr(feed, "MAX_ITEMS", 3)
-    items = "".join(f"<item><title>n{i}</title><description>{'word ' * 50_000}</description></item>"
-                    for i in range(5))
+    items = "".join(f"<item><title>n{i}</title><description>{'word ' * 50_000}</description></item>" for i in range(5))
     doc = parse(f'<rss version="2.0"><channel>{items}</channel></rss>'.encode())
     assert len(doc.articles) == 3
     assert any("only the first 3" in w for w in doc.warnings)
@@ -421,6 +467,7 @@ def test_item_cap_and_field_caps(monkeypatch):
 
 
 # -- properties -------------------------------------------------------------------
+
 
 def _check(data: bytes) -> None:
     try:
@@ -443,8 +490,20 @@ _ATOM = (FEEDS / "atom10.xml").read_bytes()
 
 
 _NASTY = [
-    b"<", b"&", b"]]>", b"<![CDATA[", b"\x00", b"\x1b[2J", b"\xff\xfe", b"&#0;", b"\xc3", b"&bogus;",
-    b"<!DOCTYPE x [<!ENTITY a 'b'>]>", b"</item>", b"<item>", b'<link href="javascript:x"/>',
+    b"<",
+    b"&",
+    b"]]>",
+    b"<![CDATA[",
+    b"\x00",
+    b"\x1b[2J",
+    b"\xff\xfe",
+    b"&#0;",
+    b"\xc3",
+    b"&bogus;",
+    b"<!DOCTYPE x [<!ENTITY a 'b'>]>",
+    b"</item>",
+    b"<item>",
+    b'<link href="javascript:x"/>',
 ]
 
 
@@ -455,11 +514,11 @@ def mutated(draw):
         op = draw(st.sampled_from(["delete", "insert", "duplicate", "flip"]))
         at = draw(st.integers(0, len(data)))
         if op == "delete":
-            del data[at:at + draw(st.integers(1, 200))]
+            del data[at : at + draw(st.integers(1, 200))]
         elif op == "insert":
             data[at:at] = draw(st.sampled_from(_NASTY)) + draw(st.binary(max_size=20))
         elif op == "duplicate":
-            data[at:at] = data[at:at + draw(st.integers(1, 500))]
+            data[at:at] = data[at : at + draw(st.integers(1, 500))]
         elif data:
             i = min(at, len(data) - 1)
             data[i] ^= draw(st.integers(1, 255))

@@ -8,17 +8,16 @@ import re
 import subprocess
 import sys
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsreader.core.models import Caption, ParseError
+from newsreader.core.sanitize import has_control
 from newsreader.parser import html
 from newsreader.parser import parse as parse_any
-from newsreader.core.sanitize import has_control
-
 from tests.support.paths import FIXTURES, REPO_ROOT, shared_path
 
 PAGES = FIXTURES / "html"
@@ -54,17 +53,31 @@ def test_news_page_body_keeps_the_story_in_order():
     assert positions == sorted(positions)
 
 
-@pytest.mark.parametrize("chrome", [
-    "We use cookies", "Accept all cookies",                    # cookie banner
-    "Sport", "Weather", "Opinion",                             # navigation
-    "ADVERTISEMENT", "Glimmerwax",                             # ad slot
-    "Get the Courier in your inbox", "morning newsletter",     # newsletter box
-    "Related stories", "Storm tears ferry", "Saltmere dry dock wins",  # related links
-    "Share on social media", "Email this story",               # share tools
-    "Comments (2)", "Lovely news", "replacement bus",          # comments
-    "All rights reserved",                                     # footer
-    "PAGEVIEW-SCRIPT-TEXT", "font-family",                     # script, style
-])
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "We use cookies",
+        "Accept all cookies",  # cookie banner
+        "Sport",
+        "Weather",
+        "Opinion",  # navigation
+        "ADVERTISEMENT",
+        "Glimmerwax",  # ad slot
+        "Get the Courier in your inbox",
+        "morning newsletter",  # newsletter box
+        "Related stories",
+        "Storm tears ferry",
+        "Saltmere dry dock wins",  # related links
+        "Share on social media",
+        "Email this story",  # share tools
+        "Comments (2)",
+        "Lovely news",
+        "replacement bus",  # comments
+        "All rights reserved",  # footer
+        "PAGEVIEW-SCRIPT-TEXT",
+        "font-family",  # script, style
+    ],
+)
 def test_news_page_body_has_none_of_the_chrome(chrome):
     assert chrome not in article_of(page("news_page.html")).body
 
@@ -72,11 +85,13 @@ def test_news_page_body_has_none_of_the_chrome(chrome):
 def test_body_reads_as_blocks_in_a_terminal():
     body = article_of(page("news_page.html")).body
     blocks = body.split("\n\n")
-    assert "A quieter engine" in blocks                      # heading on its own
-    assert ("- Crossings every twenty minutes from seven in the morning\n"
-            "- Bicycles carried free of charge until the end of April") in blocks
+    assert "A quieter engine" in blocks  # heading on its own
+    assert (
+        "- Crossings every twenty minutes from seven in the morning\n"
+        "- Bicycles carried free of charge until the end of April"
+    ) in blocks
     assert any(b.startswith("> It feels like the town") for b in blocks)
-    assert not body.startswith("Harbour ferry returns")      # the headline is shown apart
+    assert not body.startswith("Harbour ferry returns")  # the headline is shown apart
     assert "\n\n\n" not in body and body == body.strip()
 
 
@@ -106,13 +121,16 @@ def test_long_paragraph_carried_twice_is_shown_once():
 
 
 def test_nested_lists_are_indented_under_their_item():
-    data = (b"<html><head><meta property='og:type' content='article'></head><body><article>"
-            b"<p>The committee published its list of priorities for the coming year on Monday, after a "
-            b"long meeting.</p><ul><li>Roads<ul><li>Potholes on the high street</li><li>New crossings"
-            b"</li></ul></li><li>Schools and libraries</li></ul><p>Each item will get a budget line in "
-            b"the spring, the chair said, and progress will be reported monthly.</p></article></body></html>")
-    assert ("- Roads\n  - Potholes on the high street\n  - New crossings\n- Schools and libraries"
-            in article_of(data).body.split("\n\n"))
+    data = (
+        b"<html><head><meta property='og:type' content='article'></head><body><article>"
+        b"<p>The committee published its list of priorities for the coming year on Monday, after a "
+        b"long meeting.</p><ul><li>Roads<ul><li>Potholes on the high street</li><li>New crossings"
+        b"</li></ul></li><li>Schools and libraries</li></ul><p>Each item will get a budget line in "
+        b"the spring, the chair said, and progress will be reported monthly.</p></article></body></html>"
+    )
+    assert "- Roads\n  - Potholes on the high street\n  - New crossings\n- Schools and libraries" in article_of(
+        data
+    ).body.split("\n\n")
 
 
 # --- metadata -------------------------------------------------------------------
@@ -122,51 +140,58 @@ def test_metadata_from_meta_tags():
     art = article_of(page("news_page.html"))
     assert art.title == "Harbour ferry returns after winter repairs"
     assert art.author == "Petra Vallow"
-    assert art.published == datetime(2031, 3, 14, 6, 45, tzinfo=timezone.utc)
+    assert art.published == datetime(2031, 3, 14, 6, 45, tzinfo=UTC)
     assert art.precision == "exact"
     assert art.published_text == "2031-03-14T07:45:00+01:00"
-    assert art.updated == datetime(2031, 3, 14, 9, 10, 30, tzinfo=timezone.utc)
+    assert art.updated == datetime(2031, 3, 14, 9, 10, 30, tzinfo=UTC)
     assert art.url == "https://courier.example/2031/03/harbour-ferry-returns"  # relative canonical
     assert art.source == "The Lanternfield Courier"
     assert art.summary == "The Marigold is back on the Lanternfield crossing after four months in dry dock."
-    assert art.captions == [Caption("The Marigold leaves the east quay on its first crossing of the season.",
-                                    "Ivo Brannick")]
+    assert art.captions == [
+        Caption("The Marigold leaves the east quay on its first crossing of the season.", "Ivo Brannick")
+    ]
     assert art.tags == ["Transport", "Harbour"]
 
 
 def test_metadata_from_json_ld():
     art = article_of(page("jsonld_page.html"))
-    assert art.title == "Orchard growers try frost fans as spring turns cold"   # headline, not <title>
+    assert art.title == "Orchard growers try frost fans as spring turns cold"  # headline, not <title>
     assert art.author == "Dag Ellery, Mira Soto"
     assert art.published == date(2030, 4, 2) and art.precision == "day"
-    assert art.updated == datetime(2030, 4, 2, 16, 20, tzinfo=timezone.utc)
-    assert art.source == "Vale Gazette"                       # publisher, not the WebSite node
+    assert art.updated == datetime(2030, 4, 2, 16, 20, tzinfo=UTC)
+    assert art.source == "Vale Gazette"  # publisher, not the WebSite node
     assert art.url == "https://valegazette.example/farming/frost-fans"
     assert art.summary == "Fruit farmers in the upper vale are betting on giant fans."
-    assert art.captions == [Caption("A frost fan towers over the pear trees at Hollin Farm.",
-                                    "Vale Gazette archive")]
+    assert art.captions == [Caption("A frost fan towers over the pear trees at Hollin Farm.", "Vale Gazette archive")]
     assert art.body.startswith("Fruit farmers in the upper vale have started")
-    assert "frost fan towers" not in art.body                 # captions are not body text
+    assert "frost fan towers" not in art.body  # captions are not body text
 
 
 def test_json_ld_main_entity_and_author_fallbacks():
-    ld = (b'<script type="application/ld+json">{"@type": "WebPage", "mainEntity": {"@type": '
-          b'"ReportageNewsArticle", "headline": "Ferry strike ends", "datePublished": "not a date"}}</script>'
-          b'<meta property="article:author" content="https://social.example/ines">'
-          b'<meta name="parsely-author" content="Ines Aldana">'
-          b'<meta name="parsely-pub-date" content="2031-05-02T10:00:00Z">')
-    art = article_of(page("short_article.html").replace(b"</head>", ld + b"</head>").replace(
-        b'<meta property="article:published_time" content="2031-02-20">', b""))
+    ld = (
+        b'<script type="application/ld+json">{"@type": "WebPage", "mainEntity": {"@type": '
+        b'"ReportageNewsArticle", "headline": "Ferry strike ends", "datePublished": "not a date"}}</script>'
+        b'<meta property="article:author" content="https://social.example/ines">'
+        b'<meta name="parsely-author" content="Ines Aldana">'
+        b'<meta name="parsely-pub-date" content="2031-05-02T10:00:00Z">'
+    )
+    art = article_of(
+        page("short_article.html")
+        .replace(b"</head>", ld + b"</head>")
+        .replace(b'<meta property="article:published_time" content="2031-02-20">', b"")
+    )
     assert art.title == "Ferry strike ends"
-    assert art.author == "Ines Aldana"                        # the profile URL is skipped
-    assert art.published == datetime(2031, 5, 2, 10, 0, tzinfo=timezone.utc)  # next date that reads
+    assert art.author == "Ines Aldana"  # the profile URL is skipped
+    assert art.published == datetime(2031, 5, 2, 10, 0, tzinfo=UTC)  # next date that reads
 
 
 def test_title_from_title_element_loses_the_site_name():
-    data = page("short_article.html").replace(b'<meta property="og:type" content="article">',
-                                              b'<meta property="og:site_name" content="Coast Rail News">')
-    data = data.replace(b"<title>Night trains resume on the coast line</title>",
-                        b"<title>Night trains resume | Coast Rail News</title>").replace(b"<h1>", b"<h2>")
+    data = page("short_article.html").replace(
+        b'<meta property="og:type" content="article">', b'<meta property="og:site_name" content="Coast Rail News">'
+    )
+    data = data.replace(
+        b"<title>Night trains resume on the coast line</title>", b"<title>Night trains resume | Coast Rail News</title>"
+    ).replace(b"<h1>", b"<h2>")
     data = data.replace(b"</h1>", b"</h2>")
     art = article_of(data)
     assert art.title == "Night trains resume"
@@ -174,11 +199,13 @@ def test_title_from_title_element_loses_the_site_name():
 
 
 def test_time_element_gives_the_date_when_meta_is_silent():
-    data = page("short_article.html").replace(
-        b'<meta property="article:published_time" content="2031-02-20">', b"").replace(
-        b"<h1>", b'<time datetime="2031-02-19T22:05Z">last night</time><h1>')
+    data = (
+        page("short_article.html")
+        .replace(b'<meta property="article:published_time" content="2031-02-20">', b"")
+        .replace(b"<h1>", b'<time datetime="2031-02-19T22:05Z">last night</time><h1>')
+    )
     art = article_of(data)
-    assert art.published == datetime(2031, 2, 19, 22, 5, tzinfo=timezone.utc)
+    assert art.published == datetime(2031, 2, 19, 22, 5, tzinfo=UTC)
     assert art.precision == "minute"
 
 
@@ -188,19 +215,23 @@ def test_source_falls_back_to_the_host_without_www():
     assert art.url == "https://www.coastrail.example/news/1"
 
 
-@pytest.mark.parametrize("href, url, expected", [
-    ("/2031/x", "https://a.example/news/b?q=1", "https://a.example/2031/x"),
-    ("../x", "https://a.example/news/sub/b", "https://a.example/news/x"),
-    ("//cdn.example/y", "https://a.example/b", "https://cdn.example/y"),
-    ("https://other.example/z", None, "https://other.example/z"),
-    ("/2031/x", None, None),                                   # nothing to resolve against
-    ("javascript:alert(1)", "https://a.example/b", "https://a.example/b"),
-    ("data:text/html,hi", "https://a.example/b", "https://a.example/b"),
-    ("ftp://a.example/file", "https://a.example/b", "https://a.example/b"),
-])
+@pytest.mark.parametrize(
+    "href, url, expected",
+    [
+        ("/2031/x", "https://a.example/news/b?q=1", "https://a.example/2031/x"),
+        ("../x", "https://a.example/news/sub/b", "https://a.example/news/x"),
+        ("//cdn.example/y", "https://a.example/b", "https://cdn.example/y"),
+        ("https://other.example/z", None, "https://other.example/z"),
+        ("/2031/x", None, None),  # nothing to resolve against
+        ("javascript:alert(1)", "https://a.example/b", "https://a.example/b"),
+        ("data:text/html,hi", "https://a.example/b", "https://a.example/b"),
+        ("ftp://a.example/file", "https://a.example/b", "https://a.example/b"),
+    ],
+)
 def test_canonical_url_is_resolved_and_http_only(href, url, expected):
     data = page("short_article.html").replace(
-        b"</head>", f'<base href="http://evil.example/"><link rel="canonical" href="{href}"></head>'.encode())
+        b"</head>", f'<base href="http://evil.example/"><link rel="canonical" href="{href}"></head>'.encode()
+    )
     assert article_of(data, url=url).url == expected
 
 
@@ -223,8 +254,10 @@ def test_paywall_stub_is_refused():
 
 
 def test_longer_paywalled_teaser_is_shown_with_a_warning():
-    extra = (b"<p>The deck beams had been cut from a single batch of steel in 1931. Nobody had "
-             b"inspected the joints since the war. Three of them had cracked right through.</p></div>")
+    extra = (
+        b"<p>The deck beams had been cut from a single batch of steel in 1931. Nobody had "
+        b"inspected the joints since the war. Three of them had cracked right through.</p></div>"
+    )
     doc = html.parse(page("paywall_stub.html").replace(b"</div>", extra, 1), as_of=None, url=URL)
     assert "Three of them had cracked" in doc.articles[0].body
     assert "Subscribe" not in doc.articles[0].body
@@ -233,9 +266,11 @@ def test_longer_paywalled_teaser_is_shown_with_a_warning():
 
 def test_short_genuine_article_is_kept():
     art = article_of(page("short_article.html"))
-    assert art.body == ("Night trains between Varrow and Pellick Sands will run again from Monday, "
-                        "the rail operator said.\n\nThe service was suspended in December after a "
-                        "landslip near the tunnel at Cray Head.")
+    assert art.body == (
+        "Night trains between Varrow and Pellick Sands will run again from Monday, "
+        "the rail operator said.\n\nThe service was suspended in December after a "
+        "landslip near the tunnel at Cray Head."
+    )
     assert art.published == date(2031, 2, 20)
 
 
@@ -247,37 +282,50 @@ def test_hostile_page_comes_out_clean():
     for name in ("title", "body", "source", "url", "summary", "author", "published_text"):
         value = getattr(art, name)
         assert value is None or not has_control(value), name
-    for marker in ("SCRIPT-TEXT-MARKER", "STYLE-TEXT-MARKER", "NOSCRIPT-TEXT-MARKER",
-                   "IFRAME-TEXT-MARKER", "ONLOAD-MARKER", "INLINE-SCRIPT-MARKER", "javascript"):
+    for marker in (
+        "SCRIPT-TEXT-MARKER",
+        "STYLE-TEXT-MARKER",
+        "NOSCRIPT-TEXT-MARKER",
+        "IFRAME-TEXT-MARKER",
+        "ONLOAD-MARKER",
+        "INLINE-SCRIPT-MARKER",
+        "javascript",
+    ):
         assert marker not in art.body
-    assert art.url == "https://good.example/a/b.html"        # javascript: canonical and og:url refused
+    assert art.url == "https://good.example/a/b.html"  # javascript: canonical and og:url refused
     assert "\x1b" not in art.title and "\u202e" not in art.title
     assert art.body.startswith("The flooded quarry at Dunmere")
     assert "Read the council notice" in art.body
 
 
 def test_legacy_charset_from_meta():
-    text = ("<html><head><meta charset='windows-1252'><meta property='og:type' content='article'>"
-            "</head><body><article><p>The caf\u00e9 on the pier reopened on Sunday, and its owner said "
-            "\u201cwe are here to stay\u201d after a difficult winter by the sea.</p><p>Queues stretched "
-            "past the lifeboat station before noon.</p></article></body></html>")
+    text = (
+        "<html><head><meta charset='windows-1252'><meta property='og:type' content='article'>"
+        "</head><body><article><p>The caf\u00e9 on the pier reopened on Sunday, and its owner said "
+        "\u201cwe are here to stay\u201d after a difficult winter by the sea.</p><p>Queues stretched "
+        "past the lifeboat station before noon.</p></article></body></html>"
+    )
     art = article_of(text.encode("cp1252"))
     assert "caf\u00e9" in art.body and "\u201cwe are here to stay\u201d" in art.body
 
 
 def test_utf16_with_bom():
-    text = ("<html><head><meta property='og:type' content='article'></head><body><article>"
-            "<p>Die Br\u00fccke \u00fcber die Ilm ist wieder offen, teilte die Stadt am Montag mit.</p>"
-            "<p>Der Umweg \u00fcber Kranichfeld entf\u00e4llt damit.</p></article></body></html>")
+    text = (
+        "<html><head><meta property='og:type' content='article'></head><body><article>"
+        "<p>Die Br\u00fccke \u00fcber die Ilm ist wieder offen, teilte die Stadt am Montag mit.</p>"
+        "<p>Der Umweg \u00fcber Kranichfeld entf\u00e4llt damit.</p></article></body></html>"
+    )
     art = article_of(b"\xff\xfe" + text.encode("utf-16-le"))
     assert "Br\u00fccke \u00fcber die Ilm" in art.body
 
 
 def test_valid_utf8_wins_over_a_stale_latin1_declaration():
-    text = ("<html><head><meta charset='iso-8859-1'><meta property='og:type' content='article'></head>"
-            "<body><article><p>\u0141\u00f3d\u017a city council voted to keep the tram line, the mayor "
-            "said on Friday.</p><p>Work on the tracks starts in May and should end before the autumn term."
-            "</p></article></body></html>")
+    text = (
+        "<html><head><meta charset='iso-8859-1'><meta property='og:type' content='article'></head>"
+        "<body><article><p>\u0141\u00f3d\u017a city council voted to keep the tram line, the mayor "
+        "said on Friday.</p><p>Work on the tracks starts in May and should end before the autumn term."
+        "</p></article></body></html>"
+    )
     assert "\u0141\u00f3d\u017a city council" in article_of(text.encode("utf-8")).body
 
 
@@ -293,23 +341,53 @@ def test_pathological_nesting_is_bounded():
         html.parse(data, as_of=None, url=URL)
 
 
-@pytest.mark.parametrize("data", [
-    b"", b"   \n", b"\x00\x01\x02\xff\xfe", b"<html></html>", b"<html><body></body></html>",
-    b"<?xml version='1.0' encoding='utf-8'?><html><body><p>hi</p></body></html>",
-    b"<html><body><p>" + b"\xff" * 1000 + b"</p></body></html>",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"   \n",
+        b"\x00\x01\x02\xff\xfe",
+        b"<html></html>",
+        b"<html><body></body></html>",
+        b"<?xml version='1.0' encoding='utf-8'?><html><body><p>hi</p></body></html>",
+        b"<html><body><p>" + b"\xff" * 1000 + b"</p></body></html>",
+    ],
+)
 def test_unusable_input_raises_parse_error(data):
     with pytest.raises(ParseError):
         html.parse(data, as_of=None, url=URL)
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.sampled_from([
-    "<p>", "</p>", "<div class='comments'>", "</div>", "<article>", "<table><tr><td>", "<h2>",
-    "<script>", "</script>", "<meta charset='x-unknown'>", "\x1b[2J", "\x00", "&#27;", "<figure>",
-    "<figcaption>", "A sentence that is long enough to count as prose in a story. ", "<li>", "<a href='//x'>",
-    "<link rel='canonical' href='javascript:1'>", "<script type='application/ld+json'>{\"@type\":",
-]), max_size=60))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<div class='comments'>",
+                "</div>",
+                "<article>",
+                "<table><tr><td>",
+                "<h2>",
+                "<script>",
+                "</script>",
+                "<meta charset='x-unknown'>",
+                "\x1b[2J",
+                "\x00",
+                "&#27;",
+                "<figure>",
+                "<figcaption>",
+                "A sentence that is long enough to count as prose in a story. ",
+                "<li>",
+                "<a href='//x'>",
+                "<link rel='canonical' href='javascript:1'>",
+                "<script type='application/ld+json'>{\"@type\":",
+            ]
+        ),
+        max_size=60,
+    )
+)
 def test_any_markup_gives_an_article_or_parse_error(pieces):
     data = ("<html><body>" + "".join(pieces)).encode("utf-8")
     try:
@@ -324,7 +402,7 @@ def test_any_markup_gives_an_article_or_parse_error(pieces):
 
 
 def test_future_date_is_dropped_against_as_of():
-    doc = html.parse(page("short_article.html"), as_of=datetime(2030, 1, 1, tzinfo=timezone.utc), url=URL)
+    doc = html.parse(page("short_article.html"), as_of=datetime(2030, 1, 1, tzinfo=UTC), url=URL)
     assert doc.articles[0].published is None and doc.articles[0].precision == "unknown"
     assert doc.warnings
 
@@ -335,10 +413,10 @@ def test_entry_point_detects_and_parses_html():
 
 
 def test_importing_the_module_does_not_import_trafilatura():
-    code = ("import sys, newsreader.parser.html; "
-            "print('trafilatura' in sys.modules, 'lxml' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True,
-                         check=True).stdout.split()
+    code = "import sys, newsreader.parser.html; print('trafilatura' in sys.modules, 'lxml' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert out == ["False", "False"]
 
 
@@ -349,9 +427,11 @@ _TOKEN = re.compile(r"\w+")
 
 def _shingle_f1(true: str, pred: str) -> float:
     """The benchmark's per-page F1: 4-token shingles counted as a multiset."""
+
     def shingles(text):
         t = _TOKEN.findall(text)
-        return Counter(tuple(t[i:i + 4]) for i in range(max(1, len(t) - 3)))
+        return Counter(tuple(t[i : i + 4]) for i in range(max(1, len(t) - 3)))
+
     want, got = shingles(true), shingles(pred)
     tp = sum((want & got).values())
     if not tp:

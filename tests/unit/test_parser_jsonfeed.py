@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from newsreader.core.models import ParseError
-from newsreader.parser import jsonfeed, parse
 from newsreader.core.sanitize import has_control
-
+from newsreader.parser import jsonfeed, parse
 from tests.support.paths import FIXTURES
 
 FEEDS = FIXTURES / "feeds"
@@ -25,11 +24,14 @@ def test_json_feed_10():
     doc = parse((FEEDS / "jsonfeed10.json").read_bytes())
     assert doc.format == "json-feed"
     assert (doc.feed_title, doc.site_url, doc.feed_url) == (
-        "Kettle & Crumb", "https://kettle.example.com/", "https://kettle.example.com/feed.json")
+        "Kettle & Crumb",
+        "https://kettle.example.com/",
+        "https://kettle.example.com/feed.json",
+    )
     rye, scones = doc.articles
     assert rye.title == "A slow rye loaf"
     assert rye.body == "Three days, mostly waiting.\n\n1. Feed the starter\n2. Mix\n3. Wait"
-    assert rye.published == datetime(2023, 1, 14, 14, 30, tzinfo=timezone.utc)
+    assert rye.published == datetime(2023, 1, 14, 14, 30, tzinfo=UTC)
     assert rye.author == "Priya Nandakumar"  # the feed's 1.0 "author"
     assert rye.tags == ["bread", "rye"]
     assert rye.source == "Kettle & Crumb"
@@ -46,9 +48,10 @@ def test_json_feed_11():
     assert ep12.author == "Dee Carver"  # the item's 1.1 "authors" wins over the feed's
     assert ep12.summary == "Drivers on the final route of the night."
     assert ep12.body == "Drivers on the final route of the night talk about the map (https://nightbus.example.org/map)."
-    assert ep12.updated == datetime(2024, 3, 1, 8, tzinfo=timezone.utc)
+    assert ep12.updated == datetime(2024, 3, 1, 8, tzinfo=UTC)
     assert [(e.url, e.type, e.length) for e in ep12.enclosures] == [
-        ("https://nightbus.example.org/audio/12.m4a", "audio/x-m4a", 31457280)]
+        ("https://nightbus.example.org/audio/12.m4a", "audio/x-m4a", 31457280)
+    ]
     assert any("javascript" in w for w in doc.warnings)
     assert ep11.url == "https://radio.example.com/segments/night-bus"  # external_url
     assert ep11.author == "Olu Mensah"
@@ -63,10 +66,21 @@ def test_items_of_the_wrong_shape_are_skipped_with_a_reason():
 
 
 def test_fields_of_the_wrong_type_are_ignored():
-    data = feed_of({"id": True, "url": 5, "title": ["x"], "content_html": {"a": 1}, "content_text": "body",
-                    "tags": "notalist", "authors": "Ann", "attachments": [{"url": 7}, "x"],
-                    "date_published": 20240101},
-                   title=None, home_page_url=["x"])
+    data = feed_of(
+        {
+            "id": True,
+            "url": 5,
+            "title": ["x"],
+            "content_html": {"a": 1},
+            "content_text": "body",
+            "tags": "notalist",
+            "authors": "Ann",
+            "attachments": [{"url": 7}, "x"],
+            "date_published": 20240101,
+        },
+        title=None,
+        home_page_url=["x"],
+    )
     doc = parse(data)
     article = doc.articles[0]
     assert article.title == "body" and article.body == "body"
@@ -75,23 +89,28 @@ def test_fields_of_the_wrong_type_are_ignored():
     assert doc.feed_title is None
 
 
-@pytest.mark.parametrize("text, reason", [
-    ('{"version": "%s", "items": {"a": 1}}' % VERSION, "no list of items"),
-    ('[1, 2, 3]', "top level"),
-    ('{"version": "%s", "items": %s}' % (VERSION, "7" * 5000), "no list of items"),
-    ('{"items": [' + "[" * 100_000 + "]" * 100_000 + "]}", "nested too deeply"),
-    ('{"version": "%s", "items": [' % VERSION, "not valid JSON"),
-    ('{"rss": {"channel": {"item": []}}}', "no list of items"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ('{"version": "%s", "items": {"a": 1}}' % VERSION, "no list of items"),
+        ("[1, 2, 3]", "top level"),
+        ('{"version": "%s", "items": %s}' % (VERSION, "7" * 5000), "no list of items"),
+        ('{"items": [' + "[" * 100_000 + "]" * 100_000 + "]}", "nested too deeply"),
+        ('{"version": "%s", "items": [' % VERSION, "not valid JSON"),
+        ('{"rss": {"channel": {"item": []}}}', "no list of items"),
+    ],
+)
 def test_unusable_json_is_one_parse_error(text, reason):
     with pytest.raises(ParseError, match=reason):
         jsonfeed.parse(text.encode(), url=None)
 
 
 def test_nan_infinity_and_huge_numbers_are_not_values():
-    data = ('{"version": "%s", "items": [{"id": NaN, "title": "n", "date_published": Infinity,'
-            '"attachments": [{"url": "https://e.example/a", "size_in_bytes": 1e400}]},'
-            '{"id": 1e999, "title": "m"}, {"id": 12345, "title": "k"}]}' % VERSION).encode()
+    data = (
+        '{"version": "%s", "items": [{"id": NaN, "title": "n", "date_published": Infinity,'
+        '"attachments": [{"url": "https://e.example/a", "size_in_bytes": 1e400}]},'
+        '{"id": 1e999, "title": "m"}, {"id": 12345, "title": "k"}]}' % VERSION
+    ).encode()
     doc = parse(data)
     n, m, k = doc.articles
     assert n.guid.startswith("sha1:") and n.published is None
@@ -102,16 +121,20 @@ def test_nan_infinity_and_huge_numbers_are_not_values():
 
 def test_a_5000_digit_integer_spoils_one_field_not_the_feed():
     """Python refuses to convert over 4,300 digits; that must not fail the whole feed."""
-    data = ('{"version": "%s", "items": [{"id": %s, "title": "Long id", "_size": -%s},'
-            '{"id": "b", "title": "Short id"}]}' % (VERSION, "7" * 5000, "9" * 5000)).encode()
+    data = (
+        '{"version": "%s", "items": [{"id": %s, "title": "Long id", "_size": -%s},'
+        '{"id": "b", "title": "Short id"}]}' % (VERSION, "7" * 5000, "9" * 5000)
+    ).encode()
     first, second = parse(data).articles
     assert (first.title, second.title, second.guid) == ("Long id", "Short id", "b")
     assert first.guid.startswith("sha1:")
 
 
 def test_lone_surrogates_never_reach_the_output():
-    data = ('{"version": "%s", "title": "a\\ud800b", "items": [{"id": "\\udfff", "title": "x\\ud83dy",'
-            '"content_text": "c\\udc00", "tags": ["\\ud800"], "authors": [{"name": "\\udbff"}]}]}' % VERSION).encode()
+    data = (
+        '{"version": "%s", "title": "a\\ud800b", "items": [{"id": "\\udfff", "title": "x\\ud83dy",'
+        '"content_text": "c\\udc00", "tags": ["\\ud800"], "authors": [{"name": "\\udbff"}]}]}' % VERSION
+    ).encode()
     doc = parse(data)
     article = doc.articles[0]
     for text in (doc.feed_title, article.title, article.body, article.guid, article.author, *article.tags):
@@ -121,8 +144,14 @@ def test_lone_surrogates_never_reach_the_output():
 
 
 def test_control_characters_and_markup_in_strings():
-    data = feed_of({"id": "1", "title": "<b>Bold</b> \x1b[31mred\u202e", "content_html": "<p>a\x07b</p>",
-                    "url": "javascript:alert(1)"})
+    data = feed_of(
+        {
+            "id": "1",
+            "title": "<b>Bold</b> \x1b[31mred\u202e",
+            "content_html": "<p>a\x07b</p>",
+            "url": "javascript:alert(1)",
+        }
+    )
     article = parse(data).articles[0]
     assert article.title == "Bold [31mred"
     assert not has_control(article.title) and not has_control(article.body)

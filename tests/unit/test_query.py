@@ -15,9 +15,9 @@ from newsreader.search.language import (
     Query,
     QueryError,
     Term,
+    highlight_terms,
     parse_query,
 )
-from newsreader.search.language import highlight_terms
 from newsreader.store.searching import match_expression
 
 # 20:00 in UTC+10: the local day is already the 27th.
@@ -165,9 +165,15 @@ def test_the_same_date_twice_is_fine():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("after:tomorow", 'after: not a date: "tomorow" (use YYYY-MM-DD, today, yesterday, or an age like 7d, 24h, 2w)'),
+        (
+            "after:tomorow",
+            'after: not a date: "tomorow" (use YYYY-MM-DD, today, yesterday, or an age like 7d, 24h, 2w)',
+        ),
         ("before:2026-02-30", 'before: not a date: "2026-02-30" (no such day)'),
-        ("after:26-11-2026", 'after: not a date: "26-11-2026" (use YYYY-MM-DD, today, yesterday, or an age like 7d, 24h, 2w)'),
+        (
+            "after:26-11-2026",
+            'after: not a date: "26-11-2026" (use YYYY-MM-DD, today, yesterday, or an age like 7d, 24h, 2w)',
+        ),
         ("after:99999w", 'after: "99999w" is too far back (at most 100 years)'),
         ("is:starred", 'is: unknown state "starred" (use unread, read or bookmarked)'),
         ("source: harbour", 'source: needs a source name (as in source:"Sky News AU")'),
@@ -175,7 +181,10 @@ def test_the_same_date_twice_is_fine():
         ("tag:", "tag: needs a tag (as in tag:world)"),
         ("is:", "is: needs unread, read or bookmarked (as in is:unread)"),
         ("after:", "after: needs a date (as in after:7d)"),
-        ("sorce:bbc", 'unknown filter "sorce:" (filters: source: tag: is: before: after:; put text in quotes to search for it)'),
+        (
+            "sorce:bbc",
+            'unknown filter "sorce:" (filters: source: tag: is: before: after:; put text in quotes to search for it)',
+        ),
         ("is:read is:unread", "is:read and is:unread contradict each other"),
         ("is:bookmarked -is:bookmarked", "is:bookmarked and -is:bookmarked contradict each other"),
         ("after:7d after:2d", 'after: given twice ("7d" and "2d")'),
@@ -238,7 +247,10 @@ def test_highlight_only_words_and_phrases():
 
 def test_match_expression_quotes_every_term():
     q = parse_query('pilot* "port calder" -x tag:y')
-    assert [(t.text, t.phrase, t.prefix) for t in q.positive_terms] == [("pilot", False, True), ("port calder", True, False)]
+    assert [(t.text, t.phrase, t.prefix) for t in q.positive_terms] == [
+        ("pilot", False, True),
+        ("port calder", True, False),
+    ]
     assert match_expression(parse_query('pilot* "(:')) == '"pilot"*'
     assert match_expression(parse_query('harbour -ferry "a b"')) == '("harbour" AND "a b") NOT ("ferry")'
     assert match_expression(parse_query("source:x")) is None
@@ -252,7 +264,7 @@ def test_with_filter_changes_one_field():
 # -- properties ------------------------------------------------------------------
 
 _ALPHABET = st.sampled_from(
-    list('abcXYZ019 -*":()^{}.,\'\\/_+\t\n\x00\x1bé漢')
+    list("abcXYZ019 -*\":()^{}.,'\\/_+\t\n\x00\x1bé漢")
     + ["source:", "tag:", "is:", "after:", "before:", "is:unread", "after:7d", "-"]
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +14,7 @@ from newsreader.store import searching as store_query
 from newsreader.store.cache import Cache
 from newsreader.store.searching import count_articles, match_expression, resolve_sources, search_articles
 
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
 def at(days_ago: float) -> datetime:
@@ -22,23 +22,59 @@ def at(days_ago: float) -> datetime:
 
 
 def story(title, source, body, published, tags=()):
-    return Article(title=title, source=source, body=body, published=published,
-                   precision="minute" if isinstance(published, datetime) else "day", tags=list(tags))
+    return Article(
+        title=title,
+        source=source,
+        body=body,
+        published=published,
+        precision="minute" if isinstance(published, datetime) else "day",
+        tags=list(tags),
+    )
 
 
 ARTICLES = {
-    "pilots": story("Harbour pilots agree new contract", "Harbour Gazette",
-                    "Pilots in Port Calder agreed a four-year contract on Tuesday.", at(1), ["local", "Business"]),
-    "ferry": story("Ferry timetable changes for winter", "Harbour Gazette",
-                   "The winter timetable brings fewer late sailings from the harbour.", at(0.1), ["transport"]),
-    "lighthouse": story("Lighthouse restoration wins heritage grant", "Northern Ledger",
-                        "The old lighthouse at Skerry Point will be restored.", date(2026, 11, 20), ["heritage"]),
-    "bridge": story("Harbour bridge closed for repairs", "Sky News AU",
-                    "The harbour bridge is closed to traffic while engineers repair it.", at(56), ["World"]),
-    "photos": story("Old photographs found in a loft", "Northern Ledger",
-                    "Photographs of the harbour in 1920 were found in a loft.", None, ["heritage", "world-cup"]),
-    "pilotage": story("Pilotage fees rise next year", "Sky News AU",
-                      "Pilotage fees for cargo ships rise by four percent.", at(0.2), ["world-cup"]),
+    "pilots": story(
+        "Harbour pilots agree new contract",
+        "Harbour Gazette",
+        "Pilots in Port Calder agreed a four-year contract on Tuesday.",
+        at(1),
+        ["local", "Business"],
+    ),
+    "ferry": story(
+        "Ferry timetable changes for winter",
+        "Harbour Gazette",
+        "The winter timetable brings fewer late sailings from the harbour.",
+        at(0.1),
+        ["transport"],
+    ),
+    "lighthouse": story(
+        "Lighthouse restoration wins heritage grant",
+        "Northern Ledger",
+        "The old lighthouse at Skerry Point will be restored.",
+        date(2026, 11, 20),
+        ["heritage"],
+    ),
+    "bridge": story(
+        "Harbour bridge closed for repairs",
+        "Sky News AU",
+        "The harbour bridge is closed to traffic while engineers repair it.",
+        at(56),
+        ["World"],
+    ),
+    "photos": story(
+        "Old photographs found in a loft",
+        "Northern Ledger",
+        "Photographs of the harbour in 1920 were found in a loft.",
+        None,
+        ["heritage", "world-cup"],
+    ),
+    "pilotage": story(
+        "Pilotage fees rise next year",
+        "Sky News AU",
+        "Pilotage fees for cargo ships rise by four percent.",
+        at(0.2),
+        ["world-cup"],
+    ),
 }
 
 
@@ -47,7 +83,9 @@ def built(tmp_path_factory):
     base = tmp_path_factory.mktemp("querystore")
     cache = Cache(base / "cache.sqlite3", base / "state.sqlite3")
     names = list(ARTICLES)
-    stats = cache.import_document(ParsedDocument(format="page-dump", articles=list(ARTICLES.values())), now=int(NOW.timestamp()))
+    stats = cache.import_document(
+        ParsedDocument(format="page-dump", articles=list(ARTICLES.values())), now=int(NOW.timestamp())
+    )
     ids = dict(zip(names, stats.article_ids, strict=True))
     cache.set_read([ids["pilots"], ids["bridge"]])
     keys = {name: cache.article(i).key for name, i in ids.items()}
@@ -58,8 +96,9 @@ def built(tmp_path_factory):
 def found(built, text, *, bookmarks=(), limit=50, offset=0):
     cache, ids, keys = built
     by_id = {i: name for name, i in ids.items()}
-    rows = search_articles(cache, parse_query(text), bookmarked_keys=[keys[b] for b in bookmarks],
-                           limit=limit, offset=offset, now=NOW)
+    rows = search_articles(
+        cache, parse_query(text), bookmarked_keys=[keys[b] for b in bookmarks], limit=limit, offset=offset, now=NOW
+    )
     return [by_id[r.id] for r in rows]
 
 
@@ -159,11 +198,14 @@ def test_filters_alone_are_newest_first(built):
 def test_equal_matches_newest_first(tmp_path):
     cache = Cache(tmp_path / "c.sqlite3", tmp_path / "s.sqlite3")
     body = "The regatta on the estuary drew a large crowd of spectators."
-    doc = ParsedDocument(format="page-dump", articles=[
-        story("Regatta report", "Estuary Post", body, at(30)),
-        story("Regatta report", "Bay Courier", body, at(1)),
-        story("Regatta report", "Cove Herald", body, at(9)),
-    ])
+    doc = ParsedDocument(
+        format="page-dump",
+        articles=[
+            story("Regatta report", "Estuary Post", body, at(30)),
+            story("Regatta report", "Bay Courier", body, at(1)),
+            story("Regatta report", "Cove Herald", body, at(9)),
+        ],
+    )
     ids = cache.import_document(doc, now=int(NOW.timestamp())).article_ids
     rows = search_articles(cache, parse_query("regatta"), now=NOW)
     assert [r.id for r in rows] == [ids[1], ids[2], ids[0]]
@@ -175,7 +217,9 @@ def test_recency_lifts_a_slightly_weaker_fresh_match(tmp_path):
     filler = " The council met on Monday to discuss the budget for next year."
     old = story("Council notes", "Estuary Post", "The regatta and the regatta crowd." + filler, at(90))
     fresh = story("Council diary", "Bay Courier", "The regatta crowd." + filler, at(0.5))
-    ids = cache.import_document(ParsedDocument(format="page-dump", articles=[old, fresh]), now=int(NOW.timestamp())).article_ids
+    ids = cache.import_document(
+        ParsedDocument(format="page-dump", articles=[old, fresh]), now=int(NOW.timestamp())
+    ).article_ids
     by_relevance = [i for i, _ in cache.fts_match(match_expression(parse_query("regatta")))]
     assert by_relevance == [ids[0], ids[1]]  # bm25 alone prefers the old one
     assert [r.id for r in search_articles(cache, parse_query("regatta"), now=NOW)] == [ids[1], ids[0]]
@@ -185,9 +229,13 @@ def test_recency_lifts_a_slightly_weaker_fresh_match(tmp_path):
 def test_a_much_better_old_match_still_wins(tmp_path):
     cache = Cache(tmp_path / "c.sqlite3", tmp_path / "s.sqlite3")
     filler = " Residents were told about changes to parking, bins and the library hours." * 3
-    old = story("Regatta regatta: the estuary regatta returns", "Estuary Post", "The regatta returns." + filler, at(365))
+    old = story(
+        "Regatta regatta: the estuary regatta returns", "Estuary Post", "The regatta returns." + filler, at(365)
+    )
     fresh = story("Council diary", "Bay Courier", "Mentions a regatta once." + filler, at(0))
-    ids = cache.import_document(ParsedDocument(format="page-dump", articles=[old, fresh]), now=int(NOW.timestamp())).article_ids
+    ids = cache.import_document(
+        ParsedDocument(format="page-dump", articles=[old, fresh]), now=int(NOW.timestamp())
+    ).article_ids
     assert [r.id for r in search_articles(cache, parse_query("regatta"), now=NOW)] == [ids[0], ids[1]]
     cache.close()
 
@@ -205,8 +253,21 @@ def test_pages_follow_on(built):
     assert found(built, "harbour", limit=2) + found(built, "harbour", limit=2, offset=2) == whole
 
 
-@pytest.mark.parametrize("text", ["harbour", "pilot*", "harbour -bridge", "tag:heritage", "is:unread", "harbour is:bookmarked",
-                                  "-harbour", "source:ledger after:2026-11-01", "nothing-here", "is:bookmarked"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "harbour",
+        "pilot*",
+        "harbour -bridge",
+        "tag:heritage",
+        "is:unread",
+        "harbour is:bookmarked",
+        "-harbour",
+        "source:ledger after:2026-11-01",
+        "nothing-here",
+        "is:bookmarked",
+    ],
+)
 def test_count_agrees_with_search(built, text):
     cache, _, keys = built
     query = parse_query(text)
@@ -219,16 +280,32 @@ def big_cache(tmp_path, n=60):
     """Many matches of one word over 60 days, from three sources, every third tagged."""
     cache = Cache(tmp_path / "big.sqlite3", tmp_path / "bigstate.sqlite3")
     articles = [
-        story(f"Tide report number {i}", ["Estuary Post", "Bay Courier", "Cove Herald"][i % 3],
-              "High tide " * (1 + i % 4) + f"and a note {i}.", at(i), ["surf"] if i % 3 == 0 else [])
+        story(
+            f"Tide report number {i}",
+            ["Estuary Post", "Bay Courier", "Cove Herald"][i % 3],
+            "High tide " * (1 + i % 4) + f"and a note {i}.",
+            at(i),
+            ["surf"] if i % 3 == 0 else [],
+        )
         for i in range(n)
     ]
     cache.import_document(ParsedDocument(format="page-dump", articles=articles), now=int(NOW.timestamp()))
     return cache
 
 
-@pytest.mark.parametrize("text", ["tide", "tide source:cove", "tide tag:surf", "tide is:unread tag:surf",
-                                  "tide -tag:surf source:bay", "tid*", "tide before:40d", "tide -high"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tide",
+        "tide source:cove",
+        "tide tag:surf",
+        "tide is:unread tag:surf",
+        "tide -tag:surf source:bay",
+        "tid*",
+        "tide before:40d",
+        "tide -high",
+    ],
+)
 @pytest.mark.parametrize("exact_limit", [0, 5])
 def test_windowed_plans_find_what_the_exact_plan_finds(tmp_path, monkeypatch, text, exact_limit):
     cache = big_cache(tmp_path)
@@ -245,10 +322,13 @@ def test_windowed_plans_find_what_the_exact_plan_finds(tmp_path, monkeypatch, te
     cache.close()
 
 
-@pytest.mark.parametrize(("text", "index"), [
-    ("source:cove is:unread", "(source_id=?)"),  # a source's few, not every unread article
-    ("tide is:unread", "articles_read_time"),  # the window's unread ones, from the index alone
-])
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [
+        ("source:cove is:unread", "(source_id=?)"),  # a source's few, not every unread article
+        ("tide is:unread", "articles_read_time"),  # the window's unread ones, from the index alone
+    ],
+)
 def test_read_state_filters_take_the_narrow_index(tmp_path, monkeypatch, text, index):
     cache = big_cache(tmp_path)
     monkeypatch.setattr(store_query, "EXACT_LIMIT", 0)  # "tide" is in every article: the window plan
@@ -310,8 +390,20 @@ def test_the_tag_table_gives_the_same_answers_as_the_tags_json(tmp_path, monkeyp
 # -- user text stays text ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ['NEAR(harbour bridge)', "harbour OR ferry", "harbour AND", "^harbour", '{title}" harbour',
-                                  "harbour NOT bridge", '"harbour" "', "harbour'; DROP TABLE articles; --", "*harbour*"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NEAR(harbour bridge)",
+        "harbour OR ferry",
+        "harbour AND",
+        "^harbour",
+        '{title}" harbour',
+        "harbour NOT bridge",
+        '"harbour" "',
+        "harbour'; DROP TABLE articles; --",
+        "*harbour*",
+    ],
+)
 def test_fts5_and_sql_syntax_in_user_text_is_inert(built, text):
     cache, _, _ = built
     rows = search_articles(cache, parse_query(text), now=NOW)
@@ -325,8 +417,12 @@ def test_operators_are_words_to_find(built):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(list('harbourpilot "*-():^{}.,\'NEAROT\\é') + ["source:", "tag:", "is:", "after:7d"]),
-                max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(list("harbourpilot \"*-():^{}.,'NEAROT\\é") + ["source:", "tag:", "is:", "after:7d"]),
+        max_size=40,
+    ).map("".join)
+)
 def test_any_query_runs_without_a_database_error(built, text):
     cache, _, _ = built
     try:

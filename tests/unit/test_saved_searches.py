@@ -51,7 +51,9 @@ def test_no_searches_is_an_empty_list(tmp_path):
 
 
 def test_each_bad_search_is_one_warning_and_the_rest_still_load(tmp_path):
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
 [[search]]
 name = "Typo"
 query = "harbour after:tomorow"
@@ -79,7 +81,8 @@ query = "x"
 [[search]]
 name = "Number"
 query = 42
-""")
+""",
+    )
     config = load_config(path)
     assert [s.name for s in config.searches] == ["Fine"]
     assert config.warnings == [
@@ -165,8 +168,11 @@ def test_add_refuses_a_name_in_use_unless_replacing(tmp_path):
 @pytest.mark.parametrize(
     ("name", "query", "message"),
     [
-        ("Typo", "after:tomorow", 'not saved: after: not a date: "tomorow" (use YYYY-MM-DD, today, yesterday, or an age like'
-                                  " 7d, 24h, 2w)"),
+        (
+            "Typo",
+            "after:tomorow",
+            'not saved: after: not a date: "tomorow" (use YYYY-MM-DD, today, yesterday, or an age like 7d, 24h, 2w)',
+        ),
         ("", "harbour", "not saved: expected a name"),
         ("Empty", "  ", "not saved: asks for nothing (no words, no filters)"),
         ("x" * 81, "harbour", "not saved: longer than 80 characters"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -13,7 +13,7 @@ from newsreader.core.models import Article, Caption, ParsedDocument
 from newsreader.store.cache import Cache
 from newsreader.store.schema import SCHEMA_VERSION, SchemaError
 
-NOW = datetime(2026, 11, 26, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 20, 0, tzinfo=UTC)
 
 
 def page(main_title="Harbour pilots agree new contract", source="Harbour Gazette", related=True) -> ParsedDocument:
@@ -22,7 +22,7 @@ def page(main_title="Harbour pilots agree new contract", source="Harbour Gazette
             title=main_title,
             source=source,
             body="Harbour pilots in Port Calder agreed a four-year contract on Tuesday.\nThe deal ends a month of talks.",
-            published=datetime(2026, 11, 25, 20, tzinfo=timezone.utc),
+            published=datetime(2026, 11, 25, 20, tzinfo=UTC),
             precision="day",
             published_text="a day ago",
             captions=[Caption("Pilot boats at the quay", "Harbour Gazette")],
@@ -32,7 +32,7 @@ def page(main_title="Harbour pilots agree new contract", source="Harbour Gazette
             title="Ferry timetable changes for winter",
             source="Harbour Gazette",
             summary="The winter ferry timetable starts on Monday with fewer late sailings.",
-            published=datetime(2026, 11, 26, 19, 26, tzinfo=timezone.utc),
+            published=datetime(2026, 11, 26, 19, 26, tzinfo=UTC),
             precision="minute",
             published_text="34 minutes ago",
         ),
@@ -94,7 +94,7 @@ def test_same_article_from_two_documents_is_one(cache):
                 title="Ferry Timetable Changes For Winter",
                 source="harbour  gazette",
                 body="The winter ferry timetable starts on Monday.\nLate sailings drop from four to two.",
-                published=datetime(2026, 11, 26, 19, 26, tzinfo=timezone.utc),
+                published=datetime(2026, 11, 26, 19, 26, tzinfo=UTC),
                 precision="minute",
                 published_text="34 minutes ago",
             )
@@ -109,10 +109,18 @@ def test_same_article_from_two_documents_is_one(cache):
 
 
 def test_same_url_is_one_article(cache):
-    a = ParsedDocument(format="rss", feed_title="Tideline Wire", feed_url="https://tideline.example/feed",
-                       articles=[Article(title="Rates held", url="https://tideline.example/a/1?utm_source=x", body="Body.")])
-    b = ParsedDocument(format="rss", feed_title="Tideline Wire", feed_url="https://tideline.example/feed",
-                       articles=[Article(title="Rates held at 4%", url="https://tideline.example/a/1", body="Body, longer now.")])
+    a = ParsedDocument(
+        format="rss",
+        feed_title="Tideline Wire",
+        feed_url="https://tideline.example/feed",
+        articles=[Article(title="Rates held", url="https://tideline.example/a/1?utm_source=x", body="Body.")],
+    )
+    b = ParsedDocument(
+        format="rss",
+        feed_title="Tideline Wire",
+        feed_url="https://tideline.example/feed",
+        articles=[Article(title="Rates held at 4%", url="https://tideline.example/a/1", body="Body, longer now.")],
+    )
     cache.import_document(a)
     stats = cache.import_document(b)
     assert (stats.new, stats.updated) == (0, 1)
@@ -120,18 +128,25 @@ def test_same_url_is_one_article(cache):
 
 
 def test_two_urls_with_one_title_are_two_articles(cache):
-    doc = ParsedDocument(format="rss", feed_title="Meridian Post", feed_url="https://meridian.example/rss", articles=[
-        Article(title="Morning briefing", url="https://meridian.example/briefing/1", body="Monday."),
-        Article(title="Morning briefing", url="https://meridian.example/briefing/2", body="Tuesday."),
-    ])
+    doc = ParsedDocument(
+        format="rss",
+        feed_title="Meridian Post",
+        feed_url="https://meridian.example/rss",
+        articles=[
+            Article(title="Morning briefing", url="https://meridian.example/briefing/1", body="Monday."),
+            Article(title="Morning briefing", url="https://meridian.example/briefing/2", body="Tuesday."),
+        ],
+    )
     assert cache.import_document(doc).new == 2
 
 
 def test_layout_without_source_joins_known_article(cache):
     ids = cache.import_document(page()).article_ids
-    unnamed = ParsedDocument(format="page-dump", main=0, articles=[
-        Article(title="Harbour pilots agree new contract", source=None, body="Shorter copy.")
-    ])
+    unnamed = ParsedDocument(
+        format="page-dump",
+        main=0,
+        articles=[Article(title="Harbour pilots agree new contract", source=None, body="Shorter copy.")],
+    )
     stats = cache.import_document(unnamed)
     assert stats.article_ids == [ids[0]]
     assert stats.new == 0

@@ -35,8 +35,14 @@ def tricky_feeds(seed: int) -> list[tuple[str, ParsedDocument]]:
     rng = random.Random(seed)
 
     def item(n: int) -> Article:
-        url = rng.choice([None, f"https://harbour.example/{n % 40}", f"https://harbour.example/{n}?utm_source=feed",
-                          f"HTTPS://Harbour.example/{n % 13}#comments"])
+        url = rng.choice(
+            [
+                None,
+                f"https://harbour.example/{n % 40}",
+                f"https://harbour.example/{n}?utm_source=feed",
+                f"HTTPS://Harbour.example/{n % 13}#comments",
+            ]
+        )
         body = rng.choice(["", "Ferries run late.", "The pilots met the council again today. " * rng.randint(1, 4)])
         return Article(
             title=rng.choice(["Morning briefing", f"Quay works, part {n}", f"Tide table {n % 7}", "x"]),
@@ -72,12 +78,16 @@ def store_all(tmp_path, feeds, *, fast: bool, monkeypatch) -> dict:
             with cache.write():
                 conn.executemany("DELETE FROM articles WHERE key = ?", [(k,) for k in keys])
                 conn.executemany("INSERT OR REPLACE INTO state.read_state VALUES (?, 1, 0)", [(k,) for k in keys])
-    columns = [c[1] for c in conn.execute("PRAGMA table_info(articles)") if c[1] != "updated_at"]  # merge uses the clock
+    columns = [
+        c[1] for c in conn.execute("PRAGMA table_info(articles)") if c[1] != "updated_at"
+    ]  # merge uses the clock
     out = {
         "stats": stats,
         "rows": conn.execute(f"SELECT {', '.join(columns)} FROM articles ORDER BY id").fetchall(),
         "index": conn.execute("SELECT rowid, title, body FROM articles_fts ORDER BY rowid").fetchall(),
-        "matches": conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'pilots' ORDER BY rowid").fetchall(),
+        "matches": conn.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'pilots' ORDER BY rowid"
+        ).fetchall(),
     }
     cache.close()
     return {k: [tuple(r) if isinstance(r, sqlite3.Row) else r for r in v] for k, v in out.items()}
@@ -98,8 +108,10 @@ def index_blocks(tmp_path, monkeypatch, *, fast: bool) -> tuple[int, list[int]]:
     """Blocks of the FTS index after storing one new 30-article feed, and the ids."""
     monkeypatch.setattr(cache_module, "import_feed_articles", import_feed_articles if fast else one_by_one)
     cache = make_cache(tmp_path / ("fast" if fast else "slow"))
-    doc = ParsedDocument("rss", [Article(title=f"Harbour note {n}", url=f"https://harbour.example/n/{n}", body="Tide.")
-                                 for n in range(30)])
+    doc = ParsedDocument(
+        "rss",
+        [Article(title=f"Harbour note {n}", url=f"https://harbour.example/n/{n}", body="Tide.") for n in range(30)],
+    )
     stats = cache.import_document(doc, feed_url="https://harbour.example/rss", now=1_000)
     assert stats.new == 30
     blocks = cache.connection().execute("SELECT count(*) FROM articles_fts_data").fetchone()[0]
@@ -131,6 +143,8 @@ def test_nested_write_is_a_savepoint_that_rolls_back_alone(tmp_path):
         assert conn.in_transaction  # the outer transaction goes on
     titles = [h.title for h in cache.headlines()]
     assert titles == ["Quay reopens"]
-    hits = cache.connection().execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'fares'").fetchone()[0]
+    hits = (
+        cache.connection().execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'fares'").fetchone()[0]
+    )
     assert hits == 0
     assert not cache.connection().in_transaction

@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from newsreader.cli.story_commands import add_stories_command, parse_since, run_stories
-from newsreader.exchange.sample import load_sample, open_cache
 from newsreader.core.models import Article, ParsedDocument
-from newsreader.store.related import related_stories
+from newsreader.exchange.sample import load_sample, open_cache
 from newsreader.store.cache import Cache
+from newsreader.store.related import related_stories
 from newsreader.store.story_rows import (
     followed_with_new_sources,
     list_stories,
@@ -24,7 +24,7 @@ from newsreader.store.story_rows import (
     story_of_article,
 )
 
-NOW = datetime(2026, 11, 26, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 20, 0, tzinfo=UTC)
 
 STRIKE = {
     "Harbour Gazette": (
@@ -49,10 +49,20 @@ STRIKE = {
 
 
 def page(source: str, title: str, body: str, *, hours_ago: float = 1.0, url: str | None = None) -> ParsedDocument:
-    return ParsedDocument(format="page-dump", main=0, articles=[
-        Article(title=title, source=source, body=body, url=url,
-                published=NOW - timedelta(hours=hours_ago), precision="minute")
-    ])
+    return ParsedDocument(
+        format="page-dump",
+        main=0,
+        articles=[
+            Article(
+                title=title,
+                source=source,
+                body=body,
+                url=url,
+                published=NOW - timedelta(hours=hours_ago),
+                precision="minute",
+            )
+        ],
+    )
 
 
 def strike(cache: Cache, source: str, *, hours_ago: float = 1.0) -> int:
@@ -70,8 +80,13 @@ def cache(tmp_path):
 def test_two_outlets_make_a_story(cache):
     a = strike(cache, "Harbour Gazette", hours_ago=1)
     b = strike(cache, "Northern Ledger", hours_ago=3)
-    other = cache.import_document(page("Northern Ledger", "Orrin United reach cup semi-final",
-                                       "A stoppage-time winner sent Orrin United into the semi-final.")).article_ids[0]
+    other = cache.import_document(
+        page(
+            "Northern Ledger",
+            "Orrin United reach cup semi-final",
+            "A stoppage-time winner sent Orrin United into the semi-final.",
+        )
+    ).article_ids[0]
     conn = cache.connection()
     story = story_of_article(conn, a)
     assert story is not None and story_of_article(conn, b).id == story.id
@@ -103,9 +118,13 @@ def test_one_outlet_alone_is_no_story_until_another_joins(cache):
 def test_feeds_of_one_outlet_are_one_outlet(cache):
     for n, source in enumerate(("Harbour Gazette", "Northern Ledger")):
         title, body = STRIKE[source]
-        doc = ParsedDocument(format="rss", feed_title="Harbour Gazette", articles=[
-            Article(title=title, body=body, url=f"https://gazette.example/{n}", published=NOW, precision="exact")
-        ])
+        doc = ParsedDocument(
+            format="rss",
+            feed_title="Harbour Gazette",
+            articles=[
+                Article(title=title, body=body, url=f"https://gazette.example/{n}", published=NOW, precision="exact")
+            ],
+        )
         cache.import_document(doc, feed_url=f"https://gazette.example/feed/{n}")
     assert list_stories(cache.connection()) == []
 
@@ -125,21 +144,45 @@ def test_importing_again_costs_no_new_signature(cache):
 
 
 def test_a_longer_body_is_signed_again_but_counted_once(cache):
-    summary = ParsedDocument(format="page-dump", main=0, articles=[
-        Article(title="Reserve Bank cuts cash rate", source="Meridian Post", summary="Rates fall.", published=NOW, precision="minute"),
-    ])
+    summary = ParsedDocument(
+        format="page-dump",
+        main=0,
+        articles=[
+            Article(
+                title="Reserve Bank cuts cash rate",
+                source="Meridian Post",
+                summary="Rates fall.",
+                published=NOW,
+                precision="minute",
+            ),
+        ],
+    )
     article_id = cache.import_document(summary).article_ids[0]
     conn = cache.connection()
     before = conn.execute("SELECT terms FROM story_signatures WHERE article_id = ?", (article_id,)).fetchone()[0]
-    full = ParsedDocument(format="page-dump", main=0, articles=[
-        Article(title="Reserve Bank cuts cash rate", source="Meridian Post", published=NOW, precision="minute",
-                body="The Reserve Bank cut the cash rate to 3.75 percent, its first move lower in 18 months."),
-    ])
+    full = ParsedDocument(
+        format="page-dump",
+        main=0,
+        articles=[
+            Article(
+                title="Reserve Bank cuts cash rate",
+                source="Meridian Post",
+                published=NOW,
+                precision="minute",
+                body="The Reserve Bank cut the cash rate to 3.75 percent, its first move lower in 18 months.",
+            ),
+        ],
+    )
     assert cache.import_document(full).article_ids == [article_id]
     after = conn.execute("SELECT terms FROM story_signatures WHERE article_id = ?", (article_id,)).fetchone()[0]
     assert "3.75" in after and "3.75" not in before
     assert conn.execute("SELECT df FROM story_term_df WHERE term = ''").fetchone()[0] == 1
-    assert conn.execute("SELECT count(*) FROM story_terms WHERE article_id = ? AND term = 'rates'", (article_id,)).fetchone()[0] == 0
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM story_terms WHERE article_id = ? AND term = 'rates'", (article_id,)
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_assignment_reads_through_indexes(cache):
@@ -189,9 +232,9 @@ def test_features_from_the_parse_workers_are_used_when_they_match(cache, monkeyp
 
 
 def test_a_refresh_worker_prepares_the_features(cache):
-    from newsreader.stories.clustering import prepare
     from newsreader.feeds.refresh import parse_feed_body
     from newsreader.store import textpack
+    from newsreader.stories.clustering import prepare
 
     items = "".join(
         f"<item><title>{title}</title><link>https://{n}.example/a</link><description>{body}</description>"
@@ -272,7 +315,10 @@ def test_deleting_articles_keeps_stories_consistent(cache):
         w.execute("DELETE FROM articles WHERE id = ?", (ids["Tideline Wire"],))
     story = story_of_article(conn, ids["Harbour Gazette"])
     assert (story.source_count, story.article_count) == (2, 2)
-    assert conn.execute("SELECT count(*) FROM story_terms WHERE article_id = ?", (ids["Tideline Wire"],)).fetchone()[0] == 0
+    assert (
+        conn.execute("SELECT count(*) FROM story_terms WHERE article_id = ?", (ids["Tideline Wire"],)).fetchone()[0]
+        == 0
+    )
     with cache.write() as w:
         w.execute("DELETE FROM articles WHERE id = ?", (ids["Northern Ledger"],))
     # one outlet left: no longer shown as a story
@@ -367,6 +413,6 @@ def test_stories_command(nr_home, capsys):
 
 def test_parse_since():
     assert parse_since("3d", now=1_000_000) == 1_000_000 - 3 * 86400
-    assert parse_since("2025-06-09T12:00:00Z") == int(datetime(2025, 6, 9, 12, tzinfo=timezone.utc).timestamp())
+    assert parse_since("2025-06-09T12:00:00Z") == int(datetime(2025, 6, 9, 12, tzinfo=UTC).timestamp())
     with pytest.raises(ValueError):
         parse_since("soon")

@@ -27,8 +27,12 @@ def feed(*articles: Article) -> ParsedDocument:
 
 def article(n: int, body: str = LONG_BODY, summary: str | None = None) -> Article:
     return Article(
-        title=f"Dredging plan, part {n}", body=body, summary=summary, url=f"https://gazette.example/{n}",
-        published=datetime(2026, 11, 20, 9, n, tzinfo=UTC), precision="minute",
+        title=f"Dredging plan, part {n}",
+        body=body,
+        summary=summary,
+        url=f"https://gazette.example/{n}",
+        published=datetime(2026, 11, 20, 9, n, tzinfo=UTC),
+        precision="minute",
     )
 
 
@@ -56,7 +60,9 @@ def test_a_damaged_blob_reads_as_empty_text_never_raises():
 
 def test_long_bodies_are_stored_deflated_and_read_back_as_text(tmp_path):
     cache = Cache(tmp_path / "cache.sqlite3")
-    cache.import_document(feed(article(1, summary="The harbour board met on Tuesday.")), feed_url="https://gazette.example/rss")
+    cache.import_document(
+        feed(article(1, summary="The harbour board met on Tuesday.")), feed_url="https://gazette.example/rss"
+    )
     raw = cache.connection().execute("SELECT body, summary FROM articles").fetchone()
     assert isinstance(raw["body"], bytes) and isinstance(raw["summary"], str)
     shown = cache.article(cache.connection().execute("SELECT id FROM articles").fetchone()[0])
@@ -69,7 +75,9 @@ def search_ids(cache: Cache, word: str) -> list[int]:
 
 def test_search_sees_the_text_through_insert_update_and_delete(tmp_path):
     cache = Cache(tmp_path / "cache.sqlite3")
-    cache.import_document(feed(article(1, body="", summary="A short summary only.")), feed_url="https://gazette.example/rss")
+    cache.import_document(
+        feed(article(1, body="", summary="A short summary only.")), feed_url="https://gazette.example/rss"
+    )
     (article_id,) = cache.connection().execute("SELECT id FROM articles").fetchone()
     assert search_ids(cache, "quillwort") == []
     assert store_full_text(cache, article_id, body=LONG_BODY, page_url="https://gazette.example/1")
@@ -103,19 +111,25 @@ def test_a_cache_from_schema_1_is_upgraded_and_its_text_rows_still_work(tmp_path
     Cache(path).close()
     # Turn it back into schema 1 and write a row the way schema 1 did (plain text).
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.executescript("DROP TRIGGER articles_au; DROP TRIGGER articles_ad; DROP INDEX articles_read_time;"
-                       + OLD_TRIGGERS + "PRAGMA user_version = 1;")
+    conn.executescript(
+        "DROP TRIGGER articles_au; DROP TRIGGER articles_ad; DROP INDEX articles_read_time;"
+        + OLD_TRIGGERS
+        + "PRAGMA user_version = 1;"
+    )
     conn.execute("INSERT INTO sources(id, key, name) VALUES (1, 'name:old', 'Old Times')")
     conn.execute(
         "INSERT INTO articles(id, source_id, key, title, norm_title, body, added_at, updated_at)"
-        " VALUES (1, 1, 'k1', 'Old pier', 'old pier', ?, 0, 0)", (LONG_BODY,),
+        " VALUES (1, 1, 'k1', 'Old pier', 'old pier', ?, 0, 0)",
+        (LONG_BODY,),
     )
     conn.close()
 
     cache = Cache(path)
     conn = cache.connection()
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'articles_a_'")}
+    triggers = {
+        r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'articles_a_'")
+    }
     assert triggers == {"articles_au", "articles_ad"}  # inserts index their own text
     assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles_read_time'").fetchone()
     assert cache.article(1).body == LONG_BODY
@@ -135,8 +149,10 @@ def test_a_summary_cut_from_the_body_is_not_stored_twice(tmp_path):
     assert derived.endswith("…") and is_cut_of(derived, LONG_BODY.replace(". ", ".\n\n"))
     assert not is_cut_of("Councillors asked about the quillwort beds.", LONG_BODY)
     cache = Cache(tmp_path / "cache.sqlite3")
-    cache.import_document(feed(article(1, summary=derived), article(2, summary="Councillors asked about the beds.")),
-                          feed_url="https://gazette.example/rss")
+    cache.import_document(
+        feed(article(1, summary=derived), article(2, summary="Councillors asked about the beds.")),
+        feed_url="https://gazette.example/rss",
+    )
     rows = cache.connection().execute("SELECT id, summary FROM articles ORDER BY id").fetchall()
     assert [r["summary"] for r in rows] == [None, "Councillors asked about the beds."]
     assert cache.article(rows[0]["id"]).summary is None and cache.article(rows[0]["id"]).body == LONG_BODY

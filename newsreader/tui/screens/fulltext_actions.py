@@ -11,10 +11,12 @@ from __future__ import annotations
 from textual import work
 from textual.binding import Binding
 
-from newsreader.tui import display
 from newsreader.store.records import ArticleRow
+from newsreader.tui import display
 
-FULLTEXT_BINDINGS = [Binding("f", "fetch_full", "Full text", show=False, id="fulltext", tooltip="Fetch the full text of this story")]
+FULLTEXT_BINDINGS = [
+    Binding("f", "fetch_full", "Full text", show=False, id="fulltext", tooltip="Fetch the full text of this story")
+]
 
 
 class FullTextActions:
@@ -61,7 +63,7 @@ class FullTextActions:
             services.cache.close_thread_connection()  # this worker's thread ends here
         self.app.call_from_thread(self.full_text_done, outcome, row)  # type: ignore[attr-defined]
 
-    def full_text_done(self, outcome, row: ArticleRow | None) -> None:  # noqa: ANN001 - a FullTextOutcome
+    def full_text_done(self, outcome, row: ArticleRow | None) -> None:
         self._full_text_busy().discard(outcome.article_id)
         article = self.article  # type: ignore[attr-defined]
         if row is not None and article is not None and article.id == row.id:
@@ -71,8 +73,11 @@ class FullTextActions:
             self.notify(display.safe(f"Full text fetched from {outcome.host or 'the page'}."), timeout=3)  # type: ignore[attr-defined]
             self.reload()  # type: ignore[attr-defined]  # the headline loses its "summary" mark
         elif outcome.status == "failed":
-            self.notify(display.safe("Kept the summary: " + (outcome.reason or "the page could not be read")),  # type: ignore[attr-defined]
-                        severity="warning", timeout=5)
+            self.notify(
+                display.safe("Kept the summary: " + (outcome.reason or "the page could not be read")),  # type: ignore[attr-defined]
+                severity="warning",
+                timeout=5,
+            )
         else:
             reason = outcome.reason or "nothing to fetch"
             self.notify(display.safe(reason[:1].upper() + reason[1:] + "."), timeout=3)  # type: ignore[attr-defined]

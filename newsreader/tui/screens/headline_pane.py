@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from newsreader.store.records import HeadlineRow
 from newsreader.tui import display
 from newsreader.tui.first_screen import HEADLINE_PAGE
 from newsreader.tui.headline_groups import Entry
-from newsreader.store.records import HeadlineRow
-from newsreader.tui.widgets.lists import KeyList
 from newsreader.tui.screens.source_keys import ALL, BOOKMARKS, SEARCH, UNREAD
+from newsreader.tui.widgets.lists import KeyList
 
 #: Rows a new search draws in its first frame: more than the tallest
 #: terminal shows; the rest of its page follows a frame later.
@@ -40,7 +40,9 @@ class HeadlinePane:
             index = int(source_key[6:])
             if index >= len(searches):
                 return []
-            return search_articles(cache, searches[index].parsed, bookmarked_keys=self.bookmark_keys(), limit=limit, offset=offset)
+            return search_articles(
+                cache, searches[index].parsed, bookmarked_keys=self.bookmark_keys(), limit=limit, offset=offset
+            )
         return cache.headlines(int(source_key.split(":", 1)[1]), limit=limit, offset=offset)
 
     def show_headlines(self, source_key: str, rows: list[HeadlineRow], stories: dict, offset: int = 0) -> None:
@@ -94,7 +96,8 @@ class HeadlinePane:
         self.rows_token += 1
         self.headlines.regroup()
         self.query_one("#headlines", KeyList).show_items(
-            [(f"a:{e.row.id}", self.entry_label(e)) for e in self.headlines.entries])
+            [(f"a:{e.row.id}", self.entry_label(e)) for e in self.headlines.entries]
+        )
         self.headline_title()
 
     def headline_title(self) -> None:
@@ -113,9 +116,12 @@ class HeadlinePane:
     def entry_label(self, entry: Entry) -> Text:
         row = entry.row
         return display.headline_label(
-            row, self.now, bookmarked=row.key in self.services.bookmarks,
+            row,
+            self.now,
+            bookmarked=row.key in self.services.bookmarks,
             show_source=not self.source_key.startswith("src:") or entry.member,
-            story=entry.story if entry.is_story else None, member=entry.member,
+            story=entry.story if entry.is_story else None,
+            member=entry.member,
         )
 
     # -- pane events -----------------------------------------------------------

@@ -11,13 +11,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-def bindings_table(screen) -> Table:  # noqa: ANN001 - any Screen
+def bindings_table(screen) -> Table:
     """Key and description for each action active on ``screen`` (keymap applied)."""
     table = Table(box=None, show_header=True, header_style="bold", expand=True)
     table.add_column("key", no_wrap=True)
     table.add_column("action")
     seen: dict[str, list[str]] = {}
-    for key, active in screen.active_bindings.items():
+    for _key, active in screen.active_bindings.items():
         binding = active.binding
         if not binding.description:
             continue
@@ -36,7 +36,11 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(Text("Keys — press Escape to close. Every action is also in the command palette (ctrl+p).", style="bold"))
+            yield Static(
+                Text(
+                    "Keys — press Escape to close. Every action is also in the command palette (ctrl+p).", style="bold"
+                )
+            )
             yield Static(self.table)
 
     def action_close(self) -> None:

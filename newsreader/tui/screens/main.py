@@ -17,19 +17,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import OptionList
 
+from newsreader.store.records import ArticleRow, RelatedRow
+from newsreader.store.related import related_stories
+from newsreader.store.story_rows import stories_for_articles
 from newsreader.tui import display
 from newsreader.tui.first_screen import HEADLINE_PAGE, FirstScreen
 from newsreader.tui.headline_groups import HeadlineModel
 from newsreader.tui.history import ReadingHistory
-from newsreader.store.related import related_stories
-from newsreader.tui.services import Services
-from newsreader.store.records import ArticleRow, RelatedRow
-from newsreader.store.story_rows import stories_for_articles
-from newsreader.tui.undo import UndoStack
-from newsreader.tui.widgets.article_view import ArticleView
-from newsreader.tui.widgets.footer import SteadyFooter
-from newsreader.tui.widgets.lists import KeyList
-from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.screens.feed_actions import FEED_BINDINGS, FeedActions
 from newsreader.tui.screens.fulltext_actions import FULLTEXT_BINDINGS, FullTextActions
 from newsreader.tui.screens.headline_pane import HeadlinePane
@@ -38,6 +32,12 @@ from newsreader.tui.screens.search_actions import SearchActions
 from newsreader.tui.screens.source_keys import ALL, SEARCH
 from newsreader.tui.screens.source_list import SourceList
 from newsreader.tui.screens.story_actions import STORY_BINDINGS, StoryActions
+from newsreader.tui.services import Services
+from newsreader.tui.undo import UndoStack
+from newsreader.tui.widgets.article_view import ArticleView
+from newsreader.tui.widgets.footer import SteadyFooter
+from newsreader.tui.widgets.lists import KeyList
+from newsreader.tui.widgets.search_bar import SearchBar
 
 __all__ = ["HEADLINE_PAGE", "MainScreen"]
 
@@ -51,14 +51,24 @@ class RelatedWalk:
     index: int = -1
 
 
-def _bind(key: str, action: str, description: str, binding_id: str, *, show: bool = False, key_display: str | None = None, tooltip: str = "") -> Binding:
+def _bind(
+    key: str,
+    action: str,
+    description: str,
+    binding_id: str,
+    *,
+    show: bool = False,
+    key_display: str | None = None,
+    tooltip: str = "",
+) -> Binding:
     """A binding with an id (for ``[keymap]``); ``tooltip`` is the longer name
     help and the command palette show when the footer's word is terse."""
     return Binding(key, action, description, show=show, id=binding_id, key_display=key_display, tooltip=tooltip)
 
 
-class MainScreen(SourceList, HeadlinePane, ReadingActions, StoryActions, FeedActions, FullTextActions, SearchActions,
-                 Screen[None]):
+class MainScreen(
+    SourceList, HeadlinePane, ReadingActions, StoryActions, FeedActions, FullTextActions, SearchActions, Screen[None]
+):
     """Three panes and the footer."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -87,7 +97,9 @@ class MainScreen(SourceList, HeadlinePane, ReadingActions, StoryActions, FeedAct
         *STORY_BINDINGS,
     ]
 
-    def __init__(self, services: Services, first_screen: FirstScreen | None = None, *, width: int | None = None) -> None:
+    def __init__(
+        self, services: Services, first_screen: FirstScreen | None = None, *, width: int | None = None
+    ) -> None:
         # With the terminal's width known, the screen starts with the classes
         # its first resize would give it: each class change re-applies the
         # CSS to every widget (~40 ms), twice at start-up otherwise.
@@ -153,8 +165,12 @@ class MainScreen(SourceList, HeadlinePane, ReadingActions, StoryActions, FeedAct
         if problem is not None:
             mark_damaged(self.services.paths.cache_db, problem)
             self.app.call_from_thread(
-                self.notify, f"The cache is damaged ({problem}); it will be rebuilt when newsreader starts again. "
-                "Bookmarks and read state are kept.", severity="error", timeout=15)
+                self.notify,
+                f"The cache is damaged ({problem}); it will be rebuilt when newsreader starts again. "
+                "Bookmarks and read state are kept.",
+                severity="error",
+                timeout=15,
+            )
 
     def on_unmount(self) -> None:
         self.stop_refresh()
@@ -177,7 +193,9 @@ class MainScreen(SourceList, HeadlinePane, ReadingActions, StoryActions, FeedAct
     def apply_sidebar(self) -> None:
         """The sidebar follows the width unless the reader chose with ``v``."""
         wide = self.has_class("-wide")
-        show = self.sidebar_forced if self.sidebar_forced is not None else (wide and self.services.config.ui.show_sidebar)
+        show = (
+            self.sidebar_forced if self.sidebar_forced is not None else (wide and self.services.config.ui.show_sidebar)
+        )
         self.set_class(not show, "-no-sidebar")
 
     def on_resize(self) -> None:
@@ -247,7 +265,9 @@ class MainScreen(SourceList, HeadlinePane, ReadingActions, StoryActions, FeedAct
 
     # -- opening articles ------------------------------------------------------
 
-    def open_article(self, article_id: int, *, from_history: bool = False, scroll_y: float = 0.0, keep_walk: bool = False) -> None:
+    def open_article(
+        self, article_id: int, *, from_history: bool = False, scroll_y: float = 0.0, keep_walk: bool = False
+    ) -> None:
         view = self.query_one("#article", ArticleView)
         if not from_history:
             self.history.remember_scroll(view.scroll_y)
@@ -277,12 +297,20 @@ class MainScreen(SourceList, HeadlinePane, ReadingActions, StoryActions, FeedAct
                 related = None
         self.app.call_from_thread(self.show_article, row, scroll_y, keep_walk, related, was_unread)
 
-    def show_article(self, row: ArticleRow, scroll_y: float, keep_walk: bool,
-                     related: list[RelatedRow] | None = None, was_unread: bool = False) -> None:
+    def show_article(
+        self,
+        row: ArticleRow,
+        scroll_y: float,
+        keep_walk: bool,
+        related: list[RelatedRow] | None = None,
+        was_unread: bool = False,
+    ) -> None:
         self.article = row
         self.render_article(scroll_y=scroll_y)
         when = display.when_text(row.published, row.precision, row.published_text, self.now)
-        self.query_one("#article").border_title = Text(f"{display.safe(row.source)} · {when}", no_wrap=True, overflow="ellipsis")
+        self.query_one("#article").border_title = Text(
+            f"{display.safe(row.source)} · {when}", no_wrap=True, overflow="ellipsis"
+        )
         self.query_one("#headlines", KeyList).highlight_id(f"a:{row.id}")
         self.refresh_headline(row.id, is_read=True)
         if was_unread:
@@ -299,8 +327,12 @@ class MainScreen(SourceList, HeadlinePane, ReadingActions, StoryActions, FeedAct
         if self.article is None:
             return
         view = self.query_one("#article", ArticleView)
-        text = display.article_text(self.article, self.now, bookmarked=self.article.key in self.services.bookmarks,
-                                    highlight=self.highlight_terms)
+        text = display.article_text(
+            self.article,
+            self.now,
+            bookmarked=self.article.key in self.services.bookmarks,
+            highlight=self.highlight_terms,
+        )
         view.show(text, scroll_y=view.scroll_y if scroll_y is None else scroll_y)
 
     def refresh_headline(self, article_id: int, *, is_read: bool | None = None) -> None:
@@ -343,7 +375,11 @@ class MainScreen(SourceList, HeadlinePane, ReadingActions, StoryActions, FeedAct
     # -- actions -------------------------------------------------------------
 
     def action_pane(self, step: int) -> None:
-        panes = [w for w in self.query("#sources, #headlines, #article, #related") if w.display and w.styles.display != "none" and w.region.width]
+        panes = [
+            w
+            for w in self.query("#sources, #headlines, #article, #related")
+            if w.display and w.styles.display != "none" and w.region.width
+        ]
         if not panes:
             return
         focused = self.focused

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from textual import work
 
-from newsreader.tui import display
-from newsreader.tui.services import bookmark_for
 from newsreader.store.bookmarks import BookmarksError
 from newsreader.store.records import ArticleRow
+from newsreader.tui import display
 from newsreader.tui.screens.source_keys import BOOKMARKS
+from newsreader.tui.services import bookmark_for
 
 
 class ReadingActions:
@@ -40,7 +40,9 @@ class ReadingActions:
             read = not row.is_read if row else True
         changed = cache.set_read(ids, read)
         self.undo.push(label, changed)
-        self.app.call_from_thread(self.after_state_change, f"{len(changed)} marked {'read' if read else 'unread'}" if len(ids) > 1 else None)
+        self.app.call_from_thread(
+            self.after_state_change, f"{len(changed)} marked {'read' if read else 'unread'}" if len(ids) > 1 else None
+        )
 
     def after_state_change(self, message: str | None = None) -> None:
         if message:
@@ -123,7 +125,12 @@ class ReadingActions:
     @work(thread=True, group="browser")
     def launch_browser(self, url: str) -> None:
         problem = self.services.open_url(url)
-        self.app.call_from_thread(self.notify, display.safe(problem or "Opened in your browser."), severity="warning" if problem else "information", timeout=3)
+        self.app.call_from_thread(
+            self.notify,
+            display.safe(problem or "Opened in your browser."),
+            severity="warning" if problem else "information",
+            timeout=3,
+        )
 
     def action_copy_link(self) -> None:
         if self.article is None or not self.article.url:

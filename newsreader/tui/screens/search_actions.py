@@ -4,8 +4,8 @@ in a worker, and the bar closes in the frame that shows the results (see
 
 from __future__ import annotations
 
-from newsreader.tui.widgets.search_bar import SearchBar
 from newsreader.tui.screens.source_keys import SEARCH
+from newsreader.tui.widgets.search_bar import SearchBar
 
 
 class SearchActions:

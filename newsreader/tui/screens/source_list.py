@@ -13,11 +13,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual import work
 
+from newsreader.store.records import ArticleRow
 from newsreader.tui import display
 from newsreader.tui.first_screen import SourceCounts, source_counts
-from newsreader.store.records import ArticleRow
-from newsreader.tui.widgets.lists import KeyList
 from newsreader.tui.screens.source_keys import ALL, BOOKMARKS, SEARCH, UNREAD
+from newsreader.tui.widgets.lists import KeyList
 
 #: Seconds after the last article opened before the source counts are
 #: recounted in full (saved searches); the opened article's own source and
@@ -50,7 +50,7 @@ class SourceList:
         listing = self.query_one("#sources", KeyList)
         label = display.special_label("Search: " + display.safe(self.search_query)[:30], None)
         index = 3 + len(self.counts.saved) if self.counts is not None else None
-        if listing.option_count and any(o.id == SEARCH for o in listing.options[:index or 0]):
+        if listing.option_count and any(o.id == SEARCH for o in listing.options[: index or 0]):
             listing.replace_label(SEARCH, label)
         elif index is None or not listing.insert_item(index, SEARCH, label):
             self.relabel_sources()

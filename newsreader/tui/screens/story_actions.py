@@ -11,22 +11,31 @@ from __future__ import annotations
 from textual import work
 from textual.binding import Binding
 
-from newsreader.tui import display
-from newsreader.tui.headline_groups import next_story
 from newsreader.store.story_rows import (
     followed_with_new_sources,
     mark_story_seen,
     set_story_flags,
     story_of_article,
 )
+from newsreader.tui import display
+from newsreader.tui.headline_groups import next_story
 from newsreader.tui.widgets.lists import KeyList
 
 STORY_BINDINGS = [
-    Binding("x", "expand_story", "Expand story", show=False, id="story.expand", tooltip="Show or fold a story's other outlets"),
+    Binding(
+        "x",
+        "expand_story",
+        "Expand story",
+        show=False,
+        id="story.expand",
+        tooltip="Show or fold a story's other outlets",
+    ),
     Binding("right_curly_bracket", "jump_story(1)", "Next story", show=False, id="story.next", key_display="}"),
     Binding("left_curly_bracket", "jump_story(-1)", "Previous story", show=False, id="story.previous", key_display="{"),
     Binding("M", "mute_story", "Mute story", show=False, id="story.mute", tooltip="Mute or unmute this story"),
-    Binding("F", "follow_story", "Follow story", show=False, id="story.follow", tooltip="Follow or unfollow this story"),
+    Binding(
+        "F", "follow_story", "Follow story", show=False, id="story.follow", tooltip="Follow or unfollow this story"
+    ),
 ]
 
 
@@ -59,7 +68,7 @@ class StoryActions:
         rows = cache.headlines_by_ids(ids)
         self.app.call_from_thread(self.show_story_members, story_id, rows)  # type: ignore[attr-defined]
 
-    def show_story_members(self, story_id: int, rows) -> None:  # noqa: ANN001
+    def show_story_members(self, story_id: int, rows) -> None:
         self.headlines.expanded[story_id] = list(rows)  # type: ignore[attr-defined]
         self.redraw_headlines()  # type: ignore[attr-defined]
 
@@ -100,15 +109,21 @@ class StoryActions:
         cache = self.services.cache  # type: ignore[attr-defined]
         story = story_of_article(cache.connection(), article_id)
         if story is None:
-            self.app.call_from_thread(self.notify, "This article is not part of a story told by several outlets.", timeout=3)  # type: ignore[attr-defined]
+            self.app.call_from_thread(
+                self.notify, "This article is not part of a story told by several outlets.", timeout=3
+            )  # type: ignore[attr-defined]
             return
         with cache.write() as conn:
             if what == "mute":
                 set_story_flags(conn, story.id, muted=not story.muted)
-                message = "Story unmuted." if story.muted else "Story muted: hidden from your lists (M on it again unmutes)."
+                message = (
+                    "Story unmuted." if story.muted else "Story muted: hidden from your lists (M on it again unmutes)."
+                )
             else:
                 set_story_flags(conn, story.id, followed=not story.followed)
-                message = "Story unfollowed." if story.followed else "Following this story: new outlets will be flagged."
+                message = (
+                    "Story unfollowed." if story.followed else "Following this story: new outlets will be flagged."
+                )
         self.app.call_from_thread(self.after_story_change, message)  # type: ignore[attr-defined]
 
     def after_story_change(self, message: str) -> None:
@@ -130,5 +145,8 @@ class StoryActions:
         stories = followed_with_new_sources(self.services.cache.connection())  # type: ignore[attr-defined]
         for story in stories[:3]:
             self.app.call_from_thread(  # type: ignore[attr-defined]
-                self.notify, f"{display.safe(story.title)[:80]}: {story.new_sources} new outlet(s)",  # type: ignore[attr-defined]
-                title="Followed story", timeout=6)
+                self.notify,
+                f"{display.safe(story.title)[:80]}: {story.new_sources} new outlet(s)",  # type: ignore[attr-defined]
+                title="Followed story",
+                timeout=6,
+            )

@@ -158,7 +158,7 @@ class KeyList(OptionList):
         except Exception:  # noqa: BLE001 - the row went away meanwhile
             pass
 
-    def _replace_option_prompt(self, index: int, prompt) -> None:  # noqa: ANN001
+    def _replace_option_prompt(self, index: int, prompt) -> None:
         # OptionList forgets every row's drawing and height when one label
         # changes and draws the whole list again; a label of the same height
         # only needs its own lines drawn again.
@@ -166,13 +166,16 @@ class KeyList(OptionList):
         cache = getattr(self, "_option_render_cache", None)
         line_cache = getattr(self, "_line_cache", None)
         same_height = (
-            isinstance(prompt, Text) and prompt.no_wrap and isinstance(option.prompt, Text) and option.prompt.no_wrap
+            isinstance(prompt, Text)
+            and prompt.no_wrap
+            and isinstance(option.prompt, Text)
+            and option.prompt.no_wrap
             and prompt.plain.count("\n") == option.prompt.plain.count("\n")
         )
         if not same_height or cache is None or line_cache is None or index not in line_cache.index_to_line:
             super()._replace_option_prompt(index, prompt)
             return
         option._set_prompt(prompt)
-        for key in [k for k in cache.keys() if k[0] is option]:
+        for key in [k for k in cache if k[0] is option]:
             cache.discard(key)
         self.refresh_lines(line_cache.index_to_line[index], line_cache.heights.get(index, 1))

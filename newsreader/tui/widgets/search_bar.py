@@ -18,11 +18,13 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from newsreader.search.language import QueryError, parse_query
 from newsreader.core.sanitize import clean_line
+from newsreader.search.language import QueryError, parse_query
 
-HINT = ('Search every story: words, "a phrase", prefix*, -word, source:NAME, tag:NAME, '
-        "is:unread, is:bookmarked, after:2026-11-01, before:yesterday, after:7d — Enter searches, Escape cancels")
+HINT = (
+    'Search every story: words, "a phrase", prefix*, -word, source:NAME, tag:NAME, '
+    "is:unread, is:bookmarked, after:2026-11-01, before:yesterday, after:7d — Enter searches, Escape cancels"
+)
 
 
 #: Seconds before a search that has not answered says "Searching…".
