@@ -176,6 +176,6 @@ class KeyList(OptionList):
             super()._replace_option_prompt(index, prompt)
             return
         option._set_prompt(prompt)
-        for key in [k for k in cache if k[0] is option]:
+        for key in [k for k in cache.keys() if k[0] is option]:  # noqa: SIM118 - an LRUCache iterates by index, not by key
             cache.discard(key)
         self.refresh_lines(line_cache.index_to_line[index], line_cache.heights.get(index, 1))
