@@ -13,7 +13,7 @@ def run_bookmarks(args: argparse.Namespace) -> int:
     from newsreader.core.fileio import atomic_write
     from newsreader.core.paths import Paths
     from newsreader.exchange.bookmark_export import export
-    from newsreader.store.bookmarks import BookmarkStore
+    from newsreader.store import BookmarkStore
 
     store = BookmarkStore(Paths.default().bookmarks_file).load()
     if store.error:

@@ -7,6 +7,7 @@ import os
 import sys
 import time
 
+from newsreader.cli.output import error
 from newsreader.cli.progress import Progress
 from newsreader.core.sanitize import clean_line
 
@@ -32,10 +33,6 @@ def add_feed_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[
     p = sub.add_parser("export", help="write the subscriptions out")
     p.add_argument("--opml", action="store_true", required=True, help="as OPML 2.0")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-
-
-def _err(message: str) -> None:
-    print(clean_line(message), file=sys.stderr)
 
 
 def run_feed_command(args: argparse.Namespace) -> int:
@@ -75,11 +72,11 @@ def run_add(args: argparse.Namespace) -> int:
     finally:
         cache.close()
     if result.status == "choose":
-        _err(result.message)
+        error(result.message)
         for url, title, kind in result.candidates:
             print(f"{clean_line(url)}\t{clean_line(title or '')}\t{kind}")
         return 2
-    (print if result.ok else _err)(clean_line(result.message))
+    (print if result.ok else error)(clean_line(result.message))
     return 0 if result.ok else 1
 
 
@@ -87,11 +84,11 @@ def run_remove(args: argparse.Namespace) -> int:
     from newsreader.config.settings import remove_feed
     from newsreader.core.paths import Paths
     from newsreader.exchange.sample import open_cache
-    from newsreader.store.feed_state import remove_feed as forget_feed
+    from newsreader.store import remove_feed as forget_feed
 
     problem = remove_feed(Paths.default(), args.url)
     if problem:
-        _err(problem)
+        error(problem)
         return 1
     cache = open_cache()
     try:
@@ -114,12 +111,12 @@ def run_feeds(args: argparse.Namespace) -> int:
     from newsreader.config.settings import load_config
     from newsreader.core.paths import Paths
     from newsreader.exchange.sample import open_cache
-    from newsreader.store.feed_state import feed_states
+    from newsreader.store import feed_states
 
     paths = Paths.default()
     config = load_config(paths)
     for line in ([config.error] if config.error else []) + config.warnings:
-        _err(line)
+        error(line)
     cache = open_cache()
     try:
         states = feed_states(cache)
@@ -163,19 +160,19 @@ def run_refresh(args: argparse.Namespace) -> int:
     from newsreader.core.paths import Paths
     from newsreader.exchange.sample import open_cache
     from newsreader.feeds.refresh import Refresher
-    from newsreader.store.feed_state import remove_sample
+    from newsreader.store import remove_sample
 
     paths = Paths.default()
     config = load_config(paths)
     if config.error:
-        _err(config.error)
+        error(config.error)
     feeds = config.feeds
     if args.urls:
         wanted = {u.strip() for u in args.urls}
         feeds = [f for f in feeds if f.url in wanted]
         unknown = wanted - {f.url for f in feeds}
         for url in sorted(unknown):
-            _err(f"{url}: not subscribed (newsreader add {url})")
+            error(f"{url}: not subscribed (newsreader add {url})")
         if unknown:
             return 1
     if not feeds:
@@ -203,9 +200,9 @@ def run_refresh(args: argparse.Namespace) -> int:
         return 1 if report.failed else 0
     for outcome in report.outcomes:
         if outcome.status == "failed":
-            _err(f"{outcome.url}: {outcome.error}")
+            error(f"{outcome.url}: {outcome.error}")
         elif outcome.status == "skipped":
-            _err(f"{outcome.url}: skipped: {outcome.error}")
+            error(f"{outcome.url}: skipped: {outcome.error}")
     print(report.summary())
     if dropped:
         print(
@@ -217,14 +214,12 @@ def run_refresh(args: argparse.Namespace) -> int:
 
 def _apply_retention(cache, paths, config) -> int:
     """The ``[retention]`` policy after a refresh (store/retention.py); how many went."""
-    import sqlite3
-
-    from newsreader.store.retention import retention_for_paths
+    from newsreader.store import StoreError, retention_for_paths
 
     try:
         report = retention_for_paths(cache, paths, config)
-    except sqlite3.Error as exc:
-        _err(f"retention skipped: {exc}")
+    except StoreError as exc:
+        error(f"retention skipped: {exc}")
         return 0
     return report.deleted if report else 0
 
@@ -287,7 +282,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     config = load_config(Paths.default())
     if config.error:
-        _err(config.error)
+        error(config.error)
         return 1
     data = to_opml([f.to_subscription() for f in config.feeds])
     if args.output:

@@ -9,9 +9,9 @@ summary, a summary line on stdout; exit code 1 when any page failed.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 
+from newsreader.cli.output import error
 from newsreader.cli.progress import Progress
 from newsreader.core.sanitize import clean_line
 
@@ -38,32 +38,28 @@ def add_fulltext_command(sub: argparse._SubParsersAction) -> None:  # type: igno
     p.add_argument("--retry", action="store_true", help="also try articles whose page failed before")
 
 
-def _err(message: str) -> None:
-    print(clean_line(message), file=sys.stderr)
-
-
 def run_fulltext(args: argparse.Namespace) -> int:
     from newsreader.config.settings import load_config
     from newsreader.core.paths import Paths
     from newsreader.core.textnorm import normalize_name
     from newsreader.exchange.sample import open_cache
     from newsreader.feeds.fulltext import FullTextFetcher, summary_line
-    from newsreader.store.fulltext_queue import candidates, find_sources
+    from newsreader.store import candidates, find_sources
 
     config = load_config(Paths.default())
     if config.error:
-        _err(config.error)
+        error(config.error)
     cache = open_cache()
     try:
         source_ids = None
         if args.source:
             matches = find_sources(cache, args.source)
             if not matches:
-                _err(f"no source named {args.source} (newsreader feeds lists them)")
+                error(f"no source named {args.source} (newsreader feeds lists them)")
                 return 1
             if len({normalize_name(name) for _id, name in matches}) > 1:
                 names = ", ".join(clean_line(name) for _id, name in matches)
-                _err(f"{args.source} matches several sources: {names}")
+                error(f"{args.source} matches several sources: {names}")
                 return 1
             source_ids = [source_id for source_id, _name in matches]
         items = candidates(cache, source_ids=source_ids, include_tried=args.retry, limit=args.limit)
@@ -83,6 +79,6 @@ def run_fulltext(args: argparse.Namespace) -> int:
         cache.close()
     for outcome in outcomes:
         if not outcome.ok:
-            _err(f"{outcome.title}: {outcome.message()}")
+            error(f"{outcome.title}: {outcome.message()}")
     print(summary_line(outcomes, time.perf_counter() - started))
     return 1 if any(o.status == "failed" for o in outcomes) else 0

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from pathlib import Path
 
+from newsreader.cli.output import error
 from newsreader.core.models import ParsedDocument, iso_published
 from newsreader.core.sanitize import clean_line
 from newsreader.exchange.files import ImportReport, describe_error, expand_paths, parse_as_of, parse_file
-
-
-def _err(message: str) -> None:
-    print(message, file=sys.stderr)
+from newsreader.store import is_busy
 
 
 def document_json(doc: ParsedDocument) -> dict:
@@ -46,7 +43,7 @@ def run_parse(path: str, *, as_of: str | None, as_json: bool) -> int:
         reference = parse_as_of(as_of)
         doc = parse_file(Path(path), reference)
     except (ValueError, OSError) as exc:
-        _err(f"{clean_line(path)}: {describe_error(exc)}")
+        error(f"{clean_line(path)}: {describe_error(exc)}")
         return 1
     if as_json:
         json.dump(document_json(doc), sys.stdout, ensure_ascii=False, indent=2)
@@ -64,24 +61,19 @@ def run_parse(path: str, *, as_of: str | None, as_json: bool) -> int:
     return 0
 
 
-def _is_busy(exc: sqlite3.OperationalError) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
-
-
 def run_import(paths: list[str], *, as_of: str | None) -> int:
     from newsreader.exchange.sample import open_cache
 
     try:
         reference = parse_as_of(as_of)
     except ValueError as exc:
-        _err(str(exc))
+        error(str(exc))
         return 2
     files, missing = expand_paths(paths)
     report = ImportReport()
     for raw, reason in missing:
         report.failures.append((raw, reason))
-        _err(f"{clean_line(raw)}: {reason}")
+        error(f"{clean_line(raw)}: {reason}")
     cache = open_cache()
     try:
         for path in files:
@@ -93,23 +85,23 @@ def run_import(paths: list[str], *, as_of: str | None) -> int:
                     added, problems = subscribe_all(doc)
                     report.subscriptions += added
                     for problem in problems:
-                        _err(f"{clean_line(str(path))}: {problem}")
+                        error(f"{clean_line(str(path))}: {problem}")
                     continue
                 report.stats.add(cache.import_document(doc))
             except Exception as exc:  # noqa: BLE001 - one bad file never stops the import
-                if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+                if is_busy(exc):
                     # Not this file's fault, and every next file would wait
                     # the same busy timeout: stop, in one line.
                     report.failures.append((str(path), "cache busy"))
-                    _err(
+                    error(
                         f"newsreader: the cache is busy (another newsreader is writing); stopped at {clean_line(str(path))}"
                     )
                     break
                 reason = describe_error(exc)
                 report.failures.append((str(path), reason))
-                _err(f"{clean_line(str(path))}: {reason}")
+                error(f"{clean_line(str(path))}: {reason}")
         if report.stats.new:
-            from newsreader.store.feed_state import remove_sample
+            from newsreader.store import remove_sample
 
             dropped = remove_sample(cache)
             if dropped:
@@ -126,13 +118,13 @@ def run_search(query: str, *, as_json: bool, limit: int) -> int:
 
     try:
         if parse_query(query).is_empty():
-            _err("search: the query asks for nothing (type a word or a filter)")
+            error("search: the query asks for nothing (type a word or a filter)")
             return 2
     except QueryError as exc:
-        _err(f"search: {clean_line(str(exc))}")
+        error(f"search: {clean_line(str(exc))}")
         return 2
     from newsreader.core.paths import Paths
-    from newsreader.store.bookmarks import BookmarkStore
+    from newsreader.store import BookmarkStore
 
     keys = [b.article_key for b in BookmarkStore(Paths.default().bookmarks_file).load().all() if b.article_key]
     cache = open_cache()

@@ -105,19 +105,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except Exception as exc:
-        from newsreader.store.opener import CacheUnavailable
+        from newsreader.store import CacheUnavailable
 
         if isinstance(exc, CacheUnavailable):
-            from newsreader.core.sanitize import clean_line
+            from newsreader.cli.output import error
 
-            err(f"newsreader: {clean_line(str(exc))}")
+            error(f"newsreader: {exc}")
             return 1
         raise
-
-
-def err(message: str) -> None:
-    """One line on stderr (the message is already sanitized by the caller)."""
-    print(message, file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

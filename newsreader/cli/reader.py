@@ -12,7 +12,7 @@ def run_app() -> int:
 
     # Back on after the first frame (app.py, _freeze_startup_objects).
     gc.disable()
-    from newsreader.store.lock import InstanceLock
+    from newsreader.store import InstanceLock
 
     paths = Paths.default()
     lock = InstanceLock(paths.cache_db.with_name(paths.cache_db.name + ".lock"))

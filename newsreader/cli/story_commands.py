@@ -14,19 +14,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from newsreader.core.sanitize import clean_line
+from newsreader.search.language import parse_duration
 
 if TYPE_CHECKING:
-    from newsreader.store.story_rows import StoryRow
-
-_DURATION = re.compile(r"^(\d{1,5})\s*([dhw])$", re.IGNORECASE)
-_SECONDS = {"h": 3600, "d": 86400, "w": 7 * 86400}
+    from newsreader.store import StoryRow
 
 
 def add_stories_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -45,10 +42,10 @@ def add_stories_command(sub: argparse._SubParsersAction) -> None:  # type: ignor
 def parse_since(text: str, *, now: float | None = None) -> int:
     """``--since`` as Unix seconds; ValueError with a one-line reason."""
     text = text.strip()
-    match = _DURATION.match(text)
-    if match:
+    span = parse_duration(text)
+    if span is not None:
         now = time.time() if now is None else now
-        return int(now - int(match.group(1)) * _SECONDS[match.group(2).lower()])
+        return int(now - span.total_seconds())
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
@@ -85,7 +82,7 @@ def _when(published: str | None) -> str:
 
 def run_stories(args: argparse.Namespace) -> int:
     from newsreader.exchange.sample import open_cache
-    from newsreader.store.story_rows import list_stories, rebuild_stories
+    from newsreader.store import list_stories, rebuild_stories
 
     try:
         since = parse_since(args.since) if getattr(args, "since", None) else None
@@ -95,10 +92,9 @@ def run_stories(args: argparse.Namespace) -> int:
     cache = open_cache()
     try:
         if getattr(args, "rebuild", False):
-            with cache.write() as conn:
-                count = rebuild_stories(conn)
+            count = rebuild_stories(cache)
             print(f"regrouped: {count} stories", file=sys.stderr)
-        stories = list_stories(cache.connection(), since_ts=since)
+        stories = list_stories(cache, since_ts=since)
     finally:
         cache.close()
     if args.json:

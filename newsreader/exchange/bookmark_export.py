@@ -28,7 +28,7 @@ from collections.abc import Iterable
 
 from newsreader.core.sanitize import clean, clean_line
 from newsreader.core.urls import is_safe_url
-from newsreader.store.bookmarks import Bookmark
+from newsreader.store import Bookmark
 
 __all__ = ["FORMATS", "export"]
 

@@ -12,7 +12,7 @@ from newsreader.core.models import ParsedDocument, ParseError
 from newsreader.core.sanitize import clean_line
 from newsreader.parser import MAX_DOCUMENT_BYTES
 from newsreader.parser.budget import parse_bounded
-from newsreader.store.records import ImportStats
+from newsreader.store import ImportStats
 
 #: Directory entries never worth reading.
 _SKIP_NAMES = {".git", "__pycache__", ".DS_Store"}

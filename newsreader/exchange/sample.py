@@ -6,9 +6,7 @@ from datetime import UTC, datetime
 from importlib import resources
 
 from newsreader.core.paths import Paths
-from newsreader.store.cache import Cache
-from newsreader.store.opener import CacheUnavailable, open_cache_safely
-from newsreader.store.records import ImportStats
+from newsreader.store import Cache, CacheUnavailable, ImportStats, open_cache_safely
 
 __all__ = ["CacheUnavailable", "load_sample", "open_cache", "open_cache_reporting", "sample_files"]
 

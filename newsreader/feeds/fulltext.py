@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import codecs
 import re
-import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
@@ -38,16 +37,17 @@ from newsreader.core.models import ParseError
 from newsreader.core.sanitize import clean_line
 from newsreader.feeds.fetch import Fetcher
 from newsreader.feeds.policy import host_key
-from newsreader.store.cache import Cache
-from newsreader.store.fulltext_queue import (
+from newsreader.store import (
+    FEED_FORMATS,
+    Cache,
     FullTextCandidate,
+    StoreError,
     candidates,
     full_text_state,
     page_host,
     record_full_text_failure,
     store_full_text,
 )
-from newsreader.store.ingest import FEED_FORMATS
 
 #: Requests at once to one host: article pages are heavier than feeds and
 #: many items of one feed live on one site.
@@ -343,7 +343,7 @@ class FullTextFetcher:
         )
         try:
             stored = await loop.run_in_executor(writer, store)
-        except sqlite3.Error as exc:
+        except StoreError as exc:
             return FullTextOutcome(
                 item.id,
                 item.title,
@@ -364,7 +364,7 @@ class FullTextFetcher:
             await asyncio.get_running_loop().run_in_executor(
                 writer, partial(record_full_text_failure, self.cache, item.id, reason, now=now)
             )
-        except sqlite3.Error:
+        except StoreError:
             pass  # the reader still sees the reason in this run's outcome
         return FullTextOutcome(item.id, item.title, item.url, "failed", reason, page_url)
 

@@ -22,10 +22,7 @@ from newsreader.core.sanitize import clean_line
 from newsreader.feeds.fetch import Fetcher, FetchRequest, FetchResult
 from newsreader.feeds.policy import redirect_decision
 from newsreader.parser import detect, parse
-from newsreader.store.articlerows import text_fields
-from newsreader.store.cache import Cache
-from newsreader.store.feed_state import FeedState, ensure_feed, feed_states, record_fetch
-from newsreader.store.ingest import FEED_FORMATS
+from newsreader.store import FEED_FORMATS, Cache, FeedState, ensure_feed, feed_states, record_fetch, text_fields
 from newsreader.stories.clustering import prepare_article
 
 

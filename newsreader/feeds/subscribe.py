@@ -17,9 +17,7 @@ from newsreader.feeds.refresh import Refresher
 from newsreader.parser import detect
 from newsreader.parser.budget import parse_bounded
 from newsreader.parser.discover import discover_feeds
-from newsreader.store.cache import Cache
-from newsreader.store.feed_state import remove_sample
-from newsreader.store.ingest import FEED_FORMATS
+from newsreader.store import FEED_FORMATS, Cache, remove_sample
 
 Candidate = tuple[str, str | None, str]  # (url, title, type)
 

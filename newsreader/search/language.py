@@ -315,13 +315,23 @@ def parse_date(name: str, value: str) -> DateBound:
             return DateBound(text, day=date.fromisoformat(text))
         except ValueError:
             raise QueryError(f"{name}: not a date: {_shown(value)} (no such day)") from None
-    ago = _AGO.fullmatch(text)
-    if ago:
-        span = int(ago.group(1)) * _AGO_UNITS[ago.group(2)]
+    span = parse_duration(text)
+    if span is not None:
         if span > MAX_AGO:
             raise QueryError(f"{name}: {_shown(value)} is too far back (at most 100 years)")
         return DateBound(text, ago=span)
     raise QueryError(f"{name}: not a date: {_shown(value)} ({_DATE_HINT})")
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """``12h``, ``3d``, ``2w`` as a span of time; None for anything else.
+
+    The one spelling of a duration for search (``after:3d``) and the
+    command line (``--since 3d``)."""
+    ago = _AGO.fullmatch(text.strip().lower())
+    if not ago:
+        return None
+    return int(ago.group(1)) * _AGO_UNITS[ago.group(2)]
 
 
 def parse_query(text: str) -> Query:

@@ -1,0 +1,96 @@
+"""The store: the SQLite cache and the user's own files (bookmarks).
+
+Everything outside this package uses the store through the names below;
+only modules in this package run SQL or open transactions. The :class:`Cache`
+is the handle: the functions here take it as their first argument and open
+their own connections and transactions.
+"""
+
+from newsreader.store.articlerows import text_fields
+from newsreader.store.bookmarks import Bookmark, BookmarksError, BookmarkStore
+from newsreader.store.cache import Cache
+from newsreader.store.errors import StoreError, is_busy
+from newsreader.store.feed_state import (
+    FeedState,
+    ensure_feed,
+    feed_states,
+    record_fetch,
+    remove_feed,
+    remove_sample,
+)
+from newsreader.store.fulltext_queue import (
+    FullTextCandidate,
+    candidates,
+    find_sources,
+    full_text_state,
+    page_host,
+    read_article,
+    record_full_text_failure,
+    store_full_text,
+)
+from newsreader.store.ingest import FEED_FORMATS
+from newsreader.store.lock import InstanceLock
+from newsreader.store.opener import CacheUnavailable, OpenedCache, mark_damaged, open_cache_safely, quick_check
+from newsreader.store.records import ArticleRow, HeadlineRow, ImportStats, RelatedRow, SourceRow
+from newsreader.store.related import related_stories
+from newsreader.store.retention import RetentionReport, retention_for_paths
+from newsreader.store.searching import count_articles, search_articles
+from newsreader.store.story_api import (
+    followed_with_new_sources,
+    list_stories,
+    mark_story_seen,
+    rebuild_stories,
+    set_story_flags,
+    stories_of,
+    story_of,
+)
+from newsreader.store.story_rows import StoryRow
+
+__all__ = [
+    "FEED_FORMATS",
+    "ArticleRow",
+    "Bookmark",
+    "BookmarkStore",
+    "BookmarksError",
+    "Cache",
+    "CacheUnavailable",
+    "FeedState",
+    "FullTextCandidate",
+    "HeadlineRow",
+    "ImportStats",
+    "InstanceLock",
+    "OpenedCache",
+    "RelatedRow",
+    "RetentionReport",
+    "SourceRow",
+    "StoreError",
+    "StoryRow",
+    "candidates",
+    "count_articles",
+    "ensure_feed",
+    "feed_states",
+    "find_sources",
+    "followed_with_new_sources",
+    "full_text_state",
+    "is_busy",
+    "list_stories",
+    "mark_damaged",
+    "mark_story_seen",
+    "open_cache_safely",
+    "page_host",
+    "quick_check",
+    "read_article",
+    "rebuild_stories",
+    "record_fetch",
+    "record_full_text_failure",
+    "related_stories",
+    "remove_feed",
+    "remove_sample",
+    "retention_for_paths",
+    "search_articles",
+    "set_story_flags",
+    "store_full_text",
+    "stories_of",
+    "story_of",
+    "text_fields",
+]
