@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from newsreader.core.paths import Paths  # noqa: E402
-from newsreader.exchange.sample import load_sample  # noqa: E402
+from newsreader.exchange.files import load_sample  # noqa: E402
 from newsreader.tui.app import NewsReaderApp  # noqa: E402
 from newsreader.tui.services import Services  # noqa: E402
 

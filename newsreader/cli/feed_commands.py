@@ -57,8 +57,8 @@ def _choose_interactively(candidates):
 
 
 def run_add(args: argparse.Namespace) -> int:
+    from newsreader.cli.session import open_cache
     from newsreader.core.paths import Paths
-    from newsreader.exchange.sample import open_cache
     from newsreader.feeds.subscribe import add_url
 
     choose = None
@@ -81,9 +81,9 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_remove(args: argparse.Namespace) -> int:
+    from newsreader.cli.session import open_cache
     from newsreader.config.settings import remove_feed
     from newsreader.core.paths import Paths
-    from newsreader.exchange.sample import open_cache
     from newsreader.store import remove_feed as forget_feed
 
     problem = remove_feed(Paths.default(), args.url)
@@ -108,9 +108,9 @@ def _when(timestamp: int | None) -> str:
 def run_feeds(args: argparse.Namespace) -> int:
     import json
 
+    from newsreader.cli.session import open_cache
     from newsreader.config.settings import load_config
     from newsreader.core.paths import Paths
-    from newsreader.exchange.sample import open_cache
     from newsreader.store import feed_states
 
     paths = Paths.default()
@@ -156,9 +156,9 @@ def run_feeds(args: argparse.Namespace) -> int:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
+    from newsreader.cli.session import open_cache
     from newsreader.config.settings import FeedConfig, load_config
     from newsreader.core.paths import Paths
-    from newsreader.exchange.sample import open_cache
     from newsreader.feeds.refresh import Refresher
     from newsreader.store import remove_sample
 

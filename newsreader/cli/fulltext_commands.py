@@ -39,10 +39,10 @@ def add_fulltext_command(sub: argparse._SubParsersAction) -> None:  # type: igno
 
 
 def run_fulltext(args: argparse.Namespace) -> int:
+    from newsreader.cli.session import open_cache
     from newsreader.config.settings import load_config
     from newsreader.core.paths import Paths
     from newsreader.core.textnorm import normalize_name
-    from newsreader.exchange.sample import open_cache
     from newsreader.feeds.fulltext import FullTextFetcher, summary_line
     from newsreader.store import candidates, find_sources
 

@@ -62,7 +62,7 @@ def run_parse(path: str, *, as_of: str | None, as_json: bool) -> int:
 
 
 def run_import(paths: list[str], *, as_of: str | None) -> int:
-    from newsreader.exchange.sample import open_cache
+    from newsreader.cli.session import open_cache
 
     try:
         reference = parse_as_of(as_of)
@@ -113,7 +113,7 @@ def run_import(paths: list[str], *, as_of: str | None) -> int:
 
 
 def run_search(query: str, *, as_json: bool, limit: int) -> int:
-    from newsreader.exchange.sample import open_cache
+    from newsreader.cli.session import open_cache
     from newsreader.search.language import QueryError, parse_query
 
     try:

@@ -27,7 +27,7 @@ def run_app() -> int:
 
 
 def _run(paths: Paths) -> int:
-    from newsreader.exchange.sample import load_sample
+    from newsreader.exchange.files import load_sample
     from newsreader.tui.services import Services
 
     services = Services.for_paths(paths)

@@ -81,7 +81,7 @@ def _when(published: str | None) -> str:
 
 
 def run_stories(args: argparse.Namespace) -> int:
-    from newsreader.exchange.sample import open_cache
+    from newsreader.cli.session import open_cache
     from newsreader.store import list_stories, rebuild_stories
 
     try:

@@ -1,4 +1,5 @@
-"""Read documents from disk into the cache (used by the CLI and the app's workers)."""
+"""Read documents from disk, and the bundled sample, into the cache (used by
+the CLI and the app's workers)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import glob
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 
 from newsreader.core.models import ParsedDocument, ParseError
 from newsreader.core.sanitize import clean_line
 from newsreader.parser import MAX_DOCUMENT_BYTES
 from newsreader.parser.budget import parse_bounded
-from newsreader.store import ImportStats
+from newsreader.store import Cache, ImportStats
 
 #: Directory entries never worth reading.
 _SKIP_NAMES = {".git", "__pycache__", ".DS_Store"}
@@ -122,3 +124,24 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return clean_line(exc.strerror or type(exc).__name__)
     return clean_line(f"{type(exc).__name__}: {exc}")[:200]
+
+
+def sample_files() -> list[tuple[str, bytes]]:
+    """The bundled sample pages (name, bytes), in name order."""
+    folder = resources.files("newsreader") / "sample"
+    out = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".txt"):
+            out.append((entry.name, entry.read_bytes()))
+    return out
+
+
+def load_sample(cache: Cache, as_of: datetime | None = None) -> ImportStats:
+    """Import the sample set (as of now, so its ages read naturally)."""
+    from newsreader.parser import parse
+
+    as_of = as_of or datetime.now(UTC)
+    stats = ImportStats()
+    for _name, data in sample_files():
+        stats.add(cache.import_document(parse(data, as_of=as_of), kind="sample"))
+    return stats

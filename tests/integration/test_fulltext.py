@@ -349,7 +349,7 @@ def cli_args(*argv: str) -> argparse.Namespace:
 
 def test_fetch_full_command(nr_home, capsys):
     from newsreader.cli.fulltext_commands import run_fulltext
-    from newsreader.exchange.sample import open_cache
+    from newsreader.cli.session import open_cache
 
     with PageServer(
         {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from newsreader.core.models import Article, ParsedDocument
-from newsreader.exchange.sample import load_sample
+from newsreader.exchange.files import load_sample
 from tests.support.app import NOW, make_app, settle
 
 SIZE = (130, 40)

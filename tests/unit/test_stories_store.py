@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from newsreader.cli.session import open_cache
 from newsreader.cli.story_commands import add_stories_command, parse_since, run_stories
 from newsreader.core.models import Article, ParsedDocument
-from newsreader.exchange.sample import load_sample, open_cache
+from newsreader.exchange.files import load_sample
 from newsreader.store.cache import Cache
 from newsreader.store.related import related_stories
 from newsreader.store.story_rows import (
