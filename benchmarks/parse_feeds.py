@@ -254,7 +254,7 @@ def main() -> int:
         print("feedparser             not installed: skipped")
     else:
         # Always from a file object: given bytes or str, feedparser may open
-        # a path or fetch a URL (SECURITY-NOTES 4).
+        # a path or fetch a URL (SECURITY.md, trap 4).
         run(
             f"feedparser {feedparser.__version__}",
             lambda data: len(feedparser.parse(io.BytesIO(data)).entries),

@@ -1,7 +1,7 @@
 """The one sanitizer for text that comes from outside.
 
 Textual and Rich strip only BEL, BS, VT, FF and CR; ESC and the C1 controls
-pass straight to the terminal (SECURITY-NOTES 1). Everything a feed, a page,
+pass straight to the terminal (SECURITY.md, trap 1). Everything a feed, a page,
 a file or a server says goes through :func:`clean` before it is stored and
 again before it is drawn.
 """

@@ -2,7 +2,7 @@
 
 :func:`load_toml` never raises: whatever the file holds, the caller gets a
 :class:`TomlResult` that says ok or gives one line ``path:line:col: reason``.
-``tomllib`` raises more than ``TOMLDecodeError`` (SECURITY-NOTES 11): a file
+``tomllib`` raises more than ``TOMLDecodeError`` (SECURITY.md, trap 11): a file
 that is not UTF-8 gives ``UnicodeDecodeError``, ``a = [[[[...]]]]`` nested a
 few thousand deep gives ``RecursionError``, an integer of 5,000 digits gives
 ``ValueError``; all of them are caught here.
@@ -16,7 +16,7 @@ character. It is stripped on reading and not written back.
 :func:`save_toml` writes through :func:`newsreader.core.fileio.atomic_write` (temp
 file, fsync, rename, one ``.bak``) and refuses to replace a file that exists
 but does not parse, so a broken file can never be silently overwritten with
-defaults (SECURITY-NOTES 10).
+defaults (SECURITY.md, trap 10).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ config or bookmarks) passes :func:`check_url` before it is fetched, handed to
 a browser or written to a file the user owns. Only plain ``http``/``https``
 with a host get through: terminal readers have a long history of URLs that
 were really shell commands (newsboat's ``|cmd`` and ``exec:`` outlines) or
-browser options (a leading ``-``, CVE-2026-4519), see SECURITY-NOTES 3.
+browser options (a leading ``-``, CVE-2026-4519), see SECURITY.md, trap 3.
 
 :func:`normalize_url` gives the spelling used to spot duplicates; it is never
 shown or fetched in place of the original.

@@ -4,7 +4,7 @@ Everything here is pure and synchronous, so each rule can be tested without a
 server: which addresses may be fetched, where a redirect may go, when a moved
 feed's stored address should change, how long a server asked us to wait, how
 a failure is worded for the user, and how a response body is decompressed
-without letting it grow past a cap (SECURITY-NOTES 7 and 8).
+without letting it grow past a cap (SECURITY.md, traps 7 and 8).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The parsers are written to be linear, and ``benchmarks/parser_budgets.py``
 measures them on pathological documents near the 16 MiB cap (the figures are
 in SECURITY.md). But lxml, trafilatura and the regular expressions of the
 page-dump reader are big enough that a quadratic path nobody has found yet is
-likely (feedparser had several, SECURITY-NOTES 5). So a document larger than
+likely (feedparser had several, SECURITY.md, trap 5). So a document larger than
 :data:`SUBPROCESS_ABOVE` is parsed in a child process that cannot take more
 than :data:`MEMORY_BUDGET` of address space (``RLIMIT_AS``) or more than
 :data:`TIME_BUDGET` seconds; past either, the document fails with a one-line
@@ -32,14 +32,14 @@ from newsreader.parser import parse
 
 __all__ = ["MEMORY_BUDGET", "SUBPROCESS_ABOVE", "TIME_BUDGET", "parse_bounded"]
 
-#: Documents up to this size are parsed in-process (measured: well under a
-#: second for any of them).
+#: Documents up to this size are parsed in-process: any of them parses in
+#: well under a second.
 SUBPROCESS_ABOVE = 1024 * 1024
-#: Wall-clock seconds a child may take for one document (the slowest measured
-#: 16 MiB document took about 11 s on a 2-core machine).
+#: Wall-clock seconds a child may take for one document: a few times what
+#: the slowest document of the largest size allowed needs.
 TIME_BUDGET = 30.0
-#: Address space a child may map. The hungriest measured document (12 MB of
-#: HTML paragraphs) parsed within 400 MiB and failed cleanly within 300 MiB.
+#: Address space a child may map: more than twice what the hungriest
+#: document we know of (megabytes of bare HTML paragraphs) needs.
 MEMORY_BUDGET = 1024 * 1024 * 1024
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])

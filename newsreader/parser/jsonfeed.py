@@ -1,7 +1,7 @@
 """JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1).
 
 JSON from outside is hostile in ways ``json`` does not report as
-``JSONDecodeError`` (SECURITY-NOTES 11): integers over 4,300 digits raise
+``JSONDecodeError`` (SECURITY.md, trap 11): integers over 4,300 digits raise
 ``ValueError``, deep nesting raises ``RecursionError``, ``NaN`` and lone
 surrogates load fine. Here a document that cannot be loaded is one
 :class:`ParseError`; an item of the wrong shape is skipped with a warning;

@@ -7,7 +7,7 @@ Three rules, each with a test (``tests/test_parser_feed.py``):
   and the parser runs with ``resolve_entities=False, no_network=True,
   load_dtd=False, huge_tree=False``; XInclude is never processed. So neither
   "billion laughs" nor an external entity pointing at a local file or a URL
-  can do anything (SECURITY-NOTES 5).
+  can do anything (SECURITY.md, trap 5).
 * **Bytes become text here, once.** The byte order mark, then the XML
   declaration, then UTF-8, then windows-1252 decide the encoding; a wrong or
   unknown declaration is a warning, never a crash. The parser then reads

@@ -19,7 +19,7 @@ article_key = "..."                           # opaque to this module
 summary = "Driven by the deteriorating ..."   # at most ~300 characters
 ```
 
-Safety rules (SECURITY-NOTES 10): a file that does not parse makes the store
+Safety rules (SECURITY.md, trap 10): a file that does not parse makes the store
 read-only (``store.error`` is ``path:line:col: reason`` and every change
 raises :class:`BookmarksReadOnly`), so the file is never replaced. Entries
 with a wrong type or a refused URL are skipped with a warning but written

@@ -3,7 +3,7 @@
 One connection per thread (the app reads from worker threads), WAL so
 readers never wait for the writer, and every write transaction starts with
 ``BEGIN IMMEDIATE`` so two writers queue on ``busy_timeout`` instead of one
-failing on a read-to-write upgrade (SECURITY-NOTES 9).
+failing on a read-to-write upgrade (SECURITY.md, trap 9).
 """
 
 from __future__ import annotations
@@ -64,9 +64,8 @@ class Cache(DocumentImport):
             # 2-3 KB, so a 4 KiB page holds one and wastes the rest: 15 %
             # of the file at 100,000 articles (benchmarks/gen_cache.py).
             conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-            # The page cache stays at SQLite's default 2 MB: 16 MB made story
-            # assignment ~20 % faster at 100,000 articles but a 1000-feed
-            # refresh then took 98 MiB against newsboat's 84 (the budget).
+            # The page cache stays at SQLite's default: a larger one speeds up
+            # story assignment a little but breaks a refresh's memory budget.
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -187,7 +186,7 @@ class Cache(DocumentImport):
     def sources(self) -> list[SourceRow]:
         # The counts come from one pass over the (source_id, is_read) index,
         # never from the rows: joined the other way round, SQLite builds a
-        # temporary index of all articles first (130 ms at 100,000).
+        # temporary index of all articles first.
         rows = self.connection().execute(
             """SELECT s.id, s.name, s.kind, s.feed_url, s.last_error, s.last_success, s.gone,
                       coalesce(c.total, 0) AS total, coalesce(c.unread, 0) AS unread

@@ -1,6 +1,6 @@
 """Open the cache whatever state the disk left it in.
 
-The cache is rebuildable (SECURITY-NOTES 9): a file that is not SQLite, a
+The cache is rebuildable (SECURITY.md, trap 9): a file that is not SQLite, a
 truncated or damaged database, or another application's database at our path
 is moved aside (never deleted) and a new cache is started; read state and
 bookmarks live elsewhere and survive. A cache written by a newer newsreader

@@ -85,8 +85,8 @@ CREATE INDEX articles_guid ON articles(source_id, guid) WHERE guid IS NOT NULL;
 CREATE INDEX articles_source_time ON articles(source_id, published_ts DESC, id DESC);
 CREATE INDEX articles_time ON articles(published_ts DESC, id DESC);
 CREATE INDEX articles_unread ON articles(source_id, is_read);
--- is:unread within a time window (search/query.py) from the index alone:
--- with articles_time it read every row of the window (37 -> 6 ms).
+-- is:unread within a time window (store/searching.py) from the index alone,
+-- not from every row of the window.
 CREATE INDEX articles_read_time ON articles(is_read, published_ts);
 CREATE INDEX articles_full_text_todo ON articles(source_id) WHERE summary_only = 1 AND full_text_at IS NULL;
 
@@ -101,10 +101,9 @@ CREATE TABLE related (
 CREATE INDEX related_other ON related(other_id);
 
 -- prefix='3': a three-letter prefix ("gov*") reads one doclist instead of
--- merging those of every word it starts (p50 76 -> ~8 ms at 100k articles
--- of English-like text, benchmarks/search_bench.py). FTS5 uses a prefix
--- index only for prefixes of exactly its length ("gove*" costs the same
--- either way). It is 740 B of the ~1.7 KB per article the index takes.
+-- merging those of every word it starts (benchmarks/search_bench.py). FTS5
+-- uses a prefix index only for prefixes of exactly its length ("gove*"
+-- costs the same either way).
 CREATE VIRTUAL TABLE articles_fts USING fts5(
     title, body, content='articles', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2', prefix='3'

@@ -20,9 +20,9 @@ undated one ×1 (as if old). Of two equally good matches the newer comes
 first; an old story needs a match twice as good to beat one from today.
 With no words, results are newest first, like every other list in the app.
 
-Staying fast at 100k articles: bm25 and the row lookup cost a microsecond or
-more per matching article, so ranking every article that contains
-"government" (a third of them) takes ~100 ms. A cheap count of the FTS5
+Staying fast at 100k articles: bm25 and the row lookup cost something for
+every matching article, so ranking every article that contains a common
+word is slow. A cheap count of the FTS5
 matches (a doclist walk, no rows read) picks the plan:
 
 * at most :data:`EXACT_LIMIT` matches: rank them all;
@@ -214,7 +214,7 @@ def _filters(
     if query.read is not None:
         # With source: the sources' own index is the road (a source has a few
         # hundred articles, the unread a third of all): "+" keeps is_read off
-        # the indexes, or the planner walked every unread article (2 -> 24 ms).
+        # the indexes, or the planner walks every unread article.
         out.index("+a.is_read = ?" if query.sources else "a.is_read = ?", int(query.read))
     if query.bookmarked is not None:
         keys = sorted({k for k in bookmarked_keys if isinstance(k, str)})
@@ -428,8 +428,8 @@ def _match_conditions(
             indexed_params.append(since)
         else:
             # Alone it is checked on each match's row, not made an id set:
-            # a set of the window's articles costs every one of them (35,000
-            # ids, 12 ms, for a prefix with 400 matches in the window).
+            # a set of the window's articles costs every one of them, far
+            # more than the matches it filters.
             where.append("a.published_ts >= ?")
             params.append(since)
     if plan in (_PREFILTER, _WINDOW) and indexed:

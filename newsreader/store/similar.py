@@ -6,8 +6,8 @@ posting list per feature. Finding the articles most like one article is then
 a few short index range reads (the newest :data:`PER_TERM` articles of each
 of its posted features) and one read of the best candidates' signatures by
 key, whatever the size of the cache. An FTS5 ``OR`` query over the same
-terms ranks every article that has any of them: 50 ms at 100,000 articles,
-and the document frequencies it needs (``fts5vocab``) cost 300 ms more.
+terms ranks every article that has any of them, and the document
+frequencies it needs (``fts5vocab``) cost far more again.
 
 :mod:`newsreader.store.related` decides what counts as similar; this module only
 answers questions.

@@ -39,11 +39,8 @@ SEARCH_MAX_SHARE = 0.02
 #: (0.200) crosses the threshold.
 EXACT_DF = 32
 #: Candidates compared in full: those sharing the most weight of posted
-#: features over the days around the article. Labelled set: 5 and more
-#: give the same figures at every threshold of the sweep, 4 loses three
-#: pairs at 0.26. On 30,000 generated articles 5 rather than 8 costs no
-#: recall and saves a seventh of the false pairs (precision 0.905 against
-#: 0.890): a candidate ranked lower matches by chance, not by the event.
+#: features over the days around the article. A candidate ranked lower
+#: matches by chance, not by the event (benchmarks/clustering_eval.py).
 MAX_CANDIDATES = 5
 
 _STATS_KEY = ""  # story_term_df row holding the number of signed articles

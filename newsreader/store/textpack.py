@@ -1,11 +1,8 @@
 """Article text as the cache stores it: deflated when that pays.
 
-The body and summary are most of a cache's bytes (1.6 of 5.4 KB per article
-at 100,000 articles, benchmarks/gen_cache.py). News prose deflates about 2x
-(measured: 1.97x on generated articles, 2.2x on the 181 real pages of
-../shared/corpus/html_articles) for ~25 us per article at level 3, where
-levels 6-9 gain under 3 % for 1.2-2x the time. Decompressing costs ~8 us,
-paid only when an article is shown or a lede is read.
+The body and summary are most of a cache's bytes. News prose deflates about
+2x; level 3 gets nearly all of what higher levels get for a fraction of the
+time. Inflating is paid only when an article is shown or a lede is read.
 
 A stored value is either plain TEXT (short texts, where deflate would save
 nothing, and every row written before schema 2) or a BLOB: one format byte

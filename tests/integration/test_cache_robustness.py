@@ -4,7 +4,7 @@ Each test damages a real cache the way it happens in the wild and checks the
 exact outcome: the one line the user is told, the file that was moved aside
 (byte for byte what was there) or left untouched, and that read state
 (``state.sqlite3``) and bookmarks (``bookmarks.toml``) come through intact, so
-re-importing the news brings back the same read marks (SECURITY-NOTES 9).
+re-importing the news brings back the same read marks (SECURITY.md, trap 9).
 """
 
 from __future__ import annotations

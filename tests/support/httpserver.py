@@ -218,7 +218,7 @@ def _gzip_bomb(req: Request, conn: Conn) -> None:
 
 
 def _gzip_stacked(req: Request, conn: Conn) -> None:
-    """Two layers, as in SECURITY-NOTES 7 (small here: the refusal is the point)."""
+    """Two layers, as in SECURITY.md, trap 7 (small here: the refusal is the point)."""
     body = gzip.compress(gzip.compress(FEED_BODY))
     conn.respond(200, body, [("Content-Encoding", "gzip, gzip")])
 
