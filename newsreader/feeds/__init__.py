@@ -1,1 +1,2 @@
-"""TODO"""
+"""The network side: fetching under a policy, refreshing subscribed feeds,
+subscribing, and fetching the full text of summary-only articles."""
