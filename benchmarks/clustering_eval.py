@@ -47,7 +47,7 @@ from newsreader.core.models import Article, ParsedDocument, ParseError
 from newsreader.core.textnorm import STOPWORDS
 from newsreader.store import ingest as cache_module
 from newsreader.store.cache import Cache
-from newsreader.stories import clustering
+from newsreader.stories import clustering, signature
 
 SHARED = REPO.parent / "shared"
 LABELS = REPO / "tests" / "fixtures" / "clusters"
@@ -250,7 +250,7 @@ def describe_pairs(cache: Cache, s: Scores) -> list[str]:
                 (a, b),
             )
         }
-        sa, sb = (clustering.Signature.decode(rows[i][3], rows[i][4]) for i in (a, b))
+        sa, sb = (signature.Signature.decode(rows[i][3], rows[i][4]) for i in (a, b))
         sim = clustering.similarity(sa, sb)
         if clustering.same_event_score(sa, sb) == 0.0:
             sim = -sim  # refused by a guard
@@ -475,7 +475,7 @@ def run_scale(n: int, keep: Path | None, features_in_writer: bool = False) -> No
         # assign_stories below costs what it costs a refresh's writer.
         c = time.process_time()
         for _t, _outlet, art, _event in generated:
-            art.cluster_features = clustering.prepare_article(art)
+            art.cluster_features = signature.prepare_article(art)
         print(
             f"features computed beforehand, as a refresh's parse workers do: "
             f"{(time.process_time() - c) / len(generated) * 1000:.3f} ms CPU per article (not in the figures below)"

@@ -58,7 +58,7 @@ class Article:
     updated: datetime | None = None
     enclosures: list[Enclosure] = field(default_factory=list)
     #: Story-clustering features of this article's own text, when they were
-    #: computed where it was parsed (``newsreader.stories.clustering.prepare_article``,
+    #: computed where it was parsed (``newsreader.stories.signature.prepare_article``,
     #: in a refresh's worker processes): the cache's writer then only weighs
     #: them. Opaque here; never shown, never stored as such.
     cluster_features: tuple | None = None

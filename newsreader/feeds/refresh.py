@@ -23,7 +23,7 @@ from newsreader.feeds.fetch import Fetcher, FetchRequest, FetchResult
 from newsreader.feeds.policy import redirect_decision
 from newsreader.parser import detect, parse
 from newsreader.store import FEED_FORMATS, Cache, FeedState, ensure_feed, feed_states, record_fetch, text_fields
-from newsreader.stories.clustering import prepare_article
+from newsreader.stories.signature import prepare_article
 
 
 @dataclass(slots=True)

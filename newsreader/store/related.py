@@ -19,6 +19,7 @@ from newsreader.store.records import RelatedRow
 from newsreader.store.similar import posting_neighbours, signature_of, signatures
 from newsreader.store.story_rows import story_of_article
 from newsreader.stories import clustering
+from newsreader.stories.signature import Signature
 
 #: Candidates compared in full (their signatures are read by key).
 _CANDIDATES = 40
@@ -86,7 +87,7 @@ def _similar(conn, article_id: int, excluded: set[int]) -> list[tuple[float, int
     return found
 
 
-def _reason(mine: clustering.Signature, theirs: clustering.Signature) -> str:
+def _reason(mine: Signature, theirs: Signature) -> str:
     """The shared terms that weigh most, a name once ("lake orrin", not also "lake")."""
     terms = clustering.shared_terms(mine, theirs, limit=6)
     phrase_words = {w for t in terms if " " in t for w in t.split()}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 
-from newsreader.stories.clustering import WEIGHT_SCALE, Signature
+from newsreader.stories.signature import WEIGHT_SCALE, Signature
 
 #: Newest articles read from each posting list.
 PER_TERM = 32

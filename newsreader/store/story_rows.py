@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from newsreader.core.textnorm import normalize_name
 from newsreader.store import textpack
 from newsreader.store.storyindex import TermCounts, matches, sign, signed_text_hash
-from newsreader.stories import clustering
-from newsreader.stories.clustering import Member, Prepared, Signature
+from newsreader.stories import clustering, signature
+from newsreader.stories.clustering import Member
+from newsreader.stories.signature import Prepared, Signature
 
 # -- records -------------------------------------------------------------------
 
@@ -80,7 +81,7 @@ def assign_stories(
     """Sign the given articles and place each in a story if one fits.
 
     Called with the ids of one import, inside its write transaction.
-    ``features`` maps ids to :func:`~newsreader.stories.clustering.prepare` results
+    ``features`` maps ids to :func:`~newsreader.stories.signature.prepare` results
     computed in advance (a refresh's parse workers); one that does not match
     the stored text is computed again; for ``stored_from_features`` (rows
     this import just inserted from the very article the features were
@@ -121,13 +122,13 @@ def assign_stories(
                 if prep is not None and article_id in stored_from_features:
                     digest = prep.digest
                 else:
-                    lede = textpack.unpack_prefix(row["body"], clustering.LEDE_CHARS)
-                    digest = clustering.source_digest(row["title"], lede, row["url"])
+                    lede = textpack.unpack_prefix(row["body"], signature.LEDE_CHARS)
+                    digest = signature.source_digest(row["title"], lede, row["url"])
                 text_hash = signed_text_hash(digest, row)
                 if row["text_hash"] == text_hash:
                     continue  # signed from this very text already
                 if prep is None or prep.digest != digest:
-                    prep = clustering.prepare(row["title"], lede, row["url"])
+                    prep = signature.prepare(row["title"], lede, row["url"])
                 todo.append((row, text_hash, prep, prep.term_list()))
             if not todo:
                 continue

@@ -24,8 +24,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
-from newsreader.stories import clustering
-from newsreader.stories.clustering import Member, Prepared, Signature, StoryState
+from newsreader.stories import clustering, signature
+from newsreader.stories.clustering import Member, StoryState
+from newsreader.stories.signature import Prepared, Signature
 
 #: A feature found in more than this share of the articles (of at least
 #: ``IDF_MIN_DOCUMENTS``) is neither posted nor searched: its posting list
@@ -165,7 +166,7 @@ class TermCounts:
     @staticmethod
     def most_searched(total: int) -> float:
         """The highest frequency of a feature that is posted and searched."""
-        return SEARCH_MAX_SHARE * max(total, clustering.IDF_MIN_DOCUMENTS)
+        return SEARCH_MAX_SHARE * max(total, signature.IDF_MIN_DOCUMENTS)
 
 
 def stepped(stored: int, n: int, draw: int) -> int:
@@ -207,7 +208,7 @@ def sign(
     df = counts.df
     seen = operator.itemgetter(*terms)(df) if len(terms) > 1 else tuple(df[t] for t in terms)
     total = counts.total
-    sig = clustering.weigh(prep, total, seen, terms)
+    sig = signature.weigh(prep, total, seen, terms)
     most = counts.most_searched(total)
     posted = [*sig.keys, *(t for t in sig.heaviest or () if df[t] <= most)]
     if first_time:
@@ -251,7 +252,7 @@ def matches(
     # Frequencies now count the article itself (when new: re-signing is off
     # by one, no matter): 1 is nobody else's.
     most = counts.most_searched(counts.total - 1) + 1
-    search: dict[str, int] = dict.fromkeys(sig.keys, clustering.WEIGHT_SCALE)
+    search: dict[str, int] = dict.fromkeys(sig.keys, signature.WEIGHT_SCALE)
     for term in sig.heaviest or ():
         if 1 < df[term] <= most:
             search[term] = sig.vector[term]

@@ -16,19 +16,10 @@ import pytest
 
 from benchmarks import clustering_eval as ev
 from newsreader.core.models import Article
-from newsreader.stories import clustering
-from newsreader.stories.clustering import (
-    Member,
-    StoryState,
-    article_features,
-    build_signature,
-    capitalised_phrases,
-    decide,
-    is_title_case,
-    same_event_score,
-    similarity,
-    url_slug,
-)
+from newsreader.stories import clustering, features, signature
+from newsreader.stories.clustering import Member, StoryState, decide, same_event_score, similarity
+from newsreader.stories.features import article_features, capitalised_phrases, is_title_case, url_slug
+from newsreader.stories.signature import build_signature
 from tests.support.paths import shared_path
 
 DAY = 86400
@@ -81,12 +72,12 @@ def test_features_weigh_the_title_and_add_exact_keys():
         "The Reserve Bank cut its cash rate to 3.75 percent on Tuesday.",
         "https://ledger.example/economy/reserve-bank-cuts-cash-rate",
     )
-    assert feats.counts["cash"] == clustering.TITLE_WEIGHT + clustering.LEDE_WEIGHT
-    assert feats.counts["3.75"] == clustering.TITLE_WEIGHT + clustering.LEDE_WEIGHT
-    assert feats.counts["~reserve bank"] == 2 * clustering.PHRASE_WEIGHT
+    assert feats.counts["cash"] == features.TITLE_WEIGHT + features.LEDE_WEIGHT
+    assert feats.counts["3.75"] == features.TITLE_WEIGHT + features.LEDE_WEIGHT
+    assert feats.counts["~reserve bank"] == 2 * features.PHRASE_WEIGHT
     assert "~reserve bank" in feats.title and "tuesday" not in feats.title
-    assert clustering.exact_key("=", "reserve bank cuts cash rate to 3 75 in first move lower") in feats.keys
-    assert clustering.exact_key("@", "reserve-bank-cuts-cash-rate") in feats.keys
+    assert features.exact_key("=", "reserve bank cuts cash rate to 3 75 in first move lower") in feats.keys
+    assert features.exact_key("@", "reserve-bank-cuts-cash-rate") in feats.keys
     # the same title however typed is the same key; keys are short whatever the title
     same = article_features("Reserve Bank Cuts Cash Rate To 3.75% In First Move Lower", "")
     assert same.keys == feats.keys[:1] and all(len(k) == 12 for k in feats.keys)
@@ -103,12 +94,12 @@ def test_signature_round_trip_and_idf():
     sig = build_signature(feats, 1000, common)
     # a rare word outweighs a common one
     assert sig.vector["wavecrest"] > sig.vector["satellite"]
-    again = clustering.Signature.decode(*sig.encode())
+    again = signature.Signature.decode(*sig.encode())
     assert again == sig and again.postings == sig.postings
     assert similarity(sig, again) == pytest.approx(1.0, abs=1e-3)
     # anything else decodes to an empty signature, never an error
-    assert clustering.Signature.decode("not\nstored", b"\x05").vector == {}
-    assert clustering.Signature.decode("a\nb", sig.encode()[1]).vector == {}
+    assert signature.Signature.decode("not\nstored", b"\x05").vector == {}
+    assert signature.Signature.decode("a\nb", sig.encode()[1]).vector == {}
 
 
 def test_prepared_features_weigh_like_the_raw_ones():
@@ -116,21 +107,21 @@ def test_prepared_features_weigh_like_the_raw_ones():
     title = "Reserve Bank cuts cash rate to 3.75% in first move lower"
     body = "  The Reserve Bank cut its cash rate to 3.75 percent on Tuesday. " + "More words follow here. " * 40
     url = "https://ledger.example/economy/reserve-bank-cuts-cash-rate"
-    prep = clustering.prepare(title, body, url)
-    feats = article_features(title, body[: clustering.LEDE_CHARS], url)
+    prep = signature.prepare(title, body, url)
+    feats = article_features(title, body[: signature.LEDE_CHARS], url)
     df = {t: i % 7 for i, t in enumerate(sorted(feats.counts))}
-    sig = clustering.weigh(prep, 5000, [df[t] for t in prep.term_list()])
+    sig = signature.weigh(prep, 5000, [df[t] for t in prep.term_list()])
     assert sig == build_signature(feats, 5000, df)
     assert sig.postings == build_signature(feats, 5000, df).postings
-    assert prep.digest == clustering.source_digest(title, body[: clustering.LEDE_CHARS], url)
-    assert prep.digest != clustering.source_digest(title + "!", body[: clustering.LEDE_CHARS], url)
+    assert prep.digest == signature.source_digest(title, body[: signature.LEDE_CHARS], url)
+    assert prep.digest != signature.source_digest(title + "!", body[: signature.LEDE_CHARS], url)
     # the article's own text: its body, else its summary, as the cache stores it
     art = Article(title=title, body="", summary=body, url=url)
-    assert clustering.prepare_article(art) == clustering.prepare(title, body.strip(), url)
+    assert signature.prepare_article(art) == signature.prepare(title, body.strip(), url)
     assert pickle.loads(pickle.dumps(prep)) == prep
 
 
-def _sig(title: str, lede: str, url: str | None = None) -> clustering.Signature:
+def _sig(title: str, lede: str, url: str | None = None) -> signature.Signature:
     return build_signature(article_features(title, lede, url), 0, {})
 
 

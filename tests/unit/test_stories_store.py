@@ -207,11 +207,11 @@ def test_assignment_reads_through_indexes(cache):
 def test_features_from_the_parse_workers_are_used_when_they_match(cache, monkeypatch):
     """The writer only weighs features computed in advance; features that do
     not describe the stored text (another body) are computed again."""
-    from newsreader.stories import clustering
+    from newsreader.stories import signature
 
     calls: list[str] = []
-    real_prepare = clustering.prepare
-    monkeypatch.setattr(clustering, "prepare", lambda *a: calls.append(a[0]) or real_prepare(*a))
+    real_prepare = signature.prepare
+    monkeypatch.setattr(signature, "prepare", lambda *a: calls.append(a[0]) or real_prepare(*a))
     title, body = STRIKE["Harbour Gazette"]
     doc = page("Harbour Gazette", title, body)
     doc.articles[0].cluster_features = real_prepare(title, body, None)
@@ -229,13 +229,13 @@ def test_features_from_the_parse_workers_are_used_when_they_match(cache, monkeyp
     conn = cache.connection()
     assert story_of_article(conn, first).id == story_of_article(conn, second).id
     stored = conn.execute("SELECT terms, weights FROM story_signatures WHERE article_id = ?", (second,)).fetchone()
-    assert "ending" not in clustering.Signature.decode(*stored).vector
+    assert "ending" not in signature.Signature.decode(*stored).vector
 
 
 def test_a_refresh_worker_prepares_the_features(cache):
     from newsreader.feeds.refresh import parse_feed_body
     from newsreader.store import textpack
-    from newsreader.stories.clustering import prepare
+    from newsreader.stories.signature import prepare
 
     items = "".join(
         f"<item><title>{title}</title><link>https://{n}.example/a</link><description>{body}</description>"

@@ -1,0 +1,217 @@
+"""An article's signature: its features weighed into a frozen vector.
+
+Each feature (:mod:`newsreader.stories.features`) is weighted by its inverse
+document frequency *when the article arrives*, so the vector is frozen and
+comparing two articles is one dot product over their shared features: no
+corpus statistics are read at comparison time.
+
+Everything that needs only the article's own text (:func:`prepare`) can be
+computed where the article was parsed, in a refresh's worker processes; the
+cache's writer then only weighs it (:func:`weigh`). :class:`Prepared`
+carries it, with a digest of the text it was computed from, so the writer
+can tell it still describes what was stored.
+
+The figures quoted are the labelled set's pairwise precision / recall
+(``benchmarks/clustering_eval.py``) with everything else as set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import sys
+from array import array
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
+
+from newsreader.stories.features import Features, article_features
+
+if TYPE_CHECKING:
+    from newsreader.core.models import Article
+
+#: Characters of the body read as the lede. The first paragraph names the
+#: event; further on, outlets go their own ways (300: 0.946 / 0.791,
+#: 400: 0.938 / 0.896, 500: 0.970 / 0.970, 600: 0.980 / 0.746).
+LEDE_CHARS = 500
+#: Until the cache holds this many articles, IDF is computed as if it did, so
+#: a young cache does not treat every word it has seen twice as common
+#: (none: 0.983 / 0.881, 300: 0.954 / 0.925, 1000 and 3000: 0.970 / 0.970).
+IDF_MIN_DOCUMENTS = 1000
+#: How many of an article's features go into the posting index (the
+#: heaviest, i.e. rarest and most central): candidates are found through them.
+#: (Those too common to search are left out: store/storyindex.py. Labelled
+#: set: 8 to 12 score the same; 8 would cost a fifth less at 100,000
+#: articles, but "similar" stories read these lists too.)
+INDEX_TERMS = 12
+#: Features kept in a stored signature besides the title's: the lightest
+#: (common words) add little to a cosine and most of the bytes
+#: (32: 1.000 / 0.672, 48: 0.970 / 0.970, 64: 0.942 / 0.970, all: 0.956 / 0.970).
+MAX_FEATURES = 48
+#: Stored weights are integers in these units (4 significant digits).
+WEIGHT_SCALE = 10000
+
+_BIG_ENDIAN = sys.byteorder == "big"
+assert WEIGHT_SCALE < 2**16, "stored weights are 16-bit"
+
+
+def stored_weights(weights: bytes) -> array[int]:
+    """The 16-bit integers :meth:`Signature.encode` stored (raises
+    ``ValueError`` or ``TypeError`` for anything that is not such bytes)."""
+    counts = array("H")
+    counts.frombytes(weights)
+    if _BIG_ENDIAN:
+        counts.byteswap()
+    return counts
+
+
+@dataclass(slots=True)
+class Signature:
+    """A frozen feature vector (unit length before its lightest features were
+    dropped), which of its features are in the title, and its exact keys.
+
+    Weights are integers in units of 1/:data:`WEIGHT_SCALE`: stored as they
+    are, decoded without a conversion pass, and a dot product is divided once.
+    """
+
+    vector: dict[str, int]
+    title: frozenset[str] = frozenset()
+    keys: tuple[str, ...] = ()
+    #: The heaviest features, heaviest first, when :func:`weigh` already knows them.
+    heaviest: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def postings(self) -> tuple[str, ...]:
+        """What goes into the posting index: the keys and the heaviest features."""
+        heaviest = self.heaviest
+        if heaviest is None:
+            heaviest = tuple(sorted(self.vector, key=lambda t: (-self.vector[t], t))[:INDEX_TERMS])
+        return self.keys + heaviest
+
+    def encode(self) -> tuple[str, bytes]:
+        """``(terms, weights)`` as stored: the keys, the title's features and the
+        others, one a line; and the key count, the title feature count and each
+        feature's weight as little-endian 16-bit integers (no parsing to read
+        back: one ``split`` and one array)."""
+        title = [t for t in self.vector if t in self.title]
+        rest = [t for t in self.vector if t not in self.title]
+        weights = array("H", [len(self.keys), len(title)])
+        weights.extend(self.vector[t] for t in title)
+        weights.extend(self.vector[t] for t in rest)
+        if _BIG_ENDIAN:
+            weights.byteswap()
+        return "\n".join([*self.keys, *title, *rest]), weights.tobytes()
+
+    @classmethod
+    def decode(cls, terms: str, weights: bytes = b"") -> Signature:
+        """The signature :meth:`encode` stored; an empty one for anything else
+        (such as the JSON signatures of caches made before this layout)."""
+        try:
+            counts = stored_weights(weights)
+            parts = terms.split("\n") if terms else []
+            n_keys, n_title = counts[0], counts[1]
+            if len(parts) != n_keys + len(counts) - 2 or n_title > len(parts) - n_keys:
+                return cls({})
+            features = parts[n_keys:]
+            return cls(dict(zip(features, counts[2:])), frozenset(features[:n_title]), tuple(parts[:n_keys]))
+        except (ValueError, TypeError, IndexError, AttributeError):
+            return cls({})
+
+
+class Prepared(NamedTuple):
+    """An article's own features, ready to weigh (:func:`prepare`).
+
+    Compact so that carrying it from a parse worker costs little to
+    unpickle: the features alphabetically, one a line; ``1 + log(count)`` of
+    each as float64 bytes; one byte per feature, 1 when it is in the title;
+    the exact keys. ``digest`` is :func:`source_digest` of the text it came
+    from: the writer uses it only when the stored text has that digest.
+    """
+
+    digest: int
+    terms: str
+    tf: bytes
+    title: bytes
+    keys: tuple[str, ...]
+
+    def term_list(self) -> list[str]:
+        return self.terms.split("\n") if self.terms else []
+
+
+def source_digest(title: str | None, lede: str | None, url: str | None) -> int:
+    """What a signature's features depend on, hashed to a signed 64-bit integer."""
+    text = "\x1f".join((title or "", lede or "", url or ""))
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=8).digest(), "big", signed=True)
+
+
+def prepare(title: str | None, text: str | None, url: str | None) -> Prepared:
+    """The features of an article whose body (or summary) is ``text``; only
+    its first :data:`LEDE_CHARS` characters are read."""
+    lede = (text or "")[:LEDE_CHARS]
+    feats = article_features(title or "", lede, url)
+    # Alphabetical: ties in weight then fall in the same order wherever
+    # the signature is built (see weigh).
+    terms = sorted(t for t, c in feats.counts.items() if c > 0)
+    tf = array("d", [1.0 + math.log(feats.counts[t]) for t in terms])
+    return Prepared(
+        digest=source_digest(title, lede, url),
+        terms="\n".join(terms),
+        tf=tf.tobytes(),
+        title=bytes(t in feats.title for t in terms),
+        keys=tuple(feats.keys),
+    )
+
+
+def prepare_article(art: Article) -> Prepared:
+    """:func:`prepare` for a parsed article, from the text the cache will
+    store for it: the body, else the summary (``store.articlerows.text_fields``).
+    Should the two ever differ, the digest no longer matches and the
+    cache computes the features itself: slower, never wrong."""
+    text = (art.body or "").strip() or (art.summary or "").strip()
+    return prepare(art.title, text, art.url)
+
+
+def idf(total: int, df: int) -> float:
+    """Inverse document frequency, ``df`` not counting the article itself."""
+    return math.log((max(total, IDF_MIN_DOCUMENTS) + 1) / (df + 1))
+
+
+def weigh(prep: Prepared, total: int, dfs: Sequence[int], terms: list[str] | None = None) -> Signature:
+    """Weight the features of ``prep`` by IDF (``total`` articles; ``dfs``
+    the articles with each feature, in :meth:`Prepared.term_list` order, which
+    ``terms`` may pass when the caller already split it), normalise, then
+    keep the title's features and the :data:`MAX_FEATURES` heaviest others
+    (the norm stays that of the whole vector)."""
+    terms = prep.term_list() if terms is None else terms
+    tf = array("d")
+    tf.frombytes(prep.tf)
+    n = max(total, IDF_MIN_DOCUMENTS) + 1
+    log = math.log
+    vector = [f * log(n / (d + 1)) for f, d in zip(tf, dfs)]  # tf * idf(total, d), inlined
+    norm = math.hypot(*vector) or 1.0
+    if len(vector) > MAX_FEATURES:
+        # Terms are alphabetical and the sort is stable: equal weights keep
+        # that order, the same order whoever builds the signature.
+        order = sorted(range(len(vector)), key=vector.__getitem__, reverse=True)
+        flags = prep.title
+        kept: Sequence[int] = sorted({*order[:MAX_FEATURES], *(i for i, flag in enumerate(flags) if flag)})
+    else:
+        kept = range(len(vector))
+    weights: dict[str, int] = {}
+    title: list[str] = []
+    for i in kept:
+        w = round(vector[i] / norm * WEIGHT_SCALE)
+        if w > 0:
+            weights[terms[i]] = w
+            if prep.title[i]:
+                title.append(terms[i])
+    heaviest = tuple(sorted(weights, key=weights.__getitem__, reverse=True)[:INDEX_TERMS])
+    return Signature(weights, frozenset(title), prep.keys, heaviest)
+
+
+def build_signature(feats: Features, total: int, df: Mapping[str, int]) -> Signature:
+    """:func:`weigh` for raw :class:`Features` and a term -> articles mapping."""
+    terms = sorted(t for t, c in feats.counts.items() if c > 0)
+    tf = array("d", [1.0 + math.log(feats.counts[t]) for t in terms])
+    prep = Prepared(0, "\n".join(terms), tf.tobytes(), bytes(t in feats.title for t in terms), tuple(feats.keys))
+    return weigh(prep, total, [df.get(t, 0) for t in terms], terms)
