@@ -6,13 +6,18 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from newsreader.cli.output import error
 from newsreader.cli.progress import Progress
 from newsreader.core.sanitize import clean_line
 
+if TYPE_CHECKING:
+    from newsreader.feeds.subscribe import Candidate
 
-def add_feed_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def add_feed_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("add", help="subscribe to a feed (or a page that links to feeds)")
     p.add_argument("url")
     p.add_argument("--title", help="the name to show instead of the feed's own")
@@ -43,7 +48,11 @@ def run_feed_command(args: argparse.Namespace) -> int:
     return handler(args)
 
 
-def _choose_interactively(candidates):
+def _first_candidate(candidates: list[Candidate]) -> str | None:
+    return candidates[0][0]
+
+
+def _choose_interactively(candidates: list[Candidate]) -> str | None:
     print("This page links to several feeds:")
     for number, (url, title, kind) in enumerate(candidates, 1):
         print(f"  {number}. {clean_line(title or url)}  <{clean_line(url)}>  ({kind})")
@@ -63,7 +72,7 @@ def run_add(args: argparse.Namespace) -> int:
 
     choose = None
     if args.first:
-        choose = lambda candidates: candidates[0][0]  # noqa: E731
+        choose = _first_candidate
     elif sys.stdin.isatty():
         choose = _choose_interactively
     cache = open_cache()
@@ -122,37 +131,49 @@ def run_feeds(args: argparse.Namespace) -> int:
         states = feed_states(cache)
     finally:
         cache.close()
-    rows = []
+    rows: list[_FeedListing] = []
     for feed in config.feeds:
         state = states.get(feed.url)
         rows.append(
-            {
-                "url": feed.url,
-                "title": feed.title or (state.title if state else None),
-                "tags": feed.tags,
-                "articles": state.articles if state else 0,
-                "last_success": state.last_success if state else None,
-                "last_error": state.last_error if state else None,
-                "gone": bool(state and state.gone),
-                "moved_to": state.fetch_url if state else None,
-            }
+            _FeedListing(
+                url=feed.url,
+                title=feed.title or (state.title if state else None),
+                tags=feed.tags,
+                articles=state.articles if state else 0,
+                last_success=state.last_success if state else None,
+                last_error=state.last_error if state else None,
+                gone=bool(state and state.gone),
+                moved_to=state.fetch_url if state else None,
+            )
         )
     if args.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([asdict(row) for row in rows], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
     if not rows:
         print("no subscriptions yet: newsreader add URL, or newsreader import subscriptions.opml")
         return 0
     for row in rows:
-        status = (
-            "gone (410)" if row["gone"] else ("error: " + clean_line(row["last_error"]) if row["last_error"] else "ok")
-        )
-        print(f"{clean_line(row['title'] or row['url'])}")
-        print(f"    {clean_line(row['url'])}")
-        moved = f" · moved to {clean_line(row['moved_to'])}" if row["moved_to"] else ""
-        print(f"    {row['articles']} articles · last success {_when(row['last_success'])} · {status}{moved}")
+        status = "gone (410)" if row.gone else ("error: " + clean_line(row.last_error) if row.last_error else "ok")
+        print(f"{clean_line(row.title or row.url)}")
+        print(f"    {clean_line(row.url)}")
+        moved = f" · moved to {clean_line(row.moved_to)}" if row.moved_to else ""
+        print(f"    {row.articles} articles · last success {_when(row.last_success)} · {status}{moved}")
     return 0
+
+
+@dataclass(slots=True)
+class _FeedListing:
+    """One subscription as ``newsreader feeds`` shows it (``--json``: its fields)."""
+
+    url: str
+    title: str | None
+    tags: list[str]
+    articles: int
+    last_success: int | None
+    last_error: str | None
+    gone: bool
+    moved_to: str | None
 
 
 def run_refresh(args: argparse.Namespace) -> int:
@@ -181,7 +202,8 @@ def run_refresh(args: argparse.Namespace) -> int:
     if args.jsonl:
         _yield_to_the_reader()
     cache = open_cache()
-    progress = _JsonProgress() if args.jsonl else Progress(len(feeds), "refreshing")
+    json_progress = _JsonProgress() if args.jsonl else None
+    progress = json_progress if json_progress is not None else Progress(len(feeds), "refreshing")
     try:
         workers = min(2, os.cpu_count() or 1) if len(feeds) >= 50 else 0
         report = Refresher(cache, config.fetch, parse_processes=workers).run_sync(
@@ -195,8 +217,8 @@ def run_refresh(args: argparse.Namespace) -> int:
     finally:
         progress.close()
         cache.close()
-    if args.jsonl:
-        progress.finish(report)
+    if json_progress is not None:
+        json_progress.finish(report)
         return 1 if report.failed else 0
     for outcome in report.outcomes:
         if outcome.status == "failed":

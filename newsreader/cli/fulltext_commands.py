@@ -26,7 +26,7 @@ def _positive(text: str) -> int:
     return value
 
 
-def add_fulltext_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_fulltext_command(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "fetch-full",
         help="fetch the full text of summary-only articles from their pages",

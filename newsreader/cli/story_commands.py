@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from newsreader.store import StoryRow
 
 
-def add_stories_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_stories_command(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("stories", help="list stories told by more than one source")
     p.add_argument(
         "--since",

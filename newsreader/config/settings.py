@@ -303,7 +303,7 @@ class _Reader:
                 self.warn(where, "not a binding id, ignored")
                 continue
             keys, problem = _check_keys(value)
-            if problem:
+            if keys is None:
                 self.warn(where, f"{problem}; ignored")
                 continue
             self.config.keymap[binding] = keys

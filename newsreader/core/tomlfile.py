@@ -78,9 +78,9 @@ def _decode_error_line(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> s
         if match:
             line, col = int(match.group(1)), int(match.group(2))
             reason = message[: match.start()]
-        elif _AT_END.search(message):
+        elif at_end := _AT_END.search(message):
             line, col = _end_position(text)
-            reason = message[: _AT_END.search(message).start()] + " (at end of file)"
+            reason = message[: at_end.start()] + " (at end of file)"
     reason = (reason or message or "invalid TOML").strip()
     if line is None:
         return f"{path}: {reason}"

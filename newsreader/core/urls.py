@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TypeGuard
 from urllib.parse import urlsplit, urlunsplit
 
 __all__ = ["MAX_URL_LENGTH", "check_url", "is_safe_url", "normalize_url"]
@@ -107,7 +108,7 @@ def check_url(url: str) -> str | None:
     return None
 
 
-def is_safe_url(url: str | None) -> bool:
+def is_safe_url(url: str | None) -> TypeGuard[str]:
     """True when ``url`` passes :func:`check_url` (None is not safe)."""
     return url is not None and check_url(url) is None
 

@@ -58,10 +58,10 @@ def to_opml(
         tags = [t for t in dict.fromkeys(_text(t) for t in sub.tags) if t]
         parent = body
         if tags:
-            parent = folders.get(tags[0])
-            if parent is None:
-                parent = etree.SubElement(body, "outline", text=tags[0], title=tags[0])
-                folders[tags[0]] = parent
+            folder = folders.get(tags[0])
+            if folder is None:
+                folder = folders[tags[0]] = etree.SubElement(body, "outline", text=tags[0], title=tags[0])
+            parent = folder
         name = _text(sub.title)
         outline = etree.SubElement(parent, "outline", type="rss", text=name or url)
         if name:

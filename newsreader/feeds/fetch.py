@@ -43,7 +43,7 @@ import httpx
 # 304. Recording the absence once makes the answer immediate and the same:
 # asyncio.
 if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-    sys.modules["sniffio"] = None  # type: ignore[assignment]
+    sys.modules["sniffio"] = None  # type: ignore[assignment]  # None marks a failed import; typeshed allows only modules
 
 from newsreader import __version__
 from newsreader.feeds.policy import (
@@ -286,12 +286,12 @@ class Fetcher:
                 # Not response.is_redirect: httpx counts 304 as a redirect.
                 if status in REDIRECT_CODES:
                     target, problem = redirect_target(current, response.extensions.get(_LOCATION), status)
-                    if problem is None and visit_key(target) in visited:
+                    if target is not None and visit_key(target) in visited:
                         problem = f"redirect loop: {one_line(shown_url(target), 120)} was already visited"
-                    if problem is None and hops >= self.max_redirects:
+                    elif target is not None and hops >= self.max_redirects:
                         problem = f"too many redirects (more than {self.max_redirects})"
-                    if problem is not None:
-                        attempt.fail(problem)
+                    if target is None or problem is not None:
+                        attempt.fail(problem or f"redirect ({status}) refused")
                         return
                     hops += 1
                     all_permanent = all_permanent and status in PERMANENT_REDIRECT_CODES

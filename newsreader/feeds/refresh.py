@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from newsreader.config.settings import FeedConfig, FetchConfig
 from newsreader.core.models import ParsedDocument, ParseError
@@ -24,6 +25,9 @@ from newsreader.feeds.policy import redirect_decision
 from newsreader.parser import detect, parse
 from newsreader.store import FEED_FORMATS, Cache, FeedState, ensure_feed, feed_states, record_fetch, text_fields
 from newsreader.stories.signature import prepare_article
+
+if TYPE_CHECKING:
+    import subprocess
 
 
 @dataclass(slots=True)
@@ -349,7 +353,7 @@ class Refresher:
     ) -> FeedOutcome:
         now = int(self.clock())
         if not result.ok or isinstance(doc, str):
-            error = result.error if not result.ok else doc
+            error = doc if result.ok and isinstance(doc, str) else result.error
             retry = int(result.retry_after.timestamp()) if result.retry_after else None
             record_fetch(self.cache, feed.url, error=error, retry_after=retry, gone=result.gone, now=now)
             return FeedOutcome(feed.url, title, "failed", error=error)
@@ -404,7 +408,7 @@ class RefreshProcess:
         self.paths = paths
         self.urls = urls or []
         self.force = force
-        self.process = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     def run(self, on_progress: Callable[[dict], None]) -> dict:
         """Run to the end; ``on_progress`` gets each feed's record. Returns the
@@ -427,12 +431,12 @@ class RefreshProcess:
         ]
         env = {**os.environ, **self.paths.environment()}
         with tempfile.TemporaryFile() as errors:
-            self.process = subprocess.Popen(
+            self.process = process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, env=env
             )
             summary: dict = {}
-            assert self.process.stdout is not None
-            for raw in self.process.stdout:
+            assert process.stdout is not None
+            for raw in process.stdout:
                 try:
                     record = json.loads(raw)
                 except ValueError:
@@ -441,13 +445,11 @@ class RefreshProcess:
                     summary = record
                 elif isinstance(record, dict):
                     on_progress(record)
-            self.process.wait()
+            process.wait()
             if not summary:
                 errors.seek(0)
                 lines = [line for line in errors.read().decode("utf-8", "replace").splitlines() if line.strip()]
-                summary = {
-                    "error": clean_line(lines[-1] if lines else f"refresh ended with code {self.process.returncode}")
-                }
+                summary = {"error": clean_line(lines[-1] if lines else f"refresh ended with code {process.returncode}")}
         return summary
 
     def stop(self) -> None:

@@ -82,7 +82,7 @@ def add_url(
     if fmt == "html":
         candidates = discover_feeds(result.body, result.final_url, charset=_charset(result.content_type))
         if len(candidates) == 1 or (candidates and choose is not None):
-            chosen = candidates[0][0] if len(candidates) == 1 else choose(candidates)  # type: ignore[misc]
+            chosen = candidates[0][0] if len(candidates) == 1 or choose is None else choose(candidates)
             if chosen is None:
                 return AddResult("choose", "no feed chosen", candidates=candidates)
             return _subscribe(paths, cache, chosen, title, tags, fetcher_options, via=url)

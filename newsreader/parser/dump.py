@@ -172,8 +172,9 @@ class _Reader:
         # Where each story starts: layout A repeats the title above the source.
         starts: list[int] = []
         for n, (k, _age, _prefixed) in enumerate(anchors):
-            low = (titles[n - 1] + 1 if titles[n - 1] is not None else anchors[n - 1][0] + 1) if n else 0
-            ref = region[titles[n]].text if titles[n] is not None and not region[titles[n]].cut else None
+            previous, own = (titles[n - 1] if n else None), titles[n]
+            low = (previous + 1 if previous is not None else anchors[n - 1][0] + 1) if n else 0
+            ref = region[own].text if own is not None and not region[own].cut else None
             i = k - 2
             while i >= low and k - 2 - i < 3:
                 if ref is None and i - 1 >= low and _same(region[i].text, region[i - 1].text):

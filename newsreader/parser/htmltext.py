@@ -440,6 +440,8 @@ def _walk(root: etree._Element, builder: _TextBuilder, *, skip_root_tail: bool) 
     text = builder.text
     for event, el in walker:
         name = el.tag
+        if not isinstance(name, str):  # a parsed element's tag is always a str
+            continue
         if name[0] == "{":  # XHTML inside a feed
             name = name.rpartition("}")[2].lower()
         if event == "start":

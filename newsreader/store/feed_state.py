@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from newsreader.store.articlerows import inserted_id
 from newsreader.store.cache import Cache
 
 
@@ -80,7 +81,7 @@ def ensure_feed(cache: Cache, url: str, title: str | None) -> int:
             "INSERT INTO sources(key, name, kind, feed_url) VALUES (?, ?, 'feed', ?)",
             (_key(url), title or url, url),
         )
-        return int(cur.lastrowid)
+        return inserted_id(cur)
 
 
 def record_fetch(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections import Counter
+from contextlib import AbstractContextManager
 
 from newsreader.core.models import Article, ParsedDocument
 from newsreader.core.textnorm import normalize_name, normalize_title
@@ -21,11 +22,13 @@ from newsreader.store.articlerows import (
     dump_extras,
     import_feed_articles,
     index_text,
+    inserted_id,
     load_extras,
     published_timestamp,
 )
 from newsreader.store.records import ImportStats
 from newsreader.store.story_rows import assign_stories
+from newsreader.stories.signature import Prepared
 
 FEED_FORMATS = frozenset({"rss", "atom", "rdf", "json-feed"})
 UNKNOWN_SOURCE = "Unknown source"
@@ -34,6 +37,10 @@ _PRECISION_RANK = {"exact": 0, "minute": 1, "hour": 2, "day": 3, "unknown": 4}
 
 class DocumentImport:
     """``import_document`` and what it takes; see the module doc."""
+
+    def write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction on the cache: :class:`~.cache.Cache` provides it."""
+        raise NotImplementedError
 
     def import_document(
         self,
@@ -96,7 +103,9 @@ class DocumentImport:
             # Features a parse worker computed (refresh.parse_feed_body) save
             # the writer most of the clustering work; ids follow doc.articles.
             prepared = {
-                i: art.cluster_features for i, art in zip(ids, doc.articles) if art.cluster_features is not None
+                i: art.cluster_features
+                for i, art in zip(ids, doc.articles)
+                if isinstance(art.cluster_features, Prepared)
             }
             # Rows stored from exactly one article of this document, and new:
             # their text is the one the worker prepared the features from.
@@ -121,7 +130,7 @@ class DocumentImport:
                 "INSERT INTO sources(key, name, kind, feed_url, site_url) VALUES (?, ?, ?, ?, ?)",
                 (key, name, kind, feed_url, site_url),
             )
-            return int(cur.lastrowid), key
+            return inserted_id(cur), key
         if (name and name != row["name"] and kind == "feed") or (site_url and site_url != row["site_url"]):
             conn.execute(
                 "UPDATE sources SET name = ?, site_url = coalesce(?, site_url) WHERE id = ?",
@@ -184,8 +193,9 @@ class DocumentImport:
                 return int(clash["id"]), "unchanged"
             state = conn.execute("SELECT is_read FROM state.read_state WHERE article_key = ?", (f.key,)).fetchone()
             cur = conn.execute(INSERT_ARTICLE, f.row(source_id, art, int(state["is_read"]) if state else 0, now))
-            index_text(conn, [(int(cur.lastrowid), art.title, f.body)])
-            return int(cur.lastrowid), "new"
+            article_id = inserted_id(cur)
+            index_text(conn, [(article_id, art.title, f.body)])
+            return article_id, "new"
         return int(existing["id"]), self._merge(conn, existing, art, f)
 
     def _merge(self, conn: sqlite3.Connection, row: sqlite3.Row, art: Article, f: ArticleFields) -> str:

@@ -96,10 +96,10 @@ def open_cache_safely(db_path: Path, state_path: Path, *, check: bool = True) ->
     state_moved = _set_aside_broken_state(state_path, messages)
     marker = damage_marker(db_path)
     if marker.exists():
-        problem = marker.read_text(encoding="utf-8", errors="replace").strip()[:200]
+        marked = marker.read_text(encoding="utf-8", errors="replace").strip()[:200]
         if db_path.exists():
             moved = move_aside(db_path, "broken")
-            messages.append(f"{db_path}: damaged ({problem}); moved it to {moved.name} and started a new cache")
+            messages.append(f"{db_path}: damaged ({marked}); moved it to {moved.name} and started a new cache")
         marker.unlink()
     for attempt in range(2):
         try:

@@ -283,12 +283,12 @@ def search_articles(
     match = match_expression(query)
     if match is None:
         where, params = filters.all_on("a.id")
-        rows = conn.execute(
+        cursor = conn.execute(
             f"""SELECT {HEADLINE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
                 {_where(where)} ORDER BY a.published_ts DESC, a.id DESC LIMIT ? OFFSET ?""",
             (*params, limit, offset),
         )
-        return [headline_from_row(r) for r in rows]
+        return [headline_from_row(r) for r in cursor]
     rows: list[HeadlineRow] = []
     attempts = _attempts(conn, query, match, filters, wanted=limit + offset)
     attempt = next(attempts, None)

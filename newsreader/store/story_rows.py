@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from newsreader.core.textnorm import normalize_name
 from newsreader.store import textpack
+from newsreader.store.articlerows import inserted_id
 from newsreader.store.storyindex import TermCounts, matches, sign, signed_text_hash
 from newsreader.stories import clustering, signature
 from newsreader.stories.clustering import Member
@@ -174,9 +175,11 @@ def _place(
             "INSERT INTO stories(title, first_ts, last_ts, created_at, updated_at) VALUES ('', ?, ?, ?, ?)",
             (first, last, now, now),
         )
-        story_id = int(cur.lastrowid)
+        story_id = inserted_id(cur)
     else:
-        story_id = int(decision.story_id)  # type: ignore[arg-type]
+        if decision.story_id is None:
+            raise ValueError(f"a {decision.action!r} decision without a story")
+        story_id = decision.story_id
         t = times[member.article_id]
         conn.execute(
             "UPDATE stories SET first_ts = min(first_ts, ?), last_ts = max(last_ts, ?), updated_at = ? WHERE id = ?",

@@ -76,8 +76,8 @@ def unpack_prefix(value: str | bytes | None, chars: int) -> str:
 def _sql_text(value: object) -> str | None:
     # SQLite calls this from inside a statement: it must never raise.
     try:
-        return unpack(value)  # type: ignore[arg-type]
-    except Exception:  # noqa: BLE001
+        return unpack(value)  # type: ignore[arg-type]  # SQLite may hand any column type; unpack() reads it as str()
+    except Exception:  # noqa: BLE001 - an exception would abort the query
         return ""
 
 
