@@ -166,10 +166,10 @@ class Cache(DocumentImport):
 
     def unread_ids(self, source_id: int | None = None) -> list[int]:
         if source_id is None:
-            rows = self.connection().execute("SELECT id FROM articles WHERE is_read = 0")
+            rows = self.connection().execute("SELECT id FROM articles WHERE is_read = 0 AND hidden = 0")
         else:
             rows = self.connection().execute(
-                "SELECT id FROM articles WHERE source_id = ? AND is_read = 0", (source_id,)
+                "SELECT id FROM articles WHERE source_id = ? AND is_read = 0 AND hidden = 0", (source_id,)
             )
         return [int(r[0]) for r in rows]
 
@@ -179,21 +179,29 @@ class Cache(DocumentImport):
         return self.connection().execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
 
     def totals(self) -> tuple[int, int]:
-        """(all articles, unread articles)."""
+        """(all articles, unread articles), hidden ones left out."""
         row = self.connection().execute("SELECT count(*), coalesce(sum(is_read = 0), 0) FROM articles").fetchone()
-        return int(row[0]), int(row[1])
+        hidden = self.connection().execute(
+            "SELECT count(*), coalesce(sum(is_read = 0), 0) FROM articles WHERE hidden = 1"
+        ).fetchone()
+        return int(row[0]) - int(hidden[0]), int(row[1]) - int(hidden[1])
 
     def sources(self) -> list[SourceRow]:
         # The counts come from one pass over the (source_id, is_read) index,
         # never from the rows: joined the other way round, SQLite builds a
-        # temporary index of all articles first.
+        # temporary index of all articles first. Hidden articles (few, in a
+        # partial index) are counted apart and taken off.
         rows = self.connection().execute(
             """SELECT s.id, s.name, s.kind, s.feed_url, s.last_error, s.last_success, s.gone,
-                      coalesce(c.total, 0) AS total, coalesce(c.unread, 0) AS unread
+                      coalesce(c.total, 0) - coalesce(h.total, 0) AS total,
+                      coalesce(c.unread, 0) - coalesce(h.unread, 0) AS unread
                FROM sources s LEFT JOIN (
                    SELECT source_id, count(*) AS total, sum(is_read = 0) AS unread
                    FROM articles GROUP BY source_id
-               ) c ON c.source_id = s.id
+               ) c ON c.source_id = s.id LEFT JOIN (
+                   SELECT source_id, count(*) AS total, sum(is_read = 0) AS unread
+                   FROM articles WHERE hidden = 1 GROUP BY source_id
+               ) h ON h.source_id = s.id
                WHERE c.total > 0 OR s.kind = 'feed'
                ORDER BY s.name COLLATE NOCASE"""
         )
@@ -221,8 +229,9 @@ class Cache(DocumentImport):
         limit: int = 1000,
         offset: int = 0,
     ) -> list[HeadlineRow]:
-        """Newest first; ``keys`` restricts to those article keys (bookmarks)."""
-        where: list[str] = []
+        """Newest first; ``keys`` restricts to those article keys (bookmarks).
+        Hidden articles are left out (search ``is:hidden`` finds them)."""
+        where: list[str] = ["a.id NOT IN (SELECT id FROM articles WHERE hidden = 1)"]
         params: list[object] = []
         if source_id is not None:
             where.append("a.source_id = ?")
@@ -286,6 +295,8 @@ class Cache(DocumentImport):
             body=textpack.unpack(r["body"]) or "",
             summary_only=bool(r["summary_only"]),
             is_read=bool(r["is_read"]),
+            hidden=bool(r["hidden"]),
+            flagged=bool(r["flagged"]),
             captions=[(c[0], c[1]) for c in extras.get("captions", []) if c],
             tags=list(extras.get("tags", [])),
             enclosures=list(extras.get("enclosures", [])),

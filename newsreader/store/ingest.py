@@ -194,7 +194,7 @@ class DocumentImport:
             state = conn.execute("SELECT is_read FROM state.read_state WHERE article_key = ?", (f.key,)).fetchone()
             cur = conn.execute(INSERT_ARTICLE, f.row(source_id, art, int(state["is_read"]) if state else 0, now))
             article_id = inserted_id(cur)
-            index_text(conn, [(article_id, art.title, f.body)])
+            index_text(conn, [(article_id, art, f)])
             return article_id, "new"
         return int(existing["id"]), self._merge(conn, existing, art, f)
 

@@ -31,6 +31,7 @@ class HeadlineRow:
     is_read: bool
     summary_only: bool
     url: str | None = None
+    flagged: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,8 @@ class ArticleRow:
     added_at: int = 0
     full_text_url: str | None = None  # the page the body was extracted from (f / fetch-full)
     full_text_error: str | None = None  # why the last full-text attempt kept the summary
+    hidden: bool = False  # by a [[rule]]
+    flagged: bool = False  # by a [[rule]]
 
     @property
     def full_text_host(self) -> str | None:

@@ -86,7 +86,8 @@ def _fts_string(term: Term) -> str:
     """One term as an FTS5 string. Words hold only letters and digits, so the
     doubling of quotes is belt and braces: a ``"`` never reaches here."""
     quoted = '"' + " ".join(term.words).replace('"', '""') + '"'
-    return quoted + ("*" if term.prefix else "")
+    column = f"{term.column} : " if term.column else ""  # author: and title: are FTS5 column filters
+    return column + quoted + ("*" if term.prefix else "")
 
 
 def match_expression(query: Query) -> str | None:
@@ -149,6 +150,12 @@ def _has_tag_table(conn: sqlite3.Connection) -> bool:
     return row is not None
 
 
+def _any_hidden(conn: sqlite3.Connection) -> bool:
+    """Whether any article is hidden (one probe of a partial index): with none,
+    a search need not test every match against an empty set."""
+    return conn.execute("SELECT 1 FROM articles WHERE hidden = 1 LIMIT 1").fetchone() is not None
+
+
 class _NoMatch(Exception):
     """A filter nothing can satisfy (an unknown source, no bookmarks)."""
 
@@ -199,9 +206,23 @@ class _Filters:
 
 
 def _filters(
-    conn: sqlite3.Connection, cache: Cache, query: Query, bookmarked_keys: Iterable[str], now: datetime
+    conn: sqlite3.Connection,
+    cache: Cache,
+    query: Query,
+    bookmarked_keys: Iterable[str],
+    now: datetime,
+    *,
+    include_hidden: bool = False,
 ) -> _Filters:
     out = _Filters()
+    # Hidden and flagged articles are few: their partial indexes give small
+    # id sets, so leaving the hidden out costs no row read.
+    if query.hidden:
+        out.sets.append(_IdSet("SELECT id FROM articles WHERE hidden = 1", []))
+    elif (query.hidden is False or not include_hidden) and _any_hidden(conn):
+        out.sets.append(_IdSet("SELECT id FROM articles WHERE hidden = 1", [], negated=True))
+    if query.flagged is not None:
+        out.sets.append(_IdSet("SELECT id FROM articles WHERE flagged = 1", [], negated=not query.flagged))
     if query.sources:
         ids = resolve_sources(cache, query.sources)
         if not ids:
