@@ -262,9 +262,7 @@ class _Builder:
         if prefix and len(words[-1]) < MIN_PREFIX:
             raise QueryError(f"prefix* needs at least {MIN_PREFIX} letters: {_shown(raw)}")
         shown = "" if quoted or len(words) == 1 else _EDGE_PUNCTUATION.sub("", raw)
-        term = Term(
-            words, phrase=quoted or len(words) > 1, prefix=prefix, negated=negated, column=column, shown=shown
-        )
+        term = Term(words, phrase=quoted or len(words) > 1, prefix=prefix, negated=negated, column=column, shown=shown)
         if term not in self.terms:
             self.terms.append(term)
         if len(self.terms) > MAX_TERMS:

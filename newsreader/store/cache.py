@@ -36,6 +36,8 @@ class Cache(DocumentImport):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        #: ``PRAGMA data_version`` last seen, by connection (store/changes.py).
+        self.data_versions: dict[int, tuple[int, int]] = {}
         self.connection()  # create or check the schema now, not in the middle of a read
 
     # -- connections -------------------------------------------------------
@@ -84,6 +86,7 @@ class Cache(DocumentImport):
         if conn is None:
             return
         self._local.conn = None
+        self.data_versions.pop(id(conn), None)
         with self._lock:
             if conn in self._connections:
                 self._connections.remove(conn)
@@ -97,6 +100,7 @@ class Cache(DocumentImport):
                 except sqlite3.Error:
                     pass
             self._connections.clear()
+        self.data_versions.clear()
         self._local = threading.local()
 
     @contextmanager
@@ -132,6 +136,13 @@ class Cache(DocumentImport):
             raise
         else:
             conn.execute("COMMIT")
+
+    def changed_since_last_check(self) -> bool:
+        """Whether another connection committed since this thread last asked
+        (:func:`newsreader.store.changes.changed_since_last_check`)."""
+        from newsreader.store.changes import changed_since_last_check
+
+        return changed_since_last_check(self)
 
     # -- reading state -----------------------------------------------------
 
@@ -181,9 +192,11 @@ class Cache(DocumentImport):
     def totals(self) -> tuple[int, int]:
         """(all articles, unread articles), hidden ones left out."""
         row = self.connection().execute("SELECT count(*), coalesce(sum(is_read = 0), 0) FROM articles").fetchone()
-        hidden = self.connection().execute(
-            "SELECT count(*), coalesce(sum(is_read = 0), 0) FROM articles WHERE hidden = 1"
-        ).fetchone()
+        hidden = (
+            self.connection()
+            .execute("SELECT count(*), coalesce(sum(is_read = 0), 0) FROM articles WHERE hidden = 1")
+            .fetchone()
+        )
         return int(row[0]) - int(hidden[0]), int(row[1]) - int(hidden[1])
 
     def sources(self) -> list[SourceRow]:
@@ -307,6 +320,16 @@ class Cache(DocumentImport):
 
     def article_id_for_key(self, key: str) -> int | None:
         row = self.connection().execute("SELECT id FROM articles WHERE key = ?", (key,)).fetchone()
+        return int(row[0]) if row else None
+
+    def article_id_for_url(self, url: str) -> int | None:
+        """The article at ``url`` (compared as normalised addresses)."""
+        from newsreader.core.urls import normalize_url
+
+        norm = normalize_url(url)
+        if not norm:
+            return None
+        row = self.connection().execute("SELECT id FROM articles WHERE norm_url = ?", (norm,)).fetchone()
         return int(row[0]) if row else None
 
     def page_related(self, article_id: int) -> list[RelatedRow]:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsreader.store.rules import RuleOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +98,17 @@ class ImportStats:
     updated: int = 0
     unchanged: int = 0
     article_ids: list[int] = field(default_factory=list)
+    #: What the cache's ``[[rule]]`` tables did to the new articles.
+    rules: list[RuleOutcome] = field(default_factory=list)
 
     def add(self, other: ImportStats) -> None:
         self.new += other.new
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.article_ids.extend(other.article_ids)
+        self.rules.extend(other.rules)
+
+    @property
+    def notify_ids(self) -> list[int]:
+        """New articles a rule with ``notify`` matched."""
+        return list(dict.fromkeys(i for o in self.rules if o.rule.notify for i in o.article_ids))

@@ -254,9 +254,7 @@ MIGRATIONS: dict[int, str] = {
     "DROP TABLE articles_vocab;\nDROP TABLE articles_fts;\nDROP VIEW IF EXISTS articles_fts_content;\n"
     + FTS_TABLE
     + "INSERT INTO articles_fts(rowid, title, body, author, captions)"
-    " SELECT id, title, nr_text(body), author, nr_captions(extras) FROM articles;\n"
-    + FTS_TRIGGERS
-    + DAILY_TABLES,
+    " SELECT id, title, nr_text(body), author, nr_captions(extras) FROM articles;\n" + FTS_TRIGGERS + DAILY_TABLES,
 }
 
 

@@ -64,7 +64,9 @@ __all__ = [
     "RECENCY_DAYS",
     "WINDOW",
     "count_articles",
+    "list_articles",
     "match_expression",
+    "matching_ids",
     "resolve_sources",
     "search_articles",
 ]
@@ -487,4 +489,56 @@ def _ranked(
               {_where(where)}
               ORDER BY rank, a.published_ts DESC, a.id DESC LIMIT ? OFFSET ?"""
     rows = conn.execute(sql, (int(now.timestamp()), RECENCY_DAYS * _DAY, *params, limit, offset))
+    return [headline_from_row(r) for r in rows]
+
+
+def matching_ids(
+    cache: Cache,
+    query: Query,
+    *,
+    within: Iterable[int] | None = None,
+    bookmarked_keys: Iterable[str] = (),
+    now: datetime | None = None,
+) -> list[int]:
+    """Ids of every article ``query`` matches (among ``within`` when given),
+    hidden ones included unless the query says ``-is:hidden``: what a
+    ``[[rule]]`` applies to. Unranked, in id order."""
+    conn = cache.connection()
+    try:
+        filters = _filters(conn, cache, query, bookmarked_keys, _now(now), include_hidden=True)
+    except _NoMatch:
+        return []
+    if within is not None:
+        ids = sorted({int(i) for i in within})
+        if not ids:
+            return []
+        filters.sets.append(_IdSet("SELECT value FROM json_each(?)", [json.dumps(ids)]))
+    match = match_expression(query)
+    if match is None:
+        where, params = filters.all_on("a.id")
+        sql = f"SELECT a.id FROM articles a {_where(where)} ORDER BY a.id"
+    else:
+        where, params = _match_conditions(match, filters, plan=_EXACT, window=None)
+        sql = (
+            f"SELECT a.id FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid {_where(where)} ORDER BY a.id"
+        )
+    return [int(r[0]) for r in conn.execute(sql, params)]
+
+
+def list_articles(
+    cache: Cache, query: Query, *, bookmarked_keys: Iterable[str] = (), limit: int = 50, now: datetime | None = None
+) -> list[HeadlineRow]:
+    """What ``query`` finds, newest first like every list (not best first):
+    ``newsreader list``. Hidden articles only under ``is:hidden``."""
+    if query.hidden is None:
+        query = query.with_filter(hidden=False)
+    ids = matching_ids(cache, query, bookmarked_keys=bookmarked_keys, now=now)
+    if not ids:
+        return []
+    rows = cache.connection().execute(
+        f"""SELECT {HEADLINE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
+            WHERE a.id IN (SELECT value FROM json_each(?))
+            ORDER BY a.published_ts DESC, a.id DESC LIMIT ?""",
+        (json.dumps(ids), max(0, int(limit))),
+    )
     return [headline_from_row(r) for r in rows]
