@@ -52,7 +52,7 @@ def _bookmarked_keys() -> list[str]:
 
 
 def headline_json(row) -> dict:
-    """The ``list --json`` record of one headline."""
+    """The ``list --json`` record of one headline (a HeadlineRow or an ArticleRow)."""
     return {
         "id": row.id,
         "title": row.title,
@@ -100,23 +100,17 @@ def _find_article(cache, ref: str) -> int | None:
 
 
 def article_json(article) -> dict:
-    """The ``show --json`` record of one article."""
+    """The ``show --json`` record of one article: its headline's, and the rest."""
     return {
-        "id": article.id,
-        "title": article.title,
-        "source": article.source,
-        "url": article.url,
+        **headline_json(article),
         "author": article.author,
-        "published": article.published,
         "precision": article.precision,
         "summary": article.summary,
         "body": article.body,
         "captions": [{"text": t, "credit": c} for t, c in article.captions],
         "tags": article.tags,
         "enclosures": article.enclosures,
-        "read": article.is_read,
         "hidden": article.hidden,
-        "flagged": article.flagged,
     }
 
 

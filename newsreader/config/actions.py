@@ -168,16 +168,12 @@ def _read_rule(number: int, entry: dict[str, Any], warn: Warn) -> Rule | None:
     if query.is_empty():
         warn(where, "match: finds nothing to match; rule skipped")
         return None
-    names = entry.get("actions", entry.get("action", []))
-    if isinstance(names, str):
-        names = [names]
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+    names = _strings(entry.get("actions", entry.get("action", [])))
+    if names is None:
         warn(where, "actions: expected a list of hide, read, flag, notify, tag; rule skipped")
         return None
-    tags = entry.get("tag", entry.get("tags", []))
-    if isinstance(tags, str):
-        tags = [tags]
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+    tags = _strings(entry.get("tag", entry.get("tags", [])))
+    if tags is None:
         warn(where, "tag: expected a tag name; rule skipped")
         return None
     clean_tags = tuple(dict.fromkeys(t for t in (clean_line(t).strip() for t in tags) if t))
@@ -201,6 +197,15 @@ def _read_rule(number: int, entry: dict[str, Any], warn: Warn) -> Rule | None:
         notify="notify" in names,
         tags=clean_tags,
     )
+
+
+def _strings(value: Any) -> list[str] | None:
+    """A string or a list of strings as a list; None for anything else."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return None
 
 
 def read_openers(value: Any, warn: Warn) -> list[Opener]:
