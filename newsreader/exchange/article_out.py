@@ -60,7 +60,7 @@ class Link:
 
     number: int
     url: str
-    kind: str  # article | link | enclosure
+    kind: str  # article | link | image | enclosure
     text: str = ""
     media_type: str | None = None
     length: int | None = None
@@ -88,7 +88,8 @@ def _links_in(text: str) -> list[tuple[str, str]]:
 
 def article_links(article: ArticleRow) -> list[Link]:
     """The article's own address, the links of its body, summary and
-    captions, and its enclosures (with type and length): each once, numbered."""
+    captions, its images, and its enclosures (with type and length): each
+    once, numbered."""
     seen: set[str] = set()
     links: list[Link] = []
 
@@ -103,6 +104,8 @@ def article_links(article: ArticleRow) -> list[Link]:
     for text in texts:
         for url, words in _links_in(text):
             add(url, "link", words)
+    for image in article.images:
+        add(image, "image")
     for enclosure in article.enclosures:
         if isinstance(enclosure, dict) and isinstance(enclosure.get("url"), str):
             length = enclosure.get("length")

@@ -7,9 +7,8 @@ a failing feed never touches the articles of another. Nothing here knows
 about Textual: the app runs :meth:`Refresher.run_sync` in a worker thread and
 gets progress through a callback.
 
-Each feed is refreshed under its lease (``newsreader.store.take_leases``): a
-feed another process is refreshing right now is skipped ("refreshing
-elsewhere"), so a cron job and an open reader never fetch it twice.
+Each feed is refreshed under its lease (``store.take_leases``): one that
+another process is refreshing is skipped ("refreshing elsewhere").
 """
 
 from __future__ import annotations
@@ -133,8 +132,7 @@ def _prepare_for_writer(doc: ParsedDocument) -> None:
 
 ProgressCallback = Callable[[int, int, FeedOutcome], None]
 
-#: What a feed refreshed in another process at the same time is skipped with.
-ELSEWHERE = "refreshing elsewhere"
+ELSEWHERE = "refreshing elsewhere"  # why a feed another process holds is skipped
 
 #: Longest a storing transaction goes on taking more feeds, in seconds.
 BATCH_SECONDS = 0.25

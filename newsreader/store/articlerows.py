@@ -159,6 +159,8 @@ def text_fields(art: Article) -> ArticleFields:
         "tags": list(dict.fromkeys(art.tags)),
         "enclosures": [{"url": e.url, "type": e.type, "length": e.length} for e in art.enclosures],
     }
+    if art.images:  # only when there are some: most rows' extras stay as they were
+        extras["images"] = list(art.images)
     return ArticleFields(
         key="",
         norm_url=norm_url,

@@ -313,6 +313,7 @@ class Cache(DocumentImport):
             captions=[(c[0], c[1]) for c in extras.get("captions", []) if c],
             tags=list(extras.get("tags", [])),
             enclosures=list(extras.get("enclosures", [])),
+            images=[u for u in extras.get("images", []) if isinstance(u, str)],
             added_at=r["added_at"],
             full_text_url=r["full_text_url"],
             full_text_error=r["full_text_error"],

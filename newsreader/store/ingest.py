@@ -245,6 +245,8 @@ class DocumentImport:
             old_extras["tags"] = tags
         if not old_extras.get("enclosures") and extras["enclosures"]:
             old_extras["enclosures"] = extras["enclosures"]
+        if not old_extras.get("images") and extras.get("images"):
+            old_extras["images"] = extras["images"]
         new_extras = dump_extras(old_extras)
         if new_extras != (row["extras"] or dump_extras({})):
             changes["extras"] = new_extras

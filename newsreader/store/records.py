@@ -58,6 +58,7 @@ class ArticleRow:
     captions: list[tuple[str, str | None]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     enclosures: list[dict] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
     added_at: int = 0
     full_text_url: str | None = None  # the page the body was extracted from (f / fetch-full)
     full_text_error: str | None = None  # why the last full-text attempt kept the summary

@@ -287,3 +287,20 @@ def test_save_never_overwrites_and_bad_folders_are_one_line(tmp_path):
             assert "\n" not in str(caught.value) and str(locked) in str(caught.value)
     finally:
         locked.chmod(0o700)
+
+
+def test_feed_items_keep_their_images_for_the_link_list():
+    from newsreader.parser import parse
+
+    rss = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://t.example/</link>
+    <item><title>Quay</title><link>https://t.example/q</link>
+    <description>&lt;p&gt;Text &lt;img src="/i/q.jpg" alt=""&gt; and &lt;img src='data:image/png;base64,AA'&gt;
+    &lt;img src="javascript:alert(1)"&gt;&lt;/p&gt;</description></item></channel></rss>"""
+    doc = parse(rss, url="https://t.example/rss")
+    assert doc.articles[0].images == ["https://t.example/i/q.jpg"]
+    feed = b'{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[{"id":"1","url":"https://j.example/1",'
+    feed += b'"image":"https://j.example/lead.jpg","content_html":"<p>x<img src=\\"https://j.example/b.png\\"></p>"}]}'
+    assert parse(feed, url="https://j.example/feed.json").articles[0].images == [
+        "https://j.example/lead.jpg",
+        "https://j.example/b.png",
+    ]

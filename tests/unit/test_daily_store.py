@@ -298,3 +298,14 @@ def test_read_by_story_marks_every_version_and_undoes_as_one(cache):
     cache.restore_read(changed)
     assert sorted(cache.unread_ids()) == [1, 2, 3]
     assert mark_read_by_story(cache, 3) == [(3, False)]  # in no story: itself
+
+
+def test_images_are_stored_and_listed(cache):
+    from newsreader.exchange.article_out import article_links
+
+    cache.import_document(
+        feed_doc(art(1, "Quay", images=["https://img.example/q.jpg"])), feed_url="https://n.example/r"
+    )
+    row = cache.article(1)
+    assert row.images == ["https://img.example/q.jpg"]
+    assert [(link.kind, link.url) for link in article_links(row)][-1] == ("image", "https://img.example/q.jpg")
