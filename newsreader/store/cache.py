@@ -339,12 +339,12 @@ class Cache(DocumentImport):
             """SELECT a.id, a.title, s.name AS source, a.published, a.precision, a.published_text,
                       r.reason, r.detail, a.summary_only, a.is_read, 0 AS back, r.position
                FROM related r JOIN articles a ON a.id = r.other_id JOIN sources s ON s.id = a.source_id
-               WHERE r.article_id = ?
+               WHERE r.article_id = ? AND a.hidden = 0
                UNION ALL
                SELECT a.id, a.title, s.name, a.published, a.precision, a.published_text,
                       r.reason, r.detail, a.summary_only, a.is_read, 1 AS back, r.position
                FROM related r JOIN articles a ON a.id = r.article_id JOIN sources s ON s.id = a.source_id
-               WHERE r.other_id = ? AND r.reason = 'page'
+               WHERE r.other_id = ? AND r.reason = 'page' AND a.hidden = 0
                ORDER BY back, position""",
             (article_id, article_id),
         )

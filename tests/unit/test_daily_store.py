@@ -309,3 +309,32 @@ def test_images_are_stored_and_listed(cache):
     row = cache.article(1)
     assert row.images == ["https://img.example/q.jpg"]
     assert [(link.kind, link.url) for link in article_links(row)][-1] == ("image", "https://img.example/q.jpg")
+
+
+def test_hidden_articles_leave_story_members_and_page_links(cache):
+    from newsreader.store import story_of
+
+    doc = ParsedDocument(
+        "page-dump",
+        [
+            Article(title="Main story", source="Gazette", body="Text.", related=[1, 2]),
+            Article(title="Your horoscope", source="Gazette"),
+            Article(title="Ferry news", source="Gazette"),
+        ],
+    )
+    cache.import_document(doc)
+    assert [r.title for r in cache.page_related(1)] == ["Your horoscope", "Ferry news"]
+    apply_rules(cache, rules({"match": "horoscope", "actions": ["hide"]}))
+    assert [r.title for r in cache.page_related(1)] == ["Ferry news"]
+    conn = cache.connection()
+    with cache.write():
+        conn.execute(
+            "INSERT INTO stories(id, title, first_ts, last_ts, source_count, created_at, updated_at)"
+            " VALUES (5, 'x', 0, 0, 2, 0, 0)"
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO story_articles(article_id, story_id, score, joined_at) VALUES (?, 5, 1, 0)",
+            [(2,), (3,)],
+        )
+    story = story_of(cache, 3)
+    assert story is not None and [m.title for m in story.members] == ["Ferry news"]
