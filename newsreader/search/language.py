@@ -407,6 +407,10 @@ def parse_query(text: str) -> Query:
                 quoted = value_start < end and text[value_start] == '"'
                 if quoted:
                     value, pos = _read_quoted(text, value_start)
+                    if name in TEXT_FIELDS and text.startswith("*", pos):  # title:"port cal"*
+                        pos += 1
+                        built.add_text(value, quoted=True, negated=negated, prefix=True, column=name)
+                        continue
                 else:
                     value, pos = _read_bare(text, value_start)
                 built.add_filter(name, value, negated=negated, quoted=quoted)

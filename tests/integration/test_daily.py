@@ -137,3 +137,20 @@ def test_a_lease_held_by_another_process_until_it_dies(tmp_path):
             assert LeaseOwner.current().pid != holder.pid
     finally:
         cache.close()
+
+
+def test_rules_apply_at_import_too(tmp_path):
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "config.toml").write_text(RULES)
+    feed = tmp_path / "harbour.xml"
+    feed.write_bytes(
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Office</title>'
+        b"<item><title>Notice one</title><link>https://h.example/1</link><description>Berth 1 is shut.</description></item>"
+        b"<item><title>Notice two</title><link>https://h.example/2</link><description>Berth 2 is open.</description></item>"
+        b"</channel></rss>"
+    )
+    imported = cli(home, "import", str(feed))
+    assert imported.returncode == 0, imported.stderr
+    assert [item["title"] for item in json.loads(cli(home, "list", "--json").stdout)] == ["Notice two"]
+    assert [item["title"] for item in json.loads(cli(home, "list", "is:hidden", "--json").stdout)] == ["Notice one"]

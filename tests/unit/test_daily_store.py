@@ -338,3 +338,8 @@ def test_hidden_articles_leave_story_members_and_page_links(cache):
         )
     story = story_of(cache, 3)
     assert story is not None and [m.title for m in story.members] == ["Ferry news"]
+
+
+def test_title_prefix_in_quotes(cache):
+    cache.import_document(feed_doc(art(1, "Port Calder pilots"), art(2, "Port news")), feed_url="https://n.example/r")
+    assert ids(search_articles(cache, parse_query('title:"port cal"*'))) == [1]
