@@ -272,6 +272,7 @@ class _JsonProgress:
             "new": outcome.new,
             "updated": outcome.updated,
             "error": outcome.error,
+            "notify_ids": outcome.notify_ids,  # new articles a notify rule matched
         }
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         sys.stdout.flush()

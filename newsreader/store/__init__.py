@@ -9,6 +9,7 @@ their own connections and transactions.
 from newsreader.store.articlerows import text_fields
 from newsreader.store.bookmarks import Bookmark, BookmarksError, BookmarkStore
 from newsreader.store.cache import Cache
+from newsreader.store.changes import ChangeMarks, change_marks, changed_since_last_check
 from newsreader.store.errors import StoreError, is_busy
 from newsreader.store.feed_state import (
     FeedState,
@@ -29,12 +30,14 @@ from newsreader.store.fulltext_queue import (
     store_full_text,
 )
 from newsreader.store.ingest import FEED_FORMATS
+from newsreader.store.leases import LeaseOwner, release_leases, take_leases
 from newsreader.store.lock import InstanceLock
 from newsreader.store.opener import CacheUnavailable, OpenedCache, mark_damaged, open_cache_safely, quick_check
 from newsreader.store.records import ArticleRow, HeadlineRow, ImportStats, RelatedRow, SourceRow
 from newsreader.store.related import related_stories
 from newsreader.store.retention import RetentionReport, retention_for_paths
-from newsreader.store.searching import count_articles, search_articles
+from newsreader.store.rules import RuleOutcome, apply_rules
+from newsreader.store.searching import count_articles, list_articles, matching_ids, search_articles
 from newsreader.store.story_api import (
     followed_with_new_sources,
     list_stories,
@@ -44,6 +47,7 @@ from newsreader.store.story_api import (
     stories_of,
     story_of,
 )
+from newsreader.store.story_reading import mark_read_by_story, story_versions, unread_by_story
 from newsreader.store.story_rows import StoryRow
 
 __all__ = [
@@ -54,18 +58,24 @@ __all__ = [
     "BookmarksError",
     "Cache",
     "CacheUnavailable",
+    "ChangeMarks",
     "FeedState",
     "FullTextCandidate",
     "HeadlineRow",
     "ImportStats",
     "InstanceLock",
+    "LeaseOwner",
     "OpenedCache",
     "RelatedRow",
     "RetentionReport",
+    "RuleOutcome",
     "SourceRow",
     "StoreError",
     "StoryRow",
+    "apply_rules",
     "candidates",
+    "change_marks",
+    "changed_since_last_check",
     "count_articles",
     "ensure_feed",
     "feed_states",
@@ -73,9 +83,12 @@ __all__ = [
     "followed_with_new_sources",
     "full_text_state",
     "is_busy",
+    "list_articles",
     "list_stories",
     "mark_damaged",
+    "mark_read_by_story",
     "mark_story_seen",
+    "matching_ids",
     "open_cache_safely",
     "page_host",
     "quick_check",
@@ -84,6 +97,7 @@ __all__ = [
     "record_fetch",
     "record_full_text_failure",
     "related_stories",
+    "release_leases",
     "remove_feed",
     "remove_sample",
     "retention_for_paths",
@@ -92,5 +106,8 @@ __all__ = [
     "store_full_text",
     "stories_of",
     "story_of",
+    "story_versions",
+    "take_leases",
     "text_fields",
+    "unread_by_story",
 ]

@@ -260,7 +260,9 @@ def _members(conn: sqlite3.Connection, story_ids: list[int]) -> dict[int, list[S
     out: dict[int, list[StoryMember]] = {i: [] for i in story_ids}
     for chunk in _chunks(story_ids, 400):
         for r in conn.execute(
-            f"{_MEMBER_SELECT} WHERE m.story_id IN ({','.join('?' * len(chunk))}) ORDER BY t, a.id", chunk
+            # Articles hidden by a rule are left out of a story's outlets too.
+            f"{_MEMBER_SELECT} WHERE m.story_id IN ({','.join('?' * len(chunk))}) AND a.hidden = 0 ORDER BY t, a.id",
+            chunk,
         ):
             out[int(r["story_id"])].append(
                 StoryMember(
