@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     from newsreader.cli.story_commands import add_stories_command
 
     add_stories_command(sub)
+    from newsreader.cli.sync_commands import add_sync_command
+
+    add_sync_command(sub)
     return parser
 
 
@@ -88,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from newsreader.cli.story_commands import run_stories
 
             return run_stories(args)
+        if command == "sync":
+            from newsreader.cli.sync_commands import run_sync
+
+            return run_sync(args)
         if command == "fetch-full":
             from newsreader.cli.fulltext_commands import run_fulltext
 

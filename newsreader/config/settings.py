@@ -57,6 +57,7 @@ from typing import Any
 
 from newsreader.config.editing import add_feed, add_feeds, config_path, remove_feed
 from newsreader.config.saved_searches import SavedSearch, add_search, read_searches, remove_search
+from newsreader.config.sync_settings import SyncSettings, read_sync
 from newsreader.core.models import Subscription
 from newsreader.core.paths import Paths
 from newsreader.core.sanitize import clean_line
@@ -69,6 +70,7 @@ __all__ = [
     "FetchConfig",
     "RetentionConfig",
     "SavedSearch",
+    "SyncSettings",
     "UIConfig",
     "add_feed",
     "add_feeds",
@@ -129,6 +131,8 @@ class Config:
     ui: UIConfig = field(default_factory=UIConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     searches: list[SavedSearch] = field(default_factory=list)
+    sync: SyncSettings | None = None  # None: no sync (see sync_error)
+    sync_error: str | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     writable: bool = True
@@ -146,7 +150,7 @@ _RETENTION_LIMITS: dict[str, tuple[float, float, float, type]] = {
     "keep_days": (90, 1, 36500, int),
     "keep_items": (2000, 10, 1_000_000, int),
 }
-_TOP_LEVEL = ("feed", "fetch", "keymap", "ui", "retention", "search")
+_TOP_LEVEL = ("feed", "fetch", "keymap", "ui", "retention", "search", "sync")
 
 _BINDING_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 _MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
@@ -281,6 +285,9 @@ class _Reader:
         self.read_keymap(self.table(data, "keymap"))
         if "search" in data:
             self.config.searches = read_searches(data["search"], self.warn)
+        self.config.sync, problem = read_sync(data.get("sync"), self.path)
+        if problem:
+            self.config.sync_error = f"{self.path}: {problem}; sync is off"
 
     def read_ui(self, ui: dict[str, Any]) -> None:
         self.unknown("ui", ui, ("theme", "show_sidebar"))
@@ -383,6 +390,7 @@ def load_config(paths: Paths | Path | str) -> Config:
     if not result.ok:
         config.error = result.error
         config.writable = False
+        config.sync_error = f"{result.error}; sync is off"
         return config
     try:
         _Reader(path, config).read(result.data)

@@ -7,7 +7,7 @@ their own connections and transactions.
 """
 
 from newsreader.store.articlerows import text_fields
-from newsreader.store.bookmarks import Bookmark, BookmarksError, BookmarkStore
+from newsreader.store.bookmarks import Bookmark, BookmarksError, BookmarkStore, sync_key
 from newsreader.store.cache import Cache
 from newsreader.store.errors import StoreError, is_busy
 from newsreader.store.feed_state import (
@@ -31,6 +31,7 @@ from newsreader.store.fulltext_queue import (
 from newsreader.store.ingest import FEED_FORMATS
 from newsreader.store.lock import InstanceLock
 from newsreader.store.opener import CacheUnavailable, OpenedCache, mark_damaged, open_cache_safely, quick_check
+from newsreader.store.outbox import KINDS, Change, SyncState, record_change, record_subscriptions
 from newsreader.store.records import ArticleRow, HeadlineRow, ImportStats, RelatedRow, SourceRow
 from newsreader.store.related import related_stories
 from newsreader.store.retention import RetentionReport, retention_for_paths
@@ -45,15 +46,18 @@ from newsreader.store.story_api import (
     story_of,
 )
 from newsreader.store.story_rows import StoryRow
+from newsreader.store.sync_apply import apply_read, apply_story_flags, article_key_for, read_states
 
 __all__ = [
     "FEED_FORMATS",
+    "KINDS",
     "ArticleRow",
     "Bookmark",
     "BookmarkStore",
     "BookmarksError",
     "Cache",
     "CacheUnavailable",
+    "Change",
     "FeedState",
     "FullTextCandidate",
     "HeadlineRow",
@@ -65,6 +69,10 @@ __all__ = [
     "SourceRow",
     "StoreError",
     "StoryRow",
+    "SyncState",
+    "apply_read",
+    "apply_story_flags",
+    "article_key_for",
     "candidates",
     "count_articles",
     "ensure_feed",
@@ -80,9 +88,12 @@ __all__ = [
     "page_host",
     "quick_check",
     "read_article",
+    "read_states",
     "rebuild_stories",
+    "record_change",
     "record_fetch",
     "record_full_text_failure",
+    "record_subscriptions",
     "related_stories",
     "remove_feed",
     "remove_sample",
@@ -92,5 +103,6 @@ __all__ = [
     "store_full_text",
     "stories_of",
     "story_of",
+    "sync_key",
     "text_fields",
 ]

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from newsreader.store import textpack
+from newsreader.store import outbox, textpack
 from newsreader.store.articlerows import chunks, load_extras
 from newsreader.store.headlines import HEADLINE_COLUMNS, headline_from_row
 from newsreader.store.ingest import DocumentImport
@@ -135,8 +135,11 @@ class Cache(DocumentImport):
 
     # -- reading state -----------------------------------------------------
 
-    def set_read(self, article_ids: Iterable[int], read: bool = True) -> list[tuple[int, bool]]:
-        """Mark articles read or unread; returns ``(id, previous)`` for undo."""
+    def set_read(self, article_ids: Iterable[int], read: bool = True, *, record: bool = True) -> list[tuple[int, bool]]:
+        """Mark articles read or unread; returns ``(id, previous)`` for undo.
+
+        Each change goes to the sync outbox too (``record=False``: a change
+        that came from sync)."""
         ids = list(article_ids)
         if not ids:
             return []
@@ -154,6 +157,8 @@ class Cache(DocumentImport):
                             "INSERT OR REPLACE INTO state.read_state(article_key, is_read, changed_at) VALUES (?, ?, ?)",
                             (row["key"], int(read), now),
                         )
+                        if record:
+                            outbox.record(conn, "read", row["key"], {"read": read})
         return changed
 
     def restore_read(self, previous: Iterable[tuple[int, bool]]) -> None:
