@@ -53,8 +53,13 @@ class Change:
     seq: int = 0
 
     def wins_over(self, other: Change | None) -> bool:
-        """Last writer wins: the later stamp, ties broken by device id."""
-        return other is None or (self.stamp, self.device) > (other.stamp, other.device)
+        """Last writer wins: the later stamp, ties broken by device id (and,
+        should one device ever stamp two versions alike, by their text)."""
+        if other is None:
+            return True
+        if (self.stamp, self.device) != (other.stamp, other.device):
+            return (self.stamp, self.device) > (other.stamp, other.device)
+        return _dump(self.value) > _dump(other.value)
 
 
 def now_ms() -> int:
