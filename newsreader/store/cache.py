@@ -21,6 +21,7 @@ from newsreader.store.headlines import HEADLINE_COLUMNS, headline_from_row
 from newsreader.store.ingest import DocumentImport
 from newsreader.store.records import ArticleRow, HeadlineRow, RelatedRow, SourceRow
 from newsreader.store.schema import ensure_schema, ensure_state_schema
+from newsreader.store.transaction import immediate
 
 #: Page size of a new cache file.
 PAGE_SIZE = 16384
@@ -124,14 +125,8 @@ class Cache(DocumentImport):
             finally:
                 self._local.depth = depth - 1
             return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(conn):
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
 
     # -- reading state -----------------------------------------------------
 

@@ -31,6 +31,7 @@ from typing import Any
 from newsreader.core.models import Subscription
 from newsreader.core.urls import normalize_url
 from newsreader.store.schema import ensure_state_schema
+from newsreader.store.transaction import immediate
 
 __all__ = ["KINDS", "Change", "SyncState", "record", "record_change", "record_subscriptions"]
 
@@ -110,13 +111,8 @@ def state_transaction(state_path: Path, *, timeout: float = 5.0) -> Iterator[sql
         conn.execute("ATTACH DATABASE ? AS state", (str(state_path),))
         conn.execute("PRAGMA state.journal_mode = WAL")
         ensure_state_schema(conn)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(conn):
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
     finally:
         conn.close()
 

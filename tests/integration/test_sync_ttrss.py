@@ -95,13 +95,18 @@ def test_subscribe_read_and_star_travel_between_devices(pair, tag: str) -> None:
     assert article_count(a) == article_count(b) == 3  # nothing doubled
 
 
-def test_changes_wait_while_the_server_is_down(pair, tag: str) -> None:
-    a, b = pair
-    subscribe(a, ttrss.write_feed(tag, 2))
+def on_both(a: Device, b: Device, tag: str, items: int) -> None:
+    """A feed of ``items`` new articles, subscribed on ``a`` and synced to both."""
+    subscribe(a, ttrss.write_feed(tag, items))
     sync(a)
     ttrss.update_feeds()
     sync(a)
     sync(b)
+
+
+def test_changes_wait_while_the_server_is_down(pair, tag: str) -> None:
+    a, b = pair
+    on_both(a, b, tag, 2)
     url = f"http://{ttrss.FEED_HOST}/{tag}/1.html"
     subprocess.run([str(ttrss.SCRIPT), "stop"], check=True, timeout=120, capture_output=True)
     try:
@@ -128,18 +133,18 @@ def test_wrong_password_is_one_line_without_the_password(pair) -> None:
 
 def test_a_push_killed_half_way_loses_and_doubles_nothing(pair, tag: str) -> None:
     a, b = pair
-    subscribe(a, ttrss.write_feed(tag, 500))
-    sync(a)
-    ttrss.update_feeds()
-    sync(a)
-    assert article_count(a) == 500
+    on_both(a, b, tag, 500)
+    assert article_count(a) == article_count(b) == 500
     ids = [r[0] for r in a.cache.connection().execute("SELECT id FROM articles")]
     a.cache.set_read(ids, True)
     state = SyncState(a.paths.state_db)
     assert state.pending_count() == 500
     env = {**os.environ, **a.paths.environment()}
     child = subprocess.Popen(
-        [sys.executable, "-m", "newsreader.cli.main", "sync"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [sys.executable, "-m", "newsreader.cli.main", "sync"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 60
     while state.pending_count() == 500 and child.poll() is None and time.monotonic() < deadline:

@@ -58,7 +58,9 @@ def test_bookmarks_record_add_edit_and_remove(device: Device) -> None:
 
 def test_story_flags_and_unsubscribing_are_recorded(device: Device) -> None:
     with device.cache.write() as conn:
-        conn.execute("INSERT INTO stories(id, title, first_ts, last_ts, created_at, updated_at) VALUES (7, 't', 0, 0, 0, 0)")
+        conn.execute(
+            "INSERT INTO stories(id, title, first_ts, last_ts, created_at, updated_at) VALUES (7, 't', 0, 0, 0, 0)"
+        )
         for i in range(2):
             conn.execute(
                 "INSERT INTO story_articles(article_id, story_id, score, joined_at) VALUES (?, 7, 1.0, 0)",

@@ -32,7 +32,10 @@ def test_folder_backend(tmp_path: Path) -> None:
         ('[sync]\nbackend = "dropbox"\n', "sync.backend: expected one of ttrss, folder, got 'dropbox'"),
         ('[sync]\nbackend = "ttrss"\nurl = "ftp://x.org/"\nuser = "me"\n', "sync.url: expected an http(s) address"),
         ('[sync]\nbackend = "folder"\n', "sync.path: missing"),
-        ('[sync]\nbackend = "ttrss"\nurl = "https://x.org/"\nuser = "me"\npassword_command = "pass show x"\n', "list of strings"),
+        (
+            '[sync]\nbackend = "ttrss"\nurl = "https://x.org/"\nuser = "me"\npassword_command = "pass show x"\n',
+            "list of strings",
+        ),
         ("sync = 3\n", "sync: expected a table"),
     ],
 )

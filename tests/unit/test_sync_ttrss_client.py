@@ -14,7 +14,9 @@ SECRET = "s3cret-pass"
 
 
 def client(handler, **options) -> TtrssClient:
-    return TtrssClient("https://rss.example.org/tt-rss", "me", SECRET, transport=httpx.MockTransport(handler), **options)
+    return TtrssClient(
+        "https://rss.example.org/tt-rss", "me", SECRET, transport=httpx.MockTransport(handler), **options
+    )
 
 
 def reply(content, status: int = 0) -> httpx.Response:
