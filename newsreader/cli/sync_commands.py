@@ -21,7 +21,7 @@ def run_sync(args: argparse.Namespace) -> int:
             print(line)
         return 0 if status.configured else 1
     try:
-        report = sync_once()
+        report = sync_once(retry_refused=True)
     except SyncError as exc:
         error(str(exc))
         waiting = sync_status().waiting

@@ -25,8 +25,18 @@ from newsreader.sync.context import SyncContext, SyncError, SyncReport
 from newsreader.sync.device import device_id
 from newsreader.sync.folder import FolderBackend
 from newsreader.sync.ttrss import TtrssBackend
+from newsreader.sync.ttrss_client import LoginRefused
 
 PASSWORD_ENV = "NEWSREADER_SYNC_PASSWORD"
+#: After a refused login, a sync that was not asked for by hand waits this long (seconds).
+LOGIN_BACKOFF = 15 * 60
+
+
+def facts_refused(exc: SyncError, state: SyncState) -> str | None:
+    """When the login was refused: since when (kept while it goes on being refused)."""
+    if not isinstance(exc, LoginRefused):
+        return None
+    return state.facts().get("refused_login") or str(int(time.time()))
 
 
 def password_for(settings: SyncSettings) -> str:
@@ -73,11 +83,30 @@ def sync_settings(paths: Paths) -> SyncSettings:
     return config.sync
 
 
-def sync_once(paths: Paths | None = None, cache: Cache | None = None) -> SyncReport:
+def _backend(paths: Paths, settings: SyncSettings, state: SyncState, retry: bool) -> FolderBackend | TtrssBackend:
+    if settings.backend == "folder":
+        assert settings.path is not None
+        return FolderBackend(settings.path)
+    facts = state.facts()
+    refused = facts.get("refused_login", "")
+    if refused.isdigit() and not retry:
+        try:
+            edited = paths.config_file.stat().st_mtime > int(refused)
+        except OSError:
+            edited = False
+        if time.time() - int(refused) < LOGIN_BACKOFF and not edited:
+            raise LoginRefused(facts.get("last_error") or "tt-rss refused the login")
+    return TtrssBackend(settings, password_for(settings))
+
+
+def sync_once(paths: Paths | None = None, cache: Cache | None = None, *, retry_refused: bool = False) -> SyncReport:
     """Send what waits, take what is new; raises :class:`SyncError` (one line) when it cannot.
 
     Opens the cache itself unless given one. The outcome is kept for
-    :func:`status_line`.
+    :func:`status_line`. After the server refused the login, it is not tried
+    again for 15 minutes or until config.toml changes (``retry_refused``: try
+    anyway, as ``newsreader sync`` does), so a reader syncing on a timer makes
+    no retry storm.
     """
     paths = paths or Paths.default()
     settings = sync_settings(paths)
@@ -91,20 +120,19 @@ def sync_once(paths: Paths | None = None, cache: Cache | None = None) -> SyncRep
                     cache = open_cache_safely(paths.cache_db, paths.state_db).cache
                 except CacheUnavailable as exc:
                     raise SyncError(str(exc)) from None
-            if settings.backend == "folder":
-                assert settings.path is not None
-                backend: FolderBackend | TtrssBackend = FolderBackend(settings.path)
-            else:
-                backend = TtrssBackend(settings, password_for(settings))
+            backend = _backend(paths, settings, state, retry_refused)
             ctx = SyncContext(paths, cache, state, device_id(paths.data_dir))
             report = backend.run(ctx)
         except SyncError as exc:
-            state.set_facts(last_error=clean_line(str(exc))[:200], last_error_at=str(int(time.time())))
+            refused = facts_refused(exc, state)
+            state.set_facts(
+                last_error=clean_line(str(exc))[:200], last_error_at=str(int(time.time())), refused_login=refused
+            )
             raise
         finally:
             if own_cache and cache is not None:
                 cache.close()
-        state.set_facts(last_success=str(int(time.time())), last_error=None, last_error_at=None)
+        state.set_facts(last_success=str(int(time.time())), last_error=None, last_error_at=None, refused_login=None)
         return report
 
 

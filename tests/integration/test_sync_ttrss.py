@@ -20,6 +20,7 @@ from newsreader.config.settings import add_feeds, load_config
 from newsreader.core.models import Subscription
 from newsreader.store import Bookmark, SyncState, record_subscriptions
 from newsreader.sync import SyncError, status_line, sync_once, sync_status
+from newsreader.sync.ttrss_client import LoginRefused
 from tests.support import ttrss
 from tests.support.devices import Device, make_device
 
@@ -129,6 +130,12 @@ def test_wrong_password_is_one_line_without_the_password(pair) -> None:
         sync(a)
     assert str(caught.value) == "tt-rss refused the login of alice (wrong user name or password)"
     assert "not-the-pass-xyz" not in status_line(a.paths)
+    os.utime(a.paths.config_file, (1, 1))  # not edited since
+    with pytest.raises(LoginRefused):  # not asked again on a timer: no retry storm
+        sync(a)
+    a.paths.config_file.write_text(ttrss.device_config())  # fixed
+    sync(a)
+    assert status_line(a.paths) == "synced just now"
 
 
 def test_a_push_killed_half_way_loses_and_doubles_nothing(pair, tag: str) -> None:
