@@ -9,7 +9,7 @@ and syncs again.
 
 Usage::
 
-    python benchmarks/sync_ttrss.py [--feeds 200] [--items 50]
+    python benchmarks/sync_ttrss.py [--feeds 200] [--items 50] [--reuse]
 """
 
 from __future__ import annotations
@@ -34,19 +34,24 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--reuse", action="store_true", help="keep the feeds bob has from the last run")
     args = parser.parse_args()
     if not ttrss.api_answers():
         sys.exit("the tt-rss test server is not running (scripts/ttrss-test-server start)")
     client = TtrssClient(ttrss.URL, "bob", "bob-pass", timeout=120)
-    for feed in client.call("getFeeds", cat_id=-3) or []:
-        client.call("unsubscribeFeed", feed_id=feed["id"])
-    run = "b" + secrets.token_hex(4)
-    started = time.perf_counter()
-    for n in range(args.feeds):
-        client.call("subscribeToFeed", feed_url=ttrss.write_feed(f"{run}-{n}", args.items))
-    for feed in client.call("getFeeds", cat_id=-3):
-        client.call("updateFeed", feed_id=feed["id"])
-    print(f"server set up: {args.feeds} feeds x {args.items} articles in {time.perf_counter() - started:.0f} s")
+    existing = client.call("getFeeds", cat_id=-3) or []
+    if args.reuse and existing:
+        print(f"server as left by the last run: {len(existing)} feeds")
+    else:
+        for feed in existing:
+            client.call("unsubscribeFeed", feed_id=feed["id"])
+        run = "b" + secrets.token_hex(4)
+        started = time.perf_counter()
+        for n in range(args.feeds):
+            client.call("subscribeToFeed", feed_url=ttrss.write_feed(f"{run}-{n}", args.items))
+        for feed in client.call("getFeeds", cat_id=-3):
+            client.call("updateFeed", feed_id=feed["id"])
+        print(f"server set up: {args.feeds} feeds x {args.items} articles in {time.perf_counter() - started:.0f} s")
     with tempfile.TemporaryDirectory() as home:
         paths = Paths.under(Path(home))
         paths.config_dir.mkdir(parents=True)
@@ -54,7 +59,7 @@ def main() -> None:
             ttrss.device_config('["printf", "bob-pass"]').replace('user = "alice"', 'user = "bob"')
         )
         cache = Cache(paths.cache_db, paths.state_db)
-        for label in ("first sync", "nothing new"):
+        for label in ("first sync", "nothing new", "nothing new again"):
             started = time.perf_counter()
             report = sync_once(paths, cache)
             took = time.perf_counter() - started

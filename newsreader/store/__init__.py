@@ -46,7 +46,7 @@ from newsreader.store.story_api import (
     story_of,
 )
 from newsreader.store.story_rows import StoryRow
-from newsreader.store.sync_apply import apply_read, apply_story_flags, article_key_for, read_states
+from newsreader.store.sync_apply import apply_read, apply_story_flags, article_key_for, feed_articles, read_states
 
 __all__ = [
     "FEED_FORMATS",
@@ -76,6 +76,7 @@ __all__ = [
     "candidates",
     "count_articles",
     "ensure_feed",
+    "feed_articles",
     "feed_states",
     "find_sources",
     "followed_with_new_sources",

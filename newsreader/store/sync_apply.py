@@ -67,3 +67,17 @@ def apply_story_flags(cache: Cache, flags: Mapping[str, tuple[bool, bool]]) -> i
 def article_key_for(feed_url: str, article: Article) -> str:
     """The key the cache gives ``article`` when it comes from the feed at ``feed_url``."""
     return article_fields("feed:" + feed_url, article).key
+
+
+def feed_articles(cache: Cache) -> dict[str, tuple[int, list[str]]]:
+    """Feed URL -> (unread articles, every article key) for each feed in the cache."""
+    out: dict[str, tuple[int, list[str]]] = {}
+    rows = cache.connection().execute(
+        "SELECT s.feed_url, a.key, a.is_read FROM articles a JOIN sources s ON s.id = a.source_id "
+        "WHERE s.feed_url IS NOT NULL"
+    )
+    for url, key, is_read in rows:
+        unread, keys = out.get(url, (0, []))
+        keys.append(key)
+        out[url] = (unread + (not is_read), keys)
+    return out
