@@ -49,3 +49,17 @@ def sample_feed(n: int = 5, host: str = "news.example.org") -> ParsedDocument:
 def load_sample(device: Device, n: int = 5) -> None:
     doc = sample_feed(n)
     device.cache.import_document(doc, feed_url=doc.feed_url, feed_title=doc.feed_title)
+
+
+def make_story(device: Device, story_id: int, urls: list[str]) -> None:
+    """A story of these articles, as clustering would have made it."""
+    with device.cache.write() as conn:
+        conn.execute(
+            "INSERT INTO stories(id, title, first_ts, last_ts, created_at, updated_at) VALUES (?, 't', 0, 0, 0, 0)",
+            (story_id,),
+        )
+        for url in urls:
+            conn.execute(
+                "INSERT INTO story_articles(article_id, story_id, score, joined_at) VALUES (?, ?, 1.0, 0)",
+                (device.id_of(url), story_id),
+            )

@@ -11,13 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsreader.cli.main import main
 from newsreader.config.settings import add_feeds, load_config
 from newsreader.core.models import Subscription
-from newsreader.store import Bookmark, SyncState, record_subscriptions
+from newsreader.store import Bookmark, SyncState, record_subscriptions, set_story_flags
 from newsreader.sync import SyncError, status_line, sync_once, sync_status
 from newsreader.sync.changelog import ChangeLog
 from newsreader.sync.device import device_id
-from tests.support.devices import Device, load_sample, make_device
+from tests.support.devices import Device, load_sample, make_device, make_story
 
 
 def folder_config(folder: Path) -> str:
@@ -191,3 +192,28 @@ def test_any_interleaving_ends_in_one_state(tmp_path_factory, steps) -> None:
     finally:
         for device in devices.values():
             device.cache.close()
+
+
+def test_story_flags_travel(pair) -> None:
+    a, b, _ = pair
+    urls = [f"https://news.example.org/story/{i}" for i in (1, 2)]
+    make_story(a, 3, urls)
+    make_story(b, 9, urls[::-1])  # b numbered its stories otherwise
+    set_story_flags(a.cache, 3, followed=True)
+    sync(a)
+    sync(b)
+    row = b.cache.connection().execute("SELECT muted, followed FROM stories WHERE id = 9").fetchone()
+    assert tuple(row) == (0, 1)
+
+
+def test_the_command_line(pair, monkeypatch, capsys) -> None:
+    a, _, _ = pair
+    for name, value in a.paths.environment().items():
+        monkeypatch.setenv(name, value)
+    a.cache.set_read([a.id_of("https://news.example.org/story/0")], True)
+    assert main(["sync", "--status"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["last success: never", "waiting: 1 changes", "last error: none"]
+    assert main(["sync"]) == 0
+    assert capsys.readouterr().out == "synced: 1 sent, 0 received\n"
+    assert main(["sync", "--status"]) == 0
+    assert "waiting: 0 changes" in capsys.readouterr().out

@@ -8,7 +8,7 @@ import pytest
 
 from newsreader.store import Bookmark, Change, SyncState, remove_feed, set_story_flags
 from newsreader.store.outbox import now_ms
-from tests.support.devices import Device, load_sample, make_device
+from tests.support.devices import Device, load_sample, make_device, make_story
 
 
 @pytest.fixture
@@ -57,15 +57,7 @@ def test_bookmarks_record_add_edit_and_remove(device: Device) -> None:
 
 
 def test_story_flags_and_unsubscribing_are_recorded(device: Device) -> None:
-    with device.cache.write() as conn:
-        conn.execute(
-            "INSERT INTO stories(id, title, first_ts, last_ts, created_at, updated_at) VALUES (7, 't', 0, 0, 0, 0)"
-        )
-        for i in range(2):
-            conn.execute(
-                "INSERT INTO story_articles(article_id, story_id, score, joined_at) VALUES (?, 7, 1.0, 0)",
-                (device.id_of(f"https://news.example.org/story/{i}"),),
-            )
+    make_story(device, 7, [f"https://news.example.org/story/{i}" for i in range(2)])
     set_story_flags(device.cache, 7, muted=True)
     flags = {k: v for (kind, k), v in pending(device).items() if kind == "story"}
     assert len(flags) == 2 and all(v == {"muted": True, "followed": False} for v in flags.values())
