@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from newsreader.cli.main import main
 from newsreader.config.settings import add_feeds, load_config
 from newsreader.core.models import Subscription
 from newsreader.store import Bookmark, SyncState, record_subscriptions, set_story_flags
-from newsreader.sync import SyncError, status_line, sync_once, sync_status
+from newsreader.sync import SyncError, SyncTrigger, status_line, sync_once, sync_status
 from newsreader.sync.changelog import ChangeLog
 from newsreader.sync.device import device_id
 from tests.support.devices import Device, load_sample, make_device, make_story
@@ -217,3 +219,18 @@ def test_the_command_line(pair, monkeypatch, capsys) -> None:
     assert capsys.readouterr().out == "synced: 1 sent, 0 received\n"
     assert main(["sync", "--status"]) == 0
     assert "waiting: 0 changes" in capsys.readouterr().out
+
+
+def test_a_burst_of_changes_makes_one_background_sync(pair) -> None:
+    a, _, _ = pair
+    finished: list[tuple] = []
+    ended = threading.Event()
+    trigger = SyncTrigger(
+        a.paths, delay=0.2, done=lambda report, problem: (finished.append((report, problem)), ended.set())
+    )
+    for i in range(3):
+        a.cache.set_read([a.id_of(f"https://news.example.org/story/{i}")], True)
+        trigger.changed()
+    assert ended.wait(10)
+    time.sleep(0.3)
+    assert len(finished) == 1 and finished[0][1] is None and finished[0][0].pushed == 3
