@@ -34,18 +34,16 @@ class SyncTrigger:
 
     def changed(self) -> None:
         """A change was made: sync ``delay`` seconds from now (a later change moves it on)."""
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer = threading.Timer(self.delay, self._run)
-            self._timer.daemon = True
-            self._timer.start()
+        self._schedule(self.delay)
 
     def now(self) -> None:
+        self._schedule(0)
+
+    def _schedule(self, delay: float) -> None:
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
-            self._timer = threading.Timer(0, self._run)
+            self._timer = threading.Timer(delay, self._run)
             self._timer.daemon = True
             self._timer.start()
 
