@@ -56,8 +56,14 @@ def server_client() -> TtrssClient:
 
 
 def reset_account() -> None:
-    """Unsubscribe the test user from everything (tt-rss drops their articles with it)."""
+    """Unsubscribe the test user from everything (tt-rss drops their articles with it,
+    except starred ones, which it keeps as archived: those are unstarred and marked read)."""
     with server_client() as client:
+        starred = [h["id"] for h in client.call("getHeadlines", feed_id=-1, limit=200) or []]
+        if starred:
+            ids = ",".join(map(str, starred))
+            client.call("updateArticle", article_ids=ids, mode=0, field=0)
+            client.call("updateArticle", article_ids=ids, mode=0, field=2)
         for feed in client.call("getFeeds", cat_id=-3) or []:
             client.call("unsubscribeFeed", feed_id=feed["id"])
 
