@@ -81,6 +81,7 @@ class TtrssBackend:
         self.settings = settings
         self.client = TtrssClient(settings.url, settings.user, password, timeout=settings.timeout)
         self.feeds: dict[int, dict[str, Any]] = {}
+        self.categories: dict[str, int] = {}  # folded title -> id
 
     def run(self, ctx: SyncContext) -> SyncReport:
         report = SyncReport()
