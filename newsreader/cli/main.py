@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     from newsreader.cli.rules_commands import add_rules_command
 
     add_rules_command(sub)
+    from newsreader.cli.sync_commands import add_sync_command
+
+    add_sync_command(sub)
     return parser
 
 
@@ -102,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from newsreader.cli.rules_commands import run_rules
 
             return run_rules(args)
+        if command == "sync":
+            from newsreader.cli.sync_commands import run_sync
+
+            return run_sync(args)
         if command == "fetch-full":
             from newsreader.cli.fulltext_commands import run_fulltext
 

@@ -66,6 +66,7 @@ from typing import Any
 from newsreader.config.actions import Opener, Rule, check_command, read_openers, read_rules
 from newsreader.config.editing import add_feed, add_feeds, config_path, remove_feed
 from newsreader.config.saved_searches import SavedSearch, add_search, read_searches, remove_search
+from newsreader.config.sync_settings import SyncSettings, read_sync
 from newsreader.core.models import Subscription
 from newsreader.core.paths import Paths
 from newsreader.core.sanitize import clean_line
@@ -80,6 +81,7 @@ __all__ = [
     "RetentionConfig",
     "Rule",
     "SavedSearch",
+    "SyncSettings",
     "UIConfig",
     "add_feed",
     "add_feeds",
@@ -149,6 +151,8 @@ class Config:
     searches: list[SavedSearch] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     openers: list[Opener] = field(default_factory=list)
+    sync: SyncSettings | None = None  # None: no sync (see sync_error)
+    sync_error: str | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     writable: bool = True
@@ -166,7 +170,7 @@ _RETENTION_LIMITS: dict[str, tuple[float, float, float, type]] = {
     "keep_days": (90, 1, 36500, int),
     "keep_items": (2000, 10, 1_000_000, int),
 }
-_TOP_LEVEL = ("feed", "fetch", "keymap", "ui", "retention", "search", "rule", "opener")
+_TOP_LEVEL = ("feed", "fetch", "keymap", "ui", "retention", "search", "rule", "opener", "sync")
 _UI_KEYS = ("theme", "show_sidebar", "read_by_story", "notify_command", "pipe_command", "save_dir")
 
 _BINDING_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
@@ -307,6 +311,9 @@ class _Reader:
             self.config.rules = read_rules(data["rule"], self.warn)
         if "opener" in data:
             self.config.openers = read_openers(data["opener"], self.warn)
+        self.config.sync, problem = read_sync(data.get("sync"), self.path)
+        if problem:
+            self.config.sync_error = f"{self.path}: {problem}; sync is off"
 
     def flag(self, table: dict[str, Any], section: str, name: str, target: object) -> None:
         """A true/false setting; anything else keeps the default, with a warning."""
@@ -434,6 +441,7 @@ def load_config(paths: Paths | Path | str) -> Config:
     if not result.ok:
         config.error = result.error
         config.writable = False
+        config.sync_error = f"{result.error}; sync is off"
         return config
     try:
         _Reader(path, config).read(result.data)

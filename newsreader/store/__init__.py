@@ -7,7 +7,7 @@ their own connections and transactions.
 """
 
 from newsreader.store.articlerows import text_fields
-from newsreader.store.bookmarks import Bookmark, BookmarksError, BookmarkStore
+from newsreader.store.bookmarks import Bookmark, BookmarksError, BookmarkStore, sync_key
 from newsreader.store.cache import Cache
 from newsreader.store.changes import ChangeMarks, change_marks, changed_since_last_check
 from newsreader.store.errors import StoreError, is_busy
@@ -33,6 +33,7 @@ from newsreader.store.ingest import FEED_FORMATS
 from newsreader.store.leases import LeaseOwner, release_leases, take_leases
 from newsreader.store.lock import InstanceLock
 from newsreader.store.opener import CacheUnavailable, OpenedCache, mark_damaged, open_cache_safely, quick_check
+from newsreader.store.outbox import KINDS, Change, SyncState, record_change, record_subscriptions
 from newsreader.store.records import ArticleRow, HeadlineRow, ImportStats, RelatedRow, SourceRow
 from newsreader.store.related import related_stories
 from newsreader.store.retention import RetentionReport, retention_for_paths
@@ -49,15 +50,18 @@ from newsreader.store.story_api import (
 )
 from newsreader.store.story_reading import mark_read_by_story, story_versions, unread_by_story
 from newsreader.store.story_rows import StoryRow
+from newsreader.store.sync_apply import apply_read, apply_story_flags, article_key_for, feed_articles, read_states
 
 __all__ = [
     "FEED_FORMATS",
+    "KINDS",
     "ArticleRow",
     "Bookmark",
     "BookmarkStore",
     "BookmarksError",
     "Cache",
     "CacheUnavailable",
+    "Change",
     "ChangeMarks",
     "FeedState",
     "FullTextCandidate",
@@ -72,12 +76,17 @@ __all__ = [
     "SourceRow",
     "StoreError",
     "StoryRow",
+    "SyncState",
+    "apply_read",
     "apply_rules",
+    "apply_story_flags",
+    "article_key_for",
     "candidates",
     "change_marks",
     "changed_since_last_check",
     "count_articles",
     "ensure_feed",
+    "feed_articles",
     "feed_states",
     "find_sources",
     "followed_with_new_sources",
@@ -93,9 +102,12 @@ __all__ = [
     "page_host",
     "quick_check",
     "read_article",
+    "read_states",
     "rebuild_stories",
+    "record_change",
     "record_fetch",
     "record_full_text_failure",
+    "record_subscriptions",
     "related_stories",
     "release_leases",
     "remove_feed",
@@ -107,6 +119,7 @@ __all__ = [
     "stories_of",
     "story_of",
     "story_versions",
+    "sync_key",
     "take_leases",
     "text_fields",
     "unread_by_story",

@@ -15,12 +15,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from newsreader.store import textpack
+from newsreader.store import outbox, textpack
 from newsreader.store.articlerows import chunks, load_extras
 from newsreader.store.headlines import HEADLINE_COLUMNS, headline_from_row
 from newsreader.store.ingest import DocumentImport
 from newsreader.store.records import ArticleRow, HeadlineRow, RelatedRow, SourceRow
 from newsreader.store.schema import ensure_schema, ensure_state_schema
+from newsreader.store.transaction import immediate
 
 #: Page size of a new cache file.
 PAGE_SIZE = 16384
@@ -128,14 +129,8 @@ class Cache(DocumentImport):
             finally:
                 self._local.depth = depth - 1
             return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(conn):
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
 
     def changed_since_last_check(self) -> bool:
         """Whether another connection committed since this thread last asked
@@ -146,8 +141,11 @@ class Cache(DocumentImport):
 
     # -- reading state -----------------------------------------------------
 
-    def set_read(self, article_ids: Iterable[int], read: bool = True) -> list[tuple[int, bool]]:
-        """Mark articles read or unread; returns ``(id, previous)`` for undo."""
+    def set_read(self, article_ids: Iterable[int], read: bool = True, *, record: bool = True) -> list[tuple[int, bool]]:
+        """Mark articles read or unread; returns ``(id, previous)`` for undo.
+
+        Each change goes to the sync outbox too (``record=False``: a change
+        that came from sync)."""
         ids = list(article_ids)
         if not ids:
             return []
@@ -165,6 +163,8 @@ class Cache(DocumentImport):
                             "INSERT OR REPLACE INTO state.read_state(article_key, is_read, changed_at) VALUES (?, ?, ?)",
                             (row["key"], int(read), now),
                         )
+                        if record:
+                            outbox.record(conn, "read", row["key"], {"read": read})
         return changed
 
     def restore_read(self, previous: Iterable[tuple[int, bool]]) -> None:

@@ -236,6 +236,35 @@ CREATE TABLE IF NOT EXISTS state.read_state (
     is_read INTEGER NOT NULL,
     changed_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+-- Sync (newsreader.sync; SQL in store/outbox.py). A change made here waits in
+-- the outbox until a backend confirmed it; sync_items holds the newest known
+-- version of every synced thing, from any device; stamps are milliseconds of
+-- a hybrid clock (see store/outbox.py).
+CREATE TABLE IF NOT EXISTS state.sync_outbox (
+    kind TEXT NOT NULL,                -- read | bookmark | feed | story
+    key TEXT NOT NULL,                 -- article key, or normalised feed URL
+    value TEXT NOT NULL,               -- JSON
+    stamp INTEGER NOT NULL,
+    seq INTEGER NOT NULL,              -- a confirmation removes only the version it pushed
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state.sync_items (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    stamp INTEGER NOT NULL,
+    device TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state.sync_meta (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state.sync_remote (
+    key TEXT PRIMARY KEY,              -- article key
+    remote_id INTEGER NOT NULL         -- the server's article id
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS state.sync_remote_id ON sync_remote(remote_id);
 """
 
 #: version -> SQL that upgrades from version-1. Empty until the first change.
