@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterable
 
 from textual import events
-from textual.app import App, SystemCommand
-from textual.binding import Binding
-from textual.screen import Screen
+from textual.app import App
+from textual.notifications import SeverityLevel
 
 from newsreader.core.sanitize import clean, clean_line
+from newsreader.tui.commands import APP_COMMANDS, bindings_of
 from newsreader.tui.first_screen import FirstScreen
 from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.services import Services
@@ -47,10 +46,7 @@ def _freeze_startup_objects() -> None:
 class NewsReaderApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "newsreader"
-    BINDINGS = [
-        Binding("q", "quit", "Quit", show=True, id="quit"),
-        Binding("question_mark", "help", "Help", show=True, id="help", key_display="?"),
-    ]
+    BINDINGS = bindings_of(APP_COMMANDS)
 
     def __init__(
         self, services: Services, first_screen: FirstScreen | None = None, *, freeze_startup: bool = False
@@ -98,7 +94,13 @@ class NewsReaderApp(App[None]):
             self.notify(message, severity="warning", timeout=10)
 
     def notify(
-        self, message, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
     ) -> None:
         # Notifications often quote a feed title, a URL or an error from a
         # server: never markup, never a control character.
@@ -107,21 +109,4 @@ class NewsReaderApp(App[None]):
     def action_help(self) -> None:
         from newsreader.tui.screens.help import HelpScreen, bindings_table
 
-        self.push_screen(HelpScreen(bindings_table(self.screen)))
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        # Every binding of the screen (the key, the footer, help and the
-        # palette all come from this one list).
-        seen: set[str] = set()
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description or binding.action in seen or binding.action in ("quit", "command_palette"):
-                continue
-            seen.add(binding.action)
-            key = self.get_key_display(binding)
-            yield SystemCommand(
-                binding.tooltip or binding.description,
-                f"Key: {key}",
-                lambda action=binding.action, node=active.node: self.call_later(node.run_action, action),
-            )
+        self.push_screen(HelpScreen(bindings_table(self, self.screen, self.services.config.keymap)))

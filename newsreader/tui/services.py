@@ -15,9 +15,7 @@ from newsreader.core.models import Article
 from newsreader.core.paths import Paths
 from newsreader.core.timefmt import parse_stored
 from newsreader.core.urls import check_url
-from newsreader.store.bookmarks import Bookmark, BookmarkStore
-from newsreader.store.cache import Cache
-from newsreader.store.records import ArticleRow
+from newsreader.store import ArticleRow, Bookmark, BookmarkStore, Cache, open_cache_safely
 
 
 def _utc_now() -> datetime:
@@ -59,8 +57,6 @@ class Services:
     def for_paths(cls, paths: Paths, **overrides) -> Services:
         config = load_config(paths)
         bookmarks = BookmarkStore(paths.bookmarks_file).load()
-        from newsreader.store.opener import open_cache_safely
-
         opened = open_cache_safely(paths.cache_db, paths.state_db)
         cache, messages = opened.cache, opened.messages
         messages.extend(m for m in (config.error, bookmarks.error) if m)
