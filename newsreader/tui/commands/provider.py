@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -19,7 +20,7 @@ def commands_of(screen: Screen[object]) -> tuple[type[Command], ...]:
     return own + APP_COMMANDS
 
 
-def key_text(app: App[object], entry: Entry, keymap: Mapping[str, str]) -> str:
+def key_text(app: App[Any], entry: Entry, keymap: Mapping[str, str]) -> str:
     """The keys ``entry`` has with the user's ``[keymap]`` applied, as the footer writes them."""
     keys = keymap.get(entry.binding_id)
     display = entry.key_display if keys is None else None

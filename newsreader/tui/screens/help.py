@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -18,7 +19,7 @@ from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.lists import KeyList
 
 
-def bindings_table(app: App[object], screen: Screen[object], keymap: Mapping[str, str]) -> Table:
+def bindings_table(app: App[Any], screen: Screen[Any], keymap: Mapping[str, str]) -> Table:
     """Keys and what they do on ``screen``, with the user's ``[keymap]`` applied:
     the screen's commands and the app's, then the keys of the lists and the article."""
     table = Table(box=None, show_header=True, header_style="bold", expand=True)

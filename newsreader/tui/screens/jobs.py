@@ -257,7 +257,11 @@ def refresh(services: Services, source_id: int | None, post: Post, started: Call
     process = RefreshProcess(services.paths, [f.url for f in feeds] if force else [], force=force)
     started(process)
     try:
-        summary = process.run(lambda record: post(RefreshProgress(record)))
+
+        def progress(record: dict[str, object]) -> None:
+            post(RefreshProgress(record))
+
+        summary = process.run(progress)
     except OSError as exc:
         summary = {"error": f"could not start the refresh: {exc.strerror or exc}"}
     post(RefreshDone(summary))

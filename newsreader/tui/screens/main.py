@@ -500,7 +500,7 @@ class MainScreen(Screen[None]):
 
     @on(StoryMembersLoaded)
     def story_members_loaded(self, message: StoryMembersLoaded) -> None:
-        self.headlines.expand(message.story_id, list(message.rows))
+        self.headlines.expand_story(message.story_id, list(message.rows))
 
     @on(StoriesChanged)
     def stories_changed(self, message: StoriesChanged) -> None:

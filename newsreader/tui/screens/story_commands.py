@@ -30,7 +30,7 @@ class StoryCommands:
         if entry is None or entry.story is None:
             screen.notify("This headline is not a story told by several outlets.", timeout=2)
             return
-        if not screen.headlines.fold(entry.story.id):
+        if not screen.headlines.fold_story(entry.story.id):
             job = partial(jobs.story_members, screen.services, entry.story.id, entry.row.id)
             screen.background(job, "stories", False)
 

@@ -112,12 +112,12 @@ class HeadlinesPane(KeyList[int]):
         self.show_items(self.items(self.model.entries))
         self._title()
 
-    def expand(self, story_id: int, members: list[HeadlineRow]) -> None:
+    def expand_story(self, story_id: int, members: list[HeadlineRow]) -> None:
         """List a story's other headlines under its row."""
         self.model.expanded[story_id] = members
         self.redraw()
 
-    def fold(self, story_id: int) -> bool:
+    def fold_story(self, story_id: int) -> bool:
         """Fold an expanded story's headlines back under its row; False when it was not expanded."""
         if story_id not in self.model.expanded:
             return False

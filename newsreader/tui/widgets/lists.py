@@ -7,10 +7,11 @@ the list. Those rely on OptionList's internals in Textual 8 (``_options``,
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.css.styles import RulesMap
 from textual.geometry import Size
 from textual.visual import VisualType
 from textual.widgets import OptionList
@@ -52,7 +53,8 @@ class KeyList(OptionList, Generic[K]):
         prompt = option.prompt
         if isinstance(prompt, Text) and prompt.no_wrap:
             return prompt.plain.count("\n") + 1
-        return self._get_visual(option).get_height(self.styles, width - padding)
+        # The styles are the rules a visual is measured by (Textual's OptionList does the same cast).
+        return self._get_visual(option).get_height(cast(RulesMap, self.styles), width - padding)
 
     def _update_lines(self) -> None:
         # Textual's own version (OptionList internals of textual 8), measuring
