@@ -7,7 +7,6 @@ article left the cache still shows its saved title, source, summary and link.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 
 from rich.text import Text
@@ -16,9 +15,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
-from textual.worker import Worker, WorkerState
 
 from newsreader.store import Bookmark, BookmarksError
 from newsreader.tui import display
@@ -26,6 +24,7 @@ from newsreader.tui.commands import BOOKMARK_COMMANDS, bindings_of
 from newsreader.tui.commands.provider import CommandsProvider
 from newsreader.tui.messages import ArticleFound, BookmarksChanged, Notice
 from newsreader.tui.screens.jobs import open_link
+from newsreader.tui.screens.working import WorkingScreen
 from newsreader.tui.services import Services
 from newsreader.tui.widgets.lists import KeyList
 
@@ -101,7 +100,7 @@ class EditBookmarkScreen(ModalScreen[tuple[str, list[str]] | None]):
         self.dismiss(None)
 
 
-class BookmarksScreen(Screen[str | None]):
+class BookmarksScreen(WorkingScreen[str | None]):
     """Dismisses with the article key to open, or None."""
 
     COMMAND_SET = BOOKMARK_COMMANDS
@@ -179,10 +178,6 @@ class BookmarksScreen(Screen[str | None]):
         bookmark = self.current()
         self.dismiss(bookmark.article_key if bookmark is not None else None)
 
-    @on(Notice)
-    def show_notice(self, message: Notice) -> None:
-        self.notify(message.text, title=message.title, severity=message.severity, timeout=message.timeout)
-
     @on(ArticleGone)
     def gone(self) -> None:
         self.notify("This story is no longer in the cache; its saved copy is shown here.", timeout=4)
@@ -199,7 +194,7 @@ class BookmarksScreen(Screen[str | None]):
         if bookmark is None or not bookmark.url:
             self.notify("This bookmark has no link.", timeout=2)
             return
-        self.background(partial(open_link, self.services, bookmark.url), "browser", exclusive=False)
+        self.background(partial(open_link, self.services, bookmark.url), "browser", False)
 
     def action_delete(self) -> None:
         bookmark = self.current()
@@ -226,18 +221,6 @@ class BookmarksScreen(Screen[str | None]):
     def changed(self, message: BookmarksChanged) -> None:
         self.notify(message.text, timeout=2)
         self.show_list()
-
-    def background(self, job: Callable[[], Message], group: str, *, exclusive: bool = True) -> None:
-        """Run ``job`` (it reads the cache, writes bookmarks.toml or starts a
-        browser) on a worker thread and post the message it returns here."""
-        self.run_worker(
-            lambda: self.post_message(job()), group=group, thread=True, exclusive=exclusive, exit_on_error=False
-        )
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(f"{type(error).__name__}: {error}", title="Bookmarks", severity="error")
 
 
 def find_in_cache(services: Services, bookmark: Bookmark) -> Message:

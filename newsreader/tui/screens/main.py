@@ -9,7 +9,7 @@ a handler here turns into state.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
@@ -18,17 +18,12 @@ from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.reactive import var
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState, get_current_worker
 
-from newsreader.core.urls import check_url
 from newsreader.search.language import highlight_terms
 from newsreader.store import ArticleRow, RelatedRow
-from newsreader.tui import display
 from newsreader.tui.commands import MAIN_COMMANDS, bindings_of
 from newsreader.tui.commands.provider import CommandsProvider
 from newsreader.tui.first_screen import FirstScreen
@@ -45,7 +40,6 @@ from newsreader.tui.messages import (
     FullTextFetched,
     HeadlinesLoaded,
     MoreHeadlinesWanted,
-    Notice,
     ReadStateChanged,
     RefreshDone,
     RefreshProgress,
@@ -59,7 +53,9 @@ from newsreader.tui.messages import (
 )
 from newsreader.tui.screens import jobs
 from newsreader.tui.screens.feed_commands import FeedCommands, FeedMessage
+from newsreader.tui.screens.reading_commands import ReadingCommands
 from newsreader.tui.screens.story_commands import StoryCommands
+from newsreader.tui.screens.working import WorkingScreen
 from newsreader.tui.services import Services
 from newsreader.tui.undo import UndoStack
 from newsreader.tui.widgets.article_view import ArticleView
@@ -76,8 +72,6 @@ __all__ = ["MainScreen"]
 #: the Unread count change at once.
 RECOUNT_AFTER = 1.0
 
-Job = Callable[[], Message | Sequence[Message] | None]
-
 
 @dataclass(frozen=True, slots=True)
 class RelatedWalk:
@@ -87,7 +81,7 @@ class RelatedWalk:
     index: int = -1
 
 
-class MainScreen(Screen[None]):
+class MainScreen(WorkingScreen[None]):
     """Three panes, the search bar, a status line and the footer."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -129,6 +123,7 @@ class MainScreen(Screen[None]):
         self.undo = UndoStack()
         self.search_query = ""
         self.search_pending = False  # a search was sent; its results are not shown yet
+        self.reading = ReadingCommands(self)
         self.feeds = FeedCommands(self)
         self.stories = StoryCommands(self)
         self.recount: Timer | None = None  # a pending full recount of the sources
@@ -204,27 +199,9 @@ class MainScreen(Screen[None]):
 
     # -- workers -------------------------------------------------------------
 
-    def background(self, job: Job, group: str, exclusive: bool = True) -> None:
-        """Run ``job`` on a worker thread and post the message(s) it returns
-        to this screen. A job an exclusive newer one replaced posts nothing."""
-
-        def run() -> None:
-            result = job()
-            if get_current_worker().is_cancelled:
-                return
-            for message in [result] if isinstance(result, Message) else result or ():
-                self.post_message(message)
-
-        self.run_worker(run, name=group, group=group, thread=True, exclusive=exclusive, exit_on_error=False)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one handler of every worker's failure: a message, not a crash."""
-        if event.state is not WorkerState.ERROR:
-            return
-        error = event.worker.error
-        if event.worker.group == "refresh":
+    def worker_failed(self, group: str) -> None:
+        if group == "refresh":
             self.feeds.done({})
-        self.notify(f"{event.worker.group} failed: {type(error).__name__}: {error}", severity="error", timeout=6)
 
     def reload(self) -> None:
         """The source list and the headlines again from the cache."""
@@ -236,10 +213,6 @@ class MainScreen(Screen[None]):
 
     def load_headlines(self, key: ListKey, offset: int = 0) -> None:
         self.background(partial(jobs.read_headlines, self.services, key, self.search_query, offset), "headlines")
-
-    @on(Notice)
-    def show_notice(self, message: Notice) -> None:
-        self.notify(message.text, title=message.title, severity=message.severity, timeout=message.timeout)
 
     # -- the lists -----------------------------------------------------------
 
@@ -407,23 +380,13 @@ class MainScreen(Screen[None]):
         return self.article.id if self.article else None
 
     def action_toggle_read(self) -> None:
-        target = self.target_id()
-        if target is not None:
-            self.background(partial(jobs.change_read, self.services, [target], None, "toggle"), "state", False)
+        self.reading.toggle_read()
 
     def action_mark_source_read(self) -> None:
-        ids = [r.id for r in self.headlines.model.rows if not r.is_read]
-        if not ids:
-            self.notify("Everything here is read already.", timeout=2)
-            return
-        self.background(partial(jobs.change_read, self.services, ids, True, "mark source read"), "state", False)
+        self.reading.mark_list_read()
 
     def action_undo(self) -> None:
-        change = self.undo.pop()
-        if change is None:
-            self.notify("Nothing to undo.", timeout=2)
-            return
-        self.background(partial(jobs.undo_change, self.services, change), "state", False)
+        self.reading.undo()
 
     @on(ReadStateChanged)
     def read_state_changed(self, message: ReadStateChanged) -> None:
@@ -436,10 +399,7 @@ class MainScreen(Screen[None]):
             self.background(partial(jobs.reread_article, self.services, self.article.id), "state", False)
 
     def action_toggle_bookmark(self) -> None:
-        if self.article is None:
-            self.notify("Open an article first.", timeout=2)
-            return
-        self.background(partial(jobs.toggle_bookmark, self.services, self.article), "bookmarks")
+        self.reading.toggle_bookmark()
 
     @on(BookmarkToggled)
     def bookmark_toggled(self, message: BookmarkToggled) -> None:
@@ -453,38 +413,15 @@ class MainScreen(Screen[None]):
             self.load_headlines(BOOKMARKS)
 
     def action_show_bookmarks(self) -> None:
-        from newsreader.tui.screens.bookmarks import BookmarksScreen
-
-        self.app.push_screen(BookmarksScreen(self.services), self.after_bookmarks_screen)
-
-    def after_bookmarks_screen(self, article_key: str | None) -> None:
-        self.bookmarks_changed()
-        if article_key:
-            self.background(partial(jobs.find_article, self.services, article_key), "article", False)
-
-    def link(self) -> str | None:
-        if self.article is None or not self.article.url:
-            self.notify("This story has no link.", timeout=2)
-            return None
-        return self.article.url
+        self.reading.show_bookmarks()
 
     def action_open_link(self) -> None:
-        url = self.link()
-        if url:
-            self.background(partial(jobs.open_link, self.services, url), "browser", False)
+        self.reading.open_link()
 
     def action_copy_link(self) -> None:
-        url = self.link()
-        if not url:
-            return
-        problem = check_url(url)
-        if problem:
-            self.notify(display.safe(f"refused to copy: {problem}"), severity="warning")
-            return
-        self.app.copy_to_clipboard(url)
-        self.notify("Link copied.", timeout=2)
+        self.reading.copy_link()
 
-    # -- commands of their own: stories, feeds, full text ---------------------
+    # -- stories, feeds, full text ---------------------------------------------
 
     def action_expand_story(self) -> None:
         self.stories.expand()
