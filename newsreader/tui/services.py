@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import get_args
 
 from newsreader.config.settings import Config, load_config
-from newsreader.core.models import Article
+from newsreader.core.models import Article, Precision
 from newsreader.core.paths import Paths
 from newsreader.core.timefmt import parse_stored
 from newsreader.core.urls import check_url
@@ -75,6 +76,6 @@ def bookmark_for(row: ArticleRow) -> Bookmark:
         body=row.body,
         summary=row.summary,
         published=parse_stored(row.published),
-        precision=row.precision,  # type: ignore[arg-type]
+        precision=next((p for p in get_args(Precision) if p == row.precision), "unknown"),
     )
     return Bookmark.from_article(article, article_key=row.key)

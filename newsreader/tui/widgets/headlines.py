@@ -161,9 +161,5 @@ class HeadlinesPane(KeyList[int]):
             self.loading_more = True
             self.post_message(MoreHeadlinesWanted(self.list_key, len(self.model.raw)))
 
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        key = self.key_of(event.option)
-        if key is not None:
-            self.post_message(ArticleChosen(key))
+    def chosen_message(self, key: int) -> ArticleChosen:
+        return ArticleChosen(key)

@@ -10,9 +10,11 @@ from collections.abc import Hashable, Sequence
 from typing import Generic, TypeVar, cast
 
 from rich.text import Text
+from textual import on
 from textual.binding import Binding
 from textual.css.styles import RulesMap
 from textual.geometry import Size
+from textual.message import Message
 from textual.visual import VisualType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -155,6 +157,19 @@ class KeyList(OptionList, Generic[K]):
     def append_items(self, items: Sequence[tuple[K, Text]]) -> None:
         """Add rows at the end (the next page of a long list)."""
         self.add_options([KeyedOption(key, label) for key, label in items])
+
+    def chosen_message(self, key: K) -> Message | None:
+        """The message Enter on the row of ``key`` posts in place of
+        OptionList's own (None: OptionList's own goes up)."""
+        return None
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        key = self.key_of(event.option)
+        message = self.chosen_message(key) if key is not None else None
+        if message is not None:
+            event.stop()
+            self.post_message(message)
 
     @staticmethod
     def key_of(option: Option) -> K | None:

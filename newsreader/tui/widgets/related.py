@@ -75,9 +75,5 @@ class RelatedPane(KeyList[int]):
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
 
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        key = self.key_of(event.option)
-        if key is not None:
-            self.post_message(RelatedChosen(key))
+    def chosen_message(self, key: int) -> RelatedChosen:
+        return RelatedChosen(key)

@@ -96,9 +96,5 @@ class SourcesPane(KeyList[ListKey]):
         if key is not None:
             self.post_message(SourceChosen(key))
 
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        key = self.key_of(event.option)
-        if key is not None:
-            self.post_message(SourceChosen(key, selected=True))
+    def chosen_message(self, key: ListKey) -> SourceChosen:
+        return SourceChosen(key, selected=True)
