@@ -655,3 +655,41 @@ def test_garbage_is_collected_while_the_reader_pauses(tmp_path, monkeypatch):
     counts["old"] = 1
     app.collect_when_idle()
     assert passes == [1]
+
+
+async def test_a_failing_worker_is_a_message_not_a_crash(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(jobs, "change_read", broken)
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.is_running
+        assert any("RuntimeError: the disk went away" in n.message for n in app._notifications)
+
+
+async def test_panes_post_what_the_reader_chose(tmp_path):
+    from newsreader.tui.messages import ArticleChosen, HeadlinesLoaded, SourceChosen
+
+    app = make_app(tmp_path, story_page())
+    log: list = []
+    async with app.run_test(size=SIZE, message_hook=log.append) as pilot:
+        await settle(pilot)
+        sources = app.screen.query_one("#sources")
+        sources.focus()
+        await pilot.press("j")  # Unread
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")  # the first unread headline
+        await settle(pilot)
+        chosen = [(m.key, m.selected) for m in {id(m): m for m in log if isinstance(m, SourceChosen)}.values()]
+        assert chosen == [(UNREAD, False), (UNREAD, True)]
+        loaded = [m.key for m in {id(m): m for m in log if isinstance(m, HeadlinesLoaded)}.values()]
+        assert loaded[-1] == UNREAD
+        [opened] = {id(m): m for m in log if isinstance(m, ArticleChosen)}.values()
+        assert reading(app) == headline_titles(app)[0]
+        assert opened.article_id == app.screen.query_one("#headlines").highlighted_key

@@ -47,7 +47,7 @@ class ChooseFeedScreen(ModalScreen[str | None]):
                     KeyedOption(
                         url, Text(f"{display.safe(title or url)}  ({display.safe(kind)})\n  {display.safe(url)}")
                     )
-                    for url, title, kind in self.candidates
+                    for url, (title, kind) in {url: (title, kind) for url, title, kind in self.candidates}.items()
                 ],
                 id="choose-list",
             )

@@ -27,7 +27,7 @@ from newsreader.store import ArticleRow, RelatedRow
 from newsreader.tui.commands import MAIN_COMMANDS, bindings_of
 from newsreader.tui.commands.provider import CommandsProvider
 from newsreader.tui.first_screen import FirstScreen
-from newsreader.tui.history import ReadingHistory
+from newsreader.tui.history import ReadingHistory, Visit
 from newsreader.tui.keys import ALL, BOOKMARKS, SEARCH, ListKey, ListKind
 from newsreader.tui.messages import (
     ArticleChanged,
@@ -91,8 +91,8 @@ class MainScreen(WorkingScreen[None]):
 
     #: The list of headlines the reader is on.
     list_key: var[ListKey] = var(ALL)
-    #: The open article.
-    article: var[ArticleRow | None] = var(None)
+    #: The open article (assigned again when it is opened again: it shows from the top).
+    article: var[ArticleRow | None] = var(None, always_update=True)
     #: What the sidebar lists: the open article's related stories, or the
     #: list a walk (``]``/``[``) goes through.
     related: var[RelatedList | None] = var(None)
@@ -342,16 +342,14 @@ class MainScreen(WorkingScreen[None]):
     def action_forward(self) -> None:
         self.go_through_history(self.history.forward, "Nothing further forward.")
 
-    def go_through_history(self, step: Callable[[], object], nothing: str) -> None:
+    def go_through_history(self, step: Callable[[], Visit | None], nothing: str) -> None:
         self.history.remember_scroll(self.article_view.scroll_y)
         visit = step()
         if visit is None:
             self.notify(nothing, timeout=2)
             return
         self.walk = None
-        current = self.history.current
-        if current is not None:
-            self.fetch_article(current.article_id, current.scroll_y, False)
+        self.fetch_article(visit.article_id, visit.scroll_y, False)
 
     def action_next_unread(self, step: int) -> None:
         rows = self.headlines.model.rows

@@ -33,31 +33,30 @@ class ArticleView(VerticalScroll, can_focus=True):
         Binding("G", "scroll_end", "Bottom", show=False, id="article.bottom"),
     ]
 
-    article: var[ArticleRow | None] = var(None)
+    #: The article shown; assigning it draws it, even the same one again.
+    article: var[ArticleRow | None] = var(None, always_update=True)
     bookmarked: var[frozenset[str]] = var(frozenset())
     highlight: var[tuple[str, ...]] = var(())
 
     def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.clock = clock
-        #: Where the next article opens (a visit of the history), then 0 again.
-        self.next_scroll = 0.0
+        #: Where the article assigned next opens (0, or a visit of the history);
+        #: None: it is the same article changed (read, full text) and keeps its place.
+        self.next_scroll: float | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(EMPTY, id="article-body")
 
-    def watch_article(self, old: ArticleRow | None, new: ArticleRow | None) -> None:
+    def watch_article(self, new: ArticleRow | None) -> None:
         if new is None:
             self.border_title = "Article"
             self.query_one("#article-body", Static).update(EMPTY)
             return
         when = display.when_text(new.published, new.precision, new.published_text, self.clock())
         self.border_title = Text(f"{display.safe(new.source)} · {when}", no_wrap=True, overflow="ellipsis")
-        if old is not None and old.id == new.id:
-            self._draw(self.scroll_y)  # the same article changed (read, full text): it keeps its place
-        else:
-            scroll_y, self.next_scroll = self.next_scroll, 0.0
-            self._draw(scroll_y)
+        scroll_y, self.next_scroll = self.next_scroll, None
+        self._draw(self.scroll_y if scroll_y is None else scroll_y)
 
     def watch_bookmarked(self) -> None:
         self._draw(self.scroll_y)
