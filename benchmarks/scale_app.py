@@ -143,8 +143,6 @@ def search_queries(cache, count: int) -> list[str]:
 async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> dict:
     import gc
 
-    from newsreader.config.settings import add_feeds
-    from newsreader.core.models import Subscription
     from newsreader.core.paths import Paths
     from newsreader.tui.app import NewsReaderApp
     from newsreader.tui.keys import SEARCH
@@ -266,9 +264,8 @@ async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> di
             progress: list[float] = []
             real_progress = screen.feeds.progress
             screen.feeds.progress = lambda record: (progress.append(time.perf_counter()), real_progress(record))
-            add_feeds(services.paths, [Subscription(u) for u in refresh_feeds])
             started = time.perf_counter()
-            screen.feeds.refresh_all()
+            screen.feeds.refresh_all()  # the feeds prepare_refresh wrote to config.toml
             while not progress and time.perf_counter() - started < 30:
                 await asyncio.sleep(0.01)
             times = await measure_key_moves(app, headlines, tries * 3, stop=lambda: not screen.feeds.refreshing)
