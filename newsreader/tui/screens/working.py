@@ -8,7 +8,7 @@ from typing import TypeVar
 from textual import on
 from textual.message import Message
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from newsreader.tui.messages import Notice
 
@@ -23,12 +23,16 @@ class WorkingScreen(Screen[ResultType]):
 
     def background(self, job: Job, group: str, exclusive: bool = True) -> None:
         """Run ``job`` on a worker thread and post the message(s) it returns
-        to this screen. A job that an exclusive newer one replaced posts nothing."""
+        to this screen.
+
+        A thread cannot be stopped: a job that a newer one of its ``exclusive``
+        group replaced still runs to its end, and what it did (an article
+        marked read) must still reach the screen, so its message is posted
+        too. The handlers drop what no longer applies (another list, another
+        article)."""
 
         def run() -> None:
             result = job()
-            if get_current_worker().is_cancelled:
-                return
             for message in [result] if isinstance(result, Message) else result or ():
                 self.post_message(message)
 
