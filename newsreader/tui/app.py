@@ -21,24 +21,20 @@ from newsreader.tui.screens.main import MainScreen
 from newsreader.tui.services import Services
 
 #: Seconds without a key press after which the reader counts as pausing.
-#: 0.06 rather than 0.15: keys pressed ~10 a second (j through the sources)
-#: never left 0.15 s free, so Python's own full passes landed mid-frame.
-#: A/B on benchmarks/scale.py, 5 runs each, median of the p95s: source
-#: switch 42 -> 36 ms, open article 38 -> 31, search 40 -> 38; an idle key
-#: press the same (5 ms).
+#: Short, because keys held down (j through the sources) come about ten a
+#: second: a longer pause would rarely come, and Python's own full passes
+#: would land mid-frame instead.
 IDLE_BEFORE_COLLECTING = 0.06
 
 
 def _freeze_startup_objects() -> None:
     """After the first frame: leave what start-up built (modules, Textual's
-    styles and widgets, the first screen: ~90,000 objects) out of the
-    garbage collector's full passes, and turn the collector back on
-    (``newsreader`` starts with it off: start-up makes objects that live as
-    long as the app, and collecting meanwhile only delays the first frame).
-    Each full pass otherwise walks them all: 20-60 ms with the interface
-    stopped, a few times a minute while reading (benchmarks/scale.py), where
-    it now takes 7-13 ms. Only for a real run: in a test process apps come
-    and go."""
+    styles and widgets, the first screen) out of the garbage collector's
+    full passes, and turn the collector back on (``newsreader`` starts with
+    it off: start-up makes objects that live as long as the app, and
+    collecting meanwhile only delays the first frame). Each full pass would
+    otherwise walk them all, with the interface stopped. Only for a real
+    run: in a test process apps come and go."""
     gc.freeze()
     gc.enable()
 
@@ -67,9 +63,8 @@ class NewsReaderApp(App[None]):
 
         Every line Textual draws is cyclic garbage (it caches itself), so
         only the collector's full passes free them, and Python starts one
-        whenever enough has piled up: mid-frame, 13-26 ms with the
-        interface stopped (benchmarks/scale.py, "search bar closing
-        alone"). Run here, between key presses, the pass finds little to
+        whenever enough has piled up, mid-frame, with the interface
+        stopped. Run here, between key presses, the pass finds little to
         free and nobody waits for it; Python's own passes still run when
         the reader never pauses.
         """

@@ -40,8 +40,8 @@ class KeyList(OptionList, Generic[K]):
 
     Rows are laid out without being measured when their label is a
     ``no_wrap`` Text (every list of the app): its height is its number of
-    lines. OptionList measures every option whenever one changes (25 ms on
-    the event loop for 1,200 sources, each time a count changes).
+    lines. OptionList measures every option whenever one changes (with 1,200
+    sources, each time a count changes).
     """
 
     BINDINGS = [
@@ -82,7 +82,7 @@ class KeyList(OptionList, Generic[K]):
         virtual_size = Size(width, len(lines) - (1 if last_divider else 0))
         if virtual_size != self.virtual_size:
             # ``virtual_size`` is a layout reactive: assigning it reflows and
-            # repaints the whole screen (~20 ms) whenever a list changes
+            # repaints the whole screen whenever a list changes
             # length. A list whose size the CSS fixes needs that only when a
             # scrollbar appears or goes, and
             # ``_scroll_update`` sets ``show_vertical_scrollbar`` (a layout
