@@ -10,7 +10,7 @@ a handler here turns into state.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 
@@ -23,11 +23,11 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from newsreader.search.language import highlight_terms
-from newsreader.store import ArticleRow, RelatedRow
+from newsreader.store import ArticleRow
 from newsreader.tui.commands import MAIN_COMMANDS, bindings_of
 from newsreader.tui.commands.provider import CommandsProvider
 from newsreader.tui.first_screen import FirstScreen
-from newsreader.tui.history import ReadingHistory, Visit
+from newsreader.tui.history import ReadingHistory, RelatedWalk, Visit
 from newsreader.tui.keys import ALL, BOOKMARKS, SEARCH, ListKey, ListKind
 from newsreader.tui.messages import (
     ArticleChanged,
@@ -58,12 +58,16 @@ from newsreader.tui.screens.story_commands import StoryCommands
 from newsreader.tui.screens.working import WorkingScreen
 from newsreader.tui.services import Services
 from newsreader.tui.undo import UndoStack
-from newsreader.tui.widgets.article_view import ArticleView
-from newsreader.tui.widgets.footer import SteadyFooter
-from newsreader.tui.widgets.headlines import HeadlinesPane
-from newsreader.tui.widgets.related import RelatedList, RelatedPane
-from newsreader.tui.widgets.search_bar import SearchBar
-from newsreader.tui.widgets.sources import SourcesPane, source_items
+from newsreader.tui.widgets import (
+    ArticleView,
+    HeadlinesPane,
+    RelatedList,
+    RelatedPane,
+    SearchBar,
+    SourcesPane,
+    SteadyFooter,
+)
+from newsreader.tui.widgets.sources import source_items
 
 __all__ = ["MainScreen"]
 
@@ -71,14 +75,6 @@ __all__ = ["MainScreen"]
 #: recounted in full (saved searches); the opened article's own source and
 #: the Unread count change at once.
 RECOUNT_AFTER = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class RelatedWalk:
-    """``]``/``[`` step through one article's related list without losing it."""
-
-    rows: tuple[RelatedRow, ...]
-    index: int = -1
 
 
 class MainScreen(WorkingScreen[None]):
