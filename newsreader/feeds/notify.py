@@ -74,7 +74,7 @@ class NotificationBatcher:
             ids.extend(i for i in fresh if i not in ids)
 
     def add_stories(self, stories: Iterable[StoryRow]) -> None:
-        """Followed stories with new outlets (``newsreader.store.followed_with_new_sources``)."""
+        """Followed stories with new outlets (``newsreader.store.followed_stories_with_news``)."""
         for story in stories:
             self._pending.stories[story.id] = (story.title, story.source_count)
 

@@ -32,7 +32,14 @@ from newsreader.store.fulltext_queue import (
 from newsreader.store.ingest import FEED_FORMATS
 from newsreader.store.leases import LeaseOwner, release_leases, take_leases
 from newsreader.store.lock import InstanceLock
-from newsreader.store.opener import CacheUnavailable, OpenedCache, mark_damaged, open_cache_safely, quick_check
+from newsreader.store.opener import (
+    CacheUnavailable,
+    OpenedCache,
+    check_in_background,
+    mark_damaged,
+    open_cache_safely,
+    quick_check,
+)
 from newsreader.store.outbox import KINDS, Change, SyncState, record_change, record_subscriptions
 from newsreader.store.records import ArticleRow, HeadlineRow, ImportStats, RelatedRow, SourceRow
 from newsreader.store.related import related_stories
@@ -40,13 +47,14 @@ from newsreader.store.retention import RetentionReport, retention_for_paths
 from newsreader.store.rules import RuleOutcome, apply_rules
 from newsreader.store.searching import count_articles, list_articles, matching_ids, search_articles
 from newsreader.store.story_api import (
-    followed_with_new_sources,
+    followed_stories_with_news,
     list_stories,
-    mark_story_seen,
+    mark_followed_story_seen,
     rebuild_stories,
     set_story_flags,
-    stories_of,
-    story_of,
+    stories_for_headlines,
+    story_for_article,
+    toggle_story_flag,
 )
 from newsreader.store.story_reading import mark_read_by_story, story_versions, unread_by_story
 from newsreader.store.story_rows import StoryRow
@@ -84,19 +92,20 @@ __all__ = [
     "candidates",
     "change_marks",
     "changed_since_last_check",
+    "check_in_background",
     "count_articles",
     "ensure_feed",
     "feed_articles",
     "feed_states",
     "find_sources",
-    "followed_with_new_sources",
+    "followed_stories_with_news",
     "full_text_state",
     "is_busy",
     "list_articles",
     "list_stories",
     "mark_damaged",
+    "mark_followed_story_seen",
     "mark_read_by_story",
-    "mark_story_seen",
     "matching_ids",
     "open_cache_safely",
     "page_host",
@@ -116,11 +125,12 @@ __all__ = [
     "search_articles",
     "set_story_flags",
     "store_full_text",
-    "stories_of",
-    "story_of",
+    "stories_for_headlines",
+    "story_for_article",
     "story_versions",
     "sync_key",
     "take_leases",
     "text_fields",
+    "toggle_story_flag",
     "unread_by_story",
 ]

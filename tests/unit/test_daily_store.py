@@ -312,7 +312,7 @@ def test_images_are_stored_and_listed(cache):
 
 
 def test_hidden_articles_leave_story_members_and_page_links(cache):
-    from newsreader.store import story_of
+    from newsreader.store import story_for_article as story_of
 
     doc = ParsedDocument(
         "page-dump",

@@ -1,183 +1,171 @@
 """The main screen: sources and headlines, the article, related stories.
 
-The screen owns the reading state (which source, which article, the history,
-the undo stack) and hands each pane what to draw; panes post messages up.
-Every cache query runs in a thread worker so a key press is answered at once.
+The screen owns the reading state (the list, the article, the related list
+and the walk through it, the history, the undo stack) and binds it down to
+the panes; the panes post what the reader chose up. Every cache query runs
+in a thread worker (:mod:`.jobs`) whose result comes back as a message that
+a handler here turns into state.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from functools import partial
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import OptionList
+from textual.reactive import var
+from textual.timer import Timer
+from textual.widgets import Static
 
-from newsreader.store.records import ArticleRow, RelatedRow
-from newsreader.store.related import related_stories
-from newsreader.store.story_rows import stories_for_articles
-from newsreader.tui import display
-from newsreader.tui.first_screen import HEADLINE_PAGE, FirstScreen
-from newsreader.tui.headline_groups import HeadlineModel
-from newsreader.tui.history import ReadingHistory
-from newsreader.tui.screens.feed_actions import FEED_BINDINGS, FeedActions
-from newsreader.tui.screens.fulltext_actions import FULLTEXT_BINDINGS, FullTextActions
-from newsreader.tui.screens.headline_pane import HeadlinePane
-from newsreader.tui.screens.reading_actions import ReadingActions
-from newsreader.tui.screens.search_actions import SearchActions
-from newsreader.tui.screens.source_keys import ALL, SEARCH
-from newsreader.tui.screens.source_list import SourceList
-from newsreader.tui.screens.story_actions import STORY_BINDINGS, StoryActions
+from newsreader.search.language import highlight_terms
+from newsreader.store import ArticleRow
+from newsreader.tui.commands import MAIN_COMMANDS, bindings_of
+from newsreader.tui.commands.provider import CommandsProvider
+from newsreader.tui.first_screen import FirstScreen
+from newsreader.tui.history import ReadingHistory, RelatedWalk, Visit
+from newsreader.tui.keys import ALL, BOOKMARKS, SEARCH, ListKey, ListKind
+from newsreader.tui.messages import (
+    ArticleChanged,
+    ArticleChosen,
+    ArticleFound,
+    ArticleLoaded,
+    BookmarkToggled,
+    ConfigRead,
+    FeedAdded,
+    FullTextFetched,
+    HeadlinesLoaded,
+    MoreHeadlinesWanted,
+    ReadStateChanged,
+    RefreshDone,
+    RefreshProgress,
+    RefreshStarted,
+    RelatedChosen,
+    RelatedLoaded,
+    SourceChosen,
+    SourcesLoaded,
+    StoriesChanged,
+    StoryMembersLoaded,
+)
+from newsreader.tui.screens import jobs
+from newsreader.tui.screens.feed_commands import FeedCommands, FeedMessage
+from newsreader.tui.screens.reading_commands import ReadingCommands
+from newsreader.tui.screens.story_commands import StoryCommands
+from newsreader.tui.screens.working import WorkingScreen
 from newsreader.tui.services import Services
 from newsreader.tui.undo import UndoStack
-from newsreader.tui.widgets.article_view import ArticleView
-from newsreader.tui.widgets.footer import SteadyFooter
-from newsreader.tui.widgets.lists import KeyList
-from newsreader.tui.widgets.search_bar import SearchBar
+from newsreader.tui.widgets import (
+    ArticleView,
+    HeadlinesPane,
+    RelatedList,
+    RelatedPane,
+    SearchBar,
+    SourcesPane,
+    SteadyFooter,
+)
+from newsreader.tui.widgets.sources import source_items
 
-__all__ = ["HEADLINE_PAGE", "MainScreen"]
+__all__ = ["MainScreen"]
 
-
-@dataclass(slots=True)
-class RelatedWalk:
-    """``]``/``[`` step through one article's related list without losing it."""
-
-    anchor: int
-    rows: list[RelatedRow]
-    index: int = -1
-
-
-def _bind(
-    key: str,
-    action: str,
-    description: str,
-    binding_id: str,
-    *,
-    show: bool = False,
-    key_display: str | None = None,
-    tooltip: str = "",
-) -> Binding:
-    """A binding with an id (for ``[keymap]``); ``tooltip`` is the longer name
-    help and the command palette show when the footer's word is terse."""
-    return Binding(key, action, description, show=show, id=binding_id, key_display=key_display, tooltip=tooltip)
+#: Seconds after the last article opened before the source counts are
+#: recounted in full (saved searches); the opened article's own source and
+#: the Unread count change at once.
+RECOUNT_AFTER = 1.0
 
 
-class MainScreen(
-    SourceList, HeadlinePane, ReadingActions, StoryActions, FeedActions, FullTextActions, SearchActions, Screen[None]
-):
-    """Three panes and the footer."""
+class MainScreen(WorkingScreen[None]):
+    """Three panes, the search bar, a status line and the footer."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    COMMAND_SET = MAIN_COMMANDS
+    BINDINGS = bindings_of(MAIN_COMMANDS)
+    COMMANDS = {CommandsProvider}
 
-    BINDINGS = [
-        _bind("h", "pane(-1)", "Previous pane", "pane.previous"),
-        _bind("l", "pane(1)", "Next pane", "pane.next"),
-        *[_bind(str(n), f"open_related({n})", f"Open related story {n}", f"related.{n}") for n in range(1, 10)],
-        _bind("right_square_bracket", "step_related(1)", "Next related story", "related.next", key_display="]"),
-        _bind("left_square_bracket", "step_related(-1)", "Previous related story", "related.previous", key_display="["),
-        _bind("H,backspace", "back", "Back", "history.back", show=True, key_display="H"),
-        _bind("L", "forward", "Forward", "history.forward", key_display="L"),
-        _bind("n", "next_unread(1)", "Next unread", "unread.next"),
-        _bind("p", "next_unread(-1)", "Previous unread", "unread.previous"),
-        _bind("m", "toggle_read", "Toggle read", "read.toggle"),
-        _bind("A", "mark_source_read", "Mark source read", "read.source"),
-        _bind("ctrl+z", "undo", "Undo", "undo"),
-        _bind("b", "toggle_bookmark", "Bookmark", "bookmark", show=True),
-        _bind("B", "show_bookmarks", "Bookmarks", "bookmarks"),
-        _bind("slash", "search", "Search", "search", show=True, key_display="/"),
-        _bind("o", "open_link", "Open in browser", "link.open"),
-        _bind("y", "copy_link", "Copy link", "link.copy"),
-        _bind("v", "toggle_sidebar", "Related", "sidebar", show=True, tooltip="Related sidebar"),
-        *FEED_BINDINGS,
-        *FULLTEXT_BINDINGS,
-        *STORY_BINDINGS,
-    ]
+    #: The list of headlines the reader is on.
+    list_key: var[ListKey] = var(ALL)
+    #: The open article (assigned again when it is opened again: it shows from the top).
+    article: var[ArticleRow | None] = var(None, always_update=True)
+    #: What the sidebar lists: the open article's related stories, or the
+    #: list a walk (``]``/``[``) goes through.
+    related: var[RelatedList | None] = var(None)
+    #: A walk through a related list, when one is under way.
+    walk: var[RelatedWalk | None] = var(None)
+    #: Keys of the bookmarked articles.
+    bookmarked: var[frozenset[str]] = var(frozenset())
+    #: Words to highlight in the article (from the search it was opened from).
+    highlight: var[tuple[str, ...]] = var(())
+    #: The sidebar as the reader chose with ``v``; None: it follows the width.
+    sidebar_forced: var[bool | None] = var(None, init=False)
+
+    sources = getters.query_one("#sources", SourcesPane)
+    headlines = getters.query_one("#headlines", HeadlinesPane)
+    article_view = getters.query_one("#article", ArticleView)
+    search_bar = getters.query_one("#search-bar", SearchBar)
 
     def __init__(
         self, services: Services, first_screen: FirstScreen | None = None, *, width: int | None = None
     ) -> None:
         # With the terminal's width known, the screen starts with the classes
         # its first resize would give it: each class change re-applies the
-        # CSS to every widget (~40 ms), twice at start-up otherwise.
+        # CSS to every widget, twice at start-up otherwise.
         super().__init__(classes=" ".join(self.classes_for_width(width, services.config.ui.show_sidebar)) or None)
         self.services = services
         self.first_screen = first_screen
-        self.counts = None  # what the source list shows (a first_screen.SourceCounts)
-        self._recount = None  # a pending full recount (Timer)
         self.history = ReadingHistory()
         self.undo = UndoStack()
-        self.source_key: str = ALL
-        self.headlines = HeadlineModel()
-        self.loading_more = False
-        self.article: ArticleRow | None = None
-        self.related_rows: list[RelatedRow] = []
-        self.walk: RelatedWalk | None = None
-        self.search_query: str = ""
+        self.search_query = ""
         self.search_pending = False  # a search was sent; its results are not shown yet
-        self.highlight_terms: list[str] = []
-        self.sidebar_forced: bool | None = None
-        self.shown_key: str | None = None  # the list the headlines pane shows
-        self.rows_token = 0  # bumped whenever its rows are drawn anew (show_rest)
+        self.reading = ReadingCommands(self)
+        self.feeds = FeedCommands(self)
+        self.stories = StoryCommands(self)
+        self.recount: Timer | None = None  # a pending full recount of the sources
+        self.set_reactive(MainScreen.bookmarked, self.bookmark_keys())
+
+    def now(self) -> datetime:
+        return self.services.clock()
+
+    def bookmark_keys(self) -> frozenset[str]:
+        """The bookmarks store's keys (held in memory: no file is read)."""
+        return frozenset(b.article_key for b in self.services.bookmarks.all() if b.article_key)
 
     # -- layout --------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield KeyList(id="sources")
-                yield KeyList(id="headlines")
-            yield ArticleView(id="article")
-            yield KeyList(id="related")
+                yield SourcesPane(id="sources").data_bind(MainScreen.list_key)
+                yield HeadlinesPane(self.now, id="headlines").data_bind(MainScreen.article, MainScreen.bookmarked)
+            yield ArticleView(self.now, id="article").data_bind(
+                MainScreen.article, MainScreen.bookmarked, MainScreen.highlight
+            )
+            yield RelatedPane(self.now, id="related").data_bind(MainScreen.related, MainScreen.article)
         yield SearchBar(id="search-bar")
-        yield from self.compose_status()
+        yield Static("", id="status")
         yield SteadyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#sources").border_title = "Sources"
-        self.query_one("#headlines").border_title = "Headlines"
-        self.query_one("#article").border_title = "Article"
-        self.query_one("#related").border_title = "Related"
-        self.query_one("#headlines").focus()
+        self.sources.border_title = "Sources"
+        self.headlines.border_title = "Headlines"
+        self.headlines.focus()
         self.apply_sidebar()
         data = self.first_screen.take() if self.first_screen is not None else None
         self.first_screen = None
         if data is not None:
             # Read while Textual was imported: drawn in the first frame.
-            self.show_sources(self.source_items(data.sources), data.sources)
-            self.show_headlines(ALL, data.headlines, data.stories)
+            self.sources.show_listing(data.sources, source_items(data.sources, len(self.bookmarked), ""))
+            self.headlines.show_page(HeadlinesLoaded(ALL, data.headlines, data.stories), "")
         else:
             self.reload()
         if not self.services.cache_checked:
-            # It reads the whole file (~0.5 s at 100,000 articles, on another
-            # thread): after the first frame, not competing with it.
-            self.call_after_refresh(self.check_cache)
-
-    @work(thread=True, group="check")
-    def check_cache(self) -> None:
-        """A big cache is checked after start-up, not before the first screen."""
-        from newsreader.store.opener import mark_damaged, quick_check
-
-        problem = quick_check(self.services.cache)
-        if problem is not None:
-            mark_damaged(self.services.paths.cache_db, problem)
-            self.app.call_from_thread(
-                self.notify,
-                f"The cache is damaged ({problem}); it will be rebuilt when newsreader starts again. "
-                "Bookmarks and read state are kept.",
-                severity="error",
-                timeout=15,
-            )
+            # It reads the whole file: after the first frame, not competing with it.
+            self.call_after_refresh(self.background, partial(jobs.check_cache, self.services), "check", False)
 
     def on_unmount(self) -> None:
-        self.stop_refresh()
-
-    @property
-    def now(self):
-        return self.services.clock()
+        self.feeds.stop()
 
     @classmethod
     def classes_for_width(cls, width: int | None, show_sidebar: bool) -> list[str]:
@@ -192,187 +180,125 @@ class MainScreen(
 
     def apply_sidebar(self) -> None:
         """The sidebar follows the width unless the reader chose with ``v``."""
-        wide = self.has_class("-wide")
-        show = (
-            self.sidebar_forced if self.sidebar_forced is not None else (wide and self.services.config.ui.show_sidebar)
-        )
+        forced = self.sidebar_forced
+        show = forced if forced is not None else (self.has_class("-wide") and self.services.config.ui.show_sidebar)
         self.set_class(not show, "-no-sidebar")
 
     def on_resize(self) -> None:
         self.apply_sidebar()
 
-    # -- loading (workers) ---------------------------------------------------
+    def watch_sidebar_forced(self) -> None:
+        self.apply_sidebar()
+
+    def set_status(self, text: str) -> None:
+        self.query_one("#status", Static).update(Text(text, no_wrap=True, overflow="ellipsis"))
+
+    # -- workers -------------------------------------------------------------
+
+    def worker_failed(self, group: str) -> None:
+        if group == "refresh":
+            self.feeds.done({})
 
     def reload(self) -> None:
-        """Refresh the source list and the headlines from the cache."""
+        """The source list and the headlines again from the cache."""
         self.load_sources()
-        self.load_headlines(self.source_key)
+        self.load_headlines(self.list_key)
 
-    def bookmark_keys(self) -> list[str]:
-        return [b.article_key for b in self.services.bookmarks.all() if b.article_key]
+    def load_sources(self) -> None:
+        self.background(partial(jobs.read_sources, self.services, self.search_query), "sources")
 
-    @work(thread=True, exclusive=True, group="headlines")
-    def load_headlines(self, source_key: str, offset: int = 0) -> None:
-        rows = self.headline_page(source_key, offset, HEADLINE_PAGE)
-        stories = stories_for_articles(self.services.cache.connection(), [r.id for r in rows])
-        self.app.call_from_thread(self.show_headlines, source_key, rows, stories, offset)
+    def load_headlines(self, key: ListKey, offset: int = 0) -> None:
+        self.background(partial(jobs.read_headlines, self.services, key, self.search_query, offset), "headlines")
 
-    @on(OptionList.OptionHighlighted, "#headlines")
-    def headline_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        # Lists are paged: the next page is read when the cursor nears the end.
-        near_end = event.option_index >= len(self.headlines.entries) - HEADLINE_PAGE // 10
-        if near_end and not self.headlines.complete and not self.loading_more:
-            self.loading_more = True
-            self.load_headlines(self.source_key, len(self.headlines.raw))
+    # -- the lists -----------------------------------------------------------
 
-    @on(OptionList.OptionHighlighted, "#sources")
-    def source_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id and event.option.id != self.source_key:
-            if self.search_pending:
-                # Picked another source (the mouse) while a search ran: its
-                # results will be dropped, so the bar must not wait for them.
-                self.search_pending = False
-                self.query_one("#search-bar", SearchBar).close()
-            self.source_key = event.option.id
-            self.highlight_terms = self.terms_for(self.source_key)
-            self.load_headlines(self.source_key)
+    @on(SourcesLoaded)
+    def sources_loaded(self, message: SourcesLoaded) -> None:
+        self.sources.show_listing(message.counts, message.items)
 
-    def terms_for(self, source_key: str) -> list[str]:
+    @on(HeadlinesLoaded)
+    def headlines_loaded(self, message: HeadlinesLoaded) -> None:
+        if message.key != self.list_key:
+            return  # the reader has moved on
+        self.headlines.show_page(message, self.search_query)
+        if self.search_pending and message.key == SEARCH:
+            self.search_shown()
+
+    @on(MoreHeadlinesWanted)
+    def more_headlines(self, message: MoreHeadlinesWanted) -> None:
+        if message.key == self.list_key:
+            self.load_headlines(message.key, message.offset)
+
+    @on(SourceChosen)
+    def source_chosen(self, message: SourceChosen) -> None:
+        if message.selected:
+            self.headlines.focus()
+            return
+        if message.key == self.list_key:
+            return
+        if self.search_pending:
+            # Another list picked (the mouse) while a search ran: its results
+            # will be dropped, so the bar must not wait for them.
+            self.search_pending = False
+            self.search_bar.close()
+        self.list_key = message.key
+        self.highlight = self.terms_for(message.key)
+        self.load_headlines(message.key)
+
+    def terms_for(self, key: ListKey) -> tuple[str, ...]:
         """Words to highlight in articles opened from a search list."""
-        from newsreader.search.language import highlight_terms
-
-        if source_key == SEARCH:
-            return highlight_terms(self.search_query)
-        if source_key.startswith("saved:"):
-            searches = self.services.config.searches
-            index = int(source_key[6:])
-            return highlight_terms(searches[index].query) if index < len(searches) else []
-        return []
-
-    @on(OptionList.OptionSelected, "#sources")
-    def source_selected(self) -> None:
-        self.query_one("#headlines").focus()
-
-    @on(OptionList.OptionSelected, "#headlines")
-    def headline_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.open_article(int(event.option.id[2:]))
-
-    @on(OptionList.OptionSelected, "#related")
-    def related_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.open_article(int(event.option.id[2:]))
+        if key.kind is ListKind.SEARCH:
+            return tuple(highlight_terms(self.search_query))
+        searches = self.services.config.searches
+        if key.kind is ListKind.SAVED and key.number < len(searches):
+            return tuple(highlight_terms(searches[key.number].query))
+        return ()
 
     # -- opening articles ------------------------------------------------------
 
-    def open_article(
-        self, article_id: int, *, from_history: bool = False, scroll_y: float = 0.0, keep_walk: bool = False
-    ) -> None:
-        view = self.query_one("#article", ArticleView)
-        if not from_history:
-            self.history.remember_scroll(view.scroll_y)
-            self.history.visit(article_id)
+    @on(ArticleChosen)
+    @on(RelatedChosen)
+    @on(ArticleFound)
+    def article_chosen(self, message: ArticleChosen | RelatedChosen | ArticleFound) -> None:
+        self.open_article(message.article_id)
+
+    def open_article(self, article_id: int, *, keep_walk: bool = False) -> None:
+        self.history.remember_scroll(self.article_view.scroll_y)
+        self.history.visit(article_id)
         if not keep_walk:
             self.walk = None
-        self.fetch_article(article_id, scroll_y, keep_walk)
+        self.fetch_article(article_id, 0.0, keep_walk)
 
-    @work(thread=True, exclusive=True, group="article")
     def fetch_article(self, article_id: int, scroll_y: float, keep_walk: bool) -> None:
-        cache = self.services.cache
-        row = cache.article(article_id)
-        if row is None:
-            self.app.call_from_thread(self.notify, "That article is no longer in the cache.", severity="warning")
-            return
-        was_unread = not row.is_read
-        if was_unread:
-            self.undo.push("open", cache.set_read([article_id], True))
-            row = cache.article(article_id) or row
-        # The sidebar's rows come with the article (a few indexed reads): one
-        # frame shows both, instead of a second worker and a second frame.
-        related = None
-        if not keep_walk:
-            try:
-                related = related_stories(cache, article_id)
-            except Exception:  # noqa: BLE001 - the sidebar's own worker tries again and reports
-                related = None
-        self.app.call_from_thread(self.show_article, row, scroll_y, keep_walk, related, was_unread)
+        self.background(partial(jobs.read_article_to_show, self.services, article_id, scroll_y, keep_walk), "article")
 
-    def show_article(
-        self,
-        row: ArticleRow,
-        scroll_y: float,
-        keep_walk: bool,
-        related: list[RelatedRow] | None = None,
-        was_unread: bool = False,
-    ) -> None:
+    @on(ArticleLoaded)
+    def article_loaded(self, message: ArticleLoaded) -> None:
+        row = message.row
+        self.undo.push("open", message.marked)
+        if message.related is not None:
+            self.related = RelatedList(row.id, row.source, tuple(message.related))
+        self.article_view.next_scroll = message.scroll_y
         self.article = row
-        self.render_article(scroll_y=scroll_y)
-        when = display.when_text(row.published, row.precision, row.published_text, self.now)
-        self.query_one("#article").border_title = Text(
-            f"{display.safe(row.source)} · {when}", no_wrap=True, overflow="ellipsis"
-        )
-        self.query_one("#headlines", KeyList).highlight_id(f"a:{row.id}")
-        self.refresh_headline(row.id, is_read=True)
-        if was_unread:
-            self.count_as_read(row)
-        self.story_seen(row.id)
-        if keep_walk and self.walk is not None:
-            self.query_one("#related", KeyList).highlight_id(f"r:{row.id}")
-        elif related is not None:
-            self.show_related(row.id, related)
-        else:
-            self.load_related(row.id)
+        if message.marked and self.sources.count_as_read(row):
+            # The saved searches' counts follow in one recount once the reader pauses.
+            if self.recount is not None:
+                self.recount.stop()
+            self.recount = self.set_timer(RECOUNT_AFTER, self.load_sources)
+        if message.related is None and not message.keep_walk:
+            self.background(partial(jobs.read_related, self.services, row.id), "related")
 
-    def render_article(self, *, scroll_y: float | None = None) -> None:
-        if self.article is None:
-            return
-        view = self.query_one("#article", ArticleView)
-        text = display.article_text(
-            self.article,
-            self.now,
-            bookmarked=self.article.key in self.services.bookmarks,
-            highlight=self.highlight_terms,
-        )
-        view.show(text, scroll_y=view.scroll_y if scroll_y is None else scroll_y)
+    @on(RelatedLoaded)
+    def related_loaded(self, message: RelatedLoaded) -> None:
+        if self.article is not None and self.article.id == message.article_id:
+            self.related = RelatedList(self.article.id, self.article.source, tuple(message.rows))
 
-    def refresh_headline(self, article_id: int, *, is_read: bool | None = None) -> None:
-        for entry in self.headlines.entries:
-            if entry.row.id == article_id:
-                row = entry.row
-                if is_read is not None and row.is_read != is_read:
-                    from dataclasses import replace
+    @on(ArticleChanged)
+    def article_changed(self, message: ArticleChanged) -> None:
+        if self.article is not None and self.article.id == message.row.id:
+            self.article = message.row
 
-                    entry = self.headlines.replace_row(replace(row, is_read=is_read)) or entry
-                self.query_one("#headlines", KeyList).replace_label(f"a:{row.id}", self.entry_label(entry))
-                return
-
-    @work(thread=True, exclusive=True, group="related")
-    def load_related(self, article_id: int) -> None:
-        rows = related_stories(self.services.cache, article_id)
-        self.app.call_from_thread(self.show_related, article_id, rows)
-
-    def show_related(self, article_id: int, rows: list[RelatedRow]) -> None:
-        if self.article is None or self.article.id != article_id:
-            return
-        self.related_rows = rows
-        items: list[tuple[str | None, Text]] = []
-        headings = {"same-story": "same story", "page": "on the page", "similar": "similar"}
-        previous = None
-        for number, row in enumerate(rows, 1):
-            if row.reason != previous:
-                count = sum(1 for r in rows if r.reason == row.reason)
-                heading = headings.get(row.reason, row.reason)
-                if row.reason == "same-story":
-                    outlets = len({r.source for r in rows if r.reason == "same-story"} | {self.article.source})
-                    heading += f" · {outlets} outlets"
-                items.append((None, display.heading_label(f"{heading} ({count})")))
-                previous = row.reason
-            items.append((f"r:{row.id}", display.related_label(number, row, self.now)))
-        related = self.query_one("#related", KeyList)
-        related.show_items(items)
-        related.border_title = f"Related ({len(rows)})" if rows else "Related (none)"
-
-    # -- actions -------------------------------------------------------------
+    # -- moving --------------------------------------------------------------
 
     def action_pane(self, step: int) -> None:
         panes = [
@@ -382,50 +308,47 @@ class MainScreen(
         ]
         if not panes:
             return
-        focused = self.focused
-        index = panes.index(focused) if focused in panes else -1
+        index = panes.index(self.focused) if self.focused in panes else -1
         panes[(index + step) % len(panes)].focus()
 
     def action_open_related(self, number: int) -> None:
-        rows = self.walk.rows if self.walk else self.related_rows
+        rows = self.walk.rows if self.walk else (self.related.rows if self.related else ())
         if number > len(rows):
             self.notify(f"There is no related story {number}.", severity="warning", timeout=2)
             return
         self.open_article(rows[number - 1].id)
 
     def action_step_related(self, step: int) -> None:
-        if self.walk is None:
-            if self.article is None or not self.related_rows:
+        walk = self.walk
+        if walk is None:
+            if self.article is None or self.related is None or not self.related.rows:
                 self.notify("No related stories here.", severity="warning", timeout=2)
                 return
-            self.walk = RelatedWalk(self.article.id, list(self.related_rows))
-        index = self.walk.index + step
-        if not 0 <= index < len(self.walk.rows):
+            walk = self.walk = RelatedWalk(self.related.rows)
+        index = walk.index + step
+        if not 0 <= index < len(walk.rows):
             self.notify("No more related stories that way.", timeout=2)
             return
-        self.walk.index = index
-        self.open_article(self.walk.rows[index].id, keep_walk=True)
+        self.walk = replace(walk, index=index)
+        self.open_article(walk.rows[index].id, keep_walk=True)
 
     def action_back(self) -> None:
-        self.history.remember_scroll(self.query_one("#article", ArticleView).scroll_y)
-        visit = self.history.back()
-        if visit is None:
-            self.notify("Nothing further back.", timeout=2)
-            return
-        self.walk = None
-        self.fetch_article(visit.article_id, visit.scroll_y, False)
+        self.go_through_history(self.history.back, "Nothing further back.")
 
     def action_forward(self) -> None:
-        self.history.remember_scroll(self.query_one("#article", ArticleView).scroll_y)
-        visit = self.history.forward()
+        self.go_through_history(self.history.forward, "Nothing further forward.")
+
+    def go_through_history(self, step: Callable[[], Visit | None], nothing: str) -> None:
+        self.history.remember_scroll(self.article_view.scroll_y)
+        visit = step()
         if visit is None:
-            self.notify("Nothing further forward.", timeout=2)
+            self.notify(nothing, timeout=2)
             return
         self.walk = None
         self.fetch_article(visit.article_id, visit.scroll_y, False)
 
     def action_next_unread(self, step: int) -> None:
-        rows = self.headline_rows
+        rows = self.headlines.model.rows
         if not rows:
             return
         current = self.article.id if self.article else None
@@ -438,23 +361,132 @@ class MainScreen(
             index += step
         self.notify("No more unread stories in this list.", timeout=2)
 
+    def action_toggle_sidebar(self) -> None:
+        self.sidebar_forced = self.has_class("-no-sidebar")
+
+    # -- reading state, bookmarks, links -------------------------------------
+
     def target_id(self) -> int | None:
         """The headline under the cursor when the list has focus, else the open article."""
-        headlines = self.query_one("#headlines", KeyList)
-        if self.focused is headlines and headlines.highlighted_id:
-            return int(headlines.highlighted_id[2:])
+        headlines = self.headlines
+        if self.focused is headlines and headlines.highlighted_key is not None:
+            return headlines.highlighted_key
         return self.article.id if self.article else None
+
+    def action_toggle_read(self) -> None:
+        self.reading.toggle_read()
+
+    def action_mark_source_read(self) -> None:
+        self.reading.mark_list_read()
+
+    def action_undo(self) -> None:
+        self.reading.undo()
+
+    @on(ReadStateChanged)
+    def read_state_changed(self, message: ReadStateChanged) -> None:
+        if not message.undone:
+            self.undo.push(message.label, message.previous)
+        if message.text:
+            self.notify(message.text, timeout=2)
+        self.reload()
+        if self.article is not None:
+            self.background(partial(jobs.reread_article, self.services, self.article.id), "state", False)
+
+    def action_toggle_bookmark(self) -> None:
+        self.reading.toggle_bookmark()
+
+    @on(BookmarkToggled)
+    def bookmark_toggled(self, message: BookmarkToggled) -> None:
+        self.notify("Bookmarked." if message.kept else "Bookmark removed.", timeout=2)
+        self.bookmarks_changed()
+
+    def bookmarks_changed(self) -> None:
+        self.bookmarked = self.bookmark_keys()
+        self.load_sources()
+        if self.list_key == BOOKMARKS:
+            self.load_headlines(BOOKMARKS)
+
+    def action_show_bookmarks(self) -> None:
+        self.reading.show_bookmarks()
+
+    def action_open_link(self) -> None:
+        self.reading.open_link()
+
+    def action_copy_link(self) -> None:
+        self.reading.copy_link()
+
+    # -- stories, feeds, full text ---------------------------------------------
+
+    def action_expand_story(self) -> None:
+        self.stories.expand()
+
+    def action_jump_story(self, step: int) -> None:
+        self.stories.jump(step)
+
+    def action_mute_story(self) -> None:
+        self.stories.change("mute")
+
+    def action_follow_story(self) -> None:
+        self.stories.change("follow")
+
+    @on(StoryMembersLoaded)
+    def story_members_loaded(self, message: StoryMembersLoaded) -> None:
+        self.headlines.expand_story(message.story_id, list(message.rows))
+
+    @on(StoriesChanged)
+    def stories_changed(self, message: StoriesChanged) -> None:
+        self.notify(message.text, timeout=3)
+        self.reload()
+
+    def action_refresh_source(self) -> None:
+        self.feeds.refresh_source()
+
+    def action_refresh_all(self) -> None:
+        self.feeds.refresh_all()
+
+    def action_add_feed(self) -> None:
+        self.feeds.add()
+
+    def action_fetch_full(self) -> None:
+        self.feeds.fetch_full()
+
+    @on(RefreshStarted)
+    @on(RefreshProgress)
+    @on(RefreshDone)
+    @on(ConfigRead)
+    @on(FeedAdded)
+    @on(FullTextFetched)
+    def feed_event(self, message: FeedMessage) -> None:
+        self.feeds.handle(message)
+
+    # -- search ----------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.search_bar.open(self.search_query)
+
+    @on(SearchBar.Searched)
+    def searched(self, message: SearchBar.Searched) -> None:
+        self.search_query = message.query
+        self.highlight = tuple(highlight_terms(message.query))
+        self.list_key = SEARCH
+        self.search_pending = True
+        self.load_headlines(SEARCH)  # headlines_loaded closes the bar
 
     @on(SearchBar.Cancelled)
     def search_cancelled(self) -> None:
         if self.search_pending:  # Escape while searching: the results still come
             self.search_shown()
-        self.query_one("#headlines").focus()
+        self.headlines.focus()
 
-    @on(SearchBar.Searched)
-    def search_submitted(self, event: SearchBar.Searched) -> None:
-        self.after_search(event.query)
+    def search_shown(self) -> None:
+        """The results are in: the bar closes and the headlines take the
+        focus in the frame that shows them; the search's row in the source
+        list follows a frame later (the counts have not changed)."""
+        self.search_pending = False
+        self.search_bar.close()
+        self.headlines.focus()
+        self.call_after_refresh(self.show_search_row)
 
-    def action_toggle_sidebar(self) -> None:
-        self.sidebar_forced = self.has_class("-no-sidebar")
-        self.apply_sidebar()
+    def show_search_row(self) -> None:
+        if not self.sources.show_search_row(self.search_query):
+            self.load_sources()

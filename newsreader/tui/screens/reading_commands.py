@@ -1,0 +1,89 @@
+"""Reading state, bookmarks and links, for the main screen (``m``, ``A``,
+``ctrl+z``, ``b``, ``B``, ``o``, ``y``).
+
+State changes are written by thread workers (the cache, bookmarks.toml);
+the screen's handlers push each one on the undo stack and redraw.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from newsreader.core.urls import check_url
+from newsreader.tui import display
+from newsreader.tui.screens import jobs
+
+if TYPE_CHECKING:
+    from newsreader.tui.screens.main import MainScreen
+
+
+class ReadingCommands:
+    """What ``m``, ``A``, ``ctrl+z``, ``b``, ``B``, ``o`` and ``y`` do."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+
+    def toggle_read(self) -> None:
+        screen = self.screen
+        target = screen.target_id()
+        if target is not None:
+            screen.background(partial(jobs.change_read, screen.services, [target], None, "toggle"), "state", False)
+
+    def mark_list_read(self) -> None:
+        screen = self.screen
+        ids = [r.id for r in screen.headlines.model.rows if not r.is_read]
+        if not ids:
+            screen.notify("Everything here is read already.", timeout=2)
+            return
+        screen.background(partial(jobs.change_read, screen.services, ids, True, "mark source read"), "state", False)
+
+    def undo(self) -> None:
+        screen = self.screen
+        change = screen.undo.pop()
+        if change is None:
+            screen.notify("Nothing to undo.", timeout=2)
+            return
+        screen.background(partial(jobs.undo_change, screen.services, change), "state", False)
+
+    def toggle_bookmark(self) -> None:
+        screen = self.screen
+        if screen.article is None:
+            screen.notify("Open an article first.", timeout=2)
+            return
+        screen.background(partial(jobs.toggle_bookmark, screen.services, screen.article), "bookmarks")
+
+    def show_bookmarks(self) -> None:
+        from newsreader.tui.screens.bookmarks import BookmarksScreen
+
+        self.screen.app.push_screen(BookmarksScreen(self.screen.services), self.after_bookmarks)
+
+    def after_bookmarks(self, article_key: str | None) -> None:
+        """Back from the bookmarks screen, with the article to open, if any."""
+        screen = self.screen
+        screen.bookmarks_changed()
+        if article_key:
+            screen.background(partial(jobs.find_article, screen.services, article_key), "article", False)
+
+    def link(self) -> str | None:
+        article = self.screen.article
+        if article is None or not article.url:
+            self.screen.notify("This story has no link.", timeout=2)
+            return None
+        return article.url
+
+    def open_link(self) -> None:
+        url = self.link()
+        if url:
+            self.screen.background(partial(jobs.open_link, self.screen.services, url), "browser", False)
+
+    def copy_link(self) -> None:
+        url = self.link()
+        if not url:
+            return
+        problem = check_url(url)
+        if problem:
+            self.screen.notify(display.safe(f"refused to copy: {problem}"), severity="warning")
+            return
+        self.screen.app.copy_to_clipboard(url)
+        self.screen.notify("Link copied.", timeout=2)

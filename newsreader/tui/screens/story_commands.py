@@ -1,0 +1,62 @@
+"""Stories on the main screen: expand a story's row (``x``), jump between
+stories (``}`` / ``{``), mute one (``M``) and follow one (``F``).
+
+Muting hides a story from the reading lists (search still finds it);
+following marks the outlets it has now as seen, so a story row says
+"N new" when another outlet joins, and a refresh says so too.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from newsreader.tui.headline_groups import next_story
+from newsreader.tui.screens import jobs
+
+if TYPE_CHECKING:
+    from newsreader.tui.screens.main import MainScreen
+
+
+class StoryCommands:
+    """What ``x``, ``}``, ``{``, ``M`` and ``F`` do."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+
+    def expand(self) -> None:
+        screen = self.screen
+        entry = screen.headlines.highlighted_entry
+        if entry is None or entry.story is None:
+            screen.notify("This headline is not a story told by several outlets.", timeout=2)
+            return
+        if not screen.headlines.fold_story(entry.story.id):
+            job = partial(jobs.story_members, screen.services, entry.story.id, entry.row.id)
+            screen.background(job, "stories", False)
+
+    def jump(self, step: int) -> None:
+        screen = self.screen
+        entries = screen.headlines.entries
+        # From the story being read; before the first row when none is open.
+        article = screen.article
+        current = next((i for i, e in enumerate(entries) if article is not None and e.row.id == article.id), None)
+        start = current if current is not None else (-1 if step > 0 else len(entries))
+        found = next_story(entries, start, step)
+        if found is None:
+            screen.notify("No more stories that way.", timeout=2)
+            return
+        screen.headlines.highlighted = found
+        screen.open_article(entries[found].row.id)
+
+    def target(self) -> int | None:
+        """The article whose story ``M``/``F`` act on: the open one, else the highlighted row."""
+        screen = self.screen
+        if screen.article is not None:
+            return screen.article.id
+        entry = screen.headlines.highlighted_entry
+        return entry.row.id if entry is not None else None
+
+    def change(self, flag: str) -> None:
+        target = self.target()
+        if target is not None:
+            self.screen.background(partial(jobs.change_story, self.screen.services, target, flag), "stories", False)
