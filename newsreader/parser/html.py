@@ -243,7 +243,7 @@ def _trafilatura():
     return trafilatura
 
 
-def _extract_blocks(tree, url: str | None) -> list[str]:
+def _extract_blocks(tree, url: str | None) -> tuple[list[str], str]:
     document = _trafilatura().bare_extraction(
         tree,
         url=url,
@@ -268,8 +268,8 @@ def _extract_blocks(tree, url: str | None) -> list[str]:
         if prose_words(root) >= FALLBACK_RATIO * found + 50:
             direct = story_blocks(root)
             if sum(len(_WORD.findall(b)) for b in direct) >= FALLBACK_RATIO * found:
-                return direct
-    return blocks
+                return direct, "story element"
+    return blocks, "trafilatura"
 
 
 def parse(data: bytes, *, as_of: datetime | None = None, url: str | None = None) -> ParsedDocument:
@@ -280,6 +280,11 @@ def parse(data: bytes, *, as_of: datetime | None = None, url: str | None = None)
     not. ``as_of`` is "now" for the page: a published date more than a day
     after it is a page's mistake and is dropped. Raises only ParseError.
     """
+    return parse_page(data, as_of=as_of, url=url)[0]
+
+
+def parse_page(data: bytes, *, as_of: datetime | None = None, url: str | None = None) -> tuple[ParsedDocument, str]:
+    """:func:`parse`, and the name of the method that found the body."""
     if len(data) > MAX_HTML_BYTES:
         raise ParseError(f"document too large ({len(data)} bytes, limit {MAX_HTML_BYTES})")
     try:
@@ -294,14 +299,15 @@ def parse(data: bytes, *, as_of: datetime | None = None, url: str | None = None)
         raise ParseError(f"html: {type(exc).__name__}") from None
 
 
-def _parse(data: bytes, as_of: datetime | None, url: str | None) -> ParsedDocument:
+def _parse(data: bytes, as_of: datetime | None, url: str | None) -> tuple[ParsedDocument, str]:
     tree = load_tree(data)
     meta = read_meta(tree, url)  # before pruning: captions and bylines live in the chrome too
     paywall = meta.paywalled or _paywall_markers(tree)
     login = _has_password_field(tree)
     prune_chrome(tree)
     unwrap_layout_tables(tree)
-    blocks = _drop_repeated_head([clean(b).strip() for b in _extract_blocks(tree, meta.url)], meta)
+    found, method = _extract_blocks(tree, meta.url)
+    blocks = _drop_repeated_head([clean(b).strip() for b in found], meta)
     blocks = [b for b in blocks if b]
     if not _readable(blocks, meta, tree, paywall=paywall, login=login):
         raise ParseError("no readable text")
@@ -326,7 +332,7 @@ def _parse(data: bytes, as_of: datetime | None, url: str | None) -> ParsedDocume
         author=meta.author,
         updated=meta.updated,
     )
-    return ParsedDocument(format="html", articles=[article], main=0, warnings=warnings)
+    return ParsedDocument(format="html", articles=[article], main=0, warnings=warnings), method
 
 
 def _after(value: datetime | date, limit: datetime) -> bool:
