@@ -37,6 +37,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from newsreader.core.models import Article, ParsedDocument, ParseError
 from newsreader.core.sanitize import clean, clean_line
+from newsreader.parser.html_choose import PageProfile, PageRules, choose
 from newsreader.parser.html_fallback import prose_words, story_blocks
 from newsreader.parser.html_meta import PageMeta, article_root, read_meta
 from newsreader.parser.html_prune import prune_chrome, unwrap_layout_tables
@@ -73,9 +74,6 @@ _AS_CP1252 = {
     "x-cp1252",
 }
 
-# A sentence ends at . ! ? before a space, the end, or a capital (pages do
-# lose the space between sentences: "on Wednesday.The stabbing...").
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*(?=\s|$|[^\W\d_a-z])")
 _WORD = re.compile(r"\w+")
 
 
@@ -180,39 +178,6 @@ def _drop_repeated_paragraphs(body) -> None:
         seen.add(key)
 
 
-def _prose_stats(blocks: list[str]) -> tuple[int, int]:
-    """(words, sentences) in blocks that read as prose, not as link lists."""
-    words = sentences = 0
-    for block in blocks:
-        for line in block.split("\n"):
-            n = len(_WORD.findall(line))
-            if n >= 6:
-                words += n
-                sentences += max(1, len(_SENTENCE_END.findall(line))) if n >= 12 else len(_SENTENCE_END.findall(line))
-    return words, sentences
-
-
-def _readable(blocks: list[str], meta: PageMeta, tree, *, paywall: bool, login: bool) -> bool:
-    """Is this an article worth showing, not an index, login page or paywall stub?
-
-    ``paywall`` and ``login`` were read before the chrome was pruned away.
-    """
-    words, sentences = _prose_stats(blocks)
-    if not meta.is_article and _looks_like_listing(tree):
-        # An index page's "text" is teasers; one real paragraph makes it a story.
-        return max((len(_WORD.findall(b)) for b in blocks), default=0) >= 50
-    if words >= 150 and sentences >= 3:
-        return True
-    if sentences < 2 or words < 20:
-        return False
-    # A short text. Behind a paywall, two sentences are a teaser, not the story.
-    if paywall:
-        return sentences >= 3 and words >= 50
-    if login and not meta.is_article and words < 80:
-        return False  # a login form with a paragraph of small print
-    return meta.is_article or sentences >= 3
-
-
 def _looks_like_listing(tree) -> bool:
     """Many linked headlines or many <article> teasers: an index page."""
     linked_headings = len(tree.xpath("//h1[.//a]|//h2[.//a]|//h3[.//a]|//h4[.//a]|//a[.//h2 or .//h3 or .//h4]"))
@@ -243,10 +208,12 @@ def _trafilatura():
     return trafilatura
 
 
-def _extract_blocks(tree, url: str | None) -> tuple[list[str], str]:
+def _trafilatura_blocks(tree, url: str | None, *, recall: bool = False) -> list[str]:
+    """trafilatura's body of ``tree`` as blocks; ``recall`` asks it to keep more."""
     document = _trafilatura().bare_extraction(
         tree,
         url=url,
+        favor_recall=recall,
         include_comments=False,
         include_tables=True,
         include_formatting=True,
@@ -256,20 +223,34 @@ def _extract_blocks(tree, url: str | None) -> tuple[list[str], str]:
         deduplicate=False,
     )
     body = getattr(document, "body", None)
-    blocks: list[str] = []
-    if body is not None:
-        _drop_repeated_paragraphs(body)
-        blocks = render_blocks(body)
-    # A second opinion: the page's story element read directly, when it holds
-    # clearly more prose than trafilatura kept (a story split into chunks).
+    if body is None:
+        return []
+    _drop_repeated_paragraphs(body)
+    return render_blocks(body)
+
+
+def _story_element_blocks(tree, found: list[str]) -> list[str] | None:
+    """The page's story element read directly, when it holds clearly more
+    prose than trafilatura kept (a story split into chunks); else None."""
     root = article_root(tree)
-    if root.tag != "body":
-        found = sum(len(_WORD.findall(b)) for b in blocks)
-        if prose_words(root) >= FALLBACK_RATIO * found + 50:
-            direct = story_blocks(root)
-            if sum(len(_WORD.findall(b)) for b in direct) >= FALLBACK_RATIO * found:
-                return direct, "story element"
-    return blocks, "trafilatura"
+    if root.tag == "body":
+        return None
+    words = sum(len(_WORD.findall(b)) for b in found)
+    if prose_words(root) < FALLBACK_RATIO * words + 50:
+        return None
+    direct = story_blocks(root)
+    return direct if sum(len(_WORD.findall(b)) for b in direct) >= FALLBACK_RATIO * words else None
+
+
+def _readability_blocks(tree) -> list[str]:
+    """readability-lxml's article of ``tree`` (which it changes) as blocks."""
+    import lxml.html
+    from readability import Document
+
+    summary = Document(tree).summary(html_partial=True)
+    if not summary or not summary.strip():
+        return []
+    return render_blocks(lxml.html.fragment_fromstring(summary, create_parent="div"))
 
 
 def parse(data: bytes, *, as_of: datetime | None = None, url: str | None = None) -> ParsedDocument:
@@ -304,13 +285,29 @@ def _parse(data: bytes, as_of: datetime | None, url: str | None) -> tuple[Parsed
     meta = read_meta(tree, url)  # before pruning: captions and bylines live in the chrome too
     paywall = meta.paywalled or _paywall_markers(tree)
     login = _has_password_field(tree)
+    page = PageProfile.of(tree, meta.title)
     prune_chrome(tree)
     unwrap_layout_tables(tree)
-    found, method = _extract_blocks(tree, meta.url)
-    blocks = _drop_repeated_head([clean(b).strip() for b in found], meta)
-    blocks = [b for b in blocks if b]
-    if not _readable(blocks, meta, tree, paywall=paywall, login=login):
-        raise ParseError("no readable text")
+    rules = PageRules(meta.is_article, _looks_like_listing(tree), paywall, login)
+
+    def fresh_tree():
+        fresh = load_tree(data)
+        unwrap_layout_tables(fresh)
+        return fresh
+
+    def finish(blocks: list[str] | None) -> list[str]:
+        cleaned = _drop_repeated_head([clean(b).strip() for b in blocks or []], meta)
+        return [b for b in cleaned if b]
+
+    precise = _trafilatura_blocks(tree, meta.url)
+    methods = [
+        ("story element", lambda: finish(_story_element_blocks(tree, precise))),
+        ("trafilatura", lambda: finish(precise)),
+        ("trafilatura recall", lambda: finish(_trafilatura_blocks(fresh_tree(), meta.url, recall=True))),
+        ("readability", lambda: finish(_readability_blocks(fresh_tree()))),
+    ]
+    chosen = choose(methods, page, rules)
+    blocks, method = chosen.blocks, chosen.method
     warnings = []
     if meta.paywalled:
         warnings.append("the page marks the article as subscriber-only: the text may be only its opening")

@@ -1,0 +1,291 @@
+"""Choosing the article's text among what several extraction methods found.
+
+Each method (trafilatura on the pruned page, our reading of the story
+element, trafilatura tuned for recall, readability-lxml) hands back plain
+text blocks: a :class:`Candidate`. A candidate is judged by what an article
+looks like, measured against a :class:`PageProfile` taken before the page
+was pruned: how much of it is link text, how much repeats (``Reply``,
+``Share``), how much comes from the page's chrome (navigation, the header
+above the headline, boxes named as comments, related links, footers) and
+what share of the whole page it is. Length alone never wins: a text that is
+most of the page and carries the page's chrome is "the whole page", and the
+next method is asked instead.
+
+:func:`choose` walks the methods in order and keeps the first text that
+reads as a whole article; a short text (a few paragraphs) gives way only to
+a later one that holds it and is not the whole page. A page is refused
+(``ParseError("no readable text")``) only when no method finds prose: an
+index, a login form, a paywall stub, a gallery.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from newsreader.core.models import ParseError
+
+_WORD = re.compile(r"\w+")
+# A sentence ends at . ! ? before a space, the end, or a capital (pages do
+# lose the space between sentences: "on Wednesday.The stabbing...").
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*(?=\s|$|[^\W\d_a-z])")
+# Containers whose text is not the article: comments, related and promoted
+# links, sharing and navigation boxes (whole words of a class or id).
+_CHROME_NAMES = re.compile(
+    r"(?<![a-z])(?:comments?|commentlist|replies|reply|disqus|discussion|respond|"
+    r"related|recirc\w*|more-stories|recommended|you-may-like|also-like|read-next|up-next|"
+    r"most-popular|most-read|popular|trending|sidebar|widget|menu|navbar|nav|breadcrumbs?|"
+    r"footer|masthead|share|sharing|social|newsletters?|subscribe|signup|promo|sponsor\w*|"
+    r"taboola|outbrain|ads?|advert\w*|cookies?|consent|paywall|regwall|subscription)(?![a-z])"
+)
+_CHROME_TAGS = {"nav", "aside", "footer", "form", "menu"}
+_NEVER_CHROME = {"body", "main", "article"}
+_BLOCK_TAGS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "blockquote", "figcaption", "td"}
+#: A named box holding the headline or more than this share of the page's
+#: paragraph text is the page's content whatever its name
+#: (``<div class="container with_sidebar">``).
+_CHROME_MAX_SHARE = 0.3
+_ABOVE_MAX_WORDS = 12
+_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "title", "meta", "link"}
+
+#: A text shorter than this many prose words may be the precise method
+#: stopping short: a later method's text that holds it is preferred.
+SHORT_WORDS = 120
+#: A text is "most of the page" from this share of the page's words on...
+WHOLE_SHARE = 0.5
+#: ...on a page of at least this many words (a short page is mostly article).
+WHOLE_PAGE_MIN_WORDS = 500
+#: Shares of a text's words that mark it as chrome, not article.
+MAX_CHROME_SHARE = 0.15
+MAX_LINK_SHARE = 0.2
+MAX_REPEAT_SHARE = 0.1
+#: ...and has at least this many times its prose.
+MORE = 1.3
+#: A later text "holds" an earlier one when this share of the earlier
+#: one's 4-word shingles are in it.
+HOLDS = 0.6
+
+
+def key(text: str | None) -> str:
+    """Lower-case words only: the form in which texts are compared."""
+    return " ".join(_WORD.findall((text or "").lower()))
+
+
+def _lines(blocks: Sequence[str]) -> list[str]:
+    """The lines of the blocks, list and quote marks removed."""
+    out = []
+    for block in blocks:
+        for line in block.split("\n"):
+            line = line.strip().removeprefix("- ").removeprefix("> ")
+            if line:
+                out.append(line)
+    return out
+
+
+@dataclass
+class PageProfile:
+    """What the page holds besides any one method's text (read before pruning)."""
+
+    words: int = 0
+    link_keys: set[str] = field(default_factory=set)
+    chrome_keys: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, tree, title: str | None) -> PageProfile:
+        body = tree.find("body")
+        profile = cls()
+        if body is None:
+            return profile
+        from lxml import etree
+
+        headline = _headline(body, title)
+        page_chars = max(1, _paragraph_chars(body))
+        holds_headline = set(headline.iterancestors()) if headline is not None else set()
+        before = headline is not None  # text above the headline is the masthead's
+        # For each open element: (is it in chrome?, is its text never shown?)
+        open_: list[tuple[bool, bool]] = [(False, False)]
+        for event, el in etree.iterwalk(body, events=("start", "end")):
+            if event == "end":
+                open_.pop()
+                chrome, hidden = open_[-1]
+                profile._chunk(el.tail, chrome, hidden, above=before)
+                continue
+            if el is headline:
+                before = False
+            tag = el.tag if isinstance(el.tag, str) else ""
+            names = f"{el.get('class', '')} {el.get('id', '')}".lower()
+            chrome = open_[-1][0]
+            if not chrome and (
+                tag in _CHROME_TAGS or (tag not in _NEVER_CHROME and names.strip() and _CHROME_NAMES.search(names))
+            ):
+                chrome = el not in holds_headline and _paragraph_chars(el) <= _CHROME_MAX_SHARE * page_chars
+            hidden = open_[-1][1] or not tag or tag in _SKIP_TAGS
+            open_.append((chrome, hidden))
+            if tag == "a" and not hidden:
+                k = key(el.text_content())
+                if k:
+                    profile.link_keys.add(k)
+            profile._chunk(el.text, chrome, hidden, above=before)
+            if chrome and not hidden and tag in _BLOCK_TAGS:
+                profile.chrome_keys.add(key(el.text_content()))  # the whole line, as a method renders it
+        return profile
+
+    def _chunk(self, text: str | None, chrome: bool, hidden: bool, *, above: bool = False) -> None:
+        k = key(text)
+        if not k or hidden:
+            return
+        n = k.count(" ") + 1
+        self.words += n
+        # Above the headline, menus, tickers and datelines are chrome; a
+        # paragraph there is more likely a standfirst or the story itself.
+        if chrome or (above and n < _ABOVE_MAX_WORDS):
+            self.chrome_keys.add(k)
+
+
+def _paragraph_chars(el) -> int:
+    return sum(len(p.text_content()) for p in el.iter("p"))
+
+
+def _headline(body, title: str | None):
+    """The page's headline element: the <h1> that matches the title, else the first."""
+    h1s = [h for h in body.iter("h1") if key(h.text_content())][:10]
+    want = key(title)
+    for h in h1s:
+        k = key(h.text_content())
+        if want and (k == want or (len(k) > 20 and (k in want or want in k))):
+            return h
+    return h1s[0] if h1s else None
+
+
+@dataclass
+class Candidate:
+    """One method's text for the article, measured."""
+
+    method: str
+    blocks: list[str]
+    words: int = 0
+    prose_words: int = 0
+    sentences: int = 0
+    longest: int = 0
+    link_share: float = 0.0
+    chrome_share: float = 0.0
+    repeat_share: float = 0.0
+    page_share: float = 0.0
+
+    @classmethod
+    def of(cls, method: str, blocks: list[str], page: PageProfile) -> Candidate:
+        c = cls(method, blocks)
+        lines = _lines(blocks)
+        keys = [key(line) for line in lines]
+        counts = Counter(keys)
+        linked = chrome = repeated = 0
+        for line, k in zip(lines, keys):
+            n = k.count(" ") + 1 if k else 0
+            c.words += n
+            if k in page.chrome_keys:
+                chrome += n
+                continue  # a line of the page's chrome is not the article's prose
+            c.longest = max(c.longest, n)
+            if n >= 6:
+                c.prose_words += n
+                found = len(_SENTENCE_END.findall(line))
+                c.sentences += max(1, found) if n >= 12 else found
+            linked += n if k in page.link_keys else 0
+            repeated += n if counts[k] >= 3 and n <= 6 else 0
+        total = max(1, c.words)
+        c.link_share, c.chrome_share, c.repeat_share = linked / total, chrome / total, repeated / total
+        c.page_share = c.words / max(1, page.words)
+        return c
+
+    def has_prose(self) -> bool:
+        """Some paragraphs of running text: two sentences and twenty words at least."""
+        return self.sentences >= 2 and self.prose_words >= 20
+
+    def looks_like_chrome(self) -> bool:
+        return (
+            self.link_share > MAX_LINK_SHARE
+            or self.chrome_share > MAX_CHROME_SHARE
+            or self.repeat_share > MAX_REPEAT_SHARE
+        )
+
+    def whole_page(self, page: PageProfile) -> bool:
+        """Most of a sizeable page, chrome included: the page, not its article."""
+        return page.words >= WHOLE_PAGE_MIN_WORDS and self.page_share >= WHOLE_SHARE and self.looks_like_chrome()
+
+    def holds(self, other: Candidate) -> bool:
+        """Does this text contain most of ``other``'s (4-word shingles)?"""
+        mine, theirs = _shingles(self.blocks), _shingles(other.blocks)
+        return bool(theirs) and len(theirs & mine) >= HOLDS * len(theirs)
+
+
+def _shingles(blocks: Sequence[str]) -> set[tuple[str, ...]]:
+    tokens = key(" ".join(blocks)).split()
+    return {tuple(tokens[i : i + 4]) for i in range(max(1, len(tokens) - 3))} if tokens else set()
+
+
+@dataclass
+class PageRules:
+    """What the page says of itself, for telling an article from a non-article."""
+
+    is_article: bool
+    listing: bool
+    paywall: bool
+    login: bool
+
+
+def readable(c: Candidate, rules: PageRules) -> bool:
+    """Is this text an article worth showing, not an index, login page or paywall stub?"""
+    if not c.has_prose():
+        return False
+    if rules.listing and not rules.is_article:
+        # An index page's "text" is linked headlines and teasers: prose that
+        # is not links makes it a story.
+        return c.longest >= 50 or (c.link_share <= 0.1 and c.prose_words >= 40 and c.sentences >= 3)
+    if rules.paywall:
+        return c.sentences >= 3 and c.prose_words >= 50  # two sentences are a teaser
+    # A login form with a paragraph of small print is not an article.
+    return not (rules.login and not rules.is_article and c.prose_words < 80)
+
+
+Maker = Callable[[], "list[str] | None"]
+
+
+def choose(methods: Sequence[tuple[str, Maker]], page: PageProfile, rules: PageRules) -> Candidate:
+    """The text of the first method that reads as the whole article; see the module doc.
+
+    ``methods`` are (name, maker) pairs in order of preference; a maker is
+    called only when its text is needed and returns blocks or None.
+    """
+    made: dict[int, Candidate | None] = {}
+
+    def get(i: int) -> Candidate | None:
+        if i not in made:
+            blocks = methods[i][1]()
+            made[i] = Candidate.of(methods[i][0], blocks, page) if blocks else None
+        return made[i]
+
+    def acceptable(c: Candidate | None) -> bool:
+        return c is not None and readable(c, rules) and not c.whole_page(page)
+
+    for i in range(len(methods)):
+        c = get(i)
+        if not acceptable(c):
+            continue
+        assert c is not None
+        if c.prose_words >= SHORT_WORDS:
+            return c
+        # A short text: a later method may have the rest of it.
+        for j in range(i + 1, len(methods)):
+            later = get(j)
+            if acceptable(later) and later is not None and later.prose_words >= MORE * c.prose_words and later.holds(c):
+                return later
+        return c
+    # No method gave an article that is not the whole page: a page that is
+    # all article (little chrome around it) reads as the first prose found.
+    for i in range(len(methods)):
+        c = get(i)
+        if c is not None and readable(c, rules):
+            return c
+    raise ParseError("no readable text")
