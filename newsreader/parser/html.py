@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from newsreader.core.models import Article, ParsedDocument, ParseError
 from newsreader.core.sanitize import clean, clean_line
-from newsreader.parser.html_choose import PageProfile, PageRules, choose
+from newsreader.parser.html_choose import PageProfile, PageRules, choose, without_chrome
 from newsreader.parser.html_fallback import prose_words, story_blocks
 from newsreader.parser.html_meta import PageMeta, article_root, read_meta
 from newsreader.parser.html_prune import prune_chrome, unwrap_layout_tables
@@ -306,6 +306,8 @@ def _parse(data: bytes, as_of: datetime | None, url: str | None) -> tuple[Parsed
         ("trafilatura recall", lambda: finish(_trafilatura_blocks(fresh_tree(), meta.url, recall=True))),
         ("readability", lambda: finish(_readability_blocks(fresh_tree()))),
     ]
+    if not rules.listing:  # an index page's prose is its teasers
+        methods.append(("page prose", lambda: finish(without_chrome(story_blocks(tree.find("body")), page))))
     chosen = choose(methods, page, rules)
     blocks, method = chosen.blocks, chosen.method
     warnings = []

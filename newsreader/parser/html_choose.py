@@ -35,11 +35,13 @@ _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*(?=\s|$|[^\W\d_a-
 # links, sharing and navigation boxes (whole words of a class or id).
 _CHROME_NAMES = re.compile(
     r"(?<![a-z])(?:comments?|commentlist|replies|reply|disqus|discussion|respond|"
-    r"related|recirc\w*|more-stories|recommended|you-may-like|also-like|read-next|up-next|"
+    r"related|recirc\w*|more-stories|more-reading|read-more|more-news|recommended|you-may-like|also-like|read-next|up-next|"
     r"most-popular|most-read|popular|trending|sidebar|widget|menu|navbar|nav|breadcrumbs?|"
     r"footer|masthead|share|sharing|social|newsletters?|subscribe|signup|promo|sponsor\w*|"
     r"taboola|outbrain|ads?|advert\w*|cookies?|consent|paywall|regwall|subscription)(?![a-z])"
 )
+# Readers' comments: chrome however much of the page they fill.
+_COMMENT_NAMES = re.compile(r"(?<![a-z])(?:comments?|commentlist|replies|reply|disqus|discussion|respond)(?![a-z])")
 _CHROME_TAGS = {"nav", "aside", "footer", "form", "menu"}
 _NEVER_CHROME = {"body", "main", "article"}
 _BLOCK_TAGS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "blockquote", "figcaption", "td"}
@@ -120,7 +122,9 @@ class PageProfile:
             if not chrome and (
                 tag in _CHROME_TAGS or (tag not in _NEVER_CHROME and names.strip() and _CHROME_NAMES.search(names))
             ):
-                chrome = el not in holds_headline and _paragraph_chars(el) <= _CHROME_MAX_SHARE * page_chars
+                chrome = el not in holds_headline and (
+                    bool(_COMMENT_NAMES.search(names)) or _paragraph_chars(el) <= _CHROME_MAX_SHARE * page_chars
+                )
             hidden = open_[-1][1] or not tag or tag in _SKIP_TAGS
             open_.append((chrome, hidden))
             if tag == "a" and not hidden:
@@ -218,6 +222,20 @@ class Candidate:
         """Does this text contain most of ``other``'s (4-word shingles)?"""
         mine, theirs = _shingles(self.blocks), _shingles(other.blocks)
         return bool(theirs) and len(theirs & mine) >= HOLDS * len(theirs)
+
+
+def without_chrome(blocks: Sequence[str], page: PageProfile) -> list[str]:
+    """The blocks with every line of the page's chrome taken out."""
+    out = []
+    for block in blocks:
+        lines = [
+            line
+            for line in block.split("\n")
+            if key(line.removeprefix("- ").removeprefix("> ")) not in page.chrome_keys
+        ]
+        if lines:
+            out.append("\n".join(lines))
+    return out
 
 
 def _shingles(blocks: Sequence[str]) -> set[tuple[str, ...]]:
