@@ -63,6 +63,9 @@ WHOLE_PAGE_MIN_WORDS = 500
 MAX_CHROME_SHARE = 0.15
 MAX_LINK_SHARE = 0.2
 MAX_REPEAT_SHARE = 0.1
+#: A text that is this share chrome or links is not the article, however
+#: small a part of the page it is.
+MOSTLY = 0.5
 #: ...and has at least this many times its prose.
 MORE = 1.3
 #: A later text "holds" an earlier one when this share of the earlier
@@ -165,13 +168,20 @@ def _headline(body, title: str | None):
 
 @dataclass
 class Candidate:
-    """One method's text for the article, measured."""
+    """One method's text for the article, measured.
+
+    ``prose_words``/``sentences`` count lines of running text (six words or
+    more); ``own_words``/``own_sentences`` count only those that are not in
+    the page's chrome (a paywall prompt, a reader's reply).
+    """
 
     method: str
     blocks: list[str]
     words: int = 0
     prose_words: int = 0
     sentences: int = 0
+    own_words: int = 0
+    own_sentences: int = 0
     longest: int = 0
     link_share: float = 0.0
     chrome_share: float = 0.0
@@ -188,16 +198,19 @@ class Candidate:
         for line, k in zip(lines, keys):
             n = k.count(" ") + 1 if k else 0
             c.words += n
-            if k in page.chrome_keys:
-                chrome += n
-                continue  # a line of the page's chrome is not the article's prose
             c.longest = max(c.longest, n)
-            if n >= 6:
-                c.prose_words += n
-                found = len(_SENTENCE_END.findall(line))
-                c.sentences += max(1, found) if n >= 12 else found
+            in_chrome = k in page.chrome_keys
+            chrome += n if in_chrome else 0
             linked += n if k in page.link_keys else 0
             repeated += n if counts[k] >= 3 and n <= 6 else 0
+            if n >= 6:
+                found = len(_SENTENCE_END.findall(line))
+                found = max(1, found) if n >= 12 else found
+                c.prose_words += n
+                c.sentences += found
+                if not in_chrome:
+                    c.own_words += n
+                    c.own_sentences += found
         total = max(1, c.words)
         c.link_share, c.chrome_share, c.repeat_share = linked / total, chrome / total, repeated / total
         c.page_share = c.words / max(1, page.words)
@@ -213,6 +226,10 @@ class Candidate:
             or self.chrome_share > MAX_CHROME_SHARE
             or self.repeat_share > MAX_REPEAT_SHARE
         )
+
+    def mostly_chrome(self) -> bool:
+        """Half or more of it is the page's chrome or its links: not the article."""
+        return self.chrome_share >= MOSTLY or self.link_share >= MOSTLY
 
     def whole_page(self, page: PageProfile) -> bool:
         """Most of a sizeable page, chrome included: the page, not its article."""
@@ -261,10 +278,10 @@ def readable(c: Candidate, rules: PageRules) -> bool:
         # An index page's "text" is linked headlines and teasers: prose that
         # is not links makes it a story.
         return c.longest >= 50 or (c.link_share <= 0.1 and c.prose_words >= 40 and c.sentences >= 3)
-    if rules.paywall:
-        return c.sentences >= 3 and c.prose_words >= 50  # two sentences are a teaser
+    if rules.paywall:  # two sentences and a subscription prompt are a teaser
+        return c.own_sentences >= 3 and c.own_words >= 50
     # A login form with a paragraph of small print is not an article.
-    return not (rules.login and not rules.is_article and c.prose_words < 80)
+    return not (rules.login and not rules.is_article and c.own_words < 80)
 
 
 Maker = Callable[[], "list[str] | None"]
@@ -285,7 +302,7 @@ def choose(methods: Sequence[tuple[str, Maker]], page: PageProfile, rules: PageR
         return made[i]
 
     def acceptable(c: Candidate | None) -> bool:
-        return c is not None and readable(c, rules) and not c.whole_page(page)
+        return c is not None and readable(c, rules) and not c.whole_page(page) and not c.mostly_chrome()
 
     for i in range(len(methods)):
         c = get(i)
@@ -300,8 +317,8 @@ def choose(methods: Sequence[tuple[str, Maker]], page: PageProfile, rules: PageR
             if acceptable(later) and later is not None and later.prose_words >= MORE * c.prose_words and later.holds(c):
                 return later
         return c
-    # No method gave an article that is not the whole page: a page that is
-    # all article (little chrome around it) reads as the first prose found.
+    # No method gave a text that reads as the article alone: the first prose
+    # found is shown (the page may be all article, or its chrome misnamed).
     for i in range(len(methods)):
         c = get(i)
         if c is not None and readable(c, rules):

@@ -146,9 +146,17 @@ def test_later_methods_are_not_run_when_the_first_text_is_a_whole_article():
 
 
 def test_no_method_with_prose_means_no_readable_text():
-    page = profile(MENU + REPLIES, MENU)
+    page = profile(MENU, MENU)
+    captions = ["Photo 1 of 12", "The harbour at dawn", "Photo 2 of 12"]
     with pytest.raises(ParseError, match="no readable text"):
-        choose([("menu", lambda: list(MENU)), ("empty", lambda: None), ("replies", lambda: list(REPLIES))], page, RULES)
+        choose([("menu", lambda: list(MENU)), ("empty", lambda: None), ("gallery", lambda: captions)], page, RULES)
+
+
+def test_prose_that_only_chrome_holds_is_shown_rather_than_refused():
+    """When every method's text sits in boxes named as chrome, the names may
+    be wrong: the first prose found is shown."""
+    page = profile(MENU + ARTICLE, MENU)
+    assert choose([("menu", lambda: list(MENU)), ("boxed", lambda: list(ARTICLE))], page, RULES).method == "boxed"
 
 
 def test_chrome_lines_are_taken_out_of_a_text():
