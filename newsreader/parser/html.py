@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from newsreader.core.models import Article, ParsedDocument, ParseError
 from newsreader.core.sanitize import clean, clean_line
-from newsreader.parser.html_choose import PageProfile, PageRules, choose, without_chrome
+from newsreader.parser.html_choose import PageProfile, PageRules, choose, headline_of, without_chrome
 from newsreader.parser.html_fallback import prose_words, story_blocks
 from newsreader.parser.html_meta import PageMeta, article_root, read_meta
 from newsreader.parser.html_prune import prune_chrome, unwrap_layout_tables
@@ -178,6 +178,21 @@ def _drop_repeated_paragraphs(body) -> None:
         seen.add(key)
 
 
+def _story_around_headline(tree, title: str | None) -> set:
+    """The elements that hold the headline and the paragraphs of the story
+    below it: a short story is a small share of a long page, and a box
+    named like chrome around it must not take it away."""
+    body = tree.find("body")
+    headline = headline_of(body, title) if body is not None else None
+    if headline is None:
+        return set()
+    return {el for el in headline.iterancestors() if _prose_paragraphs(el) >= 2}
+
+
+def _prose_paragraphs(el) -> int:
+    return sum(1 for p in el.iter("p") if len(_WORD.findall(p.text_content())) >= 20)
+
+
 def _looks_like_listing(tree) -> bool:
     """Many linked headlines or many <article> teasers: an index page."""
     linked_headings = len(tree.xpath("//h1[.//a]|//h2[.//a]|//h3[.//a]|//h4[.//a]|//a[.//h2 or .//h3 or .//h4]"))
@@ -286,7 +301,7 @@ def _parse(data: bytes, as_of: datetime | None, url: str | None) -> tuple[Parsed
     paywall = meta.paywalled or _paywall_markers(tree)
     login = _has_password_field(tree)
     page = PageProfile.of(tree, meta.title)
-    prune_chrome(tree)
+    prune_chrome(tree, keep=_story_around_headline(tree, meta.title))
     unwrap_layout_tables(tree)
     rules = PageRules(meta.is_article, _looks_like_listing(tree), paywall, login)
 

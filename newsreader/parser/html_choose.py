@@ -105,7 +105,7 @@ class PageProfile:
             return profile
         from lxml import etree
 
-        headline = _headline(body, title)
+        headline = headline_of(body, title)
         page_chars = max(1, _paragraph_chars(body))
         holds_headline = set(headline.iterancestors()) if headline is not None else set()
         before = headline is not None  # text above the headline is the masthead's
@@ -155,7 +155,7 @@ def _paragraph_chars(el) -> int:
     return sum(len(p.text_content()) for p in el.iter("p"))
 
 
-def _headline(body, title: str | None):
+def headline_of(body, title: str | None):
     """The page's headline element: the <h1> that matches the title, else the first."""
     h1s = [h for h in body.iter("h1") if key(h.text_content())][:10]
     want = key(title)
