@@ -36,7 +36,7 @@ _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*(?=\s|$|[^\W\d_a-
 _CHROME_NAMES = re.compile(
     r"(?<![a-z])(?:comments?|commentlist|replies|reply|disqus|discussion|respond|"
     r"related|recirc\w*|more-stories|more-reading|read-more|more-news|recommended|you-may-like|also-like|read-next|up-next|"
-    r"most-popular|most-read|popular|trending|sidebar|widget|menu|navbar|nav|breadcrumbs?|"
+    r"most-popular|most-read|popular|trending|sidebar|menu|navbar|nav|breadcrumbs?|"
     r"footer|masthead|share|sharing|social|newsletters?|subscribe|signup|promo|sponsor\w*|"
     r"taboola|outbrain|ads?|advert\w*|cookies?|consent|paywall|regwall|subscription)(?![a-z])"
 )
@@ -66,8 +66,14 @@ MAX_REPEAT_SHARE = 0.1
 #: A text that is this share chrome or links is not the article, however
 #: small a part of the page it is.
 MOSTLY = 0.5
-#: ...and has at least this many times its prose.
+#: ...and has at least this many times its prose, and at most this many.
 MORE = 1.3
+MOST = 3.0
+#: A text this share of the page or more gives way to a later method's text
+#: at least this many times smaller that it holds (of this many prose words).
+CROWDED = 0.4
+INSIDE_RATIO = 3.0
+MIN_INSIDE = 50
 #: A later text "holds" an earlier one when this share of the earlier
 #: one's 4-word shingles are in it.
 HOLDS = 0.6
@@ -285,6 +291,11 @@ def readable(c: Candidate, rules: PageRules) -> bool:
 
 
 Maker = Callable[[], "list[str] | None"]
+#: The method used only when no other gives an article.
+LAST_RESORT = "page prose"
+#: The independent library whose smaller text inside a crowded one shows
+#: where the article is.
+SECOND_OPINION = "readability"
 
 
 def choose(methods: Sequence[tuple[str, Maker]], page: PageProfile, rules: PageRules) -> Candidate:
@@ -309,13 +320,38 @@ def choose(methods: Sequence[tuple[str, Maker]], page: PageProfile, rules: PageR
         if not acceptable(c):
             continue
         assert c is not None
-        if c.prose_words >= SHORT_WORDS:
-            return c
-        # A short text: a later method may have the rest of it.
-        for j in range(i + 1, len(methods)):
-            later = get(j)
-            if acceptable(later) and later is not None and later.prose_words >= MORE * c.prose_words and later.holds(c):
-                return later
+        # Later texts that may complete or narrow this one: the libraries',
+        # not our last-resort reading of the whole page.
+        later = [j for j in range(i + 1, len(methods)) if methods[j][0] != LAST_RESORT]
+        if c.prose_words < SHORT_WORDS:
+            # A short text: a later method may have the rest of it (clean
+            # text around it, not the page's other stories).
+            for j in later:
+                other = get(j)
+                if (
+                    other is not None
+                    and acceptable(other)
+                    and not other.looks_like_chrome()
+                    and MORE * c.prose_words <= other.prose_words <= MOST * c.prose_words
+                    and other.holds(c)
+                ):
+                    return other
+        elif c.page_share >= CROWDED:
+            # A large part of the page: when a later method finds a text a
+            # few times smaller inside it, the rest is the page around the
+            # article (other stories, replies), not the article.
+            for j in later:
+                if methods[j][0] != SECOND_OPINION:
+                    continue  # the same library as this text, or ours
+                other = get(j)
+                if (
+                    other is not None
+                    and acceptable(other)
+                    and other.prose_words >= MIN_INSIDE
+                    and c.words >= INSIDE_RATIO * other.words
+                    and c.holds(other)
+                ):
+                    return other
         return c
     # No method gave a text that reads as the article alone: the first prose
     # found is shown (the page may be all article, or its chrome misnamed).
