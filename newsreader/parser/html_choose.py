@@ -74,6 +74,9 @@ MOST = 3.0
 CROWDED = 0.4
 INSIDE_RATIO = 3.0
 MIN_INSIDE = 50
+#: A text gives way to two later methods that agree on a text this many
+#: times smaller inside it.
+AGREED_RATIO = 1.5
 #: A later text "holds" an earlier one when this share of the earlier
 #: one's 4-word shingles are in it.
 HOLDS = 0.6
@@ -298,6 +301,28 @@ LAST_RESORT = "page prose"
 SECOND_OPINION = "readability"
 
 
+def _agreed_inside(c: Candidate, others: Sequence[Candidate | None], opinion: Candidate | None) -> Candidate | None:
+    """A later text that the independent library agrees on, well inside ``c``.
+
+    Two methods that find the same text independently, a good deal smaller
+    than ``c`` and held by it, show that ``c`` took in text around the
+    article (another story, a box of teasers). Returns the first such text.
+    """
+    if opinion is None or opinion.prose_words < MIN_INSIDE or c.words < AGREED_RATIO * opinion.words:
+        return None
+    for x in others:
+        if (
+            x is not None
+            and x.prose_words >= MIN_INSIDE
+            and c.words >= AGREED_RATIO * x.words
+            and x.holds(opinion)
+            and opinion.holds(x)
+            and c.holds(x)
+        ):
+            return x
+    return None
+
+
 def choose(methods: Sequence[tuple[str, Maker]], page: PageProfile, rules: PageRules) -> Candidate:
     """The text of the first method that reads as the whole article; see the module doc.
 
@@ -336,7 +361,13 @@ def choose(methods: Sequence[tuple[str, Maker]], page: PageProfile, rules: PageR
                     and other.holds(c)
                 ):
                     return other
-        elif c.page_share >= CROWDED:
+        else:
+            opinion = [j for j in later if methods[j][0] == SECOND_OPINION]
+            others = [get(j) for j in later if methods[j][0] != SECOND_OPINION]
+            narrower = _agreed_inside(c, others, get(opinion[0]) if opinion else None)
+            if narrower is not None and acceptable(narrower):
+                return narrower
+        if c.prose_words >= SHORT_WORDS and c.page_share >= CROWDED:
             # A large part of the page: when a later method finds a text a
             # few times smaller inside it, the rest is the page around the
             # article (other stories, replies), not the article.

@@ -135,14 +135,24 @@ def test_short_text_stays_when_the_later_one_is_something_else():
     assert chosen.method == "precise"
 
 
-def test_later_methods_are_not_run_when_the_first_text_is_a_whole_article():
+def test_a_whole_article_stays_when_the_other_methods_find_it_too():
     page = profile(MENU, MENU, extra_words=2000)
     long_article = [f"{line} It was, the trust said, worth every hour of work." for line in ARTICLE] * 8
+    methods = [("trafilatura", lambda: long_article), ("readability", lambda: long_article[:20])]
+    assert choose(methods, page, RULES).method == "trafilatura"
 
-    def never():
-        raise AssertionError("a later method ran")
 
-    assert choose([("precise", lambda: long_article), ("later", never)], page, RULES).method == "precise"
+def test_a_text_gives_way_when_two_libraries_agree_on_a_smaller_one_inside_it():
+    """Precise method: the story and a column of other stories; two other
+    methods: the story alone."""
+    others = [f"In other news, item {i} of the day ran to several lines of unrelated text." for i in range(12)]
+    page = profile(MENU, MENU, extra_words=2000)
+    methods = [
+        ("trafilatura", lambda: ARTICLE * 2 + others),
+        ("trafilatura recall", lambda: ARTICLE * 2),
+        ("readability", lambda: ARTICLE * 2),
+    ]
+    assert choose(methods, page, RULES).method == "trafilatura recall"
 
 
 def test_no_method_with_prose_means_no_readable_text():
