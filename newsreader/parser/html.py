@@ -23,8 +23,17 @@ F1 0.9601 there, with all of this 0.9707; the figure is the F1 without that step
 * later copies of a long paragraph dropped: pages that carry the story twice
   (0.9703).
 
-A page without readable prose (an index, a login form, a paywall stub)
-raises ``ParseError("no readable text")``.
+Which text becomes the body is decided by :mod:`newsreader.parser.html_choose`
+among several methods, in this order: the story element (when it qualifies),
+trafilatura on the pruned page, trafilatura tuned for recall on the page as
+it came, readability-lxml, and last our own reading of the page's prose
+outside its chrome. Each text is judged by what an article looks like, not
+by its length; the order and the thresholds are measured in
+``benchmarks/html_extraction_results.md``.
+
+A page without readable prose (an index, a login form, a paywall stub, a
+gallery) raises ``ParseError("no readable text")``; a short article (a
+headline and a few paragraphs) is never refused.
 """
 
 from __future__ import annotations

@@ -1,19 +1,24 @@
 """Choosing the article's text among what several extraction methods found.
 
-Each method (trafilatura on the pruned page, our reading of the story
-element, trafilatura tuned for recall, readability-lxml) hands back plain
-text blocks: a :class:`Candidate`. A candidate is judged by what an article
-looks like, measured against a :class:`PageProfile` taken before the page
-was pruned: how much of it is link text, how much repeats (``Reply``,
-``Share``), how much comes from the page's chrome (navigation, the header
-above the headline, boxes named as comments, related links, footers) and
-what share of the whole page it is. Length alone never wins: a text that is
-most of the page and carries the page's chrome is "the whole page", and the
-next method is asked instead.
+Each method (our reading of the story element, trafilatura on the pruned
+page, trafilatura tuned for recall, readability-lxml, our reading of the
+page's prose outside its chrome) hands back plain text blocks: a
+:class:`Candidate`. A candidate is judged by what an article looks like,
+measured against a :class:`PageProfile` taken before the page was pruned:
+how much of it is link text, how much repeats (``Reply``, ``Share``), how
+much comes from the page's chrome (navigation, menus and datelines above the
+headline, boxes named as comments, related links, footers) and what share of
+the whole page it is. Length alone never wins: a text that is most of the
+page and carries its chrome is "the whole page", a text that is mostly
+chrome is not the article, and the next method is asked instead.
 
 :func:`choose` walks the methods in order and keeps the first text that
-reads as a whole article; a short text (a few paragraphs) gives way only to
-a later one that holds it and is not the whole page. A page is refused
+reads as the article, with two corrections: a short text (a few paragraphs)
+gives way to a later library's clean text that holds it and a little more
+(the precise method stopped short); a text that holds a much smaller one
+that readability-lxml finds too, or that is a large part of the page around
+readability's much smaller text, gives way to that smaller text (the
+precise method took in other stories or replies). A page is refused
 (``ParseError("no readable text")``) only when no method finds prose: an
 index, a login form, a paywall stub, a gallery.
 """
@@ -28,6 +33,7 @@ from dataclasses import dataclass, field
 from newsreader.core.models import ParseError
 
 _WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 # A sentence ends at . ! ? before a space, the end, or a capital (pages do
 # lose the space between sentences: "on Wednesday.The stabbing...").
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*(?=\s|$|[^\W\d_a-z])")
@@ -80,6 +86,14 @@ AGREED_RATIO = 1.5
 #: A later text "holds" an earlier one when this share of the earlier
 #: one's 4-word shingles are in it.
 HOLDS = 0.6
+
+
+def size(k: str) -> int:
+    """Words in a key; Chinese, Japanese and Korean text, written without
+    spaces, counts one word for every two of its characters."""
+    if not k:
+        return 0
+    return k.count(" ") + 1 + len(_CJK.findall(k)) // 2
 
 
 def key(text: str | None) -> str:
@@ -152,7 +166,7 @@ class PageProfile:
         k = key(text)
         if not k or hidden:
             return
-        n = k.count(" ") + 1
+        n = size(k)
         self.words += n
         # Above the headline, menus, tickers and datelines are chrome; a
         # paragraph there is more likely a standfirst or the story itself.
@@ -205,7 +219,7 @@ class Candidate:
         counts = Counter(keys)
         linked = chrome = repeated = 0
         for line, k in zip(lines, keys):
-            n = k.count(" ") + 1 if k else 0
+            n = size(k)
             c.words += n
             c.longest = max(c.longest, n)
             in_chrome = k in page.chrome_keys
