@@ -7,6 +7,9 @@ readability-lxml, in the same run, on each of these sets:
   benchmark (``../shared/corpus/html_articles``) whose file name hashes even
   (sha256 of the key, lowest bit): the half that thresholds may be tuned on;
 * ``report``: the other half, only looked at to report;
+* ``tune, cut after paragraph N`` and ``report, cut after paragraph N``
+  (``--cut N``): the same halves with each article cut after its N-th
+  paragraph, the shape of a short article in a long page's chrome;
 * ``extra``: another public extraction set with ground truth, given with
   ``--extra DIR`` and kept outside the repository (``DIR/ground-truth.json``
   mapping a key to ``{"articleBody": ..., "url": ...}`` and the pages as
@@ -28,7 +31,7 @@ or more.
 
 Usage::
 
-    python benchmarks/html_extraction.py [--extra DIR] [--check-metric] [--worst N] [--out FILE.json]
+    python benchmarks/html_extraction.py [--extra DIR] [--cut N ...] [--check-metric] [--worst N] [--out FILE.json]
 """
 
 from __future__ import annotations
@@ -118,6 +121,53 @@ def load_set(directory: Path) -> dict[str, dict]:
             continue
         pages[key] = {"truth": item.get("articleBody") or "", "url": item.get("url"), "html": data}
     return pages
+
+
+def cut_after(pages: dict[str, dict], n: int) -> dict[str, dict]:
+    """The pages with their article cut after its n-th paragraph: short
+    articles in a page's full chrome (made in memory, never saved).
+
+    A paragraph of the article is a ``<p>`` of 12+ words found in the ground
+    truth; everything after the n-th one inside the element that holds the
+    article's paragraphs goes, and the truth is cut at the same place. Pages
+    with fewer than n + 2 such paragraphs are left out.
+    """
+    import lxml.html
+
+    cut = {}
+    for key, page in pages.items():
+        truth_key = " ".join(_TOKEN.findall(page["truth"].lower()))
+        root = lxml.html.fromstring(page["html"])
+        paragraphs = [
+            p
+            for p in root.iter("p")
+            if len(_TOKEN.findall(p.text_content())) >= 12
+            and " ".join(_TOKEN.findall(p.text_content().lower())) in truth_key
+        ]
+        if len(paragraphs) < n + 2:
+            continue
+        last = paragraphs[n - 1]
+        around = set(paragraphs[0].iterancestors())
+        holder = next(a for a in last.iterancestors() if a in around)
+        doomed, passed = [], False
+        for el in holder.iter():
+            if el is last:
+                passed = True
+            elif passed and not any(a is last or a in doomed for a in el.iterancestors()):
+                doomed.append(el)
+        for el in doomed:
+            el.drop_tree()
+        last_tokens = _TOKEN.findall(last.text_content())
+        spans = list(_TOKEN.finditer(page["truth"]))
+        tokens = [m.group() for m in spans]
+        ends = [
+            spans[i + len(last_tokens) - 1].end()
+            for i in range(len(tokens) - len(last_tokens) + 1)
+            if tokens[i : i + len(last_tokens)] == last_tokens
+        ]
+        if ends:
+            cut[key] = {"truth": page["truth"][: ends[0]], "url": page["url"], "html": lxml.html.tostring(root)}
+    return cut
 
 
 # --- the extractors -------------------------------------------------------------------
@@ -253,6 +303,7 @@ def main() -> int:
     ap.add_argument("--worst", type=int, default=0, help="list the N pages of each set with our lowest F1")
     ap.add_argument("--out", type=Path, help="write our extracted bodies and methods to this JSON file")
     ap.add_argument("--limit", type=int, default=0, help="only the first N pages of each set (quick look)")
+    ap.add_argument("--cut", type=int, action="append", default=[], help="also the halves cut after paragraph N")
     args = ap.parse_args()
     logging.disable(logging.WARNING)  # the libraries' "discarding data" chatter
     sets: dict[str, dict[str, dict]] = {}
@@ -262,6 +313,9 @@ def main() -> int:
             check_metric(json.loads((CORPUS / "ground-truth.json").read_text(encoding="utf-8")))
         for half in ("tune", "report"):
             sets[half] = {k: v for k, v in visible.items() if half_of(k) == half}
+        for n in args.cut:
+            for half in ("tune", "report"):
+                sets[f"{half}, cut after paragraph {n}"] = cut_after(sets[half], n)
     else:
         print(f"visible set not found: {CORPUS}")
     if args.extra is None:
