@@ -119,6 +119,21 @@ class PageProfile:
     words: int = 0
     link_keys: set[str] = field(default_factory=set)
     chrome_keys: set[str] = field(default_factory=set)
+    _chrome_shingles: set[tuple[str, ...]] | None = None
+
+    def is_chrome(self, k: str) -> bool:
+        """Is this line (a key) the page's chrome? Either one of its chrome
+        texts, or a line most of whose 4-word runs come from them (a method
+        renders a reply without its "Reply" link, a box with its heading)."""
+        if k in self.chrome_keys:
+            return True
+        tokens = k.split()
+        if len(tokens) < 4:
+            return False
+        if self._chrome_shingles is None:
+            self._chrome_shingles = {s for c in self.chrome_keys for s in _runs(c.split())}
+        runs = _runs(tokens)
+        return len(runs & self._chrome_shingles) >= HOLDS * len(runs)
 
     @classmethod
     def of(cls, tree, title: str | None) -> PageProfile:
@@ -222,7 +237,7 @@ class Candidate:
             n = size(k)
             c.words += n
             c.longest = max(c.longest, n)
-            in_chrome = k in page.chrome_keys
+            in_chrome = page.is_chrome(k)
             chrome += n if in_chrome else 0
             linked += n if k in page.link_keys else 0
             repeated += n if counts[k] >= 3 and n <= 6 else 0
@@ -269,18 +284,20 @@ def without_chrome(blocks: Sequence[str], page: PageProfile) -> list[str]:
     out = []
     for block in blocks:
         lines = [
-            line
-            for line in block.split("\n")
-            if key(line.removeprefix("- ").removeprefix("> ")) not in page.chrome_keys
+            line for line in block.split("\n") if not page.is_chrome(key(line.removeprefix("- ").removeprefix("> ")))
         ]
         if lines:
             out.append("\n".join(lines))
     return out
 
 
-def _shingles(blocks: Sequence[str]) -> set[tuple[str, ...]]:
-    tokens = key(" ".join(blocks)).split()
+def _runs(tokens: list[str]) -> set[tuple[str, ...]]:
+    """The 4-word runs of a list of words (the whole list when shorter)."""
     return {tuple(tokens[i : i + 4]) for i in range(max(1, len(tokens) - 3))} if tokens else set()
+
+
+def _shingles(blocks: Sequence[str]) -> set[tuple[str, ...]]:
+    return _runs(key(" ".join(blocks)).split())
 
 
 @dataclass

@@ -70,6 +70,16 @@ def test_article_in_a_long_page_gives_only_the_article():
     assert method != "trafilatura"  # the precise method took the replies for the story
 
 
+@pytest.mark.parametrize("name", ["story social-share", "story ad-slot"])
+def test_story_in_a_box_named_like_chrome_is_still_the_article(name):
+    """A class name that reads as chrome does not take the story away, nor
+    let the replies in."""
+    data = (PAGES / "article_in_long_page.html").read_bytes().replace(b'class="story"', f'class="{name}"'.encode())
+    body = html.parse_page(data, as_of=None, url=URL)[0].articles[0].body
+    assert body.startswith("By Caius Trebilcock") and body.endswith("until the end of September.")
+    assert "My grandfather" not in body
+
+
 def test_pages_without_an_article_are_still_refused():
     for name in ("index_page.html", "login_page.html", "paywall_stub.html"):
         with pytest.raises(ParseError, match="no readable text"):
