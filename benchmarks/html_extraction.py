@@ -123,6 +123,10 @@ def load_set(directory: Path) -> dict[str, dict]:
     return pages
 
 
+def _text(el) -> str:
+    return "".join(str(t) for t in el.itertext())
+
+
 def cut_after(pages: dict[str, dict], n: int) -> dict[str, dict]:
     """The pages with their article cut after its n-th paragraph: short
     articles in a page's full chrome (made in memory, never saved).
@@ -141,8 +145,7 @@ def cut_after(pages: dict[str, dict], n: int) -> dict[str, dict]:
         paragraphs = [
             p
             for p in root.iter("p")
-            if len(_TOKEN.findall(p.text_content())) >= 12
-            and " ".join(_TOKEN.findall(p.text_content().lower())) in truth_key
+            if len(_TOKEN.findall(_text(p))) >= 12 and " ".join(_TOKEN.findall(_text(p).lower())) in truth_key
         ]
         if len(paragraphs) < n + 2:
             continue
@@ -156,8 +159,10 @@ def cut_after(pages: dict[str, dict], n: int) -> dict[str, dict]:
             elif passed and not any(a is last or a in doomed for a in el.iterancestors()):
                 doomed.append(el)
         for el in doomed:
-            el.drop_tree()
-        last_tokens = _TOKEN.findall(last.text_content())
+            parent = el.getparent()
+            if parent is not None:
+                parent.remove(el)  # its tail too: text after the cut goes with it
+        last_tokens = _TOKEN.findall(_text(last))
         spans = list(_TOKEN.finditer(page["truth"]))
         tokens = [m.group() for m in spans]
         ends = [
