@@ -25,6 +25,7 @@ index, a login form, a paywall stub, a gallery.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -332,16 +333,20 @@ LAST_RESORT = "page prose"
 SECOND_OPINION = "readability"
 
 
-def _agreed_inside(c: Candidate, others: Sequence[Candidate | None], opinion: Candidate | None) -> Candidate | None:
+def _agreed_inside(
+    c: Candidate, others: Sequence[Callable[[], Candidate | None]], opinion: Candidate | None
+) -> Candidate | None:
     """A later text that the independent library agrees on, well inside ``c``.
 
     Two methods that find the same text independently, a good deal smaller
     than ``c`` and held by it, show that ``c`` took in text around the
-    article (another story, a box of teasers). Returns the first such text.
+    article (another story, a box of teasers). Returns the first such text;
+    ``others`` are run only when the library's own text is small enough.
     """
     if opinion is None or opinion.prose_words < MIN_INSIDE or c.words < AGREED_RATIO * opinion.words:
         return None
-    for x in others:
+    for make in others:
+        x = make()
         if (
             x is not None
             and x.prose_words >= MIN_INSIDE
@@ -394,7 +399,7 @@ def choose(methods: Sequence[tuple[str, Maker]], page: PageProfile, rules: PageR
                     return other
         else:
             opinion = [j for j in later if methods[j][0] == SECOND_OPINION]
-            others = [get(j) for j in later if methods[j][0] != SECOND_OPINION]
+            others = [functools.partial(get, j) for j in later if methods[j][0] != SECOND_OPINION]
             narrower = _agreed_inside(c, others, get(opinion[0]) if opinion else None)
             if narrower is not None and acceptable(narrower):
                 return narrower
