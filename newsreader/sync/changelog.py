@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsreader.store.outbox import KINDS, Change
+from newsreader.store import KINDS, Change
 
 FORMAT = 1
 SUFFIX = ".jsonl"

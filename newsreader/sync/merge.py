@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from newsreader.store.outbox import Change
+from newsreader.store import Change
 
 Thing = tuple[str, str]
 

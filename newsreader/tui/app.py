@@ -17,7 +17,7 @@ from textual.notifications import SeverityLevel
 from newsreader.core.sanitize import clean, clean_line
 from newsreader.tui.commands import APP_COMMANDS, bindings_of
 from newsreader.tui.first_screen import FirstScreen
-from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.screens.main_screen import MainScreen
 from newsreader.tui.services import Services
 
 #: Seconds without a key press after which the reader counts as pausing.

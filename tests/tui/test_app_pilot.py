@@ -406,7 +406,7 @@ async def test_search_results_draw_their_first_rows_then_the_rest(tmp_path):
     from datetime import timedelta
 
     from newsreader.core.models import Article, ParsedDocument
-    from newsreader.tui.widgets.headlines import FIRST_ROWS
+    from newsreader.tui.widgets.headlines_pane import FIRST_ROWS
 
     count = FIRST_ROWS + 50
     feed = ParsedDocument(

@@ -7,8 +7,8 @@ import re
 
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.commands import APP_COMMANDS, BOOKMARK_COMMANDS, MAIN_COMMANDS, entries_of
-from newsreader.tui.screens.bookmarks import BookmarksScreen
-from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.screens.bookmarks_screen import BookmarksScreen
+from newsreader.tui.screens.main_screen import MainScreen
 
 
 def test_binding_ids_are_unique_and_every_action_exists():

@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 from newsreader.config.saved_searches import add_search
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.first_screen import FirstScreen, source_counts
-from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.screens.main_screen import MainScreen
 from newsreader.tui.widgets.lists import KeyList
 from tests.support.app import ferry_page, make_services, settle, story_page
 

@@ -11,7 +11,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
 from newsreader.tui.commands.base import Command, Entry, entries_of
-from newsreader.tui.commands.main import APP_COMMANDS
+from newsreader.tui.commands.main_commands import APP_COMMANDS
 
 
 def commands_of(screen: Screen[object]) -> tuple[type[Command], ...]:

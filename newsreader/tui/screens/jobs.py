@@ -52,7 +52,7 @@ from newsreader.tui.messages import (
 )
 from newsreader.tui.services import Services, bookmark_for
 from newsreader.tui.undo import StateChange
-from newsreader.tui.widgets.sources import source_items
+from newsreader.tui.widgets.sources_pane import source_items
 
 if TYPE_CHECKING:
     from newsreader.feeds.refresh import RefreshProcess

@@ -27,7 +27,7 @@ from newsreader.tui.screens.feed_dialogs import AddFeedScreen, ChooseFeedScreen
 
 if TYPE_CHECKING:
     from newsreader.feeds.refresh import RefreshProcess
-    from newsreader.tui.screens.main import MainScreen
+    from newsreader.tui.screens.main_screen import MainScreen
 
 #: Redraw the lists at most this often while a refresh brings news.
 RELOAD_EVERY = 1.0
@@ -35,7 +35,7 @@ RELOAD_EVERY = 1.0
 FeedMessage = ConfigRead | FeedAdded | FullTextFetched | RefreshDone | RefreshProgress | RefreshStarted
 
 
-class FeedCommands:
+class FeedActions:
     """What ``r``, ``R``, ``a`` and ``f`` do, and what their workers' messages change."""
 
     def __init__(self, screen: MainScreen) -> None:

@@ -15,10 +15,10 @@ from newsreader.tui import display
 from newsreader.tui.screens import jobs
 
 if TYPE_CHECKING:
-    from newsreader.tui.screens.main import MainScreen
+    from newsreader.tui.screens.main_screen import MainScreen
 
 
-class ReadingCommands:
+class ReadingActions:
     """What ``m``, ``A``, ``ctrl+z``, ``b``, ``B``, ``o`` and ``y`` do."""
 
     def __init__(self, screen: MainScreen) -> None:
@@ -54,7 +54,7 @@ class ReadingCommands:
         screen.background(partial(jobs.toggle_bookmark, screen.services, screen.article), "bookmarks")
 
     def show_bookmarks(self) -> None:
-        from newsreader.tui.screens.bookmarks import BookmarksScreen
+        from newsreader.tui.screens.bookmarks_screen import BookmarksScreen
 
         self.screen.app.push_screen(BookmarksScreen(self.screen.services), self.after_bookmarks)
 

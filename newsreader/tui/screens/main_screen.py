@@ -52,9 +52,9 @@ from newsreader.tui.messages import (
     StoryMembersLoaded,
 )
 from newsreader.tui.screens import jobs
-from newsreader.tui.screens.feed_commands import FeedCommands, FeedMessage
-from newsreader.tui.screens.reading_commands import ReadingCommands
-from newsreader.tui.screens.story_commands import StoryCommands
+from newsreader.tui.screens.feed_actions import FeedActions, FeedMessage
+from newsreader.tui.screens.reading_actions import ReadingActions
+from newsreader.tui.screens.story_actions import StoryActions
 from newsreader.tui.screens.working import WorkingScreen
 from newsreader.tui.services import Services
 from newsreader.tui.undo import UndoStack
@@ -67,7 +67,7 @@ from newsreader.tui.widgets import (
     SourcesPane,
     SteadyFooter,
 )
-from newsreader.tui.widgets.sources import source_items
+from newsreader.tui.widgets.sources_pane import source_items
 
 __all__ = ["MainScreen"]
 
@@ -119,9 +119,9 @@ class MainScreen(WorkingScreen[None]):
         self.undo = UndoStack()
         self.search_query = ""
         self.search_pending = False  # a search was sent; its results are not shown yet
-        self.reading = ReadingCommands(self)
-        self.feeds = FeedCommands(self)
-        self.stories = StoryCommands(self)
+        self.reading = ReadingActions(self)
+        self.feeds = FeedActions(self)
+        self.stories = StoryActions(self)
         self.recount: Timer | None = None  # a pending full recount of the sources
         self.set_reactive(MainScreen.bookmarked, self.bookmark_keys())
 

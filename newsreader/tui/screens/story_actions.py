@@ -15,10 +15,10 @@ from newsreader.tui.headline_groups import next_story
 from newsreader.tui.screens import jobs
 
 if TYPE_CHECKING:
-    from newsreader.tui.screens.main import MainScreen
+    from newsreader.tui.screens.main_screen import MainScreen
 
 
-class StoryCommands:
+class StoryActions:
     """What ``x``, ``}``, ``{``, ``M`` and ``F`` do."""
 
     def __init__(self, screen: MainScreen) -> None:
