@@ -48,14 +48,21 @@ def summary(values: list[float]) -> dict:
 
 
 class Probe:
-    """Wraps the screen's ``show_*`` methods: a waiter gets the time of the
-    first frame drawn after the matching call."""
+    """Wraps the methods by which the panes draw what the screen hands them
+    (a page of headlines, the article, the related list, the source list):
+    a waiter gets the time of the first frame drawn after the matching call."""
 
     def __init__(self, app, screen) -> None:
         self.app = app
         self.waiters: list[tuple[str, object, asyncio.Future]] = []
-        for name in ("show_headlines", "show_article", "show_related", "show_sources"):
-            setattr(screen, name, self._wrap(name, getattr(screen, name)))
+        for name, pane, method in (
+            ("show_headlines", "#headlines", "show_page"),
+            ("show_article", "#article", "_draw"),
+            ("show_related", "#related", "show_items"),
+            ("show_sources", "#sources", "show_listing"),
+        ):
+            widget = screen.query_one(pane)
+            setattr(widget, method, self._wrap(name, getattr(widget, method)))
 
     def _wrap(self, name: str, original):
         def wrapper(*args, **kwargs):
@@ -136,9 +143,9 @@ def search_queries(cache, count: int) -> list[str]:
 async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> dict:
     import gc
 
-    from newsreader.config.settings import FeedConfig
     from newsreader.core.paths import Paths
     from newsreader.tui.app import NewsReaderApp
+    from newsreader.tui.keys import SEARCH
     from newsreader.tui.services import Services
     from newsreader.tui.widgets.lists import KeyList
 
@@ -180,7 +187,7 @@ async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> di
         times = []
         for _ in range(tries):
             before = sources.highlighted
-            waiter = probe.expect("show_headlines", lambda a, b=before: a[0] == sources.get_option_at_index(b + 1).id)
+            waiter = probe.expect("show_headlines", lambda a, b=before: a[0].key == sources.keys[b + 1])
             started = time.perf_counter()
             send_key(app, "j")
             times.append((await asyncio.wait_for(waiter, 10) - started) * 1000)
@@ -194,13 +201,15 @@ async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> di
         headlines.focus()
         await pilot.pause()
         opened, related = [], []
+        view, sidebar_pane = screen.query_one("#article"), screen.query_one("#related")
         for _ in range(tries):
             send_key(app, "j")
             await _settle(0.03)
-            target = headlines.highlighted_id
-            article_id = int(target[2:]) if target else None
-            shown = probe.expect("show_article", lambda a, i=article_id: a[0].id == i)
-            sidebar = probe.expect("show_related", lambda a, i=article_id: a[0] == i)
+            article_id = headlines.highlighted_key
+            shown = probe.expect("show_article", lambda a, i=article_id, v=view: v.article.id == i)
+            sidebar = probe.expect(
+                "show_related", lambda a, i=article_id, p=sidebar_pane: p.related and p.related.article_id == i
+            )
             started = time.perf_counter()
             send_key(app, "enter")
             opened.append((await asyncio.wait_for(shown, 10) - started) * 1000)
@@ -217,7 +226,7 @@ async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> di
             await pilot.pause()
             app.screen.query_one("#search-input").value = query  # as if typed
             await pilot.pause()
-            results = probe.expect("show_headlines", lambda a: a[0] == "search")
+            results = probe.expect("show_headlines", lambda a: a[0].key == SEARCH)
             started = time.perf_counter()
             send_key(app, "enter")
             try:
@@ -253,14 +262,14 @@ async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> di
         out["key press, idle"] = await measure_key_moves(app, headlines, tries)
         if refresh_feeds:
             progress: list[float] = []
-            real_progress = screen.refresh_progress
-            screen.refresh_progress = lambda record: (progress.append(time.perf_counter()), real_progress(record))
+            real_progress = screen.feeds.progress
+            screen.feeds.progress = lambda record: (progress.append(time.perf_counter()), real_progress(record))
             started = time.perf_counter()
-            screen.start_refresh([FeedConfig(url=u) for u in refresh_feeds], force=True)
+            screen.feeds.refresh_all()  # the feeds prepare_refresh wrote to config.toml
             while not progress and time.perf_counter() - started < 30:
                 await asyncio.sleep(0.01)
-            times = await measure_key_moves(app, headlines, tries * 3, stop=lambda: not screen.refreshing)
-            while screen.refreshing and time.perf_counter() - started < 300:
+            times = await measure_key_moves(app, headlines, tries * 3, stop=lambda: not screen.feeds.refreshing)
+            while screen.feeds.refreshing and time.perf_counter() - started < 300:
                 await asyncio.sleep(0.1)
             out["key press during refresh"] = times
             peak("the refresh")

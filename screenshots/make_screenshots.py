@@ -33,8 +33,8 @@ async def settle(pilot) -> None:
 
 
 def select_headline(screen, title_start: str) -> None:
-    for index, row in enumerate(screen.headline_rows):
-        if row.title.startswith(title_start):
+    for index, entry in enumerate(screen.query_one("#headlines").entries):
+        if entry.row.title.startswith(title_start):
             screen.query_one("#headlines").highlighted = index
             return
     raise SystemExit(f"no headline starts with {title_start!r}")

@@ -187,6 +187,11 @@ def run_refresh(args: argparse.Namespace) -> int:
     config = load_config(paths)
     if config.error:
         error(config.error)
+    if config.sync is not None and config.sync.server_fetch and not args.jsonl:
+        from newsreader.cli.sync_commands import run_sync
+
+        print('articles come from the sync server ([sync] fetch = "server"): syncing instead')
+        return run_sync(argparse.Namespace(status=False))
     feeds = config.feeds
     if args.urls:
         wanted = {u.strip() for u in args.urls}
@@ -272,6 +277,7 @@ class _JsonProgress:
             "new": outcome.new,
             "updated": outcome.updated,
             "error": outcome.error,
+            "notify_ids": outcome.notify_ids,  # new articles a notify rule matched
         }
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         sys.stdout.flush()

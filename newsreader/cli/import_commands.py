@@ -127,7 +127,7 @@ def run_search(query: str, *, as_json: bool, limit: int) -> int:
     from newsreader.store import BookmarkStore
 
     keys = [b.article_key for b in BookmarkStore(Paths.default().bookmarks_file).load().all() if b.article_key]
-    cache = open_cache()
+    cache = open_cache(rules=False)
     try:
         rows = cache.search(query, limit=limit, bookmarked_keys=keys)
     finally:

@@ -57,6 +57,15 @@ def build_parser() -> argparse.ArgumentParser:
     from newsreader.cli.story_commands import add_stories_command
 
     add_stories_command(sub)
+    from newsreader.cli.article_commands import add_article_commands
+
+    add_article_commands(sub)
+    from newsreader.cli.rules_commands import add_rules_command
+
+    add_rules_command(sub)
+    from newsreader.cli.sync_commands import add_sync_command
+
+    add_sync_command(sub)
     return parser
 
 
@@ -88,6 +97,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             from newsreader.cli.story_commands import run_stories
 
             return run_stories(args)
+        if command in ("show", "list", "mark-read", "mark-unread"):
+            from newsreader.cli.article_commands import run_article_command
+
+            return run_article_command(args)
+        if command == "rules":
+            from newsreader.cli.rules_commands import run_rules
+
+            return run_rules(args)
+        if command == "sync":
+            from newsreader.cli.sync_commands import run_sync
+
+            return run_sync(args)
         if command == "fetch-full":
             from newsreader.cli.fulltext_commands import run_fulltext
 

@@ -25,7 +25,8 @@ full_text = false               # fetch each article's page
 concurrency = 16                # 1..64 requests at once
 per_host = 4                    # 1..64 at once to one host
 timeout = 20                    # seconds, 1..300
-interval_minutes = 60           # refresh period, at least 15
+interval_minutes = 60           # refresh period, at least 15 (a [[feed]] may set its own)
+refresh_on_start = true         # refresh the due feeds when the reader starts
 
 [keymap]                        # binding id = key(s), comma-separated
 bookmark = "s"
@@ -33,6 +34,10 @@ bookmark = "s"
 [ui]
 theme = "textual-dark"
 show_sidebar = true
+read_by_story = true            # reading an article marks its story's other versions read
+notify_command = ["notify-send", "{title}", "{body}"]   # optional; never a shell
+pipe_command = ["less"]         # | : the article as Markdown on standard input
+save_dir = "~/Downloads"        # s : where articles are saved as Markdown
 
 [retention]
 keep_days = 90                  # articles older than this may be dropped
@@ -42,6 +47,9 @@ keep_items = 2000               # per source
 name = "Harbour, unread"
 query = 'harbour source:"Harbour Gazette" is:unread'
 ```
+
+Rules and openers (``[[rule]]``, ``[[opener]]``) are read by
+:mod:`newsreader.config.actions`.
 
 Saved searches are read and edited by :mod:`newsreader.config.saved_searches`
 (:func:`add_search`, :func:`remove_search`, re-exported here).
@@ -55,8 +63,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsreader.config.actions import Opener, Rule, check_command, read_openers, read_rules
 from newsreader.config.editing import add_feed, add_feeds, config_path, remove_feed
 from newsreader.config.saved_searches import SavedSearch, add_search, read_searches, remove_search
+from newsreader.config.sync_settings import SyncSettings, read_sync
 from newsreader.core.models import Subscription
 from newsreader.core.paths import Paths
 from newsreader.core.sanitize import clean_line
@@ -67,8 +77,11 @@ __all__ = [
     "Config",
     "FeedConfig",
     "FetchConfig",
+    "Opener",
     "RetentionConfig",
+    "Rule",
     "SavedSearch",
+    "SyncSettings",
     "UIConfig",
     "add_feed",
     "add_feeds",
@@ -88,6 +101,8 @@ class FeedConfig:
     title: str | None = None
     tags: list[str] = field(default_factory=list)
     full_text: bool = False
+    #: This feed's refresh period; None: ``[fetch] interval_minutes``.
+    interval_minutes: int | None = None
 
     def to_subscription(self) -> Subscription:
         return Subscription(url=self.url, title=self.title, tags=list(self.tags))
@@ -99,12 +114,17 @@ class FetchConfig:
     per_host: int = 4
     timeout: float = 20.0
     interval_minutes: int = 60
+    refresh_on_start: bool = True
 
 
 @dataclass(slots=True)
 class UIConfig:
     theme: str = "textual-dark"
     show_sidebar: bool = True
+    read_by_story: bool = True
+    notify_command: tuple[str, ...] | None = None
+    pipe_command: tuple[str, ...] | None = None
+    save_dir: Path | None = None  # None: the user's downloads folder
 
 
 @dataclass(slots=True)
@@ -129,6 +149,10 @@ class Config:
     ui: UIConfig = field(default_factory=UIConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     searches: list[SavedSearch] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    openers: list[Opener] = field(default_factory=list)
+    sync: SyncSettings | None = None  # None: no sync (see sync_error)
+    sync_error: str | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     writable: bool = True
@@ -146,7 +170,8 @@ _RETENTION_LIMITS: dict[str, tuple[float, float, float, type]] = {
     "keep_days": (90, 1, 36500, int),
     "keep_items": (2000, 10, 1_000_000, int),
 }
-_TOP_LEVEL = ("feed", "fetch", "keymap", "ui", "retention", "search")
+_TOP_LEVEL = ("feed", "fetch", "keymap", "ui", "retention", "search", "rule", "opener", "sync")
+_UI_KEYS = ("theme", "show_sidebar", "read_by_story", "notify_command", "pipe_command", "save_dir")
 
 _BINDING_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 _MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
@@ -268,10 +293,11 @@ class _Reader:
         self.unknown("", data, _TOP_LEVEL)
         self.read_feeds(data.get("feed", []))
         fetch = self.table(data, "fetch")
-        self.unknown("fetch", fetch, _FETCH_LIMITS)
+        self.unknown("fetch", fetch, (*_FETCH_LIMITS, "refresh_on_start"))
         for name, limits in _FETCH_LIMITS.items():
             if name in fetch:
                 setattr(self.config.fetch, name, self.number(f"fetch.{name}", fetch[name], limits))
+        self.flag(fetch, "fetch", "refresh_on_start", self.config.fetch)
         retention = self.table(data, "retention")
         self.unknown("retention", retention, _RETENTION_LIMITS)
         for name, limits in _RETENTION_LIMITS.items():
@@ -281,20 +307,47 @@ class _Reader:
         self.read_keymap(self.table(data, "keymap"))
         if "search" in data:
             self.config.searches = read_searches(data["search"], self.warn)
+        if "rule" in data:
+            self.config.rules = read_rules(data["rule"], self.warn)
+        if "opener" in data:
+            self.config.openers = read_openers(data["opener"], self.warn)
+        self.config.sync, problem = read_sync(data.get("sync"), self.path)
+        if problem:
+            self.config.sync_error = f"{self.path}: {problem}; sync is off"
+
+    def flag(self, table: dict[str, Any], section: str, name: str, target: object) -> None:
+        """A true/false setting; anything else keeps the default, with a warning."""
+        if name not in table:
+            return
+        if isinstance(table[name], bool):
+            setattr(target, name, table[name])
+        else:
+            default = "true" if getattr(target, name) else "false"
+            self.warn(f"{section}.{name}", f"expected true or false, got {_type_name(table[name])}; using {default}")
 
     def read_ui(self, ui: dict[str, Any]) -> None:
-        self.unknown("ui", ui, ("theme", "show_sidebar"))
+        self.unknown("ui", ui, _UI_KEYS)
         if "theme" in ui:
             theme = ui["theme"]
             if isinstance(theme, str) and _THEME_NAME.match(theme):
                 self.config.ui.theme = theme
             else:
                 self.warn("ui.theme", f"expected a theme name, got {clean_line(repr(theme))[:60]}; using default")
-        if "show_sidebar" in ui:
-            if isinstance(ui["show_sidebar"], bool):
-                self.config.ui.show_sidebar = ui["show_sidebar"]
+        self.flag(ui, "ui", "show_sidebar", self.config.ui)
+        self.flag(ui, "ui", "read_by_story", self.config.ui)
+        for name in ("notify_command", "pipe_command"):
+            if name in ui:
+                command, problem = check_command(ui[name])
+                if command is None:
+                    self.warn(f"ui.{name}", f"{problem}; ignored")
+                else:
+                    setattr(self.config.ui, name, command)
+        if "save_dir" in ui:
+            folder = ui["save_dir"]
+            if isinstance(folder, str) and folder.strip() and "\x00" not in folder:
+                self.config.ui.save_dir = Path(folder.strip()).expanduser()
             else:
-                self.warn("ui.show_sidebar", f"expected true or false, got {_type_name(ui['show_sidebar'])}")
+                self.warn("ui.save_dir", "expected a folder path; using the downloads folder")
 
     def read_keymap(self, keymap: dict[str, Any]) -> None:
         for binding, value in keymap.items():
@@ -331,7 +384,7 @@ class _Reader:
         if not isinstance(entry, dict):
             self.warn(where, f"expected a table, got {_type_name(entry)}; skipped")
             return None
-        self.unknown(where, entry, ("url", "title", "tags", "full_text"))
+        self.unknown(where, entry, ("url", "title", "tags", "full_text", "interval_minutes"))
         url = entry.get("url")
         if not isinstance(url, str):
             self.warn(
@@ -356,6 +409,11 @@ class _Reader:
             feed.full_text = full_text
         else:
             self.warn(f"{where}.full_text", f"expected true or false, got {_type_name(full_text)}; using false")
+        if "interval_minutes" in entry:
+            interval = self.number(
+                f"{where}.interval_minutes", entry["interval_minutes"], _FETCH_LIMITS["interval_minutes"]
+            )
+            feed.interval_minutes = int(interval)
         return feed
 
     def tags(self, where: str, value: Any) -> list[str]:
@@ -383,6 +441,7 @@ def load_config(paths: Paths | Path | str) -> Config:
     if not result.ok:
         config.error = result.error
         config.writable = False
+        config.sync_error = f"{result.error}; sync is off"
         return config
     try:
         _Reader(path, config).read(result.data)

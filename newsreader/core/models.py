@@ -57,6 +57,8 @@ class Article:
     guid: str | None = None
     updated: datetime | None = None
     enclosures: list[Enclosure] = field(default_factory=list)
+    #: Addresses of the images in the item's content (the text leaves them out).
+    images: list[str] = field(default_factory=list)
     #: Story-clustering features of this article's own text, when they were
     #: computed where it was parsed (``newsreader.stories.signature.prepare_article``,
     #: in a refresh's worker processes): the cache's writer then only weighs

@@ -6,6 +6,9 @@ cores parse); storing runs on one writer thread, one transaction per feed, so
 a failing feed never touches the articles of another. Nothing here knows
 about Textual: the app runs :meth:`Refresher.run_sync` in a worker thread and
 gets progress through a callback.
+
+Each feed is refreshed under its lease (``store.take_leases``): one that
+another process is refreshing is skipped ("refreshing elsewhere").
 """
 
 from __future__ import annotations
@@ -23,7 +26,18 @@ from newsreader.core.sanitize import clean_line
 from newsreader.feeds.fetch import Fetcher, FetchRequest, FetchResult
 from newsreader.feeds.policy import redirect_decision
 from newsreader.parser import detect, parse
-from newsreader.store import FEED_FORMATS, Cache, FeedState, ensure_feed, feed_states, record_fetch, text_fields
+from newsreader.store import (
+    FEED_FORMATS,
+    Cache,
+    FeedState,
+    LeaseOwner,
+    ensure_feed,
+    feed_states,
+    record_fetch,
+    release_leases,
+    take_leases,
+    text_fields,
+)
 from newsreader.stories.signature import prepare_article
 
 if TYPE_CHECKING:
@@ -39,6 +53,8 @@ class FeedOutcome:
     updated: int = 0
     error: str | None = None
     article_ids: list[int] = field(default_factory=list)
+    #: New articles that a ``[[rule]]`` with ``notify`` matched.
+    notify_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -48,6 +64,10 @@ class RefreshReport:
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def notify_ids(self) -> list[int]:
+        return [i for o in self.outcomes for i in o.notify_ids]
 
     @property
     def failed(self) -> int:
@@ -111,6 +131,8 @@ def _prepare_for_writer(doc: ParsedDocument) -> None:
 
 
 ProgressCallback = Callable[[int, int, FeedOutcome], None]
+
+ELSEWHERE = "refreshing elsewhere"  # why a feed another process holds is skipped
 
 #: Longest a storing transaction goes on taking more feeds, in seconds.
 BATCH_SECONDS = 0.25
@@ -188,6 +210,8 @@ class Refresher:
         self.clock = clock
         self.fetcher_options = fetcher_options or {}
         self.full_text_outcomes: list = []  # newsreader.feeds.fulltext.FullTextOutcome, from the last run
+        self.owner = LeaseOwner.current()
+        self._leased: set[str] = set()
 
     def run_sync(
         self, feeds: list[FeedConfig], *, on_progress: ProgressCallback | None = None, force: bool = False
@@ -212,9 +236,11 @@ class Refresher:
             requests: dict[str, tuple[FeedConfig, FeedState]] = {}
             done = 0
             total = len(feeds)
+            wanted = [f.url for f in feeds if not self._skip_reason(states[f.url], now, force)]
+            elsewhere = set(await loop.run_in_executor(writer, self._take_leases, wanted, now))
             for feed in feeds:
                 state = states[feed.url]
-                skip = self._skip_reason(state, now, force)
+                skip = ELSEWHERE if feed.url in elsewhere else self._skip_reason(state, now, force)
                 if skip:
                     outcome = FeedOutcome(feed.url, feed.title or state.title or feed.url, "skipped", error=skip)
                     report.outcomes.append(outcome)
@@ -269,6 +295,7 @@ class Refresher:
                 await self._fetch_full_text(feeds, report, parser, writer)
         finally:
             parser.shutdown(wait=True, cancel_futures=True)
+            await loop.run_in_executor(writer, self._release_leases)
             await loop.run_in_executor(writer, self.cache.close_thread_connection)
             writer.shutdown(wait=True)
         report.seconds = time.perf_counter() - started
@@ -293,6 +320,19 @@ class Refresher:
         )
 
     # The bookkeeping below runs on the writer thread (SQLite connection affinity).
+
+    def _take_leases(self, urls: list[str], now: int) -> list[str]:
+        """Lease the feeds about to be fetched; those another process holds."""
+        seconds = int(self.fetch_config.timeout) * 3 + 120  # the fetch, the parse and the wait to store
+        taken, held = take_leases(self.cache, urls, self.owner, now=now, seconds=seconds)
+        self._leased.update(taken)
+        return held
+
+    def _release_leases(self, urls: list[str] | None = None) -> None:
+        done = list(self._leased) if urls is None else [u for u in urls if u in self._leased]
+        if done:
+            release_leases(self.cache, done, self.owner)
+            self._leased.difference_update(done)
 
     def _prepare(self, feeds: list[FeedConfig]) -> dict[str, FeedState]:
         with self.cache.write():  # one commit for a thousand new feeds, not one each
@@ -346,6 +386,7 @@ class Refresher:
                     results.append(exc)
                 if time.perf_counter() - started > BATCH_SECONDS:
                     break
+            self._release_leases([args[0].url for args in items[: len(results)]])
         return results
 
     def _store(
@@ -393,6 +434,7 @@ class Refresher:
             stats.new,
             stats.updated,
             article_ids=stats.article_ids,
+            notify_ids=stats.notify_ids,
         )
 
 

@@ -17,7 +17,7 @@ from newsreader.feeds.refresh import Refresher
 from newsreader.parser import detect
 from newsreader.parser.budget import parse_bounded
 from newsreader.parser.discover import discover_feeds
-from newsreader.store import FEED_FORMATS, Cache, remove_sample
+from newsreader.store import FEED_FORMATS, Cache, record_subscriptions, remove_sample
 
 Candidate = tuple[str, str | None, str]  # (url, title, type)
 
@@ -110,6 +110,7 @@ def _subscribe(
         problem = problems[0] if problems else "not added"
         status = "exists" if problem.startswith("already subscribed") else "failed"
         return AddResult(status, problem, feed_url=url)
+    record_subscriptions(paths.state_db, [Subscription(url=url, title=title, tags=list(tags))])
     config = load_config(paths)
     feed = next((f for f in config.feeds if f.url == url), FeedConfig(url=url, title=title))
     report = Refresher(cache, config.fetch, fetcher_options=fetcher_options).run_sync([feed])
@@ -151,4 +152,5 @@ def subscribe_all(doc: ParsedDocument, paths: Paths | None = None) -> tuple[int,
     paths = paths or Paths.default()
     problems = list(doc.warnings)
     added, refused = add_feeds(paths, doc.subscriptions)
+    record_subscriptions(paths.state_db, [s for s in doc.subscriptions if s.url.strip() in added])
     return len(added), problems + refused

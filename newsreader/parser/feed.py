@@ -45,6 +45,7 @@ from newsreader.parser.feeditems import (
     unique_labels,
 )
 from newsreader.parser.htmltext import clean_short, element_to_text, html_to_text, one_line, plain_to_text
+from newsreader.parser.images import image_urls
 from newsreader.parser.xmlsafe import parse_xml
 
 __all__ = ["MAX_ITEMS", "hash_guid", "host_of", "parse"]
@@ -373,7 +374,7 @@ class _FeedReader:
         summary, body = self._item_texts(kids)
         title = self.title_text(_first(kids, "title", "dc:title", "media:title"))
         published, precision, published_text, updated = self._item_dates(el, kids)
-        return make_article(
+        article = make_article(
             self.notes,
             title=title,
             body=body,
@@ -389,6 +390,18 @@ class _FeedReader:
             author=self.author(kids) or feed_author,
             tags=self.tags(kids),
         )
+        if article is not None:
+            article.images = self._item_images(kids)
+        return article
+
+    def _item_images(self, kids: dict[str, list[etree._Element]]) -> list[str]:
+        """The images of the item's content and description, for the link list."""
+        found: list[str] = []
+        for name in ("content:encoded", "content", "description", "summary"):
+            for el in kids.get(name, []):
+                markup = etree.tostring(el, encoding="unicode") if len(el) else (el.text or "")
+                found += [u for u in image_urls(markup, self._content_base(el)) if u not in found]
+        return found[:20]
 
     # -- the document -----------------------------------------------------
     def read(self) -> ParsedDocument:

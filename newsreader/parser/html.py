@@ -23,8 +23,17 @@ F1 0.9601 there, with all of this 0.9707; the figure is the F1 without that step
 * later copies of a long paragraph dropped: pages that carry the story twice
   (0.9703).
 
-A page without readable prose (an index, a login form, a paywall stub)
-raises ``ParseError("no readable text")``.
+Which text becomes the body is decided by :mod:`newsreader.parser.html_choose`
+among several methods, in this order: the story element (when it qualifies),
+trafilatura on the pruned page, trafilatura tuned for recall on the page as
+it came, readability-lxml, and last our own reading of the page's prose
+outside its chrome. Each text is judged by what an article looks like, not
+by its length; the order and the thresholds are measured in
+``benchmarks/html_extraction_results.md``.
+
+A page without readable prose (an index, a login form, a paywall stub, a
+gallery) raises ``ParseError("no readable text")``; a short article (a
+headline and a few paragraphs) is never refused.
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from newsreader.core.models import Article, ParsedDocument, ParseError
 from newsreader.core.sanitize import clean, clean_line
+from newsreader.parser.html_choose import PageProfile, PageRules, choose, headline_of, without_chrome
 from newsreader.parser.html_fallback import prose_words, story_blocks
 from newsreader.parser.html_meta import PageMeta, article_root, read_meta
 from newsreader.parser.html_prune import prune_chrome, unwrap_layout_tables
@@ -73,9 +83,6 @@ _AS_CP1252 = {
     "x-cp1252",
 }
 
-# A sentence ends at . ! ? before a space, the end, or a capital (pages do
-# lose the space between sentences: "on Wednesday.The stabbing...").
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*(?=\s|$|[^\W\d_a-z])")
 _WORD = re.compile(r"\w+")
 
 
@@ -180,37 +187,19 @@ def _drop_repeated_paragraphs(body) -> None:
         seen.add(key)
 
 
-def _prose_stats(blocks: list[str]) -> tuple[int, int]:
-    """(words, sentences) in blocks that read as prose, not as link lists."""
-    words = sentences = 0
-    for block in blocks:
-        for line in block.split("\n"):
-            n = len(_WORD.findall(line))
-            if n >= 6:
-                words += n
-                sentences += max(1, len(_SENTENCE_END.findall(line))) if n >= 12 else len(_SENTENCE_END.findall(line))
-    return words, sentences
+def _story_around_headline(tree, title: str | None) -> set:
+    """The elements that hold the headline and the paragraphs of the story
+    below it: a short story is a small share of a long page, and a box
+    named like chrome around it must not take it away."""
+    body = tree.find("body")
+    headline = headline_of(body, title) if body is not None else None
+    if headline is None:
+        return set()
+    return {el for el in headline.iterancestors() if _prose_paragraphs(el) >= 2}
 
 
-def _readable(blocks: list[str], meta: PageMeta, tree, *, paywall: bool, login: bool) -> bool:
-    """Is this an article worth showing, not an index, login page or paywall stub?
-
-    ``paywall`` and ``login`` were read before the chrome was pruned away.
-    """
-    words, sentences = _prose_stats(blocks)
-    if not meta.is_article and _looks_like_listing(tree):
-        # An index page's "text" is teasers; one real paragraph makes it a story.
-        return max((len(_WORD.findall(b)) for b in blocks), default=0) >= 50
-    if words >= 150 and sentences >= 3:
-        return True
-    if sentences < 2 or words < 20:
-        return False
-    # A short text. Behind a paywall, two sentences are a teaser, not the story.
-    if paywall:
-        return sentences >= 3 and words >= 50
-    if login and not meta.is_article and words < 80:
-        return False  # a login form with a paragraph of small print
-    return meta.is_article or sentences >= 3
+def _prose_paragraphs(el) -> int:
+    return sum(1 for p in el.iter("p") if len(_WORD.findall(p.text_content())) >= 20)
 
 
 def _looks_like_listing(tree) -> bool:
@@ -243,10 +232,12 @@ def _trafilatura():
     return trafilatura
 
 
-def _extract_blocks(tree, url: str | None) -> list[str]:
+def _trafilatura_blocks(tree, url: str | None, *, recall: bool = False) -> list[str]:
+    """trafilatura's body of ``tree`` as blocks; ``recall`` asks it to keep more."""
     document = _trafilatura().bare_extraction(
         tree,
         url=url,
+        favor_recall=recall,
         include_comments=False,
         include_tables=True,
         include_formatting=True,
@@ -256,20 +247,34 @@ def _extract_blocks(tree, url: str | None) -> list[str]:
         deduplicate=False,
     )
     body = getattr(document, "body", None)
-    blocks: list[str] = []
-    if body is not None:
-        _drop_repeated_paragraphs(body)
-        blocks = render_blocks(body)
-    # A second opinion: the page's story element read directly, when it holds
-    # clearly more prose than trafilatura kept (a story split into chunks).
+    if body is None:
+        return []
+    _drop_repeated_paragraphs(body)
+    return render_blocks(body)
+
+
+def _story_element_blocks(tree, found: list[str]) -> list[str] | None:
+    """The page's story element read directly, when it holds clearly more
+    prose than trafilatura kept (a story split into chunks); else None."""
     root = article_root(tree)
-    if root.tag != "body":
-        found = sum(len(_WORD.findall(b)) for b in blocks)
-        if prose_words(root) >= FALLBACK_RATIO * found + 50:
-            direct = story_blocks(root)
-            if sum(len(_WORD.findall(b)) for b in direct) >= FALLBACK_RATIO * found:
-                return direct
-    return blocks
+    if root.tag == "body":
+        return None
+    words = sum(len(_WORD.findall(b)) for b in found)
+    if prose_words(root) < FALLBACK_RATIO * words + 50:
+        return None
+    direct = story_blocks(root)
+    return direct if sum(len(_WORD.findall(b)) for b in direct) >= FALLBACK_RATIO * words else None
+
+
+def _readability_blocks(tree) -> list[str]:
+    """readability-lxml's article of ``tree`` (which it changes) as blocks."""
+    import lxml.html
+    from readability import Document
+
+    summary = Document(tree).summary(html_partial=True)
+    if not summary or not summary.strip():
+        return []
+    return render_blocks(lxml.html.fragment_fromstring(summary, create_parent="div"))
 
 
 def parse(data: bytes, *, as_of: datetime | None = None, url: str | None = None) -> ParsedDocument:
@@ -280,6 +285,11 @@ def parse(data: bytes, *, as_of: datetime | None = None, url: str | None = None)
     not. ``as_of`` is "now" for the page: a published date more than a day
     after it is a page's mistake and is dropped. Raises only ParseError.
     """
+    return parse_page(data, as_of=as_of, url=url)[0]
+
+
+def parse_page(data: bytes, *, as_of: datetime | None = None, url: str | None = None) -> tuple[ParsedDocument, str]:
+    """:func:`parse`, and the name of the method that found the body."""
     if len(data) > MAX_HTML_BYTES:
         raise ParseError(f"document too large ({len(data)} bytes, limit {MAX_HTML_BYTES})")
     try:
@@ -294,17 +304,36 @@ def parse(data: bytes, *, as_of: datetime | None = None, url: str | None = None)
         raise ParseError(f"html: {type(exc).__name__}") from None
 
 
-def _parse(data: bytes, as_of: datetime | None, url: str | None) -> ParsedDocument:
+def _parse(data: bytes, as_of: datetime | None, url: str | None) -> tuple[ParsedDocument, str]:
     tree = load_tree(data)
     meta = read_meta(tree, url)  # before pruning: captions and bylines live in the chrome too
     paywall = meta.paywalled or _paywall_markers(tree)
     login = _has_password_field(tree)
-    prune_chrome(tree)
+    page = PageProfile.of(tree, meta.title)
+    prune_chrome(tree, keep=_story_around_headline(tree, meta.title))
     unwrap_layout_tables(tree)
-    blocks = _drop_repeated_head([clean(b).strip() for b in _extract_blocks(tree, meta.url)], meta)
-    blocks = [b for b in blocks if b]
-    if not _readable(blocks, meta, tree, paywall=paywall, login=login):
-        raise ParseError("no readable text")
+    rules = PageRules(meta.is_article, _looks_like_listing(tree), paywall, login)
+
+    def fresh_tree():
+        fresh = load_tree(data)
+        unwrap_layout_tables(fresh)
+        return fresh
+
+    def finish(blocks: list[str] | None) -> list[str]:
+        cleaned = _drop_repeated_head([clean(b).strip() for b in blocks or []], meta)
+        return [b for b in cleaned if b]
+
+    precise = _trafilatura_blocks(tree, meta.url)
+    methods = [
+        ("story element", lambda: finish(_story_element_blocks(tree, precise))),
+        ("trafilatura", lambda: finish(precise)),
+        ("trafilatura recall", lambda: finish(_trafilatura_blocks(fresh_tree(), meta.url, recall=True))),
+        ("readability", lambda: finish(_readability_blocks(fresh_tree()))),
+    ]
+    if not rules.listing:  # an index page's prose is its teasers
+        methods.append(("page prose", lambda: finish(without_chrome(story_blocks(tree.find("body")), page))))
+    chosen = choose(methods, page, rules)
+    blocks, method = chosen.blocks, chosen.method
     warnings = []
     if meta.paywalled:
         warnings.append("the page marks the article as subscriber-only: the text may be only its opening")
@@ -326,7 +355,7 @@ def _parse(data: bytes, as_of: datetime | None, url: str | None) -> ParsedDocume
         author=meta.author,
         updated=meta.updated,
     )
-    return ParsedDocument(format="html", articles=[article], main=0, warnings=warnings)
+    return ParsedDocument(format="html", articles=[article], main=0, warnings=warnings), method
 
 
 def _after(value: datetime | date, limit: datetime) -> bool:

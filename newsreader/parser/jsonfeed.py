@@ -35,6 +35,7 @@ from newsreader.parser.feeditems import (
     unique_labels,
 )
 from newsreader.parser.htmltext import clean_short, html_to_text, one_line, plain_to_text
+from newsreader.parser.images import image_urls
 
 __all__ = ["MAX_ITEMS", "parse"]
 
@@ -153,7 +154,7 @@ class _JsonFeedReader:
         if isinstance(updated, date) and not isinstance(updated, datetime):
             updated = datetime.combine(updated, time(0), tzinfo=UTC)
 
-        return make_article(
+        article = make_article(
             self.notes,
             title=title,
             body=body,
@@ -170,6 +171,11 @@ class _JsonFeedReader:
             author=self.author(raw.get("authors")) or self.author(raw.get("author")) or feed_author,
             tags=self.tags(raw.get("tags")),
         )
+        if article is not None:
+            lead = self.resolve(raw.get("image"))
+            images = image_urls(html or summary_raw or "", url or self.base)
+            article.images = ([lead] if lead else []) + [u for u in images if u != lead]
+        return article
 
     @staticmethod
     def tags(value: Any) -> list[str]:

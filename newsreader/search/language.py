@@ -1,15 +1,19 @@
 """The search language: what a person types after ``/`` or in a saved search.
 
 ```
-harbour pilots                words: every one must appear (title or body)
+harbour pilots                words: every one must appear (title, body, author or a caption)
 "port calder"                 a phrase: the words next to each other
 pilot*                        a prefix (3 letters or more): pilot, pilots, pilotage
 -ferry  -"late sailings"      NOT: leave out stories with this word or phrase
 source:Ledger                 from a source whose name is (or contains) this
 source:"Sky News AU"          quote a name with spaces
 tag:world                     carries this tag (exact, any case)
+author:"Ana Ruiz"             words (or a phrase) in the byline
+title:strike                  words (or a phrase) in the title
 is:unread  is:read            read state
 is:bookmarked                 among the bookmarks
+is:flagged                    flagged by a [[rule]]
+is:hidden                     hidden by a [[rule]]: found only when asked for
 after:2026-11-01              published on or after that day (local time)
 before:2026-11-20             published before that day
 after:today  after:yesterday  since the start of today / yesterday
@@ -17,7 +21,7 @@ after:7d  after:24h  after:2w since that long ago
 ```
 
 Filters may be negated too (``-source:Gazette``, ``-tag:sport``,
-``-is:bookmarked``), dates not (``-after:`` is ``before:``); several
+``-is:bookmarked``, ``-author:``), dates not (``-after:`` is ``before:``); several
 ``source:`` mean any of them, several ``tag:`` all of them. A story with no
 date matches no date filter. A query with filters and no words is fine: it
 lists what matches, newest first. ``word:text`` with an unknown field is an
@@ -61,8 +65,11 @@ MIN_PREFIX = 3
 #: ``after:36500d`` is a hundred years; anything further is a typo.
 MAX_AGO = timedelta(days=36500)
 
-FIELDS = ("source", "tag", "is", "before", "after")
-_IS_VALUES = ("unread", "read", "bookmarked")
+FIELDS = ("source", "tag", "is", "before", "after", "author", "title")
+#: Fields whose value is text to find in one column of the search index.
+TEXT_FIELDS = ("author", "title")
+_IS_VALUES = ("unread", "read", "bookmarked", "flagged", "hidden")
+_IS_HINT = "use unread, read, bookmarked, flagged or hidden"
 _DATE_HINT = "use YYYY-MM-DD, today, yesterday, or an age like 7d, 24h, 2w"
 
 # A word is a run of letters and digits: what FTS5's unicode61 tokenizer
@@ -101,6 +108,8 @@ class Term:
     phrase: bool = False
     prefix: bool = False
     negated: bool = False
+    #: The one index column to look in (``author``, ``title``); None: any.
+    column: str | None = None
     #: How it appears in text, for highlighting: ``covid-19`` as typed, not ``covid 19``.
     shown: str = field(default="", compare=False, repr=False)
 
@@ -110,7 +119,8 @@ class Term:
 
     def __str__(self) -> str:
         body = f'"{self.text}"' if len(self.words) > 1 or self.phrase else self.text
-        return ("-" if self.negated else "") + body + ("*" if self.prefix else "")
+        column = f"{self.column}:" if self.column else ""
+        return ("-" if self.negated else "") + column + body + ("*" if self.prefix else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +160,9 @@ class Query:
     bookmarked: bool | None = None
     after: DateBound | None = None  # published >= this
     before: DateBound | None = None  # published < this
+    flagged: bool | None = None
+    #: None: hidden articles are left out, as everywhere; True: only they.
+    hidden: bool | None = None
 
     @property
     def positive_terms(self) -> tuple[Term, ...]:
@@ -170,6 +183,8 @@ class Query:
             or self.bookmarked is not None
             or self.after is not None
             or self.before is not None
+            or self.flagged is not None
+            or self.hidden is not None
         )
 
     def is_empty(self) -> bool:
@@ -178,7 +193,7 @@ class Query:
 
     def highlight_terms(self) -> list[str]:
         """What to highlight in a shown article: the words and phrases sought."""
-        return list(dict.fromkeys(t.shown or t.text for t in self.positive_terms))
+        return list(dict.fromkeys(t.shown or t.text for t in self.positive_terms if t.column != "author"))
 
     def time_range(self, now: datetime) -> tuple[int | None, int | None]:
         """(published at or after, published before) as UNIX times, or None."""
@@ -201,6 +216,10 @@ class Query:
             parts.append("is:read" if self.read else "is:unread")
         if self.bookmarked is not None:
             parts.append(("" if self.bookmarked else "-") + "is:bookmarked")
+        for name in ("flagged", "hidden"):
+            value = getattr(self, name)
+            if value is not None:
+                parts.append(("" if value else "-") + f"is:{name}")
         if self.after is not None:
             parts.append(f"after:{self.after.text}")
         if self.before is not None:
@@ -228,29 +247,38 @@ class _Builder:
     bookmarked: bool | None = None
     after: DateBound | None = None
     before: DateBound | None = None
+    flagged: bool | None = None
+    hidden: bool | None = None
 
-    def add_text(self, raw: str, *, quoted: bool, negated: bool, prefix: bool = False) -> None:
+    def add_text(
+        self, raw: str, *, quoted: bool, negated: bool, prefix: bool = False, column: str | None = None
+    ) -> None:
         words = tuple(_WORD.findall(raw))
         if not words:
+            if column:
+                raise QueryError(f"{column}: needs words to find (as in {column}:{_EXAMPLES[column]})")
             return  # only punctuation: nothing to look for
         prefix = prefix or (not quoted and raw.endswith("*"))
         if prefix and len(words[-1]) < MIN_PREFIX:
             raise QueryError(f"prefix* needs at least {MIN_PREFIX} letters: {_shown(raw)}")
         shown = "" if quoted or len(words) == 1 else _EDGE_PUNCTUATION.sub("", raw)
-        term = Term(words, phrase=quoted or len(words) > 1, prefix=prefix, negated=negated, shown=shown)
+        term = Term(words, phrase=quoted or len(words) > 1, prefix=prefix, negated=negated, column=column, shown=shown)
         if term not in self.terms:
             self.terms.append(term)
         if len(self.terms) > MAX_TERMS:
             raise QueryError(f"too many words (at most {MAX_TERMS})")
 
-    def add_filter(self, name: str, value: str, *, negated: bool) -> None:
+    def add_filter(self, name: str, value: str, *, negated: bool, quoted: bool = False) -> None:
+        if name in TEXT_FIELDS:
+            self.add_text(value, quoted=quoted, negated=negated, column=name)
+            return
         if name in ("source", "tag"):
             # As the query prints it back: one clean line, no quote marks
             # (none can be written inside a quoted value; 'source:\b"x' was
             # a name that read back as x).
             value = clean_line(value).replace('"', "").strip()
         if not value.strip():
-            what = {"source": "a source name", "tag": "a tag", "is": "unread, read or bookmarked"}.get(name, "a date")
+            what = {"source": "a source name", "tag": "a tag", "is": "a state"}.get(name, "a date")
             raise QueryError(f"{name}: needs {what} (as in {name}:{_EXAMPLES[name]})")
         if name == "source":
             self._add_unique(self.not_sources if negated else self.sources, value)
@@ -274,7 +302,13 @@ class _Builder:
 
     def add_state(self, value: str, *, negated: bool) -> None:
         if value not in _IS_VALUES:
-            raise QueryError(f"is: unknown state {_shown(value)} (use unread, read or bookmarked)")
+            raise QueryError(f"is: unknown state {_shown(value)} ({_IS_HINT})")
+        if value in ("flagged", "hidden"):
+            wanted = not negated
+            if getattr(self, value) is not None and getattr(self, value) != wanted:
+                raise QueryError(f"is:{value} and -is:{value} contradict each other")
+            setattr(self, value, wanted)
+            return
         if value == "bookmarked":
             wanted = not negated
             if self.bookmarked is not None and self.bookmarked != wanted:
@@ -297,10 +331,20 @@ class _Builder:
             bookmarked=self.bookmarked,
             after=self.after,
             before=self.before,
+            flagged=self.flagged,
+            hidden=self.hidden,
         )
 
 
-_EXAMPLES = {"source": '"Sky News AU"', "tag": "world", "is": "unread", "before": "2026-11-20", "after": "7d"}
+_EXAMPLES = {
+    "source": '"Sky News AU"',
+    "tag": "world",
+    "is": "unread",
+    "before": "2026-11-20",
+    "after": "7d",
+    "author": '"Ana Ruiz"',
+    "title": "strike",
+}
 
 
 def parse_date(name: str, value: str) -> DateBound:
@@ -360,16 +404,21 @@ def parse_query(text: str) -> Query:
             name = field_match.group(1).lower()
             value_start = field_match.end()
             if name in FIELDS:
-                if value_start < end and text[value_start] == '"':
+                quoted = value_start < end and text[value_start] == '"'
+                if quoted:
                     value, pos = _read_quoted(text, value_start)
+                    if name in TEXT_FIELDS and text.startswith("*", pos):  # title:"port cal"*
+                        pos += 1
+                        built.add_text(value, quoted=True, negated=negated, prefix=True, column=name)
+                        continue
                 else:
                     value, pos = _read_bare(text, value_start)
-                built.add_filter(name, value, negated=negated)
+                built.add_filter(name, value, negated=negated, quoted=quoted)
                 continue
             rest, _ = _read_bare(text, value_start)
             if rest and not rest.startswith("//"):  # a URL is text to search for
                 raise QueryError(
-                    f"unknown filter {_shown(name + ':')} (filters: source: tag: is: before: after:;"
+                    f"unknown filter {_shown(name + ':')} (filters: source: tag: author: title: is: before: after:;"
                     " put text in quotes to search for it)"
                 )
         value, pos = _read_bare(text, pos)

@@ -7,8 +7,9 @@ their own connections and transactions.
 """
 
 from newsreader.store.articlerows import text_fields
-from newsreader.store.bookmarks import Bookmark, BookmarksError, BookmarkStore
+from newsreader.store.bookmarks import Bookmark, BookmarksError, BookmarkStore, sync_key
 from newsreader.store.cache import Cache
+from newsreader.store.changes import ChangeMarks, change_marks, changed_since_last_check
 from newsreader.store.errors import StoreError, is_busy
 from newsreader.store.feed_state import (
     FeedState,
@@ -29,68 +30,107 @@ from newsreader.store.fulltext_queue import (
     store_full_text,
 )
 from newsreader.store.ingest import FEED_FORMATS
+from newsreader.store.leases import LeaseOwner, release_leases, take_leases
 from newsreader.store.lock import InstanceLock
-from newsreader.store.opener import CacheUnavailable, OpenedCache, mark_damaged, open_cache_safely, quick_check
+from newsreader.store.opener import (
+    CacheUnavailable,
+    OpenedCache,
+    check_in_background,
+    mark_damaged,
+    open_cache_safely,
+    quick_check,
+)
+from newsreader.store.outbox import KINDS, Change, SyncState, record_change, record_subscriptions
 from newsreader.store.records import ArticleRow, HeadlineRow, ImportStats, RelatedRow, SourceRow
 from newsreader.store.related import related_stories
 from newsreader.store.retention import RetentionReport, retention_for_paths
-from newsreader.store.searching import count_articles, search_articles
+from newsreader.store.rules import RuleOutcome, apply_rules
+from newsreader.store.searching import count_articles, list_articles, matching_ids, search_articles
 from newsreader.store.story_api import (
-    followed_with_new_sources,
+    followed_stories_with_news,
     list_stories,
-    mark_story_seen,
+    mark_followed_story_seen,
     rebuild_stories,
     set_story_flags,
-    stories_of,
-    story_of,
+    stories_for_headlines,
+    story_for_article,
+    toggle_story_flag,
 )
+from newsreader.store.story_reading import mark_read_by_story, story_versions, unread_by_story
 from newsreader.store.story_rows import StoryRow
+from newsreader.store.sync_apply import apply_read, apply_story_flags, article_key_for, feed_articles, read_states
 
 __all__ = [
     "FEED_FORMATS",
+    "KINDS",
     "ArticleRow",
     "Bookmark",
     "BookmarkStore",
     "BookmarksError",
     "Cache",
     "CacheUnavailable",
+    "Change",
+    "ChangeMarks",
     "FeedState",
     "FullTextCandidate",
     "HeadlineRow",
     "ImportStats",
     "InstanceLock",
+    "LeaseOwner",
     "OpenedCache",
     "RelatedRow",
     "RetentionReport",
+    "RuleOutcome",
     "SourceRow",
     "StoreError",
     "StoryRow",
+    "SyncState",
+    "apply_read",
+    "apply_rules",
+    "apply_story_flags",
+    "article_key_for",
     "candidates",
+    "change_marks",
+    "changed_since_last_check",
+    "check_in_background",
     "count_articles",
     "ensure_feed",
+    "feed_articles",
     "feed_states",
     "find_sources",
-    "followed_with_new_sources",
+    "followed_stories_with_news",
     "full_text_state",
     "is_busy",
+    "list_articles",
     "list_stories",
     "mark_damaged",
-    "mark_story_seen",
+    "mark_followed_story_seen",
+    "mark_read_by_story",
+    "matching_ids",
     "open_cache_safely",
     "page_host",
     "quick_check",
     "read_article",
+    "read_states",
     "rebuild_stories",
+    "record_change",
     "record_fetch",
     "record_full_text_failure",
+    "record_subscriptions",
     "related_stories",
+    "release_leases",
     "remove_feed",
     "remove_sample",
     "retention_for_paths",
     "search_articles",
     "set_story_flags",
     "store_full_text",
-    "stories_of",
-    "story_of",
+    "stories_for_headlines",
+    "story_for_article",
+    "story_versions",
+    "sync_key",
+    "take_leases",
     "text_fields",
+    "toggle_story_flag",
+    "unread_by_story",
 ]

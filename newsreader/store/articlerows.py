@@ -159,6 +159,8 @@ def text_fields(art: Article) -> ArticleFields:
         "tags": list(dict.fromkeys(art.tags)),
         "enclosures": [{"url": e.url, "type": e.type, "length": e.length} for e in art.enclosures],
     }
+    if art.images:  # only when there are some: most rows' extras stay as they were
+        extras["images"] = list(art.images)
     return ArticleFields(
         key="",
         norm_url=norm_url,
@@ -219,17 +221,31 @@ def chunks(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def index_text(conn: sqlite3.Connection, rows: list[tuple[int, str, str | bytes]]) -> None:
-    """Put new rows in the full-text index: ``(id, title, body as stored)``.
+def index_text(conn: sqlite3.Connection, rows: list[tuple[int, Article, ArticleFields]]) -> None:
+    """Put new rows in the full-text index: ``(id, article, its fields)``.
 
     Every INSERT INTO articles is followed by this (the schema has no
     insert trigger, see FTS_TRIGGERS); one statement for the lot, so FTS5
-    takes them as one batch.
+    takes them as one batch. Title, body, author and captions, as the
+    triggers give them when the row is changed or removed.
     """
     if not rows:
         return
-    values = [v for article_id, title, body in rows for v in (article_id, title, textpack.unpack(body) or "")]
-    conn.execute(f"INSERT INTO articles_fts(rowid, title, body) VALUES {','.join(['(?,?,?)'] * len(rows))}", values)
+    values = [
+        v
+        for article_id, art, fields in rows
+        for v in (
+            article_id,
+            art.title,
+            textpack.unpack(fields.body) or "",
+            art.author,
+            textpack.captions_text(fields.extras),
+        )
+    ]
+    conn.execute(
+        f"INSERT INTO articles_fts(rowid, title, body, author, captions) VALUES {','.join(['(?,?,?,?,?)'] * len(rows))}",
+        values,
+    )
 
 
 def _stored_identities(
@@ -310,7 +326,7 @@ def import_feed_articles(
             ids = dict(conn.execute(f"SELECT key, id FROM articles WHERE key IN ({','.join('?' * len(keys))})", keys))
             for i in chunk:
                 results[i] = (int(ids[fields[i].key]), "new")
-            index_text(conn, [(results[i][0], articles[i].title, fields[i].body) for i in chunk])
+            index_text(conn, [(results[i][0], articles[i], fields[i]) for i in chunk])
         pending.clear()
 
     for index, (art, field) in enumerate(zip(articles, fields)):

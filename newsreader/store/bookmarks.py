@@ -43,8 +43,9 @@ from newsreader.core.paths import Paths
 from newsreader.core.sanitize import clean, clean_line
 from newsreader.core.tomlfile import TomlFileBroken, load_toml, save_toml
 from newsreader.core.urls import check_url, normalize_url
+from newsreader.store.outbox import record_change
 
-__all__ = ["Bookmark", "BookmarkStore", "BookmarksError", "BookmarksReadOnly", "published_text"]
+__all__ = ["Bookmark", "BookmarkStore", "BookmarksError", "BookmarksReadOnly", "published_text", "sync_key"]
 
 #: A bookmark keeps at most this much of the article's text.
 SUMMARY_CHARS = 300
@@ -148,6 +149,20 @@ class Bookmark:
             return True
         return bool(self.url and other.url and normalize_url(self.url) == normalize_url(other.url))
 
+    def to_sync(self) -> dict[str, Any]:
+        """What sync sends of a kept bookmark (``kept`` is True)."""
+        return {
+            "kept": True,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "saved_at": self.saved_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "published": self.published,
+            "tags": list(self.tags),
+            "note": self.note,
+            "summary": self.summary,
+        }
+
     def to_toml(self) -> dict[str, Any]:
         table: dict[str, Any] = {"title": self.title}
         if self.source:
@@ -166,6 +181,11 @@ class Bookmark:
         for key, value in self.extra.items():
             table.setdefault(key, value)
         return table
+
+
+def sync_key(bookmark: Bookmark) -> str | None:
+    """The bookmark's identity across devices: its article key (URL-based), else its URL."""
+    return bookmark.article_key or (normalize_url(bookmark.url) if bookmark.url else None)
 
 
 def _clean_tags(tags) -> list[str]:
@@ -404,8 +424,18 @@ class BookmarkStore:
             raise BookmarksError(f"{self.path}: cannot save bookmarks: {exc}") from None
         self._stamp = self._file_stamp()
 
-    def add(self, bookmark: Bookmark) -> Bookmark:
-        """Save ``bookmark``; if the story is already kept, return that one unchanged."""
+    def _record(self, bookmark: Bookmark, kept: bool) -> None:
+        """Tell sync (the outbox in ``state.sqlite3`` beside this file)."""
+        key = sync_key(bookmark)
+        if key is not None:
+            value = bookmark.to_sync() if kept else {"kept": False}
+            record_change(self.path.with_name("state.sqlite3"), "bookmark", key, value)
+
+    def add(self, bookmark: Bookmark, *, record: bool = True) -> Bookmark:
+        """Save ``bookmark``; if the story is already kept, return that one unchanged.
+
+        ``record=False`` (also for remove and update): the change came from
+        sync and is not sent back."""
         self._check_writable()
         existing = self.find(bookmark)
         if existing is not None:
@@ -416,9 +446,11 @@ class BookmarkStore:
         before = list(self._entries)
         self._entries.append(bookmark)
         self._commit(before)
+        if record:
+            self._record(bookmark, True)
         return bookmark
 
-    def remove(self, key_or_url: str | Bookmark) -> bool:
+    def remove(self, key_or_url: str | Bookmark, *, record: bool = True) -> bool:
         """Remove the bookmark; False when there was none."""
         self._check_writable()
         target = self.find(key_or_url)
@@ -427,6 +459,8 @@ class BookmarkStore:
         before = list(self._entries)
         self._entries = [e for e in self._entries if e is not target]
         self._commit(before)
+        if record:
+            self._record(target, False)
         return True
 
     def toggle(self, bookmark: Bookmark) -> bool:
@@ -438,7 +472,9 @@ class BookmarkStore:
         self.add(bookmark)
         return True
 
-    def update(self, key_or_url: str | Bookmark, *, note: str | None = None, tags=None) -> Bookmark:
+    def update(
+        self, key_or_url: str | Bookmark, *, note: str | None = None, tags=None, record: bool = True
+    ) -> Bookmark:
         """Change the note and/or tags of a kept bookmark; KeyError when there is none."""
         self._check_writable()
         target = self.find(key_or_url)
@@ -455,4 +491,6 @@ class BookmarkStore:
         except BookmarksError:
             target.note, target.tags = old_note, old_tags
             raise
+        if record:
+            self._record(target, True)
         return target

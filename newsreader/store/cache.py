@@ -15,12 +15,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from newsreader.store import textpack
+from newsreader.store import outbox, textpack
 from newsreader.store.articlerows import chunks, load_extras
 from newsreader.store.headlines import HEADLINE_COLUMNS, headline_from_row
 from newsreader.store.ingest import DocumentImport
 from newsreader.store.records import ArticleRow, HeadlineRow, RelatedRow, SourceRow
 from newsreader.store.schema import ensure_schema, ensure_state_schema
+from newsreader.store.transaction import immediate
 
 #: Page size of a new cache file.
 PAGE_SIZE = 16384
@@ -36,6 +37,8 @@ class Cache(DocumentImport):
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        #: ``PRAGMA data_version`` last seen, by connection (store/changes.py).
+        self.data_versions: dict[int, tuple[int, int]] = {}
         self.connection()  # create or check the schema now, not in the middle of a read
 
     # -- connections -------------------------------------------------------
@@ -84,6 +87,7 @@ class Cache(DocumentImport):
         if conn is None:
             return
         self._local.conn = None
+        self.data_versions.pop(id(conn), None)
         with self._lock:
             if conn in self._connections:
                 self._connections.remove(conn)
@@ -97,6 +101,7 @@ class Cache(DocumentImport):
                 except sqlite3.Error:
                     pass
             self._connections.clear()
+        self.data_versions.clear()
         self._local = threading.local()
 
     @contextmanager
@@ -124,19 +129,23 @@ class Cache(DocumentImport):
             finally:
                 self._local.depth = depth - 1
             return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(conn):
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
+
+    def changed_since_last_check(self) -> bool:
+        """Whether another connection committed since this thread last asked
+        (:func:`newsreader.store.changes.changed_since_last_check`)."""
+        from newsreader.store.changes import changed_since_last_check
+
+        return changed_since_last_check(self)
 
     # -- reading state -----------------------------------------------------
 
-    def set_read(self, article_ids: Iterable[int], read: bool = True) -> list[tuple[int, bool]]:
-        """Mark articles read or unread; returns ``(id, previous)`` for undo."""
+    def set_read(self, article_ids: Iterable[int], read: bool = True, *, record: bool = True) -> list[tuple[int, bool]]:
+        """Mark articles read or unread; returns ``(id, previous)`` for undo.
+
+        Each change goes to the sync outbox too (``record=False``: a change
+        that came from sync)."""
         ids = list(article_ids)
         if not ids:
             return []
@@ -154,6 +163,8 @@ class Cache(DocumentImport):
                             "INSERT OR REPLACE INTO state.read_state(article_key, is_read, changed_at) VALUES (?, ?, ?)",
                             (row["key"], int(read), now),
                         )
+                        if record:
+                            outbox.record(conn, "read", row["key"], {"read": read})
         return changed
 
     def restore_read(self, previous: Iterable[tuple[int, bool]]) -> None:
@@ -166,10 +177,10 @@ class Cache(DocumentImport):
 
     def unread_ids(self, source_id: int | None = None) -> list[int]:
         if source_id is None:
-            rows = self.connection().execute("SELECT id FROM articles WHERE is_read = 0")
+            rows = self.connection().execute("SELECT id FROM articles WHERE is_read = 0 AND hidden = 0")
         else:
             rows = self.connection().execute(
-                "SELECT id FROM articles WHERE source_id = ? AND is_read = 0", (source_id,)
+                "SELECT id FROM articles WHERE source_id = ? AND is_read = 0 AND hidden = 0", (source_id,)
             )
         return [int(r[0]) for r in rows]
 
@@ -179,21 +190,31 @@ class Cache(DocumentImport):
         return self.connection().execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
 
     def totals(self) -> tuple[int, int]:
-        """(all articles, unread articles)."""
+        """(all articles, unread articles), hidden ones left out."""
         row = self.connection().execute("SELECT count(*), coalesce(sum(is_read = 0), 0) FROM articles").fetchone()
-        return int(row[0]), int(row[1])
+        hidden = (
+            self.connection()
+            .execute("SELECT count(*), coalesce(sum(is_read = 0), 0) FROM articles WHERE hidden = 1")
+            .fetchone()
+        )
+        return int(row[0]) - int(hidden[0]), int(row[1]) - int(hidden[1])
 
     def sources(self) -> list[SourceRow]:
         # The counts come from one pass over the (source_id, is_read) index,
         # never from the rows: joined the other way round, SQLite builds a
-        # temporary index of all articles first.
+        # temporary index of all articles first. Hidden articles (few, in a
+        # partial index) are counted apart and taken off.
         rows = self.connection().execute(
             """SELECT s.id, s.name, s.kind, s.feed_url, s.last_error, s.last_success, s.gone,
-                      coalesce(c.total, 0) AS total, coalesce(c.unread, 0) AS unread
+                      coalesce(c.total, 0) - coalesce(h.total, 0) AS total,
+                      coalesce(c.unread, 0) - coalesce(h.unread, 0) AS unread
                FROM sources s LEFT JOIN (
                    SELECT source_id, count(*) AS total, sum(is_read = 0) AS unread
                    FROM articles GROUP BY source_id
-               ) c ON c.source_id = s.id
+               ) c ON c.source_id = s.id LEFT JOIN (
+                   SELECT source_id, count(*) AS total, sum(is_read = 0) AS unread
+                   FROM articles WHERE hidden = 1 GROUP BY source_id
+               ) h ON h.source_id = s.id
                WHERE c.total > 0 OR s.kind = 'feed'
                ORDER BY s.name COLLATE NOCASE"""
         )
@@ -221,8 +242,9 @@ class Cache(DocumentImport):
         limit: int = 1000,
         offset: int = 0,
     ) -> list[HeadlineRow]:
-        """Newest first; ``keys`` restricts to those article keys (bookmarks)."""
-        where: list[str] = []
+        """Newest first; ``keys`` restricts to those article keys (bookmarks).
+        Hidden articles are left out (search ``is:hidden`` finds them)."""
+        where: list[str] = ["a.id NOT IN (SELECT id FROM articles WHERE hidden = 1)"]
         params: list[object] = []
         if source_id is not None:
             where.append("a.source_id = ?")
@@ -286,9 +308,12 @@ class Cache(DocumentImport):
             body=textpack.unpack(r["body"]) or "",
             summary_only=bool(r["summary_only"]),
             is_read=bool(r["is_read"]),
+            hidden=bool(r["hidden"]),
+            flagged=bool(r["flagged"]),
             captions=[(c[0], c[1]) for c in extras.get("captions", []) if c],
             tags=list(extras.get("tags", [])),
             enclosures=list(extras.get("enclosures", [])),
+            images=[u for u in extras.get("images", []) if isinstance(u, str)],
             added_at=r["added_at"],
             full_text_url=r["full_text_url"],
             full_text_error=r["full_text_error"],
@@ -298,18 +323,28 @@ class Cache(DocumentImport):
         row = self.connection().execute("SELECT id FROM articles WHERE key = ?", (key,)).fetchone()
         return int(row[0]) if row else None
 
+    def article_id_for_url(self, url: str) -> int | None:
+        """The article at ``url`` (compared as normalised addresses)."""
+        from newsreader.core.urls import normalize_url
+
+        norm = normalize_url(url)
+        if not norm:
+            return None
+        row = self.connection().execute("SELECT id FROM articles WHERE norm_url = ?", (norm,)).fetchone()
+        return int(row[0]) if row else None
+
     def page_related(self, article_id: int) -> list[RelatedRow]:
         """Explicit links: the article's own related block first, then pages that link to it."""
         rows = self.connection().execute(
             """SELECT a.id, a.title, s.name AS source, a.published, a.precision, a.published_text,
                       r.reason, r.detail, a.summary_only, a.is_read, 0 AS back, r.position
                FROM related r JOIN articles a ON a.id = r.other_id JOIN sources s ON s.id = a.source_id
-               WHERE r.article_id = ?
+               WHERE r.article_id = ? AND a.hidden = 0
                UNION ALL
                SELECT a.id, a.title, s.name, a.published, a.precision, a.published_text,
                       r.reason, r.detail, a.summary_only, a.is_read, 1 AS back, r.position
                FROM related r JOIN articles a ON a.id = r.article_id JOIN sources s ON s.id = a.source_id
-               WHERE r.other_id = ? AND r.reason = 'page'
+               WHERE r.other_id = ? AND r.reason = 'page' AND a.hidden = 0
                ORDER BY back, position""",
             (article_id, article_id),
         )

@@ -7,6 +7,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from newsreader.core.urls import normalize_url
+from newsreader.store import outbox
 from newsreader.store.articlerows import inserted_id
 from newsreader.store.cache import Cache
 
@@ -131,9 +133,13 @@ def record_fetch(
             )
 
 
-def remove_feed(cache: Cache, url: str) -> int:
-    """Forget a feed and its articles; returns how many articles went."""
+def remove_feed(cache: Cache, url: str, *, record: bool = True) -> int:
+    """Forget a feed and its articles; returns how many articles went.
+
+    The unsubscription goes to the sync outbox (``record=False``: from sync)."""
     with cache.write() as conn:
+        if record:
+            outbox.record(conn, "feed", normalize_url(url.strip()), {"subscribed": False, "url": url.strip()})
         row = conn.execute("SELECT id FROM sources WHERE key = ?", (_key(url),)).fetchone()
         if row is None:
             return 0

@@ -10,7 +10,9 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, cast
 
 from newsreader.core.models import Article, ParsedDocument
 from newsreader.core.textnorm import normalize_name, normalize_title
@@ -30,6 +32,10 @@ from newsreader.store.records import ImportStats
 from newsreader.store.story_rows import assign_stories
 from newsreader.stories.signature import Prepared
 
+if TYPE_CHECKING:
+    from newsreader.config.actions import Rule
+    from newsreader.store.cache import Cache
+
 FEED_FORMATS = frozenset({"rss", "atom", "rdf", "json-feed"})
 UNKNOWN_SOURCE = "Unknown source"
 _PRECISION_RANK = {"exact": 0, "minute": 1, "hour": 2, "day": 3, "unknown": 4}
@@ -37,6 +43,9 @@ _PRECISION_RANK = {"exact": 0, "minute": 1, "hour": 2, "day": 3, "unknown": 4}
 
 class DocumentImport:
     """``import_document`` and what it takes; see the module doc."""
+
+    #: ``[[rule]]`` tables applied to every new article as it is stored.
+    rules: Sequence[Rule] = ()
 
     def write(self) -> AbstractContextManager[sqlite3.Connection]:
         """A write transaction on the cache: :class:`~.cache.Cache` provides it."""
@@ -112,6 +121,11 @@ class DocumentImport:
             times = Counter(ids)
             inserted = {i for i, (_, outcome) in zip(ids, placed) if outcome == "new" and times[i] == 1}
             assign_stories(conn, ids, now=now, features=prepared, stored_from_features=inserted)
+            if self.rules:
+                from newsreader.store.rules import apply_rules
+
+                new_ids = [i for i, (_, outcome) in zip(ids, placed) if outcome == "new"]
+                stats.rules = [o for o in apply_rules(cast("Cache", self), self.rules, new_ids) if o.article_ids]
         return stats
 
     def _upsert_source(
@@ -194,7 +208,7 @@ class DocumentImport:
             state = conn.execute("SELECT is_read FROM state.read_state WHERE article_key = ?", (f.key,)).fetchone()
             cur = conn.execute(INSERT_ARTICLE, f.row(source_id, art, int(state["is_read"]) if state else 0, now))
             article_id = inserted_id(cur)
-            index_text(conn, [(article_id, art.title, f.body)])
+            index_text(conn, [(article_id, art, f)])
             return article_id, "new"
         return int(existing["id"]), self._merge(conn, existing, art, f)
 
@@ -231,6 +245,8 @@ class DocumentImport:
             old_extras["tags"] = tags
         if not old_extras.get("enclosures") and extras["enclosures"]:
             old_extras["enclosures"] = extras["enclosures"]
+        if not old_extras.get("images") and extras.get("images"):
+            old_extras["images"] = extras["images"]
         new_extras = dump_extras(old_extras)
         if new_extras != (row["extras"] or dump_extras({})):
             changes["extras"] = new_extras

@@ -218,3 +218,13 @@ def _refill_read_state(cache: Cache) -> None:
 def _is_damage(exc: sqlite3.Error) -> bool:
     text = str(exc).lower()
     return any(word in text for word in ("malformed", "not a database", "disk image", "corrupt", "no such table"))
+
+
+def check_in_background(cache: Cache, db_path: Path) -> str | None:
+    """Check an open cache (a big one is checked after start-up rather than
+    before it); a damaged one is marked to be rebuilt at the next open.
+    Returns the problem, or None when the cache is sound."""
+    problem = quick_check(cache)
+    if problem is not None:
+        mark_damaged(db_path, problem)
+    return problem

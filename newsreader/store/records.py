@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsreader.store.rules import RuleOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +35,7 @@ class HeadlineRow:
     is_read: bool
     summary_only: bool
     url: str | None = None
+    flagged: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +58,12 @@ class ArticleRow:
     captions: list[tuple[str, str | None]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     enclosures: list[dict] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
     added_at: int = 0
     full_text_url: str | None = None  # the page the body was extracted from (f / fetch-full)
     full_text_error: str | None = None  # why the last full-text attempt kept the summary
+    hidden: bool = False  # by a [[rule]]
+    flagged: bool = False  # by a [[rule]]
 
     @property
     def full_text_host(self) -> str | None:
@@ -91,9 +99,17 @@ class ImportStats:
     updated: int = 0
     unchanged: int = 0
     article_ids: list[int] = field(default_factory=list)
+    #: What the cache's ``[[rule]]`` tables did to the new articles.
+    rules: list[RuleOutcome] = field(default_factory=list)
 
     def add(self, other: ImportStats) -> None:
         self.new += other.new
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.article_ids.extend(other.article_ids)
+        self.rules.extend(other.rules)
+
+    @property
+    def notify_ids(self) -> list[int]:
+        """New articles a rule with ``notify`` matched."""
+        return list(dict.fromkeys(i for o in self.rules if o.rule.notify for i in o.article_ids))

@@ -8,10 +8,11 @@ is ATTACHed to every connection.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 #: Bump when the schema changes, and add a step to MIGRATIONS.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: A marker so we never mistake another application's database for ours.
 APPLICATION_ID = 0x4E575352  # "NWSR"
@@ -24,12 +25,47 @@ APPLICATION_ID = 0x4E575352  # "NWSR"
 # would inflate every body again through a Python callback per row.
 FTS_TRIGGERS = """
 CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
-    INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, nr_text(old.body));
+    INSERT INTO articles_fts(articles_fts, rowid, title, body, author, captions)
+        VALUES ('delete', old.id, old.title, nr_text(old.body), old.author, nr_captions(old.extras));
 END;
-CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
-    INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, nr_text(old.body));
-    INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, nr_text(new.body));
+CREATE TRIGGER articles_au AFTER UPDATE OF title, body, author, extras ON articles
+WHEN old.title IS NOT new.title OR old.body IS NOT new.body OR old.author IS NOT new.author
+    OR nr_captions(old.extras) IS NOT nr_captions(new.extras) BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body, author, captions)
+        VALUES ('delete', old.id, old.title, nr_text(old.body), old.author, nr_captions(old.extras));
+    INSERT INTO articles_fts(rowid, title, body, author, captions)
+        VALUES (new.id, new.title, nr_text(new.body), new.author, nr_captions(new.extras));
 END;
+"""
+
+# Authors and image captions are searched too (``author:`` and plain words).
+# They are FTS5 columns of their own, so ``author:`` is a column filter.
+# The index's content is a view of ``articles`` that gives each column as
+# it was indexed (captions live in ``extras``; the body may be deflated).
+# prefix='3': a three-letter prefix ("gov*") reads one doclist instead of
+# merging those of every word it starts (benchmarks/search_bench.py). FTS5
+# uses a prefix index only for prefixes of exactly its length ("gove*"
+# costs the same either way).
+FTS_TABLE = """
+CREATE VIEW articles_fts_content AS
+    SELECT id, title, nr_text(body) AS body, author, nr_captions(extras) AS captions FROM articles;
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, body, author, captions, content='articles_fts_content', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2', prefix='3'
+);
+CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row');
+"""
+
+# Rules hide and flag articles; a refresh holds a lease per feed so that two
+# processes never fetch and store the same feed at once (store/leases.py).
+DAILY_TABLES = """
+CREATE INDEX IF NOT EXISTS articles_flagged ON articles(flagged) WHERE flagged = 1;
+CREATE INDEX IF NOT EXISTS articles_hidden ON articles(hidden) WHERE hidden = 1;
+CREATE TABLE IF NOT EXISTS feed_leases (
+    url TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,               -- 'host:pid:token' of the refreshing process
+    expires INTEGER NOT NULL           -- UNIX time; past it the lease is free
+) WITHOUT ROWID;
 """
 
 CACHE_SCHEMA = (
@@ -75,6 +111,8 @@ CREATE TABLE articles (
     full_text_at INTEGER,              -- last full-text attempt; NULL = never tried
     full_text_error TEXT,              -- why that attempt kept the summary (one line)
     is_read INTEGER NOT NULL DEFAULT 0,
+    hidden INTEGER NOT NULL DEFAULT 0,  -- by a [[rule]]: only is:hidden finds it
+    flagged INTEGER NOT NULL DEFAULT 0, -- by a [[rule]] (is:flagged)
     added_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
 );
@@ -100,15 +138,9 @@ CREATE TABLE related (
 ) WITHOUT ROWID;
 CREATE INDEX related_other ON related(other_id);
 
--- prefix='3': a three-letter prefix ("gov*") reads one doclist instead of
--- merging those of every word it starts (benchmarks/search_bench.py). FTS5
--- uses a prefix index only for prefixes of exactly its length ("gove*"
--- costs the same either way).
-CREATE VIRTUAL TABLE articles_fts USING fts5(
-    title, body, content='articles', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2', prefix='3'
-);
-
+"""
+    + FTS_TABLE
+    + """
 -- Tags as rows, so tag: filters are an index lookup, not a JSON scan.
 CREATE TABLE article_tags (
     tag TEXT NOT NULL COLLATE NOCASE,
@@ -126,9 +158,9 @@ CREATE TRIGGER articles_tags_au AFTER UPDATE OF extras ON articles BEGIN
         SELECT value, new.id FROM json_each(CASE WHEN json_valid(new.extras) THEN new.extras ELSE '{}' END, '$.tags')
         WHERE type = 'text';
 END;
-CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row');
 """
     + FTS_TRIGGERS
+    + DAILY_TABLES
     + """
 -- Stories: articles from different outlets telling one event (newsreader.stories.clustering).
 CREATE TABLE stories (
@@ -204,6 +236,35 @@ CREATE TABLE IF NOT EXISTS state.read_state (
     is_read INTEGER NOT NULL,
     changed_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+-- Sync (newsreader.sync; SQL in store/outbox.py). A change made here waits in
+-- the outbox until a backend confirmed it; sync_items holds the newest known
+-- version of every synced thing, from any device; stamps are milliseconds of
+-- a hybrid clock (see store/outbox.py).
+CREATE TABLE IF NOT EXISTS state.sync_outbox (
+    kind TEXT NOT NULL,                -- read | bookmark | feed | story
+    key TEXT NOT NULL,                 -- article key, or normalised feed URL
+    value TEXT NOT NULL,               -- JSON
+    stamp INTEGER NOT NULL,
+    seq INTEGER NOT NULL,              -- a confirmation removes only the version it pushed
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state.sync_items (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    stamp INTEGER NOT NULL,
+    device TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state.sync_meta (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state.sync_remote (
+    key TEXT PRIMARY KEY,              -- article key
+    remote_id INTEGER NOT NULL         -- the server's article id
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS state.sync_remote_id ON sync_remote(remote_id);
 """
 
 #: version -> SQL that upgrades from version-1. Empty until the first change.
@@ -211,9 +272,18 @@ MIGRATIONS: dict[int, str] = {
     # 2: bodies may be stored deflated; the FTS triggers give nr_text(body),
     # and inserts index their own text. Rows written before stay plain text
     # (nr_text passes text through).
+    # (Its triggers were replaced again by step 3.)
     2: "DROP TRIGGER articles_ai;\nDROP TRIGGER articles_au;\nDROP TRIGGER articles_ad;\n"
-    + FTS_TRIGGERS
-    + "CREATE INDEX IF NOT EXISTS articles_read_time ON articles(is_read, published_ts);\n",
+    "CREATE INDEX IF NOT EXISTS articles_read_time ON articles(is_read, published_ts);\n",
+    # 3: hidden and flagged articles, feed leases, and authors and captions
+    # in the search index (rebuilt from the rows: its columns changed).
+    3: "ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;\n"
+    "ALTER TABLE articles ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;\n"
+    "DROP TRIGGER IF EXISTS articles_au;\nDROP TRIGGER IF EXISTS articles_ad;\n"
+    "DROP TABLE articles_vocab;\nDROP TABLE articles_fts;\nDROP VIEW IF EXISTS articles_fts_content;\n"
+    + FTS_TABLE
+    + "INSERT INTO articles_fts(rowid, title, body, author, captions)"
+    " SELECT id, title, nr_text(body), author, nr_captions(extras) FROM articles;\n" + FTS_TRIGGERS + DAILY_TABLES,
 }
 
 
@@ -242,9 +312,22 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
         conn.execute("BEGIN IMMEDIATE")
         for step in range(version + 1, SCHEMA_VERSION + 1):
             for statement in _split(MIGRATIONS.get(step, "")):
-                conn.execute(statement)
+                if not _column_exists(conn, statement):
+                    conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
+
+
+_ADD_COLUMN = re.compile(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", re.IGNORECASE)
+
+
+def _column_exists(conn: sqlite3.Connection, statement: str) -> bool:
+    """Whether ``statement`` adds a column the table already has (a step
+    half-applied by hand, or a test that rewinds the version number)."""
+    match = _ADD_COLUMN.match(statement.strip())
+    if match is None:
+        return False
+    return any(row[1] == match.group(2) for row in conn.execute(f"PRAGMA table_info({match.group(1)})"))
 
 
 def ensure_state_schema(conn: sqlite3.Connection) -> None:

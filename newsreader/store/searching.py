@@ -47,14 +47,22 @@ import json
 import math
 import sqlite3
 from collections.abc import Generator, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from newsreader.core.textnorm import normalize_name
-from newsreader.search.language import Query, Term
+from newsreader.search.language import Query
 from newsreader.store.headlines import HEADLINE_COLUMNS, headline_from_row
 from newsreader.store.records import HeadlineRow
+from newsreader.store.search_filters import (
+    Filters,
+    IdSet,
+    NoMatch,
+    build_filters,
+    local_now,
+    match_expression,
+    resolve_sources,
+    where_clause,
+)
 
 if TYPE_CHECKING:
     from newsreader.store.cache import Cache
@@ -64,7 +72,9 @@ __all__ = [
     "RECENCY_DAYS",
     "WINDOW",
     "count_articles",
+    "list_articles",
     "match_expression",
+    "matching_ids",
     "resolve_sources",
     "search_articles",
 ]
@@ -77,180 +87,6 @@ EXACT_LIMIT = 8000
 WINDOW = 2000
 _TITLE_WEIGHT, _BODY_WEIGHT = 4.0, 1.0
 _DAY = 86400.0
-
-
-# -- the MATCH expression ----------------------------------------------------
-
-
-def _fts_string(term: Term) -> str:
-    """One term as an FTS5 string. Words hold only letters and digits, so the
-    doubling of quotes is belt and braces: a ``"`` never reaches here."""
-    quoted = '"' + " ".join(term.words).replace('"', '""') + '"'
-    return quoted + ("*" if term.prefix else "")
-
-
-def match_expression(query: Query) -> str | None:
-    """The FTS5 MATCH text for the query's words, or None when it has none.
-
-    ``("a" AND "b c"*) NOT ("d" OR "e")``. With only negated words there is
-    nothing to match (FTS5 has no bare NOT): those become an excluded id set.
-    """
-    positive = [_fts_string(t) for t in query.positive_terms]
-    if not positive:
-        return None
-    expression = " AND ".join(positive)
-    negative = [_fts_string(t) for t in query.negative_terms]
-    if negative:
-        expression = f"({expression}) NOT ({' OR '.join(negative)})"
-    return expression
-
-
-# -- filters -----------------------------------------------------------------
-
-
-def resolve_sources(cache: Cache, names: Iterable[str]) -> list[int]:
-    """Source ids for ``source:`` names: the sources whose name is the name
-    (any case, any spacing); for a name no source has exactly, every source
-    whose name contains it (``source:gazette`` finds "Harbour Gazette")."""
-    wanted = [w for w in (normalize_name(n) for n in names) if w]
-    if not wanted:
-        return []
-    rows = [(int(r[0]), normalize_name(r[1])) for r in cache.connection().execute("SELECT id, name FROM sources")]
-    ids: set[int] = set()
-    for name in wanted:
-        exact = [i for i, folded in rows if folded == name]
-        ids.update(exact or (i for i, folded in rows if name in folded))
-    return sorted(ids)
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _tag_in_extras(tag: str) -> tuple[str, list[object]]:
-    """An exact, ASCII-case-insensitive tag test on the row's ``extras``.
-
-    The LIKE on the JSON text (tags are stored as JSON strings, encoded as
-    :func:`json.dumps` does) rules most rows out cheaply; ``json_each`` then
-    makes it exact, so ``tag:world`` does not match "world-cup".
-    """
-    encoded = json.dumps(tag, ensure_ascii=False)
-    sql = (
-        "(a.extras LIKE ? ESCAPE '\\' AND json_valid(a.extras) AND EXISTS ("
-        "SELECT 1 FROM json_each(a.extras, '$.tags') WHERE value = ? COLLATE NOCASE))"
-    )
-    return sql, ["%" + _like_escape(encoded) + "%", tag]
-
-
-def _has_tag_table(conn: sqlite3.Connection) -> bool:
-    """Whether the cache keeps ``article_tags(tag, article_id)`` (proposed in
-    ``benchmarks/search_bench.py``): then a tag is an index lookup."""
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'article_tags'").fetchone()
-    return row is not None
-
-
-class _NoMatch(Exception):
-    """A filter nothing can satisfy (an unknown source, no bookmarks)."""
-
-
-@dataclass(slots=True)
-class _IdSet:
-    """``[NOT] IN (subquery)`` on an article id; the subquery reads an index."""
-
-    sql: str
-    params: list[object]
-    negated: bool = False
-
-    def on(self, column: str) -> str:
-        # The "+" keeps SQLite from handing an IN on the FTS5 rowid to FTS5,
-        # which would then run the whole MATCH once per id.
-        return f"+{column} {'NOT IN' if self.negated else 'IN'} ({self.sql})"
-
-
-@dataclass(slots=True)
-class _Filters:
-    """What a query asks of ``articles a`` besides its words.
-
-    ``indexed``: conditions an index answers (usable alone in ``SELECT a.id
-    FROM articles a WHERE ...``); ``sets``: id sets to test membership in,
-    which needs no row; ``row``: conditions that read the row itself.
-    """
-
-    indexed: list[str] = field(default_factory=list)
-    indexed_params: list[object] = field(default_factory=list)
-    sets: list[_IdSet] = field(default_factory=list)
-    row: list[str] = field(default_factory=list)
-    row_params: list[object] = field(default_factory=list)
-    before: int | None = None  # before:, where a window of newest articles must end
-
-    def index(self, sql: str, *params: object) -> None:
-        self.indexed.append(sql)
-        self.indexed_params.extend(params)
-
-    def check(self, sql: str, *params: object) -> None:
-        self.row.append(sql)
-        self.row_params.extend(params)
-
-    def all_on(self, column: str) -> tuple[list[str], list[object]]:
-        """Every condition, the id sets tested on ``column``."""
-        where = list(self.indexed) + [s.on(column) for s in self.sets] + list(self.row)
-        params = list(self.indexed_params) + [p for s in self.sets for p in s.params] + list(self.row_params)
-        return where, params
-
-
-def _filters(
-    conn: sqlite3.Connection, cache: Cache, query: Query, bookmarked_keys: Iterable[str], now: datetime
-) -> _Filters:
-    out = _Filters()
-    if query.sources:
-        ids = resolve_sources(cache, query.sources)
-        if not ids:
-            raise _NoMatch
-        out.index("a.source_id IN (SELECT value FROM json_each(?))", json.dumps(ids))
-    if query.not_sources:
-        ids = resolve_sources(cache, query.not_sources)
-        if ids:
-            out.index("a.source_id NOT IN (SELECT value FROM json_each(?))", json.dumps(ids))
-    if query.read is not None:
-        # With source: the sources' own index is the road (a source has a few
-        # hundred articles, the unread a third of all): "+" keeps is_read off
-        # the indexes, or the planner walks every unread article.
-        out.index("+a.is_read = ?" if query.sources else "a.is_read = ?", int(query.read))
-    if query.bookmarked is not None:
-        keys = sorted({k for k in bookmarked_keys if isinstance(k, str)})
-        if query.bookmarked and not keys:
-            raise _NoMatch
-        if keys:
-            negation = "" if query.bookmarked else "NOT "
-            out.index(f"a.key {negation}IN (SELECT value FROM json_each(?))", json.dumps(keys))
-    low, high = query.time_range(now)
-    if low is not None:
-        out.index("a.published_ts >= ?", low)
-    if high is not None:
-        out.index("a.published_ts < ?", high)
-        out.before = high
-    tag_table = (query.tags or query.not_tags) and _has_tag_table(conn)
-    for negated, tags in ((False, query.tags), (True, query.not_tags)):
-        for tag in tags:
-            if tag_table:
-                out.sets.append(
-                    _IdSet("SELECT article_id FROM article_tags WHERE tag = ? COLLATE NOCASE", [tag], negated)
-                )
-            else:
-                sql, params = _tag_in_extras(tag)
-                out.check(("NOT " if negated else "") + sql, *params)
-    if query.negative_terms and not query.positive_terms:
-        excluded = " OR ".join(_fts_string(t) for t in query.negative_terms)
-        out.sets.append(_IdSet("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", [excluded], negated=True))
-    return out
-
-
-def _where(conditions: list[str]) -> str:
-    return ("WHERE " + " AND ".join(conditions)) if conditions else ""
-
-
-def _now(now: datetime | None) -> datetime:
-    return now if now is not None else datetime.now().astimezone()
 
 
 # -- running -------------------------------------------------------------------
@@ -273,19 +109,19 @@ def search_articles(
     aware datetime, local time by default) anchors ``today``, ``7d`` and the
     recency bonus. Raises only ``sqlite3.Error`` (a damaged cache).
     """
-    now = _now(now)
+    now = local_now(now)
     limit, offset = max(0, int(limit)), max(0, int(offset))
     conn = cache.connection()
     try:
-        filters = _filters(conn, cache, query, bookmarked_keys, now)
-    except _NoMatch:
+        filters = build_filters(conn, cache, query, bookmarked_keys, now)
+    except NoMatch:
         return []
     match = match_expression(query)
     if match is None:
         where, params = filters.all_on("a.id")
         cursor = conn.execute(
             f"""SELECT {HEADLINE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
-                {_where(where)} ORDER BY a.published_ts DESC, a.id DESC LIMIT ? OFFSET ?""",
+                {where_clause(where)} ORDER BY a.published_ts DESC, a.id DESC LIMIT ? OFFSET ?""",
             (*params, limit, offset),
         )
         return [headline_from_row(r) for r in cursor]
@@ -311,22 +147,22 @@ def count_articles(
     now: datetime | None = None,
 ) -> int:
     """How many articles ``query`` finds (a saved search's count)."""
-    now = _now(now)
+    now = local_now(now)
     conn = cache.connection()
     try:
-        filters = _filters(conn, cache, query, bookmarked_keys, now)
-    except _NoMatch:
+        filters = build_filters(conn, cache, query, bookmarked_keys, now)
+    except NoMatch:
         return 0
     match = match_expression(query)
     if match is None:
         where, params = filters.all_on("a.id")
-        return int(conn.execute(f"SELECT count(*) FROM articles a {_where(where)}", params).fetchone()[0])
+        return int(conn.execute(f"SELECT count(*) FROM articles a {where_clause(where)}", params).fetchone()[0])
     matches = _match_count(conn, match)
     if not matches or not (filters.indexed or filters.sets or filters.row):
         return matches
     plan = _PREFILTER if matches > EXACT_LIMIT else _EXACT
     where, params = _match_conditions(match, filters, plan=plan, window=None)
-    sql = f"SELECT count(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid {_where(where)}"
+    sql = f"SELECT count(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid {where_clause(where)}"
     return int(conn.execute(sql, params).fetchone()[0])
 
 
@@ -339,7 +175,7 @@ _EXACT, _PREFILTER, _WINDOW = "exact", "prefilter", "window"
 
 
 def _attempts(
-    conn: sqlite3.Connection, query: Query, match: str, filters: _Filters, *, wanted: int
+    conn: sqlite3.Connection, query: Query, match: str, filters: Filters, *, wanted: int
 ) -> Generator[tuple[str, tuple[int, int] | None], int | None, None]:
     """The ways to run a query with words, in order (see the module doc):
     ``(plan, window)``; the caller stops at the first that fills its page
@@ -376,12 +212,12 @@ def _attempts(
     yield _PREFILTER, None
 
 
-def _allowed(conn: sqlite3.Connection, filters: _Filters, total: int) -> int:
+def _allowed(conn: sqlite3.Connection, filters: Filters, total: int) -> int:
     """At most how many articles the indexed filters and id sets let through
     (each counted from its index; their smallest bounds the intersection)."""
     bound = total
     if filters.indexed:
-        sql = f"SELECT count(*) FROM articles a {_where(filters.indexed)}"
+        sql = f"SELECT count(*) FROM articles a {where_clause(filters.indexed)}"
         bound = min(bound, int(conn.execute(sql, filters.indexed_params).fetchone()[0]))
     for id_set in filters.sets:
         if not id_set.negated:
@@ -404,7 +240,7 @@ def _window(conn: sqlite3.Connection, newest: int, before: int | None) -> tuple[
 
 
 def _match_conditions(
-    match: str, filters: _Filters, *, plan: str, window: tuple[int, int] | None
+    match: str, filters: Filters, *, plan: str, window: tuple[int, int] | None
 ) -> tuple[list[str], list[object]]:
     """WHERE conditions for the FTS5-driven join.
 
@@ -433,7 +269,7 @@ def _match_conditions(
             where.append("a.published_ts >= ?")
             params.append(since)
     if plan in (_PREFILTER, _WINDOW) and indexed:
-        where.append(_IdSet(f"SELECT a.id FROM articles a WHERE {' AND '.join(indexed)}", []).on("articles_fts.rowid"))
+        where.append(IdSet(f"SELECT a.id FROM articles a WHERE {' AND '.join(indexed)}", []).on("articles_fts.rowid"))
     else:
         where.extend(indexed)
     params.extend(indexed_params)
@@ -448,7 +284,7 @@ def _match_conditions(
 def _ranked(
     conn: sqlite3.Connection,
     match: str,
-    filters: _Filters,
+    filters: Filters,
     *,
     plan: str,
     window: tuple[int, int] | None,
@@ -463,7 +299,57 @@ def _ranked(
                       ELSE 1.0 / (1.0 + max(0, ? - a.published_ts) / ?) END) AS rank
               FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
               JOIN sources s ON s.id = a.source_id
-              {_where(where)}
+              {where_clause(where)}
               ORDER BY rank, a.published_ts DESC, a.id DESC LIMIT ? OFFSET ?"""
     rows = conn.execute(sql, (int(now.timestamp()), RECENCY_DAYS * _DAY, *params, limit, offset))
+    return [headline_from_row(r) for r in rows]
+
+
+def matching_ids(
+    cache: Cache,
+    query: Query,
+    *,
+    within: Iterable[int] | None = None,
+    bookmarked_keys: Iterable[str] = (),
+    now: datetime | None = None,
+) -> list[int]:
+    """Ids of every article ``query`` matches (among ``within`` when given),
+    hidden ones included unless the query says ``-is:hidden``: what a
+    ``[[rule]]`` applies to. Unranked, in id order."""
+    conn = cache.connection()
+    try:
+        filters = build_filters(conn, cache, query, bookmarked_keys, local_now(now), include_hidden=True)
+    except NoMatch:
+        return []
+    if within is not None:
+        ids = sorted({int(i) for i in within})
+        if not ids:
+            return []
+        filters.sets.append(IdSet("SELECT value FROM json_each(?)", [json.dumps(ids)]))
+    match = match_expression(query)
+    if match is None:
+        where, params = filters.all_on("a.id")
+        sql = f"SELECT a.id FROM articles a {where_clause(where)} ORDER BY a.id"
+    else:
+        where, params = _match_conditions(match, filters, plan=_EXACT, window=None)
+        sql = f"SELECT a.id FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid {where_clause(where)} ORDER BY a.id"
+    return [int(r[0]) for r in conn.execute(sql, params)]
+
+
+def list_articles(
+    cache: Cache, query: Query, *, bookmarked_keys: Iterable[str] = (), limit: int = 50, now: datetime | None = None
+) -> list[HeadlineRow]:
+    """What ``query`` finds, newest first like every list (not best first):
+    ``newsreader list``. Hidden articles only under ``is:hidden``."""
+    if query.hidden is None:
+        query = query.with_filter(hidden=False)
+    ids = matching_ids(cache, query, bookmarked_keys=bookmarked_keys, now=now)
+    if not ids:
+        return []
+    rows = cache.connection().execute(
+        f"""SELECT {HEADLINE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
+            WHERE a.id IN (SELECT value FROM json_each(?))
+            ORDER BY a.published_ts DESC, a.id DESC LIMIT ?""",
+        (json.dumps(ids), max(0, int(limit))),
+    )
     return [headline_from_row(r) for r in rows]

@@ -26,7 +26,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from newsreader.core.textnorm import normalize_name
-from newsreader.store import textpack
+from newsreader.store import outbox, textpack
 from newsreader.store.articlerows import inserted_id
 from newsreader.store.storyindex import TermCounts, matches, sign, signed_text_hash
 from newsreader.stories import clustering, signature
@@ -260,7 +260,9 @@ def _members(conn: sqlite3.Connection, story_ids: list[int]) -> dict[int, list[S
     out: dict[int, list[StoryMember]] = {i: [] for i in story_ids}
     for chunk in _chunks(story_ids, 400):
         for r in conn.execute(
-            f"{_MEMBER_SELECT} WHERE m.story_id IN ({','.join('?' * len(chunk))}) ORDER BY t, a.id", chunk
+            # Articles hidden by a rule are left out of a story's outlets too.
+            f"{_MEMBER_SELECT} WHERE m.story_id IN ({','.join('?' * len(chunk))}) AND a.hidden = 0 ORDER BY t, a.id",
+            chunk,
         ):
             out[int(r["story_id"])].append(
                 StoryMember(
@@ -353,10 +355,16 @@ def followed_with_new_sources(conn: sqlite3.Connection) -> list[StoryRow]:
 
 
 def set_story_flags(
-    conn: sqlite3.Connection, story_id: int, *, muted: bool | None = None, followed: bool | None = None
+    conn: sqlite3.Connection,
+    story_id: int,
+    *,
+    muted: bool | None = None,
+    followed: bool | None = None,
+    record: bool = True,
 ) -> bool:
     """Mute or follow a story; following marks its current outlets as seen.
-    Returns False when there is no such story."""
+    Returns False when there is no such story. The flags go to the sync
+    outbox under each member article's key (``record=False``: from sync)."""
     changes: dict[str, int] = {}
     if muted is not None:
         changes["muted"] = int(muted)
@@ -368,6 +376,15 @@ def set_story_flags(
     if followed:
         assignments += ", seen_source_count = source_count"
     cur = conn.execute(f"UPDATE stories SET {assignments} WHERE id = ?", (*changes.values(), story_id))
+    if cur.rowcount and record:
+        flags = conn.execute("SELECT muted, followed FROM stories WHERE id = ?", (story_id,)).fetchone()
+        value = {"muted": bool(flags[0]), "followed": bool(flags[1])}
+        members = conn.execute(
+            "SELECT a.key FROM story_articles m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?",
+            (story_id,),
+        )
+        for (key,) in members.fetchall():
+            outbox.record(conn, "story", key, value)
     return cur.rowcount > 0
 
 

@@ -16,6 +16,7 @@ waits (the reason inserts index their text themselves, articlerows.py).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zlib
 
@@ -81,6 +82,22 @@ def _sql_text(value: object) -> str | None:
         return ""
 
 
+def captions_text(extras: object) -> str:
+    """The searchable text of an article's captions and their credits, one a
+    line, from its ``extras`` (the JSON text or the dict). The search index
+    is given exactly this both when a row is added and when it is removed."""
+    try:
+        if isinstance(extras, (str, bytes)):
+            extras = json.loads(extras)
+        captions = extras.get("captions", []) if isinstance(extras, dict) else []
+        parts = [str(part) for caption in captions if isinstance(caption, list) for part in caption[:2] if part]
+    except Exception:  # noqa: BLE001 - SQLite calls this inside a statement: it must never raise
+        return ""
+    return "\n".join(parts)
+
+
 def register(conn: sqlite3.Connection) -> None:
-    """Give ``conn`` the ``nr_text(value)`` SQL function (the triggers use it)."""
+    """Give ``conn`` the ``nr_text(value)`` and ``nr_captions(extras)`` SQL
+    functions (the triggers use them)."""
     conn.create_function("nr_text", 1, _sql_text, deterministic=True)
+    conn.create_function("nr_captions", 1, captions_text, deterministic=True)

@@ -9,37 +9,32 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterable
 
 from textual import events
-from textual.app import App, SystemCommand
-from textual.binding import Binding
-from textual.screen import Screen
+from textual.app import App
+from textual.notifications import SeverityLevel
 
 from newsreader.core.sanitize import clean, clean_line
+from newsreader.tui.commands import APP_COMMANDS, bindings_of
 from newsreader.tui.first_screen import FirstScreen
-from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.screens.main_screen import MainScreen
 from newsreader.tui.services import Services
 
 #: Seconds without a key press after which the reader counts as pausing.
-#: 0.06 rather than 0.15: keys pressed ~10 a second (j through the sources)
-#: never left 0.15 s free, so Python's own full passes landed mid-frame.
-#: A/B on benchmarks/scale.py, 5 runs each, median of the p95s: source
-#: switch 42 -> 36 ms, open article 38 -> 31, search 40 -> 38; an idle key
-#: press the same (5 ms).
+#: Short, because keys held down (j through the sources) come about ten a
+#: second: a longer pause would rarely come, and Python's own full passes
+#: would land mid-frame instead.
 IDLE_BEFORE_COLLECTING = 0.06
 
 
 def _freeze_startup_objects() -> None:
     """After the first frame: leave what start-up built (modules, Textual's
-    styles and widgets, the first screen: ~90,000 objects) out of the
-    garbage collector's full passes, and turn the collector back on
-    (``newsreader`` starts with it off: start-up makes objects that live as
-    long as the app, and collecting meanwhile only delays the first frame).
-    Each full pass otherwise walks them all: 20-60 ms with the interface
-    stopped, a few times a minute while reading (benchmarks/scale.py), where
-    it now takes 7-13 ms. Only for a real run: in a test process apps come
-    and go."""
+    styles and widgets, the first screen) out of the garbage collector's
+    full passes, and turn the collector back on (``newsreader`` starts with
+    it off: start-up makes objects that live as long as the app, and
+    collecting meanwhile only delays the first frame). Each full pass would
+    otherwise walk them all, with the interface stopped. Only for a real
+    run: in a test process apps come and go."""
     gc.freeze()
     gc.enable()
 
@@ -47,10 +42,7 @@ def _freeze_startup_objects() -> None:
 class NewsReaderApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "newsreader"
-    BINDINGS = [
-        Binding("q", "quit", "Quit", show=True, id="quit"),
-        Binding("question_mark", "help", "Help", show=True, id="help", key_display="?"),
-    ]
+    BINDINGS = bindings_of(APP_COMMANDS)
 
     def __init__(
         self, services: Services, first_screen: FirstScreen | None = None, *, freeze_startup: bool = False
@@ -71,9 +63,8 @@ class NewsReaderApp(App[None]):
 
         Every line Textual draws is cyclic garbage (it caches itself), so
         only the collector's full passes free them, and Python starts one
-        whenever enough has piled up: mid-frame, 13-26 ms with the
-        interface stopped (benchmarks/scale.py, "search bar closing
-        alone"). Run here, between key presses, the pass finds little to
+        whenever enough has piled up, mid-frame, with the interface
+        stopped. Run here, between key presses, the pass finds little to
         free and nobody waits for it; Python's own passes still run when
         the reader never pauses.
         """
@@ -98,7 +89,13 @@ class NewsReaderApp(App[None]):
             self.notify(message, severity="warning", timeout=10)
 
     def notify(
-        self, message, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
     ) -> None:
         # Notifications often quote a feed title, a URL or an error from a
         # server: never markup, never a control character.
@@ -107,21 +104,4 @@ class NewsReaderApp(App[None]):
     def action_help(self) -> None:
         from newsreader.tui.screens.help import HelpScreen, bindings_table
 
-        self.push_screen(HelpScreen(bindings_table(self.screen)))
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        # Every binding of the screen (the key, the footer, help and the
-        # palette all come from this one list).
-        seen: set[str] = set()
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description or binding.action in seen or binding.action in ("quit", "command_palette"):
-                continue
-            seen.add(binding.action)
-            key = self.get_key_display(binding)
-            yield SystemCommand(
-                binding.tooltip or binding.description,
-                f"Key: {key}",
-                lambda action=binding.action, node=active.node: self.call_later(node.run_action, action),
-            )
+        self.push_screen(HelpScreen(bindings_table(self, self.screen, self.services.config.keymap)))

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from newsreader.core.sanitize import clean, clean_line
 from newsreader.core.timefmt import humanize
-from newsreader.store.records import ArticleRow, HeadlineRow, RelatedRow, SourceRow
+from newsreader.store import ArticleRow, HeadlineRow, RelatedRow, SourceRow
 
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"

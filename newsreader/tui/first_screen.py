@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from newsreader.store.records import HeadlineRow, SourceRow
+from newsreader.store import HeadlineRow, SourceRow, StoryRow, count_articles, stories_for_headlines
+
+if TYPE_CHECKING:
+    from newsreader.tui.services import Services
 
 #: Headlines are read from the cache a page at a time, never all at once.
 HEADLINE_PAGE = 300
@@ -31,11 +35,9 @@ class SourceCounts:
     saved: list[tuple[str, int]] = field(default_factory=list)  # (saved search name, unread matches)
 
 
-def source_counts(services) -> SourceCounts:
+def source_counts(services: Services) -> SourceCounts:
     """Sources with their counts, the totals and the saved searches' unread
     counts (one pass over an index each; no article row is read)."""
-    from newsreader.store.searching import count_articles
-
     cache = services.cache
     rows = cache.sources()
     # Every article belongs to exactly one source, and every source that has
@@ -54,13 +56,13 @@ def source_counts(services) -> SourceCounts:
 class FirstScreenData:
     sources: SourceCounts
     headlines: list[HeadlineRow]
-    stories: dict
+    stories: dict[int, StoryRow]
 
 
 class FirstScreen:
     """Reads the first screen's rows on a thread; :meth:`take` waits for them."""
 
-    def __init__(self, services) -> None:
+    def __init__(self, services: Services) -> None:
         self.services = services
         self._data: FirstScreenData | None = None
         self._thread = threading.Thread(target=self._read, name="first-screen", daemon=True)
@@ -70,13 +72,11 @@ class FirstScreen:
         return self
 
     def _read(self) -> None:
-        from newsreader.store.story_rows import stories_for_articles
-
         cache = self.services.cache
         try:
             counts = source_counts(self.services)
             rows = cache.headlines(limit=HEADLINE_PAGE)
-            stories = stories_for_articles(cache.connection(), [r.id for r in rows])
+            stories = stories_for_headlines(cache, [r.id for r in rows])
             self._data = FirstScreenData(counts, rows, stories)
         except Exception:  # noqa: BLE001 - the screen then loads them the usual way
             self._data = None

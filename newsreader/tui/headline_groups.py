@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from newsreader.store.records import HeadlineRow
-from newsreader.store.story_rows import StoryRow
+from newsreader.store import HeadlineRow, StoryRow
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""Back/forward reading history, like a browser's.
+"""Back/forward reading history, like a browser's, and a walk through a
+related list.
 
 Each entry is an article and where the reader had scrolled to. Opening a new
 article drops the forward entries; going back and forward keeps them.
@@ -7,6 +8,8 @@ article drops the forward entries; going back and forward keeps them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from newsreader.store import RelatedRow
 
 
 @dataclass(slots=True)
@@ -63,3 +66,11 @@ class ReadingHistory:
             return None
         self._index += 1
         return self._entries[self._index]
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedWalk:
+    """``]``/``[`` step through one article's related list without losing it."""
+
+    rows: tuple[RelatedRow, ...]
+    index: int = -1

@@ -9,15 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import get_args
 
 from newsreader.config.settings import Config, load_config
-from newsreader.core.models import Article
+from newsreader.core.models import Article, Precision
 from newsreader.core.paths import Paths
 from newsreader.core.timefmt import parse_stored
 from newsreader.core.urls import check_url
-from newsreader.store.bookmarks import Bookmark, BookmarkStore
-from newsreader.store.cache import Cache
-from newsreader.store.records import ArticleRow
+from newsreader.store import ArticleRow, Bookmark, BookmarkStore, Cache, open_cache_safely
 
 
 def _utc_now() -> datetime:
@@ -59,8 +58,6 @@ class Services:
     def for_paths(cls, paths: Paths, **overrides) -> Services:
         config = load_config(paths)
         bookmarks = BookmarkStore(paths.bookmarks_file).load()
-        from newsreader.store.opener import open_cache_safely
-
         opened = open_cache_safely(paths.cache_db, paths.state_db)
         cache, messages = opened.cache, opened.messages
         messages.extend(m for m in (config.error, bookmarks.error) if m)
@@ -79,6 +76,6 @@ def bookmark_for(row: ArticleRow) -> Bookmark:
         body=row.body,
         summary=row.summary,
         published=parse_stored(row.published),
-        precision=row.precision,  # type: ignore[arg-type]
+        precision=next((p for p in get_args(Precision) if p == row.precision), "unknown"),
     )
     return Bookmark.from_article(article, article_key=row.key)

@@ -398,21 +398,17 @@ def test_limit_must_be_positive():
 
 
 def reader_app(tmp_path, monkeypatch, urls: list[str]):
-    """The app with ``f`` wired in (the lead adds the mixin to MainScreen)."""
-    import newsreader.tui.app
-    from newsreader.tui.screens.fulltext_actions import FULLTEXT_BINDINGS, FullTextActions
-    from newsreader.tui.screens.main import MainScreen
+    """The app on a cache holding summary-only items at ``urls``."""
     from tests.support.app import make_app
 
-    if not issubclass(MainScreen, FullTextActions):
-
-        class ReaderScreen(MainScreen, FullTextActions):
-            BINDINGS = FULLTEXT_BINDINGS
-
-        monkeypatch.setattr(newsreader.tui.app, "MainScreen", ReaderScreen)
     app = make_app(tmp_path)
     add_items(app.services.cache, urls)
     return app
+
+
+def headline_label(screen, index: int) -> str:
+    """The text of a row of the headlines pane."""
+    return str(screen.query_one("#headlines").get_option_at_index(index).prompt)
 
 
 async def open_first(pilot) -> None:
@@ -444,11 +440,11 @@ async def test_f_shows_the_full_text_in_place_of_the_summary(tmp_path, monkeypat
             view = screen.query_one("#article-body")
             assert "press f for the full text" in str(view.render())
             await pilot.press("f")
-            await wait_for(pilot, lambda: not screen.article.summary_only)
+            await wait_for(pilot, lambda: "Summary only" not in str(view.render()))
             shown = str(view.render())
             assert "Full text fetched from 127.0.0.1" in shown
             assert "second wheelwright" in shown and "Summary only" not in shown
-            assert not screen.headline_rows[0].summary_only
+            assert "· summary" not in headline_label(screen, 0)
             await pilot.press("f")  # nothing more to fetch
             await pilot.pause()
             assert server.requests == {"/mill.html": 1}
@@ -461,10 +457,10 @@ async def test_f_failure_keeps_the_summary_and_says_why(tmp_path, monkeypatch):
             await open_first(pilot)
             screen = app.screen
             await pilot.press("f")
-            await wait_for(pilot, lambda: getattr(screen.article, "full_text_error", None))
+            await wait_for(pilot, lambda: "could not be fetched" in str(screen.query_one("#article-body").render()))
             shown = str(screen.query_one("#article-body").render())
             assert "the full text could not be fetched: no article text found on the page" in shown
-            assert SUMMARY in shown and screen.article.summary_only
+            assert SUMMARY in shown and "Summary only" in shown
             assert any("Kept the summary: no article text found" in str(n.message) for n in app._notifications)
 
 
@@ -479,7 +475,8 @@ async def test_f_on_a_highlighted_headline_fetches_that_story(tmp_path, monkeypa
             headlines = screen.query_one("#headlines")
             headlines.focus()
             headlines.highlighted = 0
-            assert screen.article is None and screen.headline_rows[0].summary_only
+            assert "Choose a headline" in str(screen.query_one("#article-body").render())  # none open
+            assert "· summary" in headline_label(screen, 0)
             await pilot.press("f")
-            await wait_for(pilot, lambda: not screen.headline_rows[0].summary_only)
-            assert "second wheelwright" in app.services.cache.article(screen.headline_rows[0].id).body
+            await wait_for(pilot, lambda: "· summary" not in headline_label(screen, 0))
+            assert "second wheelwright" in app.services.cache.article(headlines.highlighted_key).body

@@ -281,9 +281,11 @@ async def test_the_app_draws_the_imported_cache_literally(imported):
         hostile_feed = next(
             row.id for row in services.cache.sources() if row.name == "[bold red]Tideline[/] ]0;pwnedWire"
         )
-        sources.highlighted = sources.get_option_index(f"src:{hostile_feed}")
+        from newsreader.tui.keys import ListKey
+
+        sources.highlighted = sources.index_of(ListKey.source(hostile_feed))
         await settle(pilot)
-        shown = [r.title for r in screen.headline_rows]
+        shown = [e.row.title for e in screen.query_one("#headlines").entries]
         assert {"[/]", "[@click=app.quit]Read more[/]", "[link=file:///etc/passwd]x[/link]"} <= set(shown)
         raw, text = terminal_output()
         assert_clean(raw)
@@ -305,8 +307,8 @@ async def test_the_app_draws_the_imported_cache_literally(imported):
             await settle(pilot)
             raw, text = terminal_output()
             assert_clean(raw)
-            assert screen.article is not None and screen.article.title == shown[index]
             body = screen.query_one("#article-body").render()
+            assert body.plain.split("\n", 1)[0] == shown[index]
             assert shown[index] in body.plain
             assert not any("link" in str(span.style) or "@click" in str(span.style) for span in body.spans)
         await pilot.click("#headlines", offset=(4, shown.index("[@click=app.quit]Read more[/]") + 1))
@@ -315,7 +317,7 @@ async def test_the_app_draws_the_imported_cache_literally(imported):
         # The other hostile outlets, too.
         for name in ("[bold red]Harbour[/] Gazette", "[bold red]Evil[/] ]0;titlePress"):
             source = next(row.id for row in services.cache.sources() if row.name == name)
-            sources.highlighted = sources.get_option_index(f"src:{source}")
+            sources.highlighted = sources.index_of(ListKey.source(source))
             await settle(pilot)
             headlines.focus()
             headlines.highlighted = 0

@@ -128,3 +128,37 @@ async def settle(pilot, rounds: int = 3) -> None:
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+# -- what the reader sees ----------------------------------------------------------
+
+
+def article_text(app) -> str:
+    """The article pane's text, as drawn."""
+    return str(app.screen.query_one("#article-body").render())
+
+
+def reading(app) -> str:
+    """The title of the article on screen (the first line of the article pane)."""
+    return article_text(app).split("\n", 1)[0]
+
+
+def headline_titles(app) -> list[str]:
+    """The headlines pane's rows, top to bottom."""
+    return [e.row.title for e in app.screen.query_one("#headlines").entries]
+
+
+def related_titles(app) -> list[str]:
+    """The related sidebar's stories, top to bottom."""
+    related = app.screen.query_one("#related").related
+    return [r.title for r in related.rows] if related else []
+
+
+async def open_story(pilot, title: str) -> None:
+    """Highlight the headline ``title`` and press enter."""
+    index = headline_titles(pilot.app).index(title)
+    headlines = pilot.app.screen.query_one("#headlines")
+    headlines.focus()
+    headlines.highlighted = index
+    await pilot.press("enter")
+    await settle(pilot)

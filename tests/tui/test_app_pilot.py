@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 
 from textual.widgets import Input
 
-from newsreader.tui.screens.source_keys import UNREAD
+from newsreader.tui.keys import ALL, BOOKMARKS, SEARCH, UNREAD, ListKey
+from newsreader.tui.messages import ArticleLoaded
+from newsreader.tui.screens import jobs
 from tests.support.app import (
     NOW,
+    article_text,
     ferry_page,
+    headline_titles,
     hostile_page,
     make_app,
+    open_story,
+    reading,
+    related_titles,
     settle,
     story_page,
 )
@@ -19,47 +27,66 @@ from tests.support.app import (
 SIZE = (130, 40)
 
 
-def titles(screen) -> list[str]:
-    return [r.title for r in screen.headline_rows]
+def shown_text(renderable) -> str:
+    """A Rich renderable as plain text, 120 columns wide."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
 
 
-async def open_story(pilot, title: str) -> None:
-    """Highlight the headline ``title`` and press enter."""
-    screen = pilot.app.screen
-    index = titles(screen).index(title)
-    headlines = screen.query_one("#headlines")
-    headlines.focus()
-    headlines.highlighted = index
-    await pilot.press("enter")
-    await settle(pilot)
+async def palette_titles(pilot, query: str) -> list[str]:
+    """The command palette's matches for ``query``, as the reader sees them."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    palette = pilot.app.screen
+    assert isinstance(palette, CommandPalette)
+    palette.query_one("#--input").query_one("Input").value = query
+    await pilot.pause(0.3)
+    commands = palette.query_one(CommandList)
+    titles = [str(commands.get_option_at_index(i).prompt).split("\n")[0] for i in range(commands.option_count)]
+    await pilot.press("escape")
+    await pilot.pause()
+    return titles
 
 
 async def test_main_screen_lists_sources_headlines_and_opens_article(tmp_path):
     app = make_app(tmp_path, story_page())
-    async with app.run_test(size=SIZE) as pilot:
+    log: list = []
+    async with app.run_test(size=SIZE, message_hook=log.append) as pilot:
         await settle(pilot)
         screen = app.screen
         sources = screen.query_one("#sources")
-        ids = [sources.get_option_at_index(i).id for i in range(sources.option_count)]
-        assert ids[:3] == ["all", "unread", "bookmarks"]
-        assert len(ids) == 5  # two sources
+        keys = sources.keys
+        assert keys[:3] == [ALL, UNREAD, BOOKMARKS]
+        assert len(keys) == 5  # two sources
         # newest first
-        assert titles(screen) == [
+        assert headline_titles(app) == [
             "Ferry timetable changes for winter",
             "Lighthouse restoration wins heritage grant",
             "Port Calder pilots agree four-year contract",
         ]
         await open_story(pilot, "Port Calder pilots agree four-year contract")
-        assert screen.article.title == "Port Calder pilots agree four-year contract"
-        assert screen.article.is_read
-        body = str(screen.query_one("#article-body").render())
+        assert reading(app) == "Port Calder pilots agree four-year contract"
+        # (a message bubbles from the screen to the app: the hook sees it twice)
+        [loaded] = {id(m): m for m in log if isinstance(m, ArticleLoaded)}.values()
+        assert loaded.row.title == "Port Calder pilots agree four-year contract" and loaded.marked == [
+            (loaded.row.id, False)
+        ]
+        assert "unread" not in article_text(app).split("\n")[1]  # opening it marked it read
+        body = article_text(app)
         assert "Pilot boats at the Calder quay." in body and "Harbour Gazette" in body
         assert "1 day ago" in body  # day precision: never a fake minute
-        assert [r.title for r in screen.related_rows] == [
+        assert related_titles(app) == [
             "Ferry timetable changes for winter",
             "Lighthouse restoration wins heritage grant",
         ]
-        assert all(r.reason == "page" for r in screen.related_rows)
+        assert "on the page (2)" in str(screen.query_one("#related").get_option_at_index(0).prompt)
 
 
 async def test_related_keys_and_history_restore_scroll(tmp_path):
@@ -74,33 +101,33 @@ async def test_related_keys_and_history_restore_scroll(tmp_path):
         assert view.scroll_y == 20
         await pilot.press("1")
         await settle(pilot)
-        assert screen.article.title == "Ferry timetable changes for winter"
+        assert reading(app) == "Ferry timetable changes for winter"
         # the ferry page's own related story is now in the sidebar
-        assert "Valley rail line reopens after repairs" in [r.title for r in screen.related_rows]
+        assert "Valley rail line reopens after repairs" in related_titles(app)
         await pilot.press("H")
         await settle(pilot)
-        assert screen.article.title == "Port Calder pilots agree four-year contract"
+        assert reading(app) == "Port Calder pilots agree four-year contract"
         await pilot.pause(0.2)
         assert view.scroll_y == 20
         await pilot.press("L")
         await settle(pilot)
-        assert screen.article.title == "Ferry timetable changes for winter"
+        assert reading(app) == "Ferry timetable changes for winter"
         await pilot.press("backspace")
         await settle(pilot)
-        assert screen.article.title == "Port Calder pilots agree four-year contract"
+        assert reading(app) == "Port Calder pilots agree four-year contract"
         # ] and [ step through this article's related list, keeping it in the sidebar
         await pilot.press("right_square_bracket")
         await settle(pilot)
-        assert screen.article.title == "Ferry timetable changes for winter"
+        assert reading(app) == "Ferry timetable changes for winter"
         await pilot.press("right_square_bracket")
         await settle(pilot)
-        assert screen.article.title == "Lighthouse restoration wins heritage grant"
+        assert reading(app) == "Lighthouse restoration wins heritage grant"
         await pilot.press("left_square_bracket")
         await settle(pilot)
-        assert screen.article.title == "Ferry timetable changes for winter"
+        assert reading(app) == "Ferry timetable changes for winter"
         await pilot.press("9")
         await settle(pilot)
-        assert screen.article.title == "Ferry timetable changes for winter"  # no story 9: nothing happens
+        assert reading(app) == "Ferry timetable changes for winter"  # no story 9: nothing happens
 
 
 async def test_summary_only_story_says_so(tmp_path):
@@ -108,7 +135,7 @@ async def test_summary_only_story_says_so(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_story(pilot, "Lighthouse restoration wins heritage grant")
-        body = str(app.screen.query_one("#article-body").render())
+        body = article_text(app)
         assert "Summary only" in body
         assert "heritage grant" in body
 
@@ -123,7 +150,7 @@ async def test_history_survives_jump_across_sources(tmp_path):
         await settle(pilot)
         await pilot.press("1")  # Valley rail, Tideline Wire
         await settle(pilot)
-        assert screen.article.source == "Tideline Wire"
+        assert "Tideline Wire" in str(screen.query_one("#article").border_title)
         # switch the source list to Northern Ledger
         sources = screen.query_one("#sources")
         sources.focus()
@@ -131,7 +158,7 @@ async def test_history_survives_jump_across_sources(tmp_path):
         await settle(pilot)
         await pilot.press("H", "H")
         await settle(pilot)
-        assert screen.article.title == "Port Calder pilots agree four-year contract"
+        assert reading(app) == "Port Calder pilots agree four-year contract"
 
 
 async def test_list_movement_and_panes(tmp_path):
@@ -169,13 +196,13 @@ async def test_unread_navigation_toggle_mark_all_and_undo(tmp_path):
         cache = app.services.cache
         await pilot.press("n")
         await settle(pilot)
-        assert screen.article.title == "Ferry timetable changes for winter"
+        assert reading(app) == "Ferry timetable changes for winter"
         await pilot.press("n")
         await settle(pilot)
-        assert screen.article.title == "Lighthouse restoration wins heritage grant"
+        assert reading(app) == "Lighthouse restoration wins heritage grant"
         await pilot.press("p")
         await settle(pilot)
-        assert screen.article.title == "Lighthouse restoration wins heritage grant"  # ferry is read: nothing before
+        assert reading(app) == "Lighthouse restoration wins heritage grant"  # ferry is read: nothing before
         assert cache.totals() == (3, 1)
         screen.query_one("#article").focus()
         await pilot.press("m")
@@ -190,7 +217,9 @@ async def test_unread_navigation_toggle_mark_all_and_undo(tmp_path):
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert cache.totals() == (3, 1)
-        assert not next(r for r in screen.headline_rows if r.title.startswith("Port Calder")).is_read
+        listing = screen.query_one("#headlines")
+        port = headline_titles(app).index("Port Calder pilots agree four-year contract")
+        assert str(listing.get_option_at_index(port).prompt).startswith("● ")  # unread again
 
 
 async def test_bookmark_written_to_toml_and_shown_after_restart(tmp_path):
@@ -206,7 +235,7 @@ async def test_bookmark_written_to_toml_and_shown_after_restart(tmp_path):
         assert entry["title"] == "Port Calder pilots agree four-year contract"
         assert entry["source"] == "Harbour Gazette"
         assert entry["published"] == (NOW.date().fromordinal(NOW.date().toordinal() - 1)).isoformat()
-        assert "★" in str(app.screen.query_one("#article-body").render())
+        assert "★" in article_text(app)
     # A new app on the same paths: the bookmark is there.
     again = make_app(tmp_path)
     async with again.run_test(size=SIZE) as pilot:
@@ -216,9 +245,9 @@ async def test_bookmark_written_to_toml_and_shown_after_restart(tmp_path):
         sources.focus()
         sources.highlighted = 2  # Bookmarks
         await settle(pilot)
-        assert titles(screen) == ["Port Calder pilots agree four-year contract"]
+        assert headline_titles(again) == ["Port Calder pilots agree four-year contract"]
         await open_story(pilot, "Port Calder pilots agree four-year contract")
-        assert "bookmarked" in str(screen.query_one("#article-body").render())
+        assert "bookmarked" in article_text(again)
         await pilot.press("b")  # toggles off
         await settle(pilot)
         assert "bookmark" not in tomllib.loads(again.services.paths.bookmarks_file.read_text())
@@ -269,7 +298,7 @@ async def test_bookmarks_screen_filter_edit_delete_open(tmp_path):
         await pilot.press("enter")  # opens it in the reader
         await settle(pilot)
         assert type(app.screen).__name__ == "MainScreen"
-        assert app.screen.article.title == "Port Calder pilots agree four-year contract"
+        assert reading(app) == "Port Calder pilots agree four-year contract"
 
 
 async def test_broken_bookmarks_file_is_reported_and_never_overwritten(tmp_path):
@@ -300,8 +329,8 @@ async def test_search_opens_results_and_highlights_terms(tmp_path):
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
-        assert screen.source_key == "search"
-        assert titles(screen) == ["Lighthouse restoration wins heritage grant"]
+        assert screen.query_one("#sources").highlighted_key == SEARCH
+        assert headline_titles(app) == ["Lighthouse restoration wins heritage grant"]
         await pilot.press("enter")
         await settle(pilot)
         rendered = screen.query_one("#article-body").render()
@@ -309,30 +338,30 @@ async def test_search_opens_results_and_highlights_terms(tmp_path):
         assert "lighthouse" in spans
 
 
-def hold_searches(screen):
-    """Make the screen's searches wait until the returned event is set."""
+def hold_searches(monkeypatch):
+    """Make the searches wait until the returned event is set."""
     import threading
 
     release = threading.Event()
-    real_page = screen.headline_page
+    real_page = jobs.headline_page
 
-    def slow_page(source_key, offset, limit):
-        if source_key == "search":
+    def slow_page(services, key, search_query, offset, limit):
+        if key == SEARCH:
             release.wait(5)
-        return real_page(source_key, offset, limit)
+        return real_page(services, key, search_query, offset, limit)
 
-    screen.headline_page = slow_page
+    monkeypatch.setattr(jobs, "headline_page", slow_page)
     return release
 
 
-async def test_search_bar_closes_with_its_results(tmp_path):
+async def test_search_bar_closes_with_its_results(tmp_path, monkeypatch):
     """The bar stays up while the search runs (saying so when it is slow)
     and closes in the frame that shows the results."""
     app = make_app(tmp_path, story_page(), ferry_page())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
-        release = hold_searches(screen)
+        release = hold_searches(monkeypatch)
         await pilot.press("slash")
         await pilot.press(*"lighthouse")
         await pilot.press("enter")
@@ -343,17 +372,17 @@ async def test_search_bar_closes_with_its_results(tmp_path):
         release.set()
         await settle(pilot)
         assert not bar.display
-        assert titles(screen) == ["Lighthouse restoration wins heritage grant"]
+        assert headline_titles(app) == ["Lighthouse restoration wins heritage grant"]
         assert screen.query_one("#headlines").has_focus
-        assert screen.query_one("#sources").highlighted_id == "search"
+        assert screen.query_one("#sources").highlighted_key == SEARCH
 
 
-async def test_picking_another_source_during_a_search_closes_the_bar(tmp_path):
+async def test_picking_another_source_during_a_search_closes_the_bar(tmp_path, monkeypatch):
     app = make_app(tmp_path, story_page(), ferry_page())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
-        release = hold_searches(screen)
+        release = hold_searches(monkeypatch)
         await pilot.press("slash")
         await pilot.press(*"lighthouse")
         await pilot.press("enter")
@@ -366,8 +395,8 @@ async def test_picking_another_source_during_a_search_closes_the_bar(tmp_path):
         release.set()
         await settle(pilot)
         assert not bar.display  # not left open until Escape
-        assert screen.source_key == sources.highlighted_id == UNREAD
-        assert len(titles(screen)) > 1  # the unread list, not the dropped search's one result
+        assert sources.highlighted_key == UNREAD
+        assert len(headline_titles(app)) > 1  # the unread list, not the dropped search's one result
 
 
 async def test_search_results_draw_their_first_rows_then_the_rest(tmp_path):
@@ -377,7 +406,7 @@ async def test_search_results_draw_their_first_rows_then_the_rest(tmp_path):
     from datetime import timedelta
 
     from newsreader.core.models import Article, ParsedDocument
-    from newsreader.tui.screens.headline_pane import FIRST_ROWS
+    from newsreader.tui.widgets.headlines_pane import FIRST_ROWS
 
     count = FIRST_ROWS + 50
     feed = ParsedDocument(
@@ -401,15 +430,15 @@ async def test_search_results_draw_their_first_rows_then_the_rest(tmp_path):
         screen = app.screen
         listing = screen.query_one("#headlines")
         shown = []
-        real_show_rest = screen.show_rest
-        screen.show_rest = lambda token, rest: shown.append(listing.option_count) or real_show_rest(token, rest)
+        real_show_rest = listing.show_rest
+        listing.show_rest = lambda token, rest: shown.append(listing.option_count) or real_show_rest(token, rest)
         await pilot.press("slash")
         await pilot.press(*"tide")
         await pilot.press("enter")
         await settle(pilot)
-        assert screen.source_key == "search"
+        assert screen.query_one("#sources").highlighted_key == SEARCH
         assert shown == [FIRST_ROWS] and listing.option_count == count
-        assert len({screen.headlines.entries[i].row.title for i in range(count)}) == count
+        assert len(set(headline_titles(app))) == count
         listing.highlighted = FIRST_ROWS + 20
         screen.reload()  # the same list again
         await settle(pilot)
@@ -453,7 +482,7 @@ async def test_hostile_text_is_shown_literally_and_does_nothing(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
-        await open_story(pilot, screen.headline_rows[0].title)
+        await open_story(pilot, headline_titles(app)[0])
         body = screen.query_one("#article-body").render()
         assert "[@click=app.quit]Click me[/]" in body.plain
         assert "[link=file:///etc/passwd]x[/link]" in body.plain
@@ -488,7 +517,7 @@ async def test_help_palette_and_keymap(tmp_path):
         await pilot.press("question_mark")
         await pilot.pause()
         assert type(app.screen).__name__ == "HelpScreen"
-        help_text = str(app.screen.table.columns[1]._cells)
+        help_text = shown_text(app.screen.table)
         for action in (
             "Bookmark",
             "Back",
@@ -501,9 +530,9 @@ async def test_help_palette_and_keymap(tmp_path):
         ):
             assert action in help_text
         await pilot.press("escape")
-        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert re.search(r"^\s*s\s+Bookmark\s*$", help_text, re.M), help_text  # the keymap's key
         for action in ("Bookmark", "Back", "Next unread", "Copy link", "Open in browser", "Related sidebar"):
-            assert action in commands
+            assert action in await palette_titles(pilot, action)
         await pilot.press("q")
     assert not app.is_running
 
@@ -526,7 +555,7 @@ async def test_long_lists_are_paged(tmp_path):
     from datetime import timedelta
 
     from newsreader.core.models import Article, ParsedDocument
-    from newsreader.tui.screens.main import HEADLINE_PAGE
+    from newsreader.tui.first_screen import HEADLINE_PAGE
 
     many = ParsedDocument(
         format="rss",
@@ -548,14 +577,14 @@ async def test_long_lists_are_paged(tmp_path):
         await settle(pilot)
         screen = app.screen
         headlines = screen.query_one("#headlines")
-        assert len(screen.headline_rows) == HEADLINE_PAGE
+        assert len(headline_titles(app)) == HEADLINE_PAGE
         assert headlines.option_count == HEADLINE_PAGE
         await pilot.press("G")  # to the end of what is loaded: the next page follows
         await settle(pilot)
-        assert len(screen.headline_rows) == HEADLINE_PAGE + 50
+        assert len(headline_titles(app)) == HEADLINE_PAGE + 50
         assert headlines.option_count == HEADLINE_PAGE + 50
         assert headlines.highlighted == HEADLINE_PAGE - 1  # the cursor did not move
-        assert screen.headlines_complete
+        assert headlines.border_title == f"Headlines ({HEADLINE_PAGE + 50})"  # no "+": all read
 
 
 async def test_big_cache_is_checked_in_the_background(tmp_path, monkeypatch):
@@ -582,12 +611,11 @@ async def test_query_language_errors_and_saved_searches(tmp_path):
         await settle(pilot)
         screen = app.screen
         sources = screen.query_one("#sources")
-        ids = [sources.get_option_at_index(i).id for i in range(sources.option_count)]
-        assert "saved:0" in ids
+        assert ListKey.saved(0) in sources.keys
         sources.focus()
-        sources.highlighted = ids.index("saved:0")
+        sources.highlighted = sources.keys.index(ListKey.saved(0))
         await settle(pilot)
-        assert sorted(titles(screen)) == [
+        assert sorted(headline_titles(app)) == [
             "Ferry timetable changes for winter",
             "Port Calder pilots agree four-year contract",
         ]
@@ -601,7 +629,7 @@ async def test_query_language_errors_and_saved_searches(tmp_path):
         screen.query_one("#search-input").value = "source:Tideline is:unread"
         await pilot.press("enter")
         await settle(pilot)
-        assert titles(screen) == ["Valley rail line reopens after repairs"]
+        assert headline_titles(app) == ["Valley rail line reopens after repairs"]
 
 
 def test_garbage_is_collected_while_the_reader_pauses(tmp_path, monkeypatch):
@@ -627,3 +655,41 @@ def test_garbage_is_collected_while_the_reader_pauses(tmp_path, monkeypatch):
     counts["old"] = 1
     app.collect_when_idle()
     assert passes == [1]
+
+
+async def test_a_failing_worker_is_a_message_not_a_crash(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(jobs, "change_read", broken)
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.is_running
+        assert any("RuntimeError: the disk went away" in n.message for n in app._notifications)
+
+
+async def test_panes_post_what_the_reader_chose(tmp_path):
+    from newsreader.tui.messages import ArticleChosen, HeadlinesLoaded, SourceChosen
+
+    app = make_app(tmp_path, story_page())
+    log: list = []
+    async with app.run_test(size=SIZE, message_hook=log.append) as pilot:
+        await settle(pilot)
+        sources = app.screen.query_one("#sources")
+        sources.focus()
+        await pilot.press("j")  # Unread
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")  # the first unread headline
+        await settle(pilot)
+        chosen = [(m.key, m.selected) for m in {id(m): m for m in log if isinstance(m, SourceChosen)}.values()]
+        assert chosen == [(UNREAD, False), (UNREAD, True)]
+        loaded = [m.key for m in {id(m): m for m in log if isinstance(m, HeadlinesLoaded)}.values()]
+        assert loaded[-1] == UNREAD
+        [opened] = {id(m): m for m in log if isinstance(m, ArticleChosen)}.values()
+        assert reading(app) == headline_titles(app)[0]
+        assert opened.article_id == app.screen.query_one("#headlines").highlighted_key

@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 from newsreader.config.saved_searches import add_search
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.first_screen import FirstScreen, source_counts
-from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.screens.main_screen import MainScreen
 from newsreader.tui.widgets.lists import KeyList
 from tests.support.app import ferry_page, make_services, settle, story_page
 
@@ -42,10 +42,10 @@ async def test_first_frame_shows_what_was_read_beside_the_import(tmp_path, monke
         screen = app.screen
         headlines = screen.query_one("#headlines", KeyList)
         sources = screen.query_one("#sources", KeyList)
-        assert [r.title for r in screen.headline_rows] == [r.title for r in services.cache.headlines(limit=10)]
-        assert headlines.option_count == len(screen.headline_rows)
+        assert [e.row.title for e in headlines.entries] == [r.title for r in services.cache.headlines(limit=10)]
+        assert headlines.option_count == len(headlines.entries)
         assert "All (" in str(sources.get_option_at_index(0).prompt)
-        assert screen.counts is not None and screen.counts.total == services.cache.totals()[0]
+        assert f"All ({services.cache.totals()[0]})" == str(sources.get_option_at_index(0).prompt)
     assert first.take(0) is None  # taken once
 
 
@@ -56,13 +56,13 @@ async def test_opening_an_unread_article_counts_it_at_once(tmp_path):
         await settle(pilot)
         screen = app.screen
         sources = screen.query_one("#sources", KeyList)
-        unread_before = screen.counts.unread
+        unread_before = services.cache.totals()[1]
         headlines = screen.query_one("#headlines", KeyList)
         headlines.focus()
         headlines.highlighted = 0
         await pilot.press("enter")
         await settle(pilot)
-        assert screen.counts.unread == unread_before - 1 == services.cache.totals()[1]
+        assert unread_before - 1 == services.cache.totals()[1]
         assert str(sources.get_option_at_index(1).prompt) == f"Unread ({unread_before - 1})"
 
 
@@ -108,8 +108,8 @@ async def test_a_row_put_in_keeps_the_highlighted_row():
         await pilot.pause()
         assert listing.insert_item(3, "new", Text("a new row", no_wrap=True))
         await pilot.pause()
-        assert [listing.get_option_at_index(i).id for i in range(2, 6)] == ["r2", "new", "r3", "r4"]
-        assert listing.highlighted_id == "r5"
+        assert listing.keys[2:6] == ["r2", "new", "r3", "r4"]
+        assert listing.highlighted_key == "r5"
         assert listing.virtual_size.height == 41
-        assert listing.get_option_index("r19") == 20
+        assert listing.index_of("r19") == 20
         assert not listing.insert_item(0, "new", Text("again"))  # ids stay unique

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from newsreader.core.models import Article, ParsedDocument
 from newsreader.search.language import QueryError, parse_query
+from newsreader.store import search_filters
 from newsreader.store import searching as store_query
 from newsreader.store.cache import Cache
 from newsreader.store.searching import count_articles, match_expression, resolve_sources, search_articles
@@ -379,9 +380,9 @@ def test_a_window_that_found_few_widens_by_what_it_found(tmp_path, monkeypatch):
 def test_the_tag_table_gives_the_same_answers_as_the_tags_json(tmp_path, monkeypatch):
     cache = big_cache(tmp_path)
     texts = ["tide tag:surf", "tag:SURF", "tide -tag:surf", "tag:nothing"]
-    assert store_query._has_tag_table(cache.connection())  # the schema keeps tags as rows
+    assert search_filters.has_tag_table(cache.connection())  # the schema keeps tags as rows
     with_table = [search_articles(cache, parse_query(t), now=NOW) for t in texts]
-    monkeypatch.setattr(store_query, "_has_tag_table", lambda conn: False)  # read each article's JSON instead
+    monkeypatch.setattr(search_filters, "has_tag_table", lambda conn: False)  # read each article's JSON instead
     assert [search_articles(cache, parse_query(t), now=NOW) for t in texts] == with_table
     assert any(with_table)
     cache.close()

@@ -1,29 +1,37 @@
-"""``?``: every key the reader can press here, from the live bindings."""
+"""``?``: every key the reader can press here, from the command definitions."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from newsreader.tui.commands import entries_of
+from newsreader.tui.commands.provider import commands_of, key_text
+from newsreader.tui.widgets.article_view import ArticleView
+from newsreader.tui.widgets.lists import KeyList
 
-def bindings_table(screen) -> Table:
-    """Key and description for each action active on ``screen`` (keymap applied)."""
+
+def bindings_table(app: App[Any], screen: Screen[Any], keymap: Mapping[str, str]) -> Table:
+    """Keys and what they do on ``screen``, with the user's ``[keymap]`` applied:
+    the screen's commands and the app's, then the keys of the lists and the article."""
     table = Table(box=None, show_header=True, header_style="bold", expand=True)
     table.add_column("key", no_wrap=True)
     table.add_column("action")
-    seen: dict[str, list[str]] = {}
-    for _key, active in screen.active_bindings.items():
-        binding = active.binding
-        if not binding.description:
-            continue
-        seen.setdefault(binding.tooltip or binding.description, []).append(screen.app.get_key_display(binding))
-    for description, keys in seen.items():
-        table.add_row(Text(" ".join(dict.fromkeys(keys))), Text(description))
+    for entry in entries_of(commands_of(screen)):
+        table.add_row(Text(key_text(app, entry, keymap)), Text(entry.title))
+    for title, bindings in (("in a list", KeyList.BINDINGS), ("in the article", ArticleView.BINDINGS)):
+        for binding in bindings:
+            if isinstance(binding, Binding):
+                keys = keymap.get(binding.id or "", binding.key)
+                table.add_row(Text(keys), Text(f"{binding.description} ({title})"))
     return table
 
 
@@ -41,7 +49,7 @@ class HelpScreen(ModalScreen[None]):
                     "Keys — press Escape to close. Every action is also in the command palette (ctrl+p).", style="bold"
                 )
             )
-            yield Static(self.table)
+            yield Static(self.table, id="help-table")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -9,8 +9,8 @@ from textual.widgets import Footer
 class SteadyFooter(Footer):
     """The footer rebuilds all its key widgets whenever the screen's bindings
     change: each focus change between panes, each return from the search
-    box, although the keys it shows are the same ones (~20 ms of mounting
-    and styling on the event loop each time). This one compares first."""
+    box, although the keys it shows are the same ones (mounting and styling
+    on the event loop each time). This one compares first."""
 
     _shown: tuple | None = None
 

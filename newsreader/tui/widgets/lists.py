@@ -6,22 +6,42 @@ the list. Those rely on OptionList's internals in Textual 8 (``_options``,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from typing import Generic, TypeVar, cast
 
 from rich.text import Text
+from textual import on
 from textual.binding import Binding
+from textual.css.styles import RulesMap
 from textual.geometry import Size
+from textual.message import Message
+from textual.visual import VisualType
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+K = TypeVar("K", bound=Hashable)
 
 
-class KeyList(OptionList):
+class KeyedOption(Option, Generic[K]):
+    """A row that carries its typed key (None: a heading that cannot be
+    chosen). The option's string id is only OptionList's index of the key."""
+
+    def __init__(self, key: K | None, prompt: Text) -> None:
+        super().__init__(prompt, id=None if key is None else option_id(key), disabled=key is None)
+        self.key = key
+
+
+def option_id(key: Hashable) -> str:
+    return repr(key)
+
+
+class KeyList(OptionList, Generic[K]):
     """``j``/``k``/``g``/``G`` on top of the arrows, Home and End.
 
     Rows are laid out without being measured when their label is a
     ``no_wrap`` Text (every list of the app): its height is its number of
-    lines. OptionList measures every option whenever one changes (25 ms on
-    the event loop for 1,200 sources, each time a count changes).
+    lines. OptionList measures every option whenever one changes (with 1,200
+    sources, each time a count changes).
     """
 
     BINDINGS = [
@@ -35,7 +55,8 @@ class KeyList(OptionList):
         prompt = option.prompt
         if isinstance(prompt, Text) and prompt.no_wrap:
             return prompt.plain.count("\n") + 1
-        return self._get_visual(option).get_height(self.styles, width - padding)
+        # The styles are the rules a visual is measured by (Textual's OptionList does the same cast).
+        return self._get_visual(option).get_height(cast(RulesMap, self.styles), width - padding)
 
     def _update_lines(self) -> None:
         # Textual's own version (OptionList internals of textual 8), measuring
@@ -61,7 +82,7 @@ class KeyList(OptionList):
         virtual_size = Size(width, len(lines) - (1 if last_divider else 0))
         if virtual_size != self.virtual_size:
             # ``virtual_size`` is a layout reactive: assigning it reflows and
-            # repaints the whole screen (~20 ms) whenever a list changes
+            # repaints the whole screen whenever a list changes
             # length. A list whose size the CSS fixes needs that only when a
             # scrollbar appears or goes, and
             # ``_scroll_update`` sets ``show_vertical_scrollbar`` (a layout
@@ -73,18 +94,18 @@ class KeyList(OptionList):
                 self.refresh()
             self._scroll_update(virtual_size)
 
-    def show_items(self, items: Sequence[tuple[str | None, Text]], *, keep: str | None = None) -> None:
-        """Replace the rows (``(id, label)``; an id of None is a heading that
+    def show_items(self, items: Sequence[tuple[K | None, Text]], *, keep: K | None = None) -> None:
+        """Replace the rows (``(key, label)``; a key of None is a heading that
         cannot be chosen), keeping the highlight on ``keep`` (or on the row
         that was highlighted) when it is still there."""
         if keep is None:
-            keep = self.highlighted_id
+            keep = self.highlighted_key
         if self._replace_changed(items):
-            if keep is not None and keep != self.highlighted_id:
-                self.highlight_id(keep)
+            if keep is not None and keep != self.highlighted_key:
+                self.highlight_key(keep)
             return
         with self.prevent(OptionList.OptionHighlighted):
-            self.set_options([Option(label, id=item_id, disabled=item_id is None) for item_id, label in items])
+            self.set_options([KeyedOption(key, label) for key, label in items])
             index = None
             if keep is not None:
                 for position, (item_id, _label) in enumerate(items):
@@ -95,19 +116,19 @@ class KeyList(OptionList):
                 index = next((i for i, (item_id, _label) in enumerate(items) if item_id is not None), None)
             self.highlighted = index
 
-    def _replace_changed(self, items: Sequence[tuple[str | None, Text]]) -> bool:
+    def _replace_changed(self, items: Sequence[tuple[K | None, Text]]) -> bool:
         """When the rows are the same ones (a count changed), swap only the
         labels that differ, keeping the highlight and the scroll; False when
         the rows themselves changed."""
         options = self.options
-        if len(options) != len(items) or any(o.id != item_id for o, (item_id, _) in zip(options, items)):
+        if len(options) != len(items) or any(self.key_of(o) != key for o, (key, _) in zip(options, items)):
             return False
         changed = [i for i, (o, (_, label)) in enumerate(zip(options, items)) if o.prompt != label]
         for index in changed:
             self.replace_option_prompt_at_index(index, items[index][1])
         return True
 
-    def insert_item(self, index: int, item_id: str, label: Text) -> bool:
+    def insert_item(self, index: int, key: K, label: Text) -> bool:
         """Put one row in at ``index`` without rebuilding the others (a
         search's row among 1,200 sources); the highlight stays on its row.
         False when this Textual's OptionList cannot be edited in place."""
@@ -115,11 +136,12 @@ class KeyList(OptionList):
         by_id = getattr(self, "_id_to_option", None)
         to_index = getattr(self, "_option_to_index", None)
         line_cache = getattr(self, "_line_cache", None)
+        item_id = option_id(key)
         if options is None or by_id is None or to_index is None or line_cache is None or item_id in by_id:
             return False
         index = max(0, min(index, len(options)))
         highlighted = self.highlighted
-        option = Option(label, id=item_id)
+        option = KeyedOption(key, label)
         options.insert(index, option)
         by_id[item_id] = option
         to_index.clear()
@@ -132,33 +154,60 @@ class KeyList(OptionList):
         self.refresh()
         return True
 
-    def append_items(self, items: Sequence[tuple[str, Text]]) -> None:
+    def append_items(self, items: Sequence[tuple[K, Text]]) -> None:
         """Add rows at the end (the next page of a long list)."""
-        self.add_options([Option(label, id=item_id) for item_id, label in items])
+        self.add_options([KeyedOption(key, label) for key, label in items])
+
+    def chosen_message(self, key: K) -> Message | None:
+        """The message Enter on the row of ``key`` posts in place of
+        OptionList's own (None: OptionList's own goes up)."""
+        return None
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        key = self.key_of(event.option)
+        message = self.chosen_message(key) if key is not None else None
+        if message is not None:
+            event.stop()
+            self.post_message(message)
+
+    @staticmethod
+    def key_of(option: Option) -> K | None:
+        return option.key if isinstance(option, KeyedOption) else None
 
     @property
-    def highlighted_id(self) -> str | None:
+    def keys(self) -> list[K | None]:
+        """The rows' keys, top to bottom (None for a heading)."""
+        return [self.key_of(o) for o in self.options]
+
+    @property
+    def highlighted_key(self) -> K | None:
         if self.highlighted is None or self.highlighted >= self.option_count:
             return None
-        return self.get_option_at_index(self.highlighted).id
+        return self.key_of(self.get_option_at_index(self.highlighted))
 
-    def highlight_id(self, item_id: str) -> bool:
-        """Move the highlight to ``item_id`` without posting a message."""
+    def index_of(self, key: K) -> int | None:
         try:
-            index = self.get_option_index(item_id)
-        except Exception:  # noqa: BLE001 - OptionDoesNotExist
+            return self.get_option_index(option_id(key))
+        except OptionDoesNotExist:
+            return None
+
+    def highlight_key(self, key: K) -> bool:
+        """Move the highlight to ``key`` without posting a message."""
+        index = self.index_of(key)
+        if index is None:
             return False
         with self.prevent(OptionList.OptionHighlighted):
             self.highlighted = index
         return True
 
-    def replace_label(self, item_id: str, label: Text) -> None:
-        try:
-            self.replace_option_prompt(item_id, label)
-        except Exception:  # noqa: BLE001 - the row went away meanwhile
-            pass
+    def replace_label(self, key: K, label: Text) -> None:
+        """Draw the row of ``key`` with a new label (nothing if it went away meanwhile)."""
+        index = self.index_of(key)
+        if index is not None:
+            self.replace_option_prompt_at_index(index, label)
 
-    def _replace_option_prompt(self, index: int, prompt) -> None:
+    def _replace_option_prompt(self, index: int, prompt: VisualType) -> None:
         # OptionList forgets every row's drawing and height when one label
         # changes and draws the whole list again; a label of the same height
         # only needs its own lines drawn again.

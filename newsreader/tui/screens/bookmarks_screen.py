@@ -7,16 +7,24 @@ article left the cache still shows its saved title, source, summary and link.
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.message import Message
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 
-from newsreader.store.bookmarks import Bookmark, BookmarksError
+from newsreader.store import Bookmark, BookmarksError
 from newsreader.tui import display
+from newsreader.tui.commands import BOOKMARK_COMMANDS, bindings_of
+from newsreader.tui.commands.provider import CommandsProvider
+from newsreader.tui.messages import ArticleFound, BookmarksChanged, Notice
+from newsreader.tui.screens.jobs import open_link
+from newsreader.tui.screens.working import WorkingScreen
 from newsreader.tui.services import Services
 from newsreader.tui.widgets.lists import KeyList
 
@@ -60,6 +68,10 @@ def matches(bookmark: Bookmark, needle: str) -> bool:
     return all(part in haystack for part in needle.split())
 
 
+class ArticleGone(Message):
+    """The bookmark's article has left the cache."""
+
+
 class EditBookmarkScreen(ModalScreen[tuple[str, list[str]] | None]):
     """Edit a bookmark's note and tags."""
 
@@ -88,16 +100,12 @@ class EditBookmarkScreen(ModalScreen[tuple[str, list[str]] | None]):
         self.dismiss(None)
 
 
-class BookmarksScreen(Screen[str | None]):
+class BookmarksScreen(WorkingScreen[str | None]):
     """Dismisses with the article key to open, or None."""
 
-    BINDINGS = [
-        Binding("escape,B", "close", "Back to reading", show=True, id="bookmarks.close"),
-        Binding("d,delete", "delete", "Delete", show=True, id="bookmarks.delete"),
-        Binding("e", "edit", "Edit note/tags", show=True, id="bookmarks.edit"),
-        Binding("slash,f", "filter", "Filter", show=True, id="bookmarks.filter", key_display="/"),
-        Binding("o", "open_link", "Open in browser", id="bookmarks.open_link"),
-    ]
+    COMMAND_SET = BOOKMARK_COMMANDS
+    BINDINGS = bindings_of(BOOKMARK_COMMANDS)
+    COMMANDS = {CommandsProvider}
 
     def __init__(self, services: Services) -> None:
         super().__init__()
@@ -127,8 +135,8 @@ class BookmarksScreen(Screen[str | None]):
     def show_list(self) -> None:
         needle = self.query_one("#bookmark-filter", Input).value.strip()
         self.shown = [b for b in reversed(self.services.bookmarks.all()) if not needle or matches(b, needle)]
-        items = [(str(i), bookmark_label(b)) for i, b in enumerate(self.shown)]
-        listing = self.query_one("#bookmark-list", KeyList)
+        items = [(i, bookmark_label(b)) for i, b in enumerate(self.shown)]
+        listing: KeyList[int] = self.query_one("#bookmark-list", KeyList)
         listing.show_items(items)
         listing.border_title = f"Bookmarks ({len(self.shown)})"
         self.show_detail()
@@ -163,11 +171,17 @@ class BookmarksScreen(Screen[str | None]):
         bookmark = self.current()
         if bookmark is None:
             return
-        if bookmark.article_key and self.services.cache.article_id_for_key(bookmark.article_key) is not None:
-            self.dismiss(bookmark.article_key)
-        else:
-            self.notify("This story is no longer in the cache; its saved copy is shown here.", timeout=4)
-            self.query_one("#bookmark-detail").focus()
+        self.background(partial(find_in_cache, self.services, bookmark), "find")
+
+    @on(ArticleFound)
+    def found(self) -> None:
+        bookmark = self.current()
+        self.dismiss(bookmark.article_key if bookmark is not None else None)
+
+    @on(ArticleGone)
+    def gone(self) -> None:
+        self.notify("This story is no longer in the cache; its saved copy is shown here.", timeout=4)
+        self.query_one("#bookmark-detail").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -180,8 +194,7 @@ class BookmarksScreen(Screen[str | None]):
         if bookmark is None or not bookmark.url:
             self.notify("This bookmark has no link.", timeout=2)
             return
-        problem = self.services.open_url(bookmark.url)
-        self.notify(display.safe(problem or "Opened in your browser."), timeout=3)
+        self.background(partial(open_link, self.services, bookmark.url), "browser", False)
 
     def action_delete(self) -> None:
         bookmark = self.current()
@@ -199,23 +212,34 @@ class BookmarksScreen(Screen[str | None]):
 
         self.app.push_screen(EditBookmarkScreen(bookmark), edited)
 
-    @work(thread=True, exclusive=True, group="bookmarks")
     def change(
         self, bookmark: Bookmark, *, delete: bool = False, note: str | None = None, tags: list[str] | None = None
     ) -> None:
-        store = self.services.bookmarks
-        try:
-            if delete:
-                store.remove(bookmark)
-            else:
-                store.update(bookmark, note=note, tags=tags)
-        except (BookmarksError, KeyError) as exc:
-            self.app.call_from_thread(
-                self.notify, display.safe(str(exc)), title="Bookmarks not changed", severity="error"
-            )
-            return
-        self.app.call_from_thread(self.after_change, "Bookmark deleted." if delete else "Bookmark saved.")
+        self.background(partial(change_bookmark, self.services, bookmark, delete, note, tags), "bookmarks")
 
-    def after_change(self, message: str) -> None:
-        self.notify(message, timeout=2)
+    @on(BookmarksChanged)
+    def changed(self, message: BookmarksChanged) -> None:
+        self.notify(message.text, timeout=2)
         self.show_list()
+
+
+def find_in_cache(services: Services, bookmark: Bookmark) -> Message:
+    """Whether the bookmark's article is still in the cache (runs on a worker thread)."""
+    key = bookmark.article_key
+    article_id = services.cache.article_id_for_key(key) if key else None
+    return ArticleFound(article_id) if article_id is not None else ArticleGone()
+
+
+def change_bookmark(
+    services: Services, bookmark: Bookmark, delete: bool, note: str | None, tags: list[str] | None
+) -> Message:
+    """Delete or edit a bookmark in bookmarks.toml (runs on a worker thread)."""
+    store = services.bookmarks
+    try:
+        if delete:
+            store.remove(bookmark)
+        else:
+            store.update(bookmark, note=note, tags=tags)
+    except (BookmarksError, KeyError) as exc:
+        return Notice(display.safe(str(exc)), "error", "Bookmarks not changed")
+    return BookmarksChanged("Bookmark deleted." if delete else "Bookmark saved.")

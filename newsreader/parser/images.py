@@ -1,0 +1,40 @@
+"""The images of an HTML fragment (a feed item's content), for the link list.
+
+The text the reader shows leaves images out (newsreader.parser.htmltext);
+their addresses are kept here so the link list can offer them. A scan of
+the ``src`` attributes is enough: the fragment was parsed for its text
+already, and an address is only offered, never fetched by itself.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from newsreader.core.urls import check_url
+
+__all__ = ["MAX_IMAGES", "image_urls"]
+
+#: Images kept per article, at most.
+MAX_IMAGES = 20
+_IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def image_urls(markup: str, base_url: str | None = None) -> list[str]:
+    """The ``<img src>`` addresses in ``markup``, resolved against ``base_url``:
+    web addresses only (no ``data:``), each once, at most :data:`MAX_IMAGES`."""
+    found: list[str] = []
+    for match in _IMG_SRC.finditer(markup or ""):
+        src = (match.group(1) or match.group(2) or match.group(3) or "").strip()
+        src = src.replace("&amp;", "&")
+        if base_url:
+            try:
+                src = urljoin(base_url, src)
+            except ValueError:
+                continue
+        if not src.lower().startswith(("http://", "https://")) or check_url(src) or src in found:
+            continue
+        found.append(src)
+        if len(found) >= MAX_IMAGES:
+            break
+    return found

@@ -1,3 +1,0 @@
-"""Ids of the entries of the source list that are not sources."""
-
-ALL, UNREAD, BOOKMARKS, SEARCH = "all", "unread", "bookmarks", "search"
