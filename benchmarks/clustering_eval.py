@@ -341,6 +341,7 @@ ABLATIONS: list[tuple[str, list[tuple[object, str, object]]]] = [
     ("names further down the body", [(features, "BODY_NAME_WEIGHT", 0.0)]),
     ("joining a story as a whole", [(clustering, "STORY_JOIN_SCORE", 2.0)]),
     ("name evidence", [(clustering, "NAME_EVIDENCE", False)]),
+    ("names written two ways", [(clustering, "NAME_TWO_WAYS", False)]),
     ("one-name headlines", [(clustering, "ONE_NAME_MIN_CONCEPTS", 0)]),
     ("conflicting headline names", [(clustering, "NAME_CONFLICT", False)]),
     ("four shared things (three)", [(clustering, "MIN_SHARED_CONCEPTS", 3)]),
@@ -390,7 +391,7 @@ def run_quality(show_pairs: bool, sweep: bool, ablation: bool = True) -> None:
                     for module, attr, value in saved:
                         setattr(module, attr, value)
                 print(f"  without {name}:")
-                for key in ("invented tuning", "invented held-out", "tuning", "held-out", "all"):
+                for key in ("invented tuning", "invented held-out", "html-articles", "tuning", "held-out", "all"):
                     if key in ablated:
                         print("    " + ablated[key].line(key))
         if sweep:
