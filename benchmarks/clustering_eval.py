@@ -5,9 +5,19 @@ the shared parts are read in place from ``../shared``) into one fresh cache
 through ``Cache.import_document``, so stories form incrementally in import
 order exactly as in use, then scores pairs of articles: a pair is positive
 when both carry one story label, unscored when the labels differ but the
-topic is the same, negative otherwise. Prints precision, recall and pair
-counts per part and for everything together, then the same for a sweep of
+topic is the same, negative otherwise. Prints precision, recall, F1 and pair
+counts per part, per half (see below) and for everything together, how many
+hard negatives were merged (``hard-negatives.tsv``: different events that
+share words; must be 0), the same with each of the rules that keep a story
+together switched off (``--no-ablation`` skips it), then a sweep of
 ``JOIN_SCORE`` (what the threshold was tuned on).
+
+Halves: every labelled story (and every unlabelled article) falls in the
+*tuning* or the *held-out* half by a stable hash of its part and story label
+(or reference), so one event never straddles them. Thresholds are tuned on
+the tuning half; the held-out half says whether that generalises. A pair is
+scored in a half when both its articles are in it; pairs across halves count
+in ``all`` only.
 
 Cost (``--scale N``): generates N articles from 1,200 outlets over 60 days
 (~5 % in stories told by 2-8 outlets), imports them in time order as feed
@@ -20,7 +30,7 @@ for a page or file import).
 
 Usage::
 
-    python benchmarks/clustering_eval.py [--pairs] [--no-sweep]
+    python benchmarks/clustering_eval.py [--pairs] [--no-sweep] [--no-ablation] [--set clustering.JOIN_SCORE=0.22]
     python benchmarks/clustering_eval.py --scale 100000 [--keep DIR] [--features-in-writer]
 """
 
@@ -29,6 +39,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import hashlib
 import json
 import random
 import sqlite3
@@ -47,7 +58,7 @@ from newsreader.core.models import Article, ParsedDocument, ParseError
 from newsreader.core.textnorm import STOPWORDS
 from newsreader.store import ingest as cache_module
 from newsreader.store.cache import Cache
-from newsreader.stories import clustering, signature
+from newsreader.stories import clustering, features, signature
 
 SHARED = REPO.parent / "shared"
 LABELS = REPO / "tests" / "fixtures" / "clusters"
@@ -58,7 +69,10 @@ NOW = int(AS_OF.timestamp())
 #: When the html pages were fetched (their URLs date them 18-20 Nov 2019): an
 #: undated page is placed at the time it arrived, as in use.
 HTML_FETCHED = int(datetime(2019, 11, 20, 12, tzinfo=UTC).timestamp())
-PARTS = ("sample", "page-dumps", "html-articles", "feeds")
+PARTS = ("sample", "invented", "page-dumps", "html-articles", "feeds")
+#: Parts kept in this repository (the others are read from ../shared).
+LOCAL_PARTS = ("sample", "invented")
+HALVES = ("tuning", "held-out")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +97,7 @@ class Scores:
     items: int = 0
     stories: int = 0
     wrong: list[tuple[str, int, int]] = field(default_factory=list)  # ("fp"/"fn"/"unscored", id, id)
+    hard_merged: int = 0  # hard-negative story pairs found together in one predicted story
 
     @property
     def positives(self) -> int:
@@ -96,10 +111,16 @@ class Scores:
     def recall(self) -> float:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
     def line(self, name: str) -> str:
         return (
-            f"{name:14s} precision {self.precision:.3f} ({self.tp}/{self.tp + self.fp} pairs)  "
-            f"recall {self.recall:.3f} ({self.tp}/{self.positives} pairs)  "
+            f"{name:18s} precision {self.precision:.3f} ({self.tp}/{self.tp + self.fp} pairs)  "
+            f"recall {self.recall:.3f} ({self.tp}/{self.positives} pairs)  F1 {self.f1:.3f}  "
+            f"hard negatives merged {self.hard_merged}  "
             f"unscored {self.ignored}  articles {self.items}  stories {self.stories}"
         )
 
@@ -108,7 +129,24 @@ class Scores:
 
 
 def part_available(part: str) -> bool:
-    return part == "sample" or SHARED.is_dir()
+    return part in LOCAL_PARTS or SHARED.is_dir()
+
+
+def half_of(part: str, key: str) -> str:
+    """The half (:data:`HALVES`) of a story label or an unlabelled article's
+    reference: a stable hash, not Python's salted ``hash``."""
+    digest = hashlib.blake2b(f"{part}\x1f{key}".encode(), digest_size=8).digest()
+    return HALVES[digest[0] & 1]
+
+
+def read_hard_negatives() -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """Pairs of (part, story) labels that must never share a predicted story."""
+    pairs = []
+    for line in (LABELS / "hard-negatives.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            part_a, story_a, part_b, story_b = line.split("\t")
+            pairs.append(((part_a, story_a), (part_b, story_b)))
+    return pairs
 
 
 def read_labels(part: str) -> dict[str, Label]:
@@ -129,6 +167,9 @@ def load_documents(part: str) -> list[Doc]:
     if part == "sample":
         for path in sorted(SAMPLE.glob("*.txt")):
             docs.append(Doc(path.name, parse(path.read_bytes(), as_of=AS_OF)))
+    elif part == "invented":
+        for path in sorted((LABELS / "invented").glob("*.txt")):
+            docs.append(Doc(f"invented/{path.name}", parse(path.read_bytes(), as_of=AS_OF)))
     elif part == "page-dumps":
         for folder in ("seeds", "corpus/page-dumps", "corpus/other-page-dumps"):
             for path in sorted((SHARED / folder).glob("*.txt")):
@@ -168,40 +209,61 @@ def load_documents(part: str) -> list[Doc]:
     return docs
 
 
-def import_part(cache: Cache, part: str, docs: list[Doc]) -> dict[int, tuple[str, str, str]]:
-    """Import ``docs``; returns article id -> (part, story, topic) for every article."""
+def import_part(
+    cache: Cache, part: str, docs: list[Doc], halves: dict[int, str] | None = None
+) -> dict[int, tuple[str, str, str]]:
+    """Import ``docs``; returns article id -> (part, story, topic) for every
+    article, and fills ``halves`` with each article's half."""
     labels = read_labels(part)
     items: dict[int, tuple[str, str, str]] = {}
+    halves = {} if halves is None else halves
     for d in docs:
         now = HTML_FETCHED if part == "html-articles" else NOW
         stats = cache.import_document(d.doc, feed_url=d.feed_url, now=now)
         for index, article_id in enumerate(stats.article_ids):
-            label = labels.get(d.ref) if part == "html-articles" else labels.get(f"{d.ref}#{index}")
+            ref = d.ref if part == "html-articles" else f"{d.ref}#{index}"
+            label = labels.get(ref)
             previous = items.get(article_id)
             if label is not None:
                 if previous is not None and previous[1] and previous[1] != label.story:
                     raise ValueError(f"{part}: article {article_id} labelled {previous[1]} and {label.story}")
                 items[article_id] = (part, label.story, label.topic)
+                halves[article_id] = half_of(part, label.story)
             elif previous is None:
                 items[article_id] = (part, "", "")
+                halves[article_id] = half_of(part, ref)
     return items
 
 
-def score(cache: Cache, items: dict[int, tuple[str, str, str]], only_part: str | None = None) -> Scores:
-    """Pairwise scores of the cache's stories (those with >= 2 outlets) against the labels."""
+def score(
+    cache: Cache,
+    items: dict[int, tuple[str, str, str]],
+    only_part: str | None = None,
+    only: set[int] | None = None,
+) -> Scores:
+    """Pairwise scores of the cache's stories (those with >= 2 outlets) against
+    the labels, over the articles of ``only_part`` (and in ``only``) if given."""
+
+    def kept(article_id: int) -> bool:
+        return (only_part is None or items[article_id][0] == only_part) and (only is None or article_id in only)
+
     conn = cache.connection()
     predicted: dict[int, list[int]] = {}
     for article_id, story_id in conn.execute(
         "SELECT m.article_id, m.story_id FROM story_articles m JOIN stories s ON s.id = m.story_id WHERE s.source_count >= 2"
     ):
-        if article_id in items and (only_part is None or items[article_id][0] == only_part):
+        if article_id in items and kept(article_id):
             predicted.setdefault(story_id, []).append(article_id)
     labelled: dict[tuple[str, str], list[int]] = {}
     for article_id, (part, story, _topic) in items.items():
-        if story and (only_part is None or part == only_part):
+        if story and kept(article_id):
             labelled.setdefault((part, story), []).append(article_id)
     positive = {frozenset(p) for ids in labelled.values() for p in combinations(sorted(ids), 2)}
-    s = Scores(items=sum(1 for v in items.values() if only_part is None or v[0] == only_part), stories=len(predicted))
+    s = Scores(items=sum(1 for a in items if kept(a)), stories=len(predicted))
+    hard = read_hard_negatives()
+    for ids in predicted.values():
+        together = {items[a][:2] for a in ids}
+        s.hard_merged += sum(1 for x, y in hard if x in together and y in together)
     found: set[frozenset[int]] = set()
     for ids in predicted.values():
         for a, b in combinations(sorted(ids), 2):
@@ -219,7 +281,8 @@ def score(cache: Cache, items: dict[int, tuple[str, str, str]], only_part: str |
                 s.wrong.append(("fp", a, b))
     for pair in positive - found:
         s.fn += 1
-        s.wrong.append(("fn", *sorted(pair)))
+        low, high = sorted(pair)
+        s.wrong.append(("fn", low, high))
     return s
 
 
@@ -231,9 +294,15 @@ def evaluate(
     workdir.mkdir(parents=True, exist_ok=True)
     cache = Cache(workdir / "cache.sqlite3", workdir / "state.sqlite3")
     items: dict[int, tuple[str, str, str]] = {}
+    halves: dict[int, str] = {}
     for part in parts:
-        items.update(import_part(cache, part, docs[part]))
+        items.update(import_part(cache, part, docs[part], halves))
     scores = {part: score(cache, items, part) for part in parts}
+    for half in HALVES:
+        in_half = {a for a, h in halves.items() if h == half}
+        scores[half] = score(cache, items, only=in_half)
+        if "invented" in parts:
+            scores[f"invented {half}"] = score(cache, items, "invented", only=in_half)
     scores["all"] = score(cache, items)
     return cache, items, scores
 
@@ -255,6 +324,10 @@ def describe_pairs(cache: Cache, s: Scores) -> list[str]:
         if clustering.same_event_score(sa, sb) == 0.0:
             sim = -sim  # refused by a guard
         why = ", ".join(clustering.shared_terms(sa, sb, 4))
+        floor = clustering.CONCEPT_MIN_WEIGHT * signature.WEIGHT_SCALE
+        telling = {t for t in sa.vector.keys() & sb.vector.keys() if min(sa.vector[t], sb.vector[t]) >= floor}
+        names = clustering.concept_count(t for t in telling if t.startswith("~"))
+        why += f"; {clustering.concept_count(telling)} things shared, {names} named"
         out.append(
             f"{kind:8s} {sim:6.3f}  {rows[a][2][:16]}: {rows[a][1][:60]}\n"
             f"                 {rows[b][2][:16]}: {rows[b][1][:60]}   [{why}]"
@@ -262,7 +335,21 @@ def describe_pairs(cache: Cache, s: Scores) -> list[str]:
     return out
 
 
-def run_quality(show_pairs: bool, sweep: bool) -> None:
+#: The rules of issue 14 (item 6), each with the settings that turn it off.
+ABLATIONS: list[tuple[str, list[tuple[object, str, object]]]] = [
+    ("single-word names", [(features, "NAME_WEIGHT", 0.0)]),
+    ("names further down the body", [(features, "BODY_NAME_WEIGHT", 0.0)]),
+    ("joining a story as a whole", [(clustering, "STORY_JOIN_SCORE", 2.0)]),
+    ("name evidence", [(clustering, "NAME_EVIDENCE", False)]),
+    ("names written two ways", [(clustering, "NAME_TWO_WAYS", False)]),
+    ("one-name headlines", [(clustering, "ONE_NAME_MIN_CONCEPTS", 0)]),
+    ("conflicting headline names", [(clustering, "NAME_CONFLICT", False)]),
+    ("four shared things (three)", [(clustering, "MIN_SHARED_CONCEPTS", 3)]),
+    ("names in the index", [(signature, "INDEX_NAMES", 0)]),
+]
+
+
+def run_quality(show_pairs: bool, sweep: bool, ablation: bool = True) -> None:
     parts = [p for p in PARTS if part_available(p)]
     print(f"parts: {', '.join(parts)}" + ("" if len(parts) == len(PARTS) else "  (../shared absent)"))
     t0 = time.perf_counter()
@@ -291,15 +378,31 @@ def run_quality(show_pairs: bool, sweep: bool) -> None:
             for text in describe_pairs(cache, scores["all"]):
                 print("  " + text)
         cache.close()
+        if ablation:
+            print("\neach rule that keeps a story together, switched off (a rule earns its place if a row is worse):")
+            for name, settings in ABLATIONS:
+                saved = [(module, attr, getattr(module, attr)) for module, attr, _ in settings]
+                try:
+                    for module, attr, value in settings:
+                        setattr(module, attr, value)
+                    ablated_cache, _, ablated = evaluate(parts, Path(tmp) / f"ablation-{name}", docs)
+                    ablated_cache.close()
+                finally:
+                    for module, attr, value in saved:
+                        setattr(module, attr, value)
+                print(f"  without {name}:")
+                for key in ("invented tuning", "invented held-out", "html-articles", "tuning", "held-out", "all"):
+                    if key in ablated:
+                        print("    " + ablated[key].line(key))
         if sweep:
             print("\nsweep of JOIN_SCORE (all parts together):")
             original = clustering.JOIN_SCORE
             try:
                 for i, threshold in enumerate((0.14, 0.16, 0.18, 0.20, 0.22, 0.24, 0.26, 0.30, 0.35)):
                     clustering.JOIN_SCORE = threshold
-                    c, _, s = evaluate(parts, Path(tmp) / f"sweep{i}", docs)
-                    print("  " + s["all"].line(f"{threshold:.2f}"))
-                    c.close()
+                    swept_cache, _, swept = evaluate(parts, Path(tmp) / f"sweep{i}", docs)
+                    print("  " + swept["all"].line(f"{threshold:.2f}"))
+                    swept_cache.close()
             finally:
                 clustering.JOIN_SCORE = original
 
@@ -497,7 +600,7 @@ def run_scale(n: int, keep: Path | None, features_in_writer: bool = False) -> No
         assign_cpu += time.process_time() - c
         return result
 
-    cache_module.assign_stories = timed_assign
+    cache_module.assign_stories = timed_assign  # type: ignore[assignment]  # a timing wrapper
     pending: dict[str, list[Article]] = {}
     done = 0
     t_import, cpu_import = time.perf_counter(), time.process_time()
@@ -599,10 +702,24 @@ def _ids_in_order(conn, generated) -> list[int]:
     return [by_url[normalize_url(g[2].url)] for g in generated]
 
 
+def override(assignment: str) -> None:
+    """``module.NAME=VALUE``: set a constant of ``newsreader.stories.module``."""
+    import ast
+    import importlib
+
+    target, _, value = assignment.partition("=")
+    module_name, _, name = target.rpartition(".")
+    module = importlib.import_module(f"newsreader.stories.{module_name}")
+    if not hasattr(module, name):
+        raise SystemExit(f"no {name} in newsreader.stories.{module_name}")
+    setattr(module, name, ast.literal_eval(value))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pairs", action="store_true", help="list the wrongly grouped and missed pairs")
     parser.add_argument("--no-sweep", action="store_true", help="skip the threshold sweep")
+    parser.add_argument("--no-ablation", action="store_true", help="skip the runs with one rule switched off")
     parser.add_argument("--scale", type=int, metavar="N", help="measure assignment cost on N generated articles")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the generated cache in DIR")
     parser.add_argument(
@@ -610,11 +727,20 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="with --scale: let assign_stories compute the features (no parse workers)",
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="MODULE.NAME=VALUE",
+        help="override a tuning constant of newsreader.stories (e.g. clustering.JOIN_SCORE=0.22)",
+    )
     args = parser.parse_args(argv)
+    for assignment in args.set:
+        override(assignment)
     if args.scale:
         run_scale(args.scale, args.keep, args.features_in_writer)
     else:
-        run_quality(args.pairs, not args.no_sweep)
+        run_quality(args.pairs, not args.no_sweep, not args.no_ablation)
     return 0
 
 

@@ -123,7 +123,7 @@ def assign_stories(
                 if prep is not None and article_id in stored_from_features:
                     digest = prep.digest
                 else:
-                    lede = textpack.unpack_prefix(row["body"], signature.LEDE_CHARS)
+                    lede = textpack.unpack_prefix(row["body"], max(signature.LEDE_CHARS, signature.READ_CHARS))
                     digest = signature.source_digest(row["title"], lede, row["url"])
                 text_hash = signed_text_hash(digest, row)
                 if row["text_hash"] == text_hash:

@@ -246,7 +246,10 @@ def matches(
 ) -> tuple[list[Member], dict[int, StoryState]]:
     """The candidates that tell ``member``'s event: found through its posted
     features' lists over the days around it, the :data:`MAX_CANDIDATES`
-    sharing the most weight compared in full. Returns them and their stories."""
+    sharing the most weight compared in full; those that score below the
+    join score but are similar enough to count towards a story as a whole
+    (``clustering.STORY_MEMBER_FLOOR``) come too. Returns them and their
+    stories."""
     sig = member.signature
     df = counts.df
     # Frequencies now count the article itself (when new: re-signing is off
@@ -293,10 +296,12 @@ def matches(
             continue  # decided before decoding
         known = signed.get(cand.article_id)
         if known is not None:
-            score = clustering.same_event_score(sig, known)
+            score, plain = clustering.event_scores(sig, known)
         else:
-            score = clustering.stored_event_score(sig, r[4], r[5])
-        if score >= clustering.JOIN_SCORE:
+            score, plain = clustering.stored_scores(sig, r[4], r[5])
+        # Those below the join score may still be part of a story the
+        # article joins as a whole (clustering.story_match).
+        if score >= clustering.JOIN_SCORE or plain >= clustering.STORY_MEMBER_FLOOR:
             cand.signature = known or Signature.decode(r[4], r[5])
             found.append(cand)
     stories: dict[int, StoryState] = {}
