@@ -1,5 +1,5 @@
 """Reading state, bookmarks and links, for the main screen (``m``, ``A``,
-``ctrl+z``, ``b``, ``B``, ``o``, ``y``).
+``ctrl+z``, ``b``, ``B``, ``y``).
 
 State changes are written by thread workers (the cache, bookmarks.toml);
 the screen's handlers push each one on the undo stack and redraw.
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class ReadingActions:
-    """What ``m``, ``A``, ``ctrl+z``, ``b``, ``B``, ``o`` and ``y`` do."""
+    """What ``m``, ``A``, ``ctrl+z``, ``b``, ``B`` and ``y`` do."""
 
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
@@ -71,11 +71,6 @@ class ReadingActions:
             self.screen.notify("This story has no link.", timeout=2)
             return None
         return article.url
-
-    def open_link(self) -> None:
-        url = self.link()
-        if url:
-            self.screen.background(partial(jobs.open_link, self.screen.services, url), "browser", False)
 
     def copy_link(self) -> None:
         url = self.link()
