@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from newsreader.exchange.article_out import Link
 from newsreader.tui import display
 from newsreader.tui.commands import LINK_COMMANDS, bindings_of
+from newsreader.tui.screens.reading_actions import copy_url
 from newsreader.tui.widgets.lists import KeyedOption
 
 
@@ -50,17 +51,9 @@ class LinksScreen(ModalScreen[None]):
             self.open_link(link)
 
     def action_copy(self) -> None:
-        from newsreader.core.urls import check_url
-
         link = self.highlighted()
-        if link is None:
-            return
-        problem = check_url(link.url)
-        if problem:
-            self.notify(f"refused to copy: {problem}", severity="warning")
-            return
-        self.app.copy_to_clipboard(link.url)
-        self.notify("Link copied.", timeout=2)
+        if link is not None:
+            copy_url(self, link.url)
 
     def action_close(self) -> None:
         self.dismiss(None)

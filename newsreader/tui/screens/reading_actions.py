@@ -8,7 +8,9 @@ the screen's handlers push each one on the undo stack and redraw.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from textual.screen import Screen
 
 from newsreader.core.urls import check_url
 from newsreader.tui import display
@@ -74,11 +76,15 @@ class ReadingActions:
 
     def copy_link(self) -> None:
         url = self.link()
-        if not url:
-            return
-        problem = check_url(url)
-        if problem:
-            self.screen.notify(display.safe(f"refused to copy: {problem}"), severity="warning")
-            return
-        self.screen.app.copy_to_clipboard(url)
-        self.screen.notify("Link copied.", timeout=2)
+        if url:
+            copy_url(self.screen, url)
+
+
+def copy_url(screen: Screen[Any], url: str) -> None:
+    """Copy ``url`` to the clipboard if it is a link we would open (http/https)."""
+    problem = check_url(url)
+    if problem:
+        screen.notify(display.safe(f"refused to copy: {problem}"), severity="warning")
+        return
+    screen.app.copy_to_clipboard(url)
+    screen.notify("Link copied.", timeout=2)
