@@ -296,3 +296,28 @@ async def test_sync_status_line_under_the_sources(tmp_path):
         await open_first(pilot)  # a read mark: a sync follows a few seconds later
         assert app.screen.daily.trigger is not None
         app.screen.daily.trigger.cancel()
+
+
+async def test_A_on_a_source_marks_its_stories_other_versions_read(tmp_path):
+    services = make_services(tmp_path)
+    load_sample(services.cache, as_of=NOW)
+    app = NewsReaderApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        head = next(e for e in screen.headlines.entries if e.is_story).row
+        sources = screen.sources
+        sources.focus()
+        sources.highlighted = next(
+            i for i, key in enumerate(sources.keys) if key.is_source and key.number == head.source_id
+        )
+        await settle(pilot)
+        screen.headlines.focus()
+        await pilot.press("A")
+        await settle(pilot)
+        versions = story_versions(services.cache, head.id)
+        assert len(versions) >= 3
+        assert all(services.cache.article(i).is_read for i in versions)  # other outlets' versions too
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert not any(services.cache.article(i).is_read for i in versions)

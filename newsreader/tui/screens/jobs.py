@@ -29,6 +29,7 @@ from newsreader.store import (
     search_articles,
     stories_for_headlines,
     story_for_article,
+    story_versions,
     toggle_story_flag,
 )
 from newsreader.tui import display
@@ -153,9 +154,14 @@ def find_article(services: Services, article_key: str) -> ArticleFound | None:
 # -- reading state -----------------------------------------------------------------
 
 
-def change_read(services: Services, ids: list[int], read: bool | None, label: str) -> ReadStateChanged:
-    """Mark ``ids`` read or unread (``read`` None: toggle the first one's state)."""
+def change_read(
+    services: Services, ids: list[int], read: bool | None, label: str, by_story: bool = False
+) -> ReadStateChanged:
+    """Mark ``ids`` read or unread (``read`` None: toggle the first one's state);
+    ``by_story``: their stories' other versions too (``[ui] read_by_story``)."""
     cache = services.cache
+    if by_story:
+        ids = list(dict.fromkeys(version for i in ids for version in story_versions(cache, i)))
     if read is None:
         row = cache.article(ids[0])
         read = not row.is_read if row else True

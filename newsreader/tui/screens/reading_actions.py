@@ -38,7 +38,9 @@ class ReadingActions:
         if not ids:
             screen.notify("Everything here is read already.", timeout=2)
             return
-        screen.background(partial(jobs.change_read, screen.services, ids, True, "mark source read"), "state", False)
+        by_story = screen.services.config.ui.read_by_story
+        job = partial(jobs.change_read, screen.services, ids, True, "mark source read", by_story)
+        screen.background(job, "state", False)
 
     def undo(self) -> None:
         screen = self.screen
