@@ -103,6 +103,19 @@ async def test_due_feeds_refresh_at_start_and_the_source_says_when(tmp_path):
             assert "Office Zero: refreshed" in status and "next in" in status, status
 
 
+async def test_a_notify_rule_on_refreshed_articles_gives_one_notification(tmp_path):
+    with FeedServer(feeds=1) as server:
+        write_config(
+            tmp_path,
+            f'[[feed]]\nurl = "{server.url(0)}"\n\n[[rule]]\nmatch = "berth"\nactions = ["notify"]\n',
+        )
+        app = NewsReaderApp(make_services(tmp_path))
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: app.services.cache.totals()[0] == 3, limit=20)
+            await wait_for(pilot, lambda: bool(app.screen.daily.told), limit=10)
+            assert [note.title for note in app.screen.daily.told] == ["3 new articles match 'berth'"]
+
+
 async def test_refresh_on_start_false_leaves_the_feeds(tmp_path):
     with FeedServer(feeds=1) as server:
         write_config(tmp_path, f'[[feed]]\nurl = "{server.url(0)}"\n\n[fetch]\nrefresh_on_start = false\n')
