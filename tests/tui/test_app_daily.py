@@ -273,10 +273,16 @@ async def test_pipe_and_save_with_a_hostile_title(tmp_path, monkeypatch):
 # -- 7. read by story -------------------------------------------------------------------
 
 
-async def test_opening_marks_the_story_read_and_ctrl_z_undoes_it(tmp_path):
+def sample_app(tmp_path: Path) -> NewsReaderApp:
+    """The bundled sample: stories told by several outlets."""
     services = make_services(tmp_path)
     load_sample(services.cache, as_of=NOW)
-    app = NewsReaderApp(services)
+    return NewsReaderApp(services)
+
+
+async def test_opening_marks_the_story_read_and_ctrl_z_undoes_it(tmp_path):
+    app = sample_app(tmp_path)
+    services = app.services
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -312,9 +318,8 @@ async def test_sync_status_line_under_the_sources(tmp_path):
 
 
 async def test_A_on_a_source_marks_its_stories_other_versions_read(tmp_path):
-    services = make_services(tmp_path)
-    load_sample(services.cache, as_of=NOW)
-    app = NewsReaderApp(services)
+    app = sample_app(tmp_path)
+    services = app.services
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
