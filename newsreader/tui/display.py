@@ -17,6 +17,7 @@ from newsreader.core.sanitize import clean, clean_line
 from newsreader.core.timefmt import humanize
 from newsreader.store import ArticleRow, HeadlineRow, RelatedRow, SourceRow
 
+FLAG_MARK = "⚑"
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
 
@@ -74,7 +75,9 @@ def headline_label(
     text.append(UNREAD_MARK + " " if not row.is_read else "  ", style="bold")
     if bookmarked:
         text.append(BOOKMARK_MARK + " ", style="bold yellow")
-    text.append(safe(row.title), style="bold" if not row.is_read else "")
+    if row.flagged:  # a rule flagged it
+        text.append(FLAG_MARK + " ", style="bold red")
+    text.append(safe(row.title), style=("bold " if not row.is_read else "") + ("red" if row.flagged else ""))
     meta = when_text(row.published, row.precision, row.published_text, now)
     if show_source:
         meta = safe(row.source) + " · " + meta

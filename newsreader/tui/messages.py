@@ -200,3 +200,45 @@ class FullTextFetched(Message):
 
     outcome: FullTextOutcome
     row: ArticleRow | None
+
+
+# -- the daily driver (newsreader.tui.screens.daily) --------------------------
+
+
+@dataclass(eq=False)
+class FeedsDue(Message):
+    """The schedule was read: the feeds to refresh now and when to look again
+    (seconds since the epoch; None: no feed will fall due)."""
+
+    urls: list[str]
+    wakeup: int | None
+
+
+@dataclass(eq=False)
+class CacheChanged(Message):
+    """Another process (or thread) wrote to the cache: the lists reload."""
+
+
+@dataclass(eq=False)
+class OpenArticleGone(Message):
+    """The open article is no longer in the cache (another process removed it)."""
+
+    article_id: int
+
+
+@dataclass(eq=False)
+class NewsToTell(Message):
+    """What a refresh brought to notify about: rule matches by the rule's
+    match text, and followed stories with new outlets."""
+
+    matches: dict[str, list[int]]
+    stories: list[StoryRow]
+
+
+@dataclass(eq=False)
+class StatusText(Message):
+    """A line for the status bar (``where``: "status") or the source
+    list's bottom border (``where``: "sync")."""
+
+    text: str
+    where: str = "status"

@@ -54,6 +54,14 @@ class Services:
     #: in the background.
     cache_checked: bool = True
 
+    def __post_init__(self) -> None:
+        self.use_config(self.config)
+
+    def use_config(self, config: Config) -> None:
+        """``config.toml`` as read again: its rules apply to what the app stores."""
+        self.config = config
+        self.cache.rules = config.rules
+
     @classmethod
     def for_paths(cls, paths: Paths, **overrides) -> Services:
         config = load_config(paths)

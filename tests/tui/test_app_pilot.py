@@ -531,7 +531,7 @@ async def test_help_palette_and_keymap(tmp_path):
             assert action in help_text
         await pilot.press("escape")
         assert re.search(r"^\s*s\s+Bookmark\s*$", help_text, re.M), help_text  # the keymap's key
-        for action in ("Bookmark", "Back", "Next unread", "Copy link", "Open in browser", "Related sidebar"):
+        for action in ("Bookmark", "Back", "Next unread", "Copy link", "Open link", "Related sidebar"):
             assert action in await palette_titles(pilot, action)
         await pilot.press("q")
     assert not app.is_running

@@ -124,15 +124,36 @@ class Search(Command):
 
 
 class OpenLink(Command):
-    """Open the story's link in your browser."""
+    """Open the story's link: with the first matching [[opener]] of config.toml, else in your browser."""
 
-    ID, BINDING_KEY, ACTION, FOOTER_TEXT = "link.open", "o", "open_link", "Open in browser"
+    ID, BINDING_KEY, ACTION, FOOTER_TEXT = "link.open", "o", "open_link", "Open link"
 
 
 class CopyLink(Command):
     """Copy the story's link to the clipboard."""
 
     ID, BINDING_KEY, ACTION, FOOTER_TEXT = "link.copy", "y", "copy_link", "Copy link"
+
+
+class ShowLinks(Command):
+    """List the article's links (body, captions, images, enclosures): o opens one, y copies it."""
+
+    ID, BINDING_KEY, ACTION, FOOTER_TEXT = "links", "u", "show_links", "Links"
+    TITLE = "The article's links"
+
+
+class PipeArticle(Command):
+    """Pipe the article as Markdown into [ui] pipe_command and show its exit status."""
+
+    ID, BINDING_KEY, ACTION, FOOTER_TEXT = "article.pipe", "vertical_line", "pipe_article", "Pipe"
+    TITLE, KEY_DISPLAY = "Pipe the article into pipe_command", "|"
+
+
+class SaveArticle(Command):
+    """Save the article as Markdown in [ui] save_dir (never over an existing file)."""
+
+    ID, BINDING_KEY, ACTION, FOOTER_TEXT = "article.save", "S", "save_article", "Save"
+    TITLE = "Save the article as Markdown"
 
 
 class ToggleSidebar(Command):
@@ -225,6 +246,9 @@ MAIN_COMMANDS: tuple[type[Command], ...] = (
     Search,
     OpenLink,
     CopyLink,
+    ShowLinks,
+    PipeArticle,
+    SaveArticle,
     ToggleSidebar,
     RefreshSource,
     RefreshAll,

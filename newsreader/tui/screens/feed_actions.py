@@ -56,7 +56,7 @@ class FeedActions:
             case RefreshStarted(feeds=feeds):
                 screen.set_status(f"Refreshing {feeds} feeds…")
             case ConfigRead(config=config):
-                screen.services.config = config
+                screen.services.use_config(config)
             case RefreshProgress(record=record):
                 self.progress(record)
             case RefreshDone(summary=summary):
@@ -78,14 +78,14 @@ class FeedActions:
     def refresh_all(self) -> None:
         self.start(None)
 
-    def start(self, source_id: int | None) -> None:
+    def start(self, source_id: int | None, urls: list[str] | None = None) -> None:
         screen = self.screen
         if self.refreshing:
             screen.notify("A refresh is already running.", timeout=2)
             return
         self.refreshing = True
         screen.background(
-            partial(jobs.refresh, screen.services, source_id, screen.post_message, self.started), "refresh"
+            partial(jobs.refresh, screen.services, source_id, screen.post_message, self.started, urls), "refresh"
         )
 
     def started(self, process: RefreshProcess) -> None:
@@ -95,6 +95,7 @@ class FeedActions:
         self.process = process
 
     def progress(self, record: dict[str, object]) -> None:
+        self.screen.daily.refreshed(record)
         status = record.get("status")
         mark = "!" if status == "failed" else ("+" if record.get("new") else "·")
         title = display.safe(str(record.get("title", "")))[:50]
@@ -116,6 +117,7 @@ class FeedActions:
             return
         screen.set_status(display.safe(str(summary.get("summary", ""))))
         screen.reload()
+        screen.daily.refresh_done()
         screen.background(partial(jobs.followed_news, screen.services), "stories", False)
         if summary.get("failed"):
             screen.notify(
@@ -134,7 +136,7 @@ class FeedActions:
 
     def added(self, message: FeedAdded) -> None:
         screen, result = self.screen, message.result
-        screen.services.config = message.config
+        screen.services.use_config(message.config)
         screen.set_status(display.safe(result.message))
         if result.status == "choose":
             screen.app.push_screen(ChooseFeedScreen(result.candidates), self.add_url)

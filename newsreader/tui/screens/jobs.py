@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from newsreader.config.settings import FeedConfig, load_config
+from newsreader.core.urls import check_url
+from newsreader.exchange.article_out import Link, choose_opener, open_with
 from newsreader.search.language import highlight_terms
 from newsreader.store import (
     ArticleRow,
@@ -21,11 +23,13 @@ from newsreader.store import (
     check_in_background,
     followed_stories_with_news,
     mark_followed_story_seen,
+    mark_read_by_story,
     read_article,
     related_stories,
     search_articles,
     stories_for_headlines,
     story_for_article,
+    story_versions,
     toggle_story_flag,
 )
 from newsreader.tui import display
@@ -117,8 +121,11 @@ def read_article_to_show(services: Services, article_id: int, scroll_y: float, k
     if row is None:
         return Notice("That article is no longer in the cache.", "warning")
     marked: list[tuple[int, bool]] = []
-    if not row.is_read:
+    if services.config.ui.read_by_story:
+        marked = mark_read_by_story(cache, article_id)  # the story's other versions too, one undo step
+    elif not row.is_read:
         marked = cache.set_read([article_id], True)
+    if marked:
         row = cache.article(article_id) or row
     related = None
     if not keep_walk:
@@ -147,9 +154,14 @@ def find_article(services: Services, article_key: str) -> ArticleFound | None:
 # -- reading state -----------------------------------------------------------------
 
 
-def change_read(services: Services, ids: list[int], read: bool | None, label: str) -> ReadStateChanged:
-    """Mark ``ids`` read or unread (``read`` None: toggle the first one's state)."""
+def change_read(
+    services: Services, ids: list[int], read: bool | None, label: str, by_story: bool = False
+) -> ReadStateChanged:
+    """Mark ``ids`` read or unread (``read`` None: toggle the first one's state);
+    ``by_story``: their stories' other versions too (``[ui] read_by_story``)."""
     cache = services.cache
+    if by_story:
+        ids = list(dict.fromkeys(version for i in ids for version in story_versions(cache, i)))
     if read is None:
         row = cache.article(ids[0])
         read = not row.is_read if row else True
@@ -171,9 +183,20 @@ def toggle_bookmark(services: Services, row: ArticleRow) -> Message:
     return BookmarkToggled(row.id, kept)
 
 
-def open_link(services: Services, url: str) -> Notice:
-    problem = services.open_url(url)
-    return Notice(display.safe(problem or "Opened in your browser."), "warning" if problem else "information")
+def open_link(services: Services, link: Link | str, title: str = "") -> Notice:
+    """Through the first matching ``[[opener]]``, else the browser."""
+    url = link if isinstance(link, str) else link.url
+    problem = check_url(url)
+    if problem:
+        return Notice(display.safe(f"refused to open: {problem}"), "warning")
+    opener = choose_opener(services.config.openers, link)
+    if opener is None:
+        problem = services.open_url(url)
+        return Notice(display.safe(problem or "Opened in your browser."), "warning" if problem else "information")
+    result = open_with(opener, url, title)
+    if not result.ok:
+        return Notice(display.safe(f"opener {opener.number}: {result.error}"), "warning")
+    return Notice(display.safe(f"Opened with {opener.command[0]}."))
 
 
 # -- stories -----------------------------------------------------------------------
@@ -233,12 +256,22 @@ def feeds_of_source(services: Services, source_id: int) -> list[FeedConfig] | No
     return None
 
 
-def refresh(services: Services, source_id: int | None, post: Post, started: Callable[[RefreshProcess], None]) -> None:
-    """Refresh one source's feed (``r``, forced) or every feed (``R``), in a
-    child process; each finished feed is posted as it comes."""
+def refresh(
+    services: Services,
+    source_id: int | None,
+    post: Post,
+    started: Callable[[RefreshProcess], None],
+    urls: list[str] | None = None,
+) -> None:
+    """Refresh one source's feed (``r``, forced), every feed (``R``) or the
+    feeds the schedule found due (``urls``), in a child process; each
+    finished feed is posted as it comes."""
     from newsreader.feeds.refresh import RefreshProcess  # with httpx behind it: not a start-up import
 
-    if source_id is not None:
+    feeds: list[FeedConfig] | None
+    if urls:
+        feeds = [FeedConfig(url=url) for url in urls]
+    elif source_id is not None:
         feeds = feeds_of_source(services, source_id)
         if feeds is None:
             post(Notice("r refreshes the feed you are on; R refreshes every feed."))
@@ -254,7 +287,7 @@ def refresh(services: Services, source_id: int | None, post: Post, started: Call
             return
     post(RefreshStarted(len(feeds)))
     force = source_id is not None
-    process = RefreshProcess(services.paths, [f.url for f in feeds] if force else [], force=force)
+    process = RefreshProcess(services.paths, [f.url for f in feeds] if force or urls else [], force=force)
     started(process)
     try:
 

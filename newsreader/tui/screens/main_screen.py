@@ -19,7 +19,6 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
-from textual.timer import Timer
 from textual.widgets import Static
 
 from newsreader.search.language import highlight_terms
@@ -52,7 +51,9 @@ from newsreader.tui.messages import (
     StoryMembersLoaded,
 )
 from newsreader.tui.screens import jobs
+from newsreader.tui.screens.daily import DailyDriver
 from newsreader.tui.screens.feed_actions import FeedActions, FeedMessage
+from newsreader.tui.screens.out_actions import DailyHandlers, OutActions
 from newsreader.tui.screens.reading_actions import ReadingActions
 from newsreader.tui.screens.story_actions import StoryActions
 from newsreader.tui.screens.working import WorkingScreen
@@ -71,13 +72,8 @@ from newsreader.tui.widgets.sources_pane import source_items
 
 __all__ = ["MainScreen"]
 
-#: Seconds after the last article opened before the source counts are
-#: recounted in full (saved searches); the opened article's own source and
-#: the Unread count change at once.
-RECOUNT_AFTER = 1.0
 
-
-class MainScreen(WorkingScreen[None]):
+class MainScreen(DailyHandlers, WorkingScreen[None]):
     """Three panes, the search bar, a status line and the footer."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -122,7 +118,8 @@ class MainScreen(WorkingScreen[None]):
         self.reading = ReadingActions(self)
         self.feeds = FeedActions(self)
         self.stories = StoryActions(self)
-        self.recount: Timer | None = None  # a pending full recount of the sources
+        self.out = OutActions(self)
+        self.daily = DailyDriver(self)
         self.set_reactive(MainScreen.bookmarked, self.bookmark_keys())
 
     def now(self) -> datetime:
@@ -163,9 +160,11 @@ class MainScreen(WorkingScreen[None]):
         if not self.services.cache_checked:
             # It reads the whole file: after the first frame, not competing with it.
             self.call_after_refresh(self.background, partial(jobs.check_cache, self.services), "check", False)
+        self.daily.start()
 
     def on_unmount(self) -> None:
         self.feeds.stop()
+        self.daily.stop()
 
     @classmethod
     def classes_for_width(cls, width: int | None, show_sidebar: bool) -> list[str]:
@@ -242,6 +241,7 @@ class MainScreen(WorkingScreen[None]):
             self.search_pending = False
             self.search_bar.close()
         self.list_key = message.key
+        self.daily.show_feed(message.key)
         self.highlight = self.terms_for(message.key)
         self.load_headlines(message.key)
 
@@ -280,11 +280,8 @@ class MainScreen(WorkingScreen[None]):
             self.related = RelatedList(row.id, row.source, tuple(message.related))
         self.article_view.next_scroll = message.scroll_y
         self.article = row
-        if message.marked and self.sources.count_as_read(row):
-            # The saved searches' counts follow in one recount once the reader pauses.
-            if self.recount is not None:
-                self.recount.stop()
-            self.recount = self.set_timer(RECOUNT_AFTER, self.load_sources)
+        if message.marked:
+            self.daily.opened(row, message.marked)
         if message.related is None and not message.keep_walk:
             self.background(partial(jobs.read_related, self.services, row.id), "related")
 
@@ -384,6 +381,7 @@ class MainScreen(WorkingScreen[None]):
 
     @on(ReadStateChanged)
     def read_state_changed(self, message: ReadStateChanged) -> None:
+        self.daily.local_change()
         if not message.undone:
             self.undo.push(message.label, message.previous)
         if message.text:
@@ -397,6 +395,7 @@ class MainScreen(WorkingScreen[None]):
 
     @on(BookmarkToggled)
     def bookmark_toggled(self, message: BookmarkToggled) -> None:
+        self.daily.local_change()
         self.notify("Bookmarked." if message.kept else "Bookmark removed.", timeout=2)
         self.bookmarks_changed()
 
@@ -408,9 +407,6 @@ class MainScreen(WorkingScreen[None]):
 
     def action_show_bookmarks(self) -> None:
         self.reading.show_bookmarks()
-
-    def action_open_link(self) -> None:
-        self.reading.open_link()
 
     def action_copy_link(self) -> None:
         self.reading.copy_link()
@@ -435,6 +431,7 @@ class MainScreen(WorkingScreen[None]):
 
     @on(StoriesChanged)
     def stories_changed(self, message: StoriesChanged) -> None:
+        self.daily.local_change()
         self.notify(message.text, timeout=3)
         self.reload()
 

@@ -1,5 +1,5 @@
 """Reading state, bookmarks and links, for the main screen (``m``, ``A``,
-``ctrl+z``, ``b``, ``B``, ``o``, ``y``).
+``ctrl+z``, ``b``, ``B``, ``y``).
 
 State changes are written by thread workers (the cache, bookmarks.toml);
 the screen's handlers push each one on the undo stack and redraw.
@@ -8,7 +8,9 @@ the screen's handlers push each one on the undo stack and redraw.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from textual.screen import Screen
 
 from newsreader.core.urls import check_url
 from newsreader.tui import display
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class ReadingActions:
-    """What ``m``, ``A``, ``ctrl+z``, ``b``, ``B``, ``o`` and ``y`` do."""
+    """What ``m``, ``A``, ``ctrl+z``, ``b``, ``B`` and ``y`` do."""
 
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
@@ -36,7 +38,9 @@ class ReadingActions:
         if not ids:
             screen.notify("Everything here is read already.", timeout=2)
             return
-        screen.background(partial(jobs.change_read, screen.services, ids, True, "mark source read"), "state", False)
+        by_story = screen.services.config.ui.read_by_story
+        job = partial(jobs.change_read, screen.services, ids, True, "mark source read", by_story)
+        screen.background(job, "state", False)
 
     def undo(self) -> None:
         screen = self.screen
@@ -72,18 +76,17 @@ class ReadingActions:
             return None
         return article.url
 
-    def open_link(self) -> None:
-        url = self.link()
-        if url:
-            self.screen.background(partial(jobs.open_link, self.screen.services, url), "browser", False)
-
     def copy_link(self) -> None:
         url = self.link()
-        if not url:
-            return
-        problem = check_url(url)
-        if problem:
-            self.screen.notify(display.safe(f"refused to copy: {problem}"), severity="warning")
-            return
-        self.screen.app.copy_to_clipboard(url)
-        self.screen.notify("Link copied.", timeout=2)
+        if url:
+            copy_url(self.screen, url)
+
+
+def copy_url(screen: Screen[Any], url: str) -> None:
+    """Copy ``url`` to the clipboard if it is a link we would open (http/https)."""
+    problem = check_url(url)
+    if problem:
+        screen.notify(display.safe(f"refused to copy: {problem}"), severity="warning")
+        return
+    screen.app.copy_to_clipboard(url)
+    screen.notify("Link copied.", timeout=2)
