@@ -202,7 +202,7 @@ class FullTextFetched(Message):
     row: ArticleRow | None
 
 
-# -- the daily driver (newsreader.tui.screens.daily) --------------------------
+# -- the daily driver (newsreader.tui.screens.background_tasks) --------------------------
 
 
 @dataclass(eq=False)

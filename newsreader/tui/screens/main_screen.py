@@ -51,7 +51,7 @@ from newsreader.tui.messages import (
     StoryMembersLoaded,
 )
 from newsreader.tui.screens import jobs
-from newsreader.tui.screens.daily import DailyDriver
+from newsreader.tui.screens.background_tasks import BackgroundTasks
 from newsreader.tui.screens.feed_actions import FeedActions, FeedMessage
 from newsreader.tui.screens.out_actions import DailyHandlers, OutActions
 from newsreader.tui.screens.reading_actions import ReadingActions
@@ -119,7 +119,7 @@ class MainScreen(DailyHandlers, WorkingScreen[None]):
         self.feeds = FeedActions(self)
         self.stories = StoryActions(self)
         self.out = OutActions(self)
-        self.daily = DailyDriver(self)
+        self.daily = BackgroundTasks(self)
         self.set_reactive(MainScreen.bookmarked, self.bookmark_keys())
 
     def now(self) -> datetime:

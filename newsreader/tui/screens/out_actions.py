@@ -1,5 +1,5 @@
 """The article out of the reader (``o``, ``u``, ``|``, ``s``), and the main
-screen's handlers of the daily driver's messages (:mod:`.daily`).
+screen's handlers of the daily driver's messages (:mod:`.background_tasks`).
 
 Openers, the pipe and the save run on worker threads
 (``newsreader.exchange.article_out``); each says how it went in one line.
@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from newsreader.exchange.article_out import Link, article_links
 from newsreader.store import ArticleRow
 from newsreader.tui.messages import CacheChanged, FeedsDue, NewsToTell, OpenArticleGone, StatusText
-from newsreader.tui.screens import daily_jobs, jobs
+from newsreader.tui.screens import background_jobs, jobs
 
 if TYPE_CHECKING:
-    from newsreader.tui.screens.daily import DailyDriver
+    from newsreader.tui.screens.background_tasks import BackgroundTasks
     from newsreader.tui.screens.main_screen import MainScreen
 
 
@@ -55,12 +55,12 @@ class OutActions:
     def pipe(self) -> None:
         article = self.open_article()
         if article is not None:
-            self.screen.background(partial(daily_jobs.pipe, self.screen.services, article), "pipe", False)
+            self.screen.background(partial(background_jobs.pipe, self.screen.services, article), "pipe", False)
 
     def save(self) -> None:
         article = self.open_article()
         if article is not None:
-            self.screen.background(partial(daily_jobs.save, self.screen.services, article), "save", False)
+            self.screen.background(partial(background_jobs.save, self.screen.services, article), "save", False)
 
 
 class DailyHandlers:
@@ -68,7 +68,7 @@ class DailyHandlers:
     handlers of the daily driver's messages (Textual finds ``on_*`` methods
     through the class's bases)."""
 
-    daily: DailyDriver
+    daily: BackgroundTasks
     out: OutActions
 
     def action_open_link(self) -> None:

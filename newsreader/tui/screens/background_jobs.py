@@ -1,4 +1,4 @@
-"""What the daily driver's workers do (:mod:`.daily`, :mod:`.out_actions`):
+"""What the daily driver's workers do (:mod:`.background_tasks`, :mod:`.out_actions`):
 the refresh schedule, notifications, the article out of the reader, sync.
 
 Like :mod:`.jobs`, each runs on a worker thread and returns the message that

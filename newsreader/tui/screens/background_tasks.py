@@ -29,7 +29,7 @@ from newsreader.feeds.notify import Notification, NotificationBatcher, terminal_
 from newsreader.store import ArticleRow, changed_since_last_check
 from newsreader.tui.keys import ListKey
 from newsreader.tui.messages import CacheChanged, FeedsDue, NewsToTell, OpenArticleGone, StatusText
-from newsreader.tui.screens import daily_jobs, jobs
+from newsreader.tui.screens import background_jobs, jobs
 
 if TYPE_CHECKING:
     from newsreader.sync import SyncReport, SyncTrigger
@@ -53,7 +53,7 @@ def escape_kind() -> str:
     return "osc777" if term.startswith(("rxvt", "foot")) or program == "ghostty" else "osc9"
 
 
-class DailyDriver:
+class BackgroundTasks:
     """The timers and what their workers' messages change."""
 
     def __init__(self, screen: MainScreen) -> None:
@@ -97,13 +97,13 @@ class DailyDriver:
     # -- the schedule ----------------------------------------------------------
 
     def plan(self, starting: bool = False) -> None:
-        self.screen.background(partial(daily_jobs.feeds_due, self.screen.services, starting), "schedule")
+        self.screen.background(partial(background_jobs.feeds_due, self.screen.services, starting), "schedule")
 
     def due(self, message: FeedsDue) -> None:
         feeds = self.screen.feeds
         if message.urls and not feeds.refreshing:
             feeds.start(None, message.urls)
-        now = daily_jobs.epoch(self.screen.services)
+        now = background_jobs.epoch(self.screen.services)
         wait = WAKE_AT_MOST if message.wakeup is None else message.wakeup - now
         if self.wake is not None:
             self.wake.stop()
@@ -136,7 +136,7 @@ class DailyDriver:
         screen = self.screen
         screen.reload()
         if screen.article is not None:
-            screen.background(partial(daily_jobs.article_still_there, screen.services, screen.article.id), "gone")
+            screen.background(partial(background_jobs.article_still_there, screen.services, screen.article.id), "gone")
 
     def article_gone(self, message: OpenArticleGone) -> None:
         screen = self.screen
@@ -153,7 +153,7 @@ class DailyDriver:
 
     def refresh_done(self) -> None:
         ids, self.notify_ids = self.notify_ids, []
-        self.screen.background(partial(daily_jobs.news_to_tell, self.screen.services, ids), "notify", False)
+        self.screen.background(partial(background_jobs.news_to_tell, self.screen.services, ids), "notify", False)
 
     def news(self, message: NewsToTell) -> None:
         for match, ids in message.matches.items():
@@ -171,7 +171,7 @@ class DailyDriver:
         driver = self.screen.app._driver  # Textual has no public way to write an escape
         if driver is not None:
             driver.write(terminal_escape(note, escape_kind()))
-        self.screen.background(partial(daily_jobs.notify_command, self.screen.services, note), "notify", False)
+        self.screen.background(partial(background_jobs.notify_command, self.screen.services, note), "notify", False)
 
     # -- sync ------------------------------------------------------------------
 
@@ -180,7 +180,7 @@ class DailyDriver:
         return config.sync is not None or config.sync_error is not None
 
     def read_sync_status(self) -> None:
-        self.screen.background(partial(daily_jobs.sync_status, self.screen.services), "sync-status")
+        self.screen.background(partial(background_jobs.sync_status, self.screen.services), "sync-status")
 
     def local_change(self) -> None:
         """Read marks, bookmarks or story flags changed: sync a few seconds later."""
@@ -194,7 +194,7 @@ class DailyDriver:
 
     def synced(self, report: SyncReport | None, problem: str | None) -> None:
         # On the sync's thread: the line is read there too.
-        self.screen.post_message(daily_jobs.sync_status(self.screen.services))
+        self.screen.post_message(background_jobs.sync_status(self.screen.services))
 
     def show(self, message: StatusText) -> None:
         if message.where == "sync":
@@ -205,4 +205,4 @@ class DailyDriver:
 
 def feed_status_of(services, source_id: int) -> StatusText | None:
     feeds = jobs.feeds_of_source(services, source_id)
-    return daily_jobs.feed_status(services, feeds[0].url) if feeds else None
+    return background_jobs.feed_status(services, feeds[0].url) if feeds else None
