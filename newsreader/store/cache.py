@@ -38,7 +38,10 @@ class Cache(DocumentImport):
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         #: ``PRAGMA data_version`` last seen, by connection (store/changes.py).
-        self.data_versions: dict[int, tuple[int, int]] = {}
+        self.data_versions: dict[int, tuple[tuple[int, int], int, tuple[int, int, int]]] = {}
+        #: Transactions this object committed: the change check tells them
+        #: from other processes' writes.
+        self.own_commits = 0
         self.connection()  # create or check the schema now, not in the middle of a read
 
     # -- connections -------------------------------------------------------
@@ -131,6 +134,7 @@ class Cache(DocumentImport):
             return
         with immediate(conn):
             yield conn
+        self.own_commits += 1
 
     def changed_since_last_check(self) -> bool:
         """Whether another connection committed since this thread last asked

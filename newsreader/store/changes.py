@@ -9,6 +9,7 @@ reload. Both look at the calling thread's connection.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,19 +33,39 @@ class ChangeMarks:
 
 
 def changed_since_last_check(cache: Cache) -> bool:
-    """Whether another connection (another process, or another thread of
-    this one) committed to the cache or its read state since this thread
-    last asked. The first call only takes the mark and says False."""
+    """Whether another process (or another :class:`Cache` on the same file)
+    added or removed articles or sources since this thread last asked. The
+    first call only takes the mark and says False.
+
+    ``data_version`` also moves for this object's own commits made on its
+    other threads (marking an article read in a worker): when it moved and
+    this object committed too, the content is compared, so the reader's own
+    reading never reloads its lists."""
     conn = cache.connection()
     version = (
         conn.execute("PRAGMA data_version").fetchone()[0],
         conn.execute("PRAGMA state.data_version").fetchone()[0],
     )
-    marks: dict[int, tuple[int, int]] = cache.data_versions
+    own = cache.own_commits
     key = id(conn)
-    last = marks.get(key)
-    marks[key] = version
-    return last is not None and last != version
+    last = cache.data_versions.get(key)
+    if last is not None and last[0] == version:
+        cache.data_versions[key] = (version, own, last[2])
+        return False
+    content = _content(conn)
+    cache.data_versions[key] = (version, own, content)
+    if last is None:
+        return False
+    if own == last[1]:
+        return True
+    return content != last[2]
+
+
+def _content(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    """The newest article, how many there are, how many sources: what another
+    process's import, refresh or removal changes."""
+    row = conn.execute("SELECT coalesce(max(id), 0), count(*), (SELECT count(*) FROM sources) FROM articles").fetchone()
+    return (int(row[0]), int(row[1]), int(row[2]))
 
 
 def change_marks(cache: Cache) -> ChangeMarks:

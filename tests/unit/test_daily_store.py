@@ -232,6 +232,31 @@ def test_changes_by_another_connection_are_noticed(tmp_path):
         writer.close()
 
 
+def test_the_readers_own_writes_from_other_threads_are_not_changes(tmp_path):
+    """Opening an article marks it read on a worker thread: another
+    connection of the same Cache. That must not reload the reader's lists,
+    while another process's new article still must."""
+    import threading
+
+    path = tmp_path / "cache.sqlite3"
+    reader, other = Cache(path), Cache(path)
+    try:
+        reader.import_document(feed_doc(art(1, "News")), feed_url="https://news.example/rss")
+        assert reader.changed_since_last_check() is False
+        worker = threading.Thread(target=reader.set_read, args=([1],))
+        worker.start()
+        worker.join()
+        assert reader.changed_since_last_check() is False
+        other.import_document(feed_doc(art(2, "More news")), feed_url="https://news.example/rss")
+        worker = threading.Thread(target=reader.set_read, args=([1], False))
+        worker.start()
+        worker.join()
+        assert reader.changed_since_last_check() is True
+    finally:
+        reader.close()
+        other.close()
+
+
 def test_a_subprocess_write_is_noticed(tmp_path):
     path = tmp_path / "cache.sqlite3"
     cache = Cache(path)
