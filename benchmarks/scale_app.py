@@ -442,7 +442,8 @@ def prepare_refresh(home: Path, feeds_dir: Path, count: int, items: int) -> tupl
     db.execute("COMMIT")
     db.close()
     config = home / "config" / "config.toml"
-    config.write_text("".join(f'[[feed]]\nurl = "{u}"\n\n' for u in urls), encoding="utf-8")
+    feeds = "".join(f'[[feed]]\nurl = "{u}"\n\n' for u in urls)
+    config.write_text(feeds + "[fetch]\nrefresh_on_start = false\n", encoding="utf-8")
     return urls, server, base
 
 
