@@ -34,6 +34,7 @@ bookmark = "s"
 [ui]
 theme = "textual-dark"
 show_sidebar = true
+measure = 80                    # the article's text: at most this many characters a line (30..240)
 read_by_story = true            # reading an article marks its story's other versions read
 notify_command = ["notify-send", "{title}", "{body}"]   # optional; never a shell
 pipe_command = ["less"]         # | : the article as Markdown on standard input
@@ -121,6 +122,7 @@ class FetchConfig:
 class UIConfig:
     theme: str = "textual-dark"
     show_sidebar: bool = True
+    measure: int = 80  # the article's text: at most this many characters a line
     read_by_story: bool = True
     notify_command: tuple[str, ...] | None = None
     pipe_command: tuple[str, ...] | None = None
@@ -171,7 +173,8 @@ _RETENTION_LIMITS: dict[str, tuple[float, float, float, type]] = {
     "keep_items": (2000, 10, 1_000_000, int),
 }
 _TOP_LEVEL = ("feed", "fetch", "keymap", "ui", "retention", "search", "rule", "opener", "sync")
-_UI_KEYS = ("theme", "show_sidebar", "read_by_story", "notify_command", "pipe_command", "save_dir")
+_MEASURE_LIMITS: tuple[float, float, float, type] = (80, 30, 240, int)
+_UI_KEYS = ("theme", "show_sidebar", "measure", "read_by_story", "notify_command", "pipe_command", "save_dir")
 
 _BINDING_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 _MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
@@ -334,6 +337,8 @@ class _Reader:
             else:
                 self.warn("ui.theme", f"expected a theme name, got {clean_line(repr(theme))[:60]}; using default")
         self.flag(ui, "ui", "show_sidebar", self.config.ui)
+        if "measure" in ui:
+            self.config.ui.measure = int(self.number("ui.measure", ui["measure"], _MEASURE_LIMITS))
         self.flag(ui, "ui", "read_by_story", self.config.ui)
         for name in ("notify_command", "pipe_command"):
             if name in ui:
