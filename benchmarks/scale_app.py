@@ -291,7 +291,8 @@ def _has_first_screen() -> bool:
     files: an editable install may answer an import from another tree)."""
     import newsreader
 
-    return (Path(newsreader.__file__).parent / "first_screen.py").exists()
+    package = Path(newsreader.__file__).parent
+    return (package / "tui" / "first_screen.py").exists() or (package / "first_screen.py").exists()
 
 
 def start_app(app_class, services):
@@ -300,7 +301,10 @@ def start_app(app_class, services):
     script measures the code before and after a change."""
     if not _has_first_screen():
         return app_class(services)
-    from newsreader.tui.first_screen import FirstScreen
+    try:
+        from newsreader.tui.first_screen import FirstScreen
+    except ImportError:  # the tree before the packages
+        from newsreader.first_screen import FirstScreen  # type: ignore[no-redef]
 
     return app_class(services, FirstScreen(services).start(), freeze_startup=True)
 
