@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from newsreader.tui import display
 from newsreader.tui.messages import Notice
 
 ResultType = TypeVar("ResultType")
@@ -44,7 +45,9 @@ class WorkingScreen(Screen[ResultType]):
             return
         error = event.worker.error
         self.worker_failed(event.worker.group)
-        self.notify(f"{event.worker.group} failed: {type(error).__name__}: {error}", severity="error", timeout=6)
+        # The error's text may quote a feed or a page: one clean line, never markup.
+        text = display.safe(f"{event.worker.group} failed: {type(error).__name__}: {error}")
+        self.notify(text, severity="error", timeout=6, markup=False)
 
     def worker_failed(self, group: str) -> None:
         """A job of ``group`` raised (it has been reported)."""
