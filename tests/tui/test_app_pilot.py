@@ -671,6 +671,22 @@ async def test_a_failing_worker_is_a_message_not_a_crash(tmp_path, monkeypatch):
         assert any("RuntimeError: the disk went away" in n.message for n in app._notifications)
 
 
+async def test_a_failing_workers_text_is_never_markup(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("[@click=app.quit]feed[/]\x1b]52;c;aGk=\x07 gone")
+
+    monkeypatch.setattr(jobs, "change_read", broken)
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.is_running
+        [note] = [n for n in app._notifications if "RuntimeError" in n.message]
+        assert note.markup is False
+        assert "[@click=app.quit]feed[/]" in note.message and "\x1b" not in note.message
+
+
 async def test_panes_post_what_the_reader_chose(tmp_path):
     from newsreader.tui.messages import ArticleChosen, HeadlinesLoaded, SourceChosen
 
