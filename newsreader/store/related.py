@@ -15,7 +15,7 @@ links, signatures and their posting lists), so no SQL lives here.
 from __future__ import annotations
 
 from newsreader.store.cache import Cache
-from newsreader.store.records import RelatedRow
+from newsreader.store.records import HeadlineRow, RelatedRow
 from newsreader.store.similar import posting_neighbours, signature_of, signatures
 from newsreader.store.story_rows import story_of_article
 from newsreader.stories import clustering
@@ -48,20 +48,7 @@ def related_stories(cache: Cache, article_id: int, *, limit: int = 20) -> list[R
     for _score, cid, detail in similar:
         h = rows.get(cid)
         if h is not None:
-            out.append(
-                RelatedRow(
-                    id=h.id,
-                    title=h.title,
-                    source=h.source,
-                    published=h.published,
-                    precision=h.precision,
-                    published_text=h.published_text,
-                    reason="similar",
-                    detail=detail,
-                    summary_only=h.summary_only,
-                    is_read=h.is_read,
-                )
-            )
+            out.append(_row(h, "similar", detail))
     return out[: max(limit, len(same) + len(page))]
 
 
@@ -97,19 +84,20 @@ def _reason(mine: Signature, theirs: Signature) -> str:
 def _same_story_rows(cache: Cache, ids: list[int]) -> list[RelatedRow]:
     """The story's other members as sidebar rows, in the story's (time) order."""
     rows = {h.id: h for h in cache.headlines_by_ids(ids)}
-    return [
-        RelatedRow(
-            id=h.id,
-            title=h.title,
-            source=h.source,
-            published=h.published,
-            precision=h.precision,
-            published_text=h.published_text,
-            reason="same-story",
-            detail=None,
-            summary_only=h.summary_only,
-            is_read=h.is_read,
-        )
-        for h in (rows.get(i) for i in ids)
-        if h is not None
-    ]
+    return [_row(h, "same-story", None) for h in (rows.get(i) for i in ids) if h is not None]
+
+
+def _row(h: HeadlineRow, reason: str, detail: str | None) -> RelatedRow:
+    """A headline as a sidebar row, with why it is there."""
+    return RelatedRow(
+        id=h.id,
+        title=h.title,
+        source=h.source,
+        published=h.published,
+        precision=h.precision,
+        published_text=h.published_text,
+        reason=reason,
+        detail=detail,
+        summary_only=h.summary_only,
+        is_read=h.is_read,
+    )
