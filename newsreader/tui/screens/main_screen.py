@@ -311,7 +311,7 @@ class MainScreen(DailyHandlers, WorkingScreen[None]):
     def action_open_related(self, number: int) -> None:
         rows = self.walk.rows if self.walk else (self.related.rows if self.related else ())
         if number > len(rows):
-            self.notify(f"There is no related story {number}.", severity="warning", timeout=2)
+            self.notify(f"There is no related story {number}.", severity="warning", timeout=2, markup=False)
             return
         self.open_article(rows[number - 1].id)
 
