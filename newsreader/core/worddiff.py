@@ -54,7 +54,12 @@ def _diff_words(old: list[str], new: list[str], out: list[Piece]) -> None:
         if tag == "equal":
             _append(out, "same", "".join(new[j1:j2]))
             continue
-        _append(out, "removed", "".join(old[i1:i2]))
+        removed = "".join(old[i1:i2])
+        if tag == "replace":
+            # The words that replace these come right after them: a line
+            # break the old words ended with belongs after the new ones.
+            removed = removed.rstrip() + " "
+        _append(out, "removed", removed)
         _append(out, "added", "".join(new[j1:j2]))
 
 
@@ -65,7 +70,10 @@ def word_diff(old: str, new: str) -> list[Piece]:
     shared ones with ``new``'s spacing)."""
     old_lines, new_lines = _LINE.findall(old), _LINE.findall(new)
     out: list[Piece] = []
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    # Lines are compared without their spacing too (the last one has no newline).
+    matcher = difflib.SequenceMatcher(
+        None, [s.strip() for s in old_lines], [s.strip() for s in new_lines], autojunk=False
+    )
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             _append(out, "same", "".join(new_lines[j1:j2]))

@@ -4,10 +4,12 @@ from newsreader.tui.commands.base import Command, Entry, bindings_of, entries_of
 from newsreader.tui.commands.bookmark_list_commands import BOOKMARK_COMMANDS
 from newsreader.tui.commands.link_list_commands import LINK_COMMANDS
 from newsreader.tui.commands.main_commands import APP_COMMANDS, MAIN_COMMANDS
+from newsreader.tui.commands.revision_commands import CHANGES_COMMANDS
 
 __all__ = [
     "APP_COMMANDS",
     "BOOKMARK_COMMANDS",
+    "CHANGES_COMMANDS",
     "LINK_COMMANDS",
     "MAIN_COMMANDS",
     "Command",
