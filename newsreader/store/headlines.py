@@ -8,11 +8,10 @@ from __future__ import annotations
 import sqlite3
 
 from newsreader.store.records import HeadlineRow
-from newsreader.store.revisions import UPDATED_COLUMN
 
 #: The SELECT list of a headline; the query joins ``articles a`` and ``sources s``.
-HEADLINE_COLUMNS = f"""a.id, a.key, a.title, s.name AS source, a.source_id, a.published,
-    a.precision, a.published_text, a.is_read, a.summary_only, a.url, a.flagged, {UPDATED_COLUMN}"""
+HEADLINE_COLUMNS = """a.id, a.key, a.title, s.name AS source, a.source_id, a.published,
+    a.precision, a.published_text, a.is_read, a.summary_only, a.url, a.flagged, a.revised"""
 
 
 def headline_from_row(r: sqlite3.Row) -> HeadlineRow:
@@ -29,5 +28,5 @@ def headline_from_row(r: sqlite3.Row) -> HeadlineRow:
         summary_only=bool(r["summary_only"]),
         url=r["url"],
         flagged=bool(r["flagged"]),
-        updated=bool(r["updated"]),
+        revised=bool(r["revised"]),
     )

@@ -36,7 +36,7 @@ class HeadlineRow:
     summary_only: bool
     url: str | None = None
     flagged: bool = False
-    updated: bool = False  # changed since the reader last opened it (store/revisions.py)
+    revised: bool = False  # a feed changed it since the reader last opened it (store/revisions.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,8 +70,10 @@ CREATE TABLE IF NOT EXISTS feed_leases (
 
 # Earlier versions of articles a feed changed (store/revisions.py): the
 # current version is the row in ``articles``; ``revised_articles`` says
-# which number it is and which one the reader last opened.
+# which number it is and which one the reader last opened, and
+# ``articles.revised`` whether that is an older one (the lists read it).
 REVISION_TABLES = """
+ALTER TABLE articles ADD COLUMN revised INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE IF NOT EXISTS revisions (
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     version INTEGER NOT NULL,          -- 1: as the article was first stored

@@ -88,7 +88,7 @@ def headline_label(
         new = story.new_sources if story.followed else 0
         badge = f"+{story.source_count - 1} sources" + (f", {new} new" if new else "")
         text.append(f"[{badge}] ", style="bold reverse" if new else "bold")
-    if row.updated:  # a feed changed it since it was last opened (D shows how); first, so a narrow pane shows it
+    if row.revised:  # a feed changed it since it was last opened (D shows how); first, so a narrow pane shows it
         text.append("updated", style="bold italic")
         text.append(" · ", style="dim")
     text.append(meta, style="dim")

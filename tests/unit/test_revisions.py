@@ -79,7 +79,7 @@ def article_id(cache: Cache) -> int:
 
 
 def updated(cache: Cache) -> dict[str, bool]:
-    return {h.title: h.updated for h in cache.headlines()}
+    return {h.title: h.revised for h in cache.headlines()}
 
 
 def test_a_changed_title_and_body_keep_the_earlier_version(cache):
@@ -195,7 +195,10 @@ def test_a_schema_3_cache_gains_the_revision_tables(tmp_path):
     path = tmp_path / "cache.sqlite3"
     Cache(path).close()
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.executescript("DROP TABLE revisions; DROP TABLE revised_articles; PRAGMA user_version = 3;")
+    conn.executescript(
+        "DROP TABLE revisions; DROP TABLE revised_articles; ALTER TABLE articles DROP COLUMN revised;"
+        "PRAGMA user_version = 3;"
+    )
     conn.close()
     cache = Cache(path)
     try:
