@@ -65,6 +65,7 @@ class ArticleRow:
     full_text_error: str | None = None  # why the last full-text attempt kept the summary
     hidden: bool = False  # by a [[rule]]
     flagged: bool = False  # by a [[rule]]
+    revised: bool = False  # a feed changed it since it was last opened (store/revisions.py)
 
     @property
     def full_text_host(self) -> str | None:

@@ -136,6 +136,8 @@ def article_text(
     if not article.is_read:
         out.append("  " + UNREAD_MARK + " unread", style="dim")
     out.append("\n")
+    if article.revised:
+        out.append("Updated: the feed changed this article (D shows what changed).\n", style="bold italic")
     if article.tags:
         out.append("tags: " + ", ".join(safe(t) for t in article.tags) + "\n", style="dim")
     out.append("\n")

@@ -7,7 +7,7 @@ from newsreader.core.models import Article, ParsedDocument
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.screens.changes_screen import ChangesScreen
 from newsreader.tui.screens.main_screen import MainScreen
-from tests.support.app import NOW, make_services, open_story, settle
+from tests.support.app import NOW, article_text, make_services, open_story, settle
 
 SIZE = (120, 36)
 T0 = int(NOW.timestamp()) - 3 * 3600
@@ -70,6 +70,7 @@ async def test_d_shows_the_words_that_changed_since_the_version_read(tmp_path):
         assert "updated" not in label_of(app, "Ferry fares frozen for winter")
         await open_story(pilot, NEW_TITLE)
         assert "updated" not in label_of(app, NEW_TITLE)  # opened: seen
+        assert "D shows what changed" in article_text(app)
         await pilot.press("D")
         await settle(pilot)
         screen = app.screen
