@@ -64,6 +64,7 @@ def headline_json(row) -> dict:
         "url": row.url,
         "read": row.is_read,
         "flagged": row.flagged,
+        "updated": row.revised,  # a feed changed it since it was last opened (show --revisions)
     }
 
 

@@ -52,6 +52,9 @@ def test_two_imports_of_a_changed_feed_keep_both_versions(tmp_path):
     assert "version 2" in out.stdout and "(current)" in out.stdout
     assert "[-March-]" in out.stdout and "{+May+}" in out.stdout
 
+    listed = {item["url"]: item["updated"] for item in json.loads(run(home, "list", "--json").stdout)}
+    assert listed == {"https://quay.test/dredging": True, "https://quay.test/fares": False}
+
     # The other article never changed: one version.
     out = run(home, "show", "https://quay.test/fares", "--revisions", "--json")
     assert [v["version"] for v in json.loads(out.stdout)["versions"]] == [1]

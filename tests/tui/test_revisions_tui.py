@@ -4,8 +4,10 @@ list, and ``D`` shows what changed since the version you read."""
 from __future__ import annotations
 
 from newsreader.core.models import Article, ParsedDocument
+from newsreader.core.worddiff import word_diff
+from newsreader.store import Revision
 from newsreader.tui.app import NewsReaderApp
-from newsreader.tui.screens.changes_screen import ChangesScreen
+from newsreader.tui.screens.changes_screen import MAX_SHOWN_CHARS, ChangesLoaded, ChangesScreen, changes_text
 from newsreader.tui.screens.main_screen import MainScreen
 from tests.support.app import NOW, article_text, make_services, open_story, settle
 
@@ -122,3 +124,12 @@ def test_snapshot_of_the_changes_view(snap_compare, tmp_path):
 
 def test_snapshot_of_an_updated_headline(snap_compare, tmp_path):
     assert snap_compare(revised_app(tmp_path), terminal_size=SIZE, run_before=settle)
+
+
+def test_a_huge_diff_is_cut_in_the_view():
+    old = "\n".join(f"Line {n} of the old text." for n in range(40_000))
+    new = "\n".join(f"Line {n} of the new text." for n in range(40_000))
+    base, current = Revision(1, "T", old, T0), Revision(2, "T", new, T0 + 60)
+    text = changes_text(ChangesLoaded(1, base, current, False, word_diff("T", "T"), word_diff(old, new)), NOW)
+    assert len(text.plain) < MAX_SHOWN_CHARS + 1000
+    assert text.plain.rstrip().endswith("prints every change)")

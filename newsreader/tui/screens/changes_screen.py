@@ -31,6 +31,9 @@ from newsreader.tui.services import Services
 
 #: How each kind of piece is drawn (underline too: a change shows without colour).
 STYLES = {"same": "", "removed": "strike red", "added": "underline green"}
+#: The view draws at most this much of a body's diff (laying out a huge
+#: text holds the event loop); the command line prints it whole.
+MAX_SHOWN_CHARS = 200_000
 
 
 @dataclass(eq=False)
@@ -63,13 +66,18 @@ def read_changes(services: Services, article_id: int) -> Message:
 
 
 def _pieces(out: Text, pieces: list[Piece], *, paragraphs: bool) -> None:
+    budget = MAX_SHOWN_CHARS
     for piece in pieces:
         text = clean(piece.text)
         if paragraphs:
             text = text.replace("\n", "\n\n")  # paragraphs apart, as the article shows them
         else:
             text = display.safe(text) + (" " if text[-1:].isspace() else "")
-        out.append(text, style=STYLES[piece.kind])
+        out.append(text[:budget], style=STYLES[piece.kind])
+        budget -= len(text)
+        if budget <= 0:
+            out.append("\n\n… (cut here: newsreader show ID --revisions prints every change)", style="dim italic")
+            return
 
 
 def changes_text(changes: ChangesLoaded, now: datetime) -> Text:
