@@ -222,3 +222,19 @@ def test_keep_revisions_setting(tmp_path, value, expected, warned):
     config = load_config(paths)
     assert config.ui.keep_revisions == expected
     assert any("keep_revisions" in w for w in config.warnings) is warned
+
+
+def page(body: str, teaser: str) -> ParsedDocument:
+    """A saved page: its main article and a related teaser from the same outlet."""
+    main = Article(title="Dredging to start in March", url=URL, source="Quay Courier", body=body)
+    related = Article(title="Ferry fares frozen", url="https://quay.test/fares", source="Quay Courier", summary=teaser)
+    return ParsedDocument(format="page-dump", main=0, articles=[main, related])
+
+
+def test_a_page_saved_again_revises_its_main_article_not_its_teasers(cache):
+    cache.import_document(page(BODY, "Fares stay."), now=1)
+    cache.import_document(page(BODY + " Work starts at night.", "Fares stay as they are until April."), now=2)
+    history = article_revisions(cache, article_id(cache))
+    assert history is not None and [v.body for v in history.versions] == [BODY, BODY + " Work starts at night."]
+    fares = cache.article_id_for_url("https://quay.test/fares")
+    assert fares is not None and article_revisions(cache, fares) is None
