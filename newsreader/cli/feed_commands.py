@@ -70,6 +70,10 @@ def run_add(args: argparse.Namespace) -> int:
     from newsreader.core.paths import Paths
     from newsreader.feeds.subscribe import add_url
 
+    if _server_fetches():
+        from newsreader.cli.sync_commands import add_through_server
+
+        return add_through_server(args)
     choose = None
     if args.first:
         choose = _first_candidate
@@ -87,6 +91,15 @@ def run_add(args: argparse.Namespace) -> int:
         return 2
     (print if result.ok else error)(clean_line(result.message))
     return 0 if result.ok else 1
+
+
+def _server_fetches() -> bool:
+    """``[sync] fetch = "server"``: the sync server fetches the feeds, not this device."""
+    from newsreader.config.settings import load_config
+    from newsreader.core.paths import Paths
+
+    sync = load_config(Paths.default()).sync
+    return sync is not None and sync.server_fetch
 
 
 def run_remove(args: argparse.Namespace) -> int:
@@ -187,11 +200,10 @@ def run_refresh(args: argparse.Namespace) -> int:
     config = load_config(paths)
     if config.error:
         error(config.error)
-    if config.sync is not None and config.sync.server_fetch and not args.jsonl:
-        from newsreader.cli.sync_commands import run_sync
+    if config.sync is not None and config.sync.server_fetch:
+        from newsreader.cli.sync_commands import refresh_through_server
 
-        print('articles come from the sync server ([sync] fetch = "server"): syncing instead')
-        return run_sync(argparse.Namespace(status=False))
+        return refresh_through_server(args)
     feeds = config.feeds
     if args.urls:
         wanted = {u.strip() for u in args.urls}

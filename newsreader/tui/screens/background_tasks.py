@@ -77,6 +77,8 @@ class BackgroundTasks:
         if self.syncing():
             self.read_sync_status()
             screen.set_interval(SYNC_STATUS_EVERY, self.read_sync_status)
+            if screen.services.config.sync is not None:
+                self.sync_trigger().now()  # sync at start
 
     def stop(self) -> None:
         self.watcher.submit(self.screen.services.cache.close_thread_connection)
@@ -186,11 +188,14 @@ class BackgroundTasks:
         """Read marks, bookmarks or story flags changed: sync a few seconds later."""
         if not self.syncing():
             return
+        self.screen.background(self.sync_trigger().changed, "sync", False)
+
+    def sync_trigger(self) -> SyncTrigger:
         if self.trigger is None:
             from newsreader.sync import SyncTrigger
 
             self.trigger = SyncTrigger(self.screen.services.paths, done=self.synced)
-        self.screen.background(self.trigger.changed, "sync", False)
+        return self.trigger
 
     def synced(self, report: SyncReport | None, problem: str | None) -> None:
         # On the sync's thread: the line is read there too.

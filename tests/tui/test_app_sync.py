@@ -1,0 +1,51 @@
+"""Pilot tests: the reader with sync set up syncs at start, and works on when sync cannot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsreader.core.paths import Paths
+from newsreader.store import SyncState
+from newsreader.tui.app import NewsReaderApp
+from tests.support.app import make_services, settle, story_page
+from tests.tui.test_app_daily import wait_for
+
+SIZE = (130, 40)
+
+
+def configure(tmp_path: Path, text: str) -> Paths:
+    paths = Paths.under(tmp_path / "home")
+    paths.config_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file.write_text(text, encoding="utf-8")
+    return paths
+
+
+async def test_a_missing_sync_folder_is_one_line_and_reading_goes_on(tmp_path: Path) -> None:
+    folder = tmp_path / "nowhere"
+    paths = configure(tmp_path, f'[sync]\nbackend = "folder"\npath = "{folder}"\n')
+    app = NewsReaderApp(make_services(tmp_path, story_page()))
+    async with app.run_test(size=SIZE) as pilot:
+        sources = app.screen.sources
+        await wait_for(
+            pilot, lambda: "does not exist" in str(sources.border_subtitle or ""), limit=10
+        )  # the sync at start
+        assert str(sources.border_subtitle) == (
+            f"sync: {folder}: the sync folder does not exist (create it, or fix sync.path)"
+        )
+        headlines = app.screen.headlines
+        headlines.focus()
+        headlines.highlighted = 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.article is not None and app.services.cache.article(app.screen.article.id).is_read
+        assert SyncState(paths.state_db).pending_count() == 1  # kept for when the folder is back
+        app.screen.daily.trigger.cancel()
+
+
+async def test_the_reader_syncs_at_start(tmp_path: Path) -> None:
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    configure(tmp_path, f'[sync]\nbackend = "folder"\npath = "{folder}"\n')
+    app = NewsReaderApp(make_services(tmp_path, story_page()))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: str(app.screen.sources.border_subtitle or "") == "synced just now", limit=10)
