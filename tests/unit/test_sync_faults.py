@@ -146,3 +146,17 @@ def test_add_subscribes_through_the_server_and_waits_while_it_is_away(tmp_path: 
         waiting = SyncState(device.paths.state_db).pending("feed")
         assert [c.value["url"] for c in waiting] == [server.url(1)]
         device.cache.close()
+
+
+def test_the_apps_refresh_runs_this_newsreader_whatever_the_current_folder(tmp_path: Path, monkeypatch, capsys) -> None:
+    from newsreader.feeds.refresh import RefreshProcess
+
+    impostor = tmp_path / "checkout" / "newsreader"
+    impostor.mkdir(parents=True)
+    (impostor / "__init__.py").write_text("")
+    (impostor / "__main__.py").write_text('print(\'{"summary": "another newsreader"}\')\n')
+    monkeypatch.chdir(impostor.parent)  # the app started in a folder holding another newsreader
+    device = server_fetch_home(tmp_path, monkeypatch, "https://news.example.org/rss")
+    summary = RefreshProcess(device.paths).run(lambda record: None)
+    assert summary.get("error") == "sync: server unreachable"  # this newsreader's refresh: a sync
+    device.cache.close()
