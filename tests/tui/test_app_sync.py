@@ -49,3 +49,22 @@ async def test_the_reader_syncs_at_start(tmp_path: Path) -> None:
     app = NewsReaderApp(make_services(tmp_path, story_page()))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: str(app.screen.sources.border_subtitle or "") == "synced just now", limit=10)
+
+
+async def test_leaving_the_bookmarks_screen_syncs_what_was_edited_there(tmp_path: Path, monkeypatch) -> None:
+    from newsreader.sync import SyncTrigger
+
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    configure(tmp_path, f'[sync]\nbackend = "folder"\npath = "{folder}"\n')
+    asked: list[str] = []
+    monkeypatch.setattr(SyncTrigger, "changed", lambda self: asked.append("changed"))
+    app = NewsReaderApp(make_services(tmp_path, story_page()))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert asked == ["changed"]
+        app.screen.daily.trigger.cancel()
