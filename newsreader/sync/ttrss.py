@@ -37,6 +37,7 @@ from newsreader.core.sanitize import clean_line
 from newsreader.core.urls import normalize_url
 from newsreader.parser.htmltext import html_to_text
 from newsreader.store import (
+    Bookmark,
     BookmarkStore,
     Change,
     article_key_for,
@@ -348,8 +349,7 @@ class TtrssBackend:
             mine = kept.get(key)
             if mine is None or mine.note != note or mine.tags != tags:
                 article = _article(head, False)
-                value = {"kept": True, "title": article.title, "url": article.url, "note": note, "tags": tags}
-                value["source"] = article.source
+                value = Bookmark.from_article(article, article_key=key, note=note, tags=tags).to_sync()
                 changes.append(Change("bookmark", key, value, 0, SERVER))
         for key, bookmark in kept.items():
             if key in starred or key not in ids or ("bookmark", key) in waiting:
