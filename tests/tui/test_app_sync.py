@@ -68,3 +68,17 @@ async def test_leaving_the_bookmarks_screen_syncs_what_was_edited_there(tmp_path
         await settle(pilot)
         assert asked == ["changed"]
         app.screen.daily.trigger.cancel()
+
+
+async def test_a_bookmark_a_sync_brings_shows_without_a_restart(tmp_path: Path) -> None:
+    from newsreader.store import Bookmark, BookmarkStore
+
+    paths = configure(tmp_path, "")
+    app = NewsReaderApp(make_services(tmp_path, story_page()))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        row = app.screen.headlines.entries[0].row
+        other = BookmarkStore(paths.bookmarks_file).load()  # another process, or a sync
+        other.add(Bookmark(title=row.title, url=row.url, article_key=row.key, note="from the laptop"), record=False)
+        await wait_for(pilot, lambda: row.key in app.screen.bookmarked)
+        assert app.services.bookmarks.find(row.key).note == "from the laptop"

@@ -4,10 +4,10 @@ their schedule, other processes' writes shown, notifications, the sync line.
 * A timer wakes when the next feed falls due (``newsreader.feeds.schedule``)
   and runs the due feeds through the refresh of ``R`` (a child process); at
   start the feeds that are due are refreshed (``[fetch] refresh_on_start``).
-* Every second a cheap check (``PRAGMA data_version``) runs on one thread of
-  its own (the check compares with what the same connection saw last): when
-  another process wrote, the lists reload, keeping the cursor, the open
-  article, the history and a search.
+* Every second a cheap check (``PRAGMA data_version``, and bookmarks.toml's
+  time and size) runs on one thread of its own (the check compares with what
+  the same connection saw last): when another process or a sync wrote, the
+  lists reload, keeping the cursor, the open article, the history and a search.
 * What notify rules matched and followed stories' new outlets go through a
   :class:`~newsreader.feeds.notify.NotificationBatcher`: at most one
   notification every few seconds, as a terminal escape and ``notify_command``.
@@ -123,7 +123,7 @@ class BackgroundTasks:
             return
         self.watching = True
         try:
-            future = self.watcher.submit(changed_since_last_check, self.screen.services.cache)
+            future = self.watcher.submit(other_writes, self.screen.services)
         except RuntimeError:  # shut down: the screen is closing
             return
         future.add_done_callback(self.watched)
@@ -136,6 +136,7 @@ class BackgroundTasks:
 
     def cache_changed(self) -> None:
         screen = self.screen
+        screen.bookmarked = screen.bookmark_keys()
         screen.reload()
         if screen.article is not None:
             screen.background(partial(background_jobs.article_still_there, screen.services, screen.article.id), "gone")
@@ -206,6 +207,13 @@ class BackgroundTasks:
             self.screen.sources.border_subtitle = message.text or None
         else:
             self.screen.set_status(message.text)
+
+
+def other_writes(services) -> bool:
+    """Whether another process (or a sync) changed the cache or bookmarks.toml since
+    the last look (on the watcher's thread; the bookmarks are re-read then)."""
+    bookmarks = services.bookmarks.reload_if_changed()
+    return changed_since_last_check(services.cache) or bookmarks
 
 
 def feed_status_of(services, source_id: int) -> StatusText | None:
