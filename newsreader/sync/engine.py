@@ -2,8 +2,8 @@
 
 For the reader: :func:`sync_once` (call it from a worker thread, e.g. a little
 after a change or on a timer; it never waits on another sync) and
-:func:`status_line` (``"synced 2 min ago"``, ``"sync: server unreachable,
-12 changes waiting"``; empty when sync is not set up).
+:func:`status_line` (``"synced 2 min ago"``, ``"sync: 12 changes waiting, server
+unreachable"``; empty when sync is not set up).
 """
 
 from __future__ import annotations
@@ -204,15 +204,19 @@ def _ago(seconds: float) -> str:
 
 
 def status_line(paths: Paths | None = None, *, now: float | None = None) -> str:
-    """One line for the status bar; empty when sync is not set up and nothing is wrong."""
+    """One line for the status bar; empty when sync is not set up and nothing is wrong.
+
+    What waits comes first ("sync: 3 changes waiting, server unreachable"):
+    a narrow border cuts the end of a long reason, never the count.
+    """
     status = sync_status(paths)
     if not status.configured:
         return f"sync off: {status.problem}" if status.problem else ""
-    waiting = f", {status.waiting} changes waiting" if status.waiting else ""
+    waiting = f"{status.waiting} changes waiting" if status.waiting else ""
     if status.last_error:
         reason = status.last_error.removeprefix("sync: ")
-        return f"sync: {reason}{waiting}{status.pause_note()}"
+        return f"sync: {waiting + ', ' if waiting else ''}{reason}{status.pause_note()}"
     if status.last_success is None:
-        return f"sync: not yet synced{waiting}"
+        return f"sync: not yet synced{', ' + waiting if waiting else ''}"
     ago = _ago((now if now is not None else time.time()) - status.last_success)
-    return f"synced {ago}{waiting}"
+    return f"synced {ago}{', ' + waiting if waiting else ''}"

@@ -117,7 +117,7 @@ def test_changes_wait_while_the_server_is_down(pair, tag: str) -> None:
         a.cache.set_read([a.id_of(url)], True)
         with pytest.raises(SyncError, match="unreachable"):
             sync(a)
-        assert status_line(a.paths) == "sync: server unreachable, 1 changes waiting"
+        assert status_line(a.paths) == "sync: 1 changes waiting, server unreachable"
     finally:
         subprocess.run([str(ttrss.SCRIPT), "start"], check=True, timeout=300, capture_output=True)
     sync(a)

@@ -43,7 +43,7 @@ def test_a_read_only_folder_is_one_line_and_the_change_waits(tmp_path: Path, mon
     with pytest.raises(SyncError) as caught:
         sync_once(device.paths, device.cache)
     assert str(caught.value) == f"{folder}: the sync folder is not writable"
-    assert status_line(device.paths) == f"sync: {folder}: the sync folder is not writable, 1 changes waiting"
+    assert status_line(device.paths) == f"sync: 1 changes waiting, {folder}: the sync folder is not writable"
     assert device.read_keys() == {device.key_of(STORY)}  # the reader's own state stands
     device.cache.close()
 

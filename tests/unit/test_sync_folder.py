@@ -161,7 +161,7 @@ def test_missing_folder_is_one_line_and_changes_wait(tmp_path: Path) -> None:
     with pytest.raises(SyncError, match="does not exist"):
         sync(device)
     assert status_line(device.paths) == (
-        f"sync: {tmp_path / 'nowhere'}: the sync folder does not exist (create it, or fix sync.path), 1 changes waiting"
+        f"sync: 1 changes waiting, {tmp_path / 'nowhere'}: the sync folder does not exist (create it, or fix sync.path)"
     )
     device.cache.close()
 
