@@ -234,8 +234,11 @@ def run_refresh(args: argparse.Namespace) -> int:
     finally:
         progress.close()
         cache.close()
+    from newsreader.cli.sync_commands import sync_after_refresh
+
+    synced = sync_after_refresh(config)
     if json_progress is not None:
-        json_progress.finish(report)
+        json_progress.finish(report, synced)
         return 1 if report.failed else 0
     for outcome in report.outcomes:
         if outcome.status == "failed":
@@ -243,6 +246,8 @@ def run_refresh(args: argparse.Namespace) -> int:
         elif outcome.status == "skipped":
             error(f"{outcome.url}: skipped: {outcome.error}")
     print(report.summary())
+    if synced:
+        print(synced)
     if dropped:
         print(
             f"retention: dropped {dropped} articles (older than {config.retention.keep_days} days, "
@@ -294,13 +299,13 @@ class _JsonProgress:
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         sys.stdout.flush()
 
-    def finish(self, report) -> None:
+    def finish(self, report, synced: str = "") -> None:
         import json
 
         sys.stdout.write(
             json.dumps(
                 {
-                    "summary": report.summary(),
+                    "summary": report.summary() + (f"; {synced}" if synced else ""),
                     "failed": report.failed,
                     "new": report.new_articles,
                     "feeds": len(report.outcomes),

@@ -2,7 +2,8 @@
 
 With ``[sync] fetch = "server"`` the device fetches no feed itself:
 ``newsreader refresh`` (and the app's ``R``, which runs ``refresh --jsonl``)
-runs a sync instead, and ``newsreader add`` subscribes on the server.
+runs a sync instead, and ``newsreader add`` subscribes on the server. Else a
+refresh with sync set up ends with a sync.
 """
 
 from __future__ import annotations
@@ -71,6 +72,19 @@ def refresh_through_server(args: argparse.Namespace) -> int:
     sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     sys.stdout.flush()
     return 0 if "error" not in record else 1
+
+
+def sync_after_refresh(config) -> str:
+    """After a refresh on this device: one sync, so that what other devices read
+    follows at once; one line saying how it went ("" when sync is not set up)."""
+    from newsreader.sync import SyncError, sync_once
+
+    if config.sync is None:
+        return ""
+    try:
+        return sync_once(wait=REFRESH_WAITS).summary()
+    except SyncError as exc:
+        return clean_line(str(exc))
 
 
 def add_through_server(args: argparse.Namespace) -> int:
