@@ -82,3 +82,18 @@ async def test_a_bookmark_a_sync_brings_shows_without_a_restart(tmp_path: Path) 
         other.add(Bookmark(title=row.title, url=row.url, article_key=row.key, note="from the laptop"), record=False)
         await wait_for(pilot, lambda: row.key in app.screen.bookmarked)
         assert app.services.bookmarks.find(row.key).note == "from the laptop"
+
+
+async def test_the_reader_syncs_every_few_minutes(tmp_path: Path, monkeypatch) -> None:
+    from newsreader.tui.screens import background_tasks
+
+    monkeypatch.setattr(background_tasks, "SYNC_EVERY", 0.3)
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    paths = configure(tmp_path, f'[sync]\nbackend = "folder"\npath = "{folder}"\n')
+    app = NewsReaderApp(make_services(tmp_path, story_page()))
+    async with app.run_test(size=SIZE) as pilot:
+        state = SyncState(paths.state_db)
+        await wait_for(pilot, lambda: "last_success" in state.facts(), limit=10)
+        first = state.facts()["last_attempt"]
+        await wait_for(pilot, lambda: state.facts()["last_attempt"] != first, limit=10)

@@ -12,8 +12,8 @@ their schedule, other processes' writes shown, notifications, the sync line.
   :class:`~newsreader.feeds.notify.NotificationBatcher`: at most one
   notification every few seconds, as a terminal escape and ``notify_command``.
 * With ``[sync]`` set up, the source list's bottom border shows
-  ``newsreader.sync.status_line``; each local change starts a sync a few
-  seconds later (``SyncTrigger``).
+  ``newsreader.sync.status_line``; the reader syncs at start, every five
+  minutes, and a few seconds after each local change (``SyncTrigger``).
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ WAKE_AT_LEAST, WAKE_AT_MOST = 60, 3600
 RECOUNT_AFTER = 1.0
 #: Seconds between two readings of the sync status line.
 SYNC_STATUS_EVERY = 30.0
+#: Seconds between two syncs while the reader is open (changes elsewhere come in).
+SYNC_EVERY = 300.0
 
 
 def escape_kind() -> str:
@@ -78,7 +80,8 @@ class BackgroundTasks:
             self.read_sync_status()
             screen.set_interval(SYNC_STATUS_EVERY, self.read_sync_status)
             if screen.services.config.sync is not None:
-                self.sync_trigger().now()  # sync at start
+                self.sync_trigger().now()  # sync at start, and now and then while the reader is open
+                screen.set_interval(SYNC_EVERY, self.sync_trigger().now)
 
     def stop(self) -> None:
         self.watcher.submit(self.screen.services.cache.close_thread_connection)
