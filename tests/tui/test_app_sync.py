@@ -97,3 +97,17 @@ async def test_the_reader_syncs_every_few_minutes(tmp_path: Path, monkeypatch) -
         await wait_for(pilot, lambda: "last_success" in state.facts(), limit=10)
         first = state.facts()["last_attempt"]
         await wait_for(pilot, lambda: state.facts()["last_attempt"] != first, limit=10)
+
+
+def test_with_the_server_fetching_no_feed_falls_due_here(tmp_path: Path) -> None:
+    from newsreader.tui.screens.background_jobs import feeds_due
+
+    configure(
+        tmp_path,
+        '[[feed]]\nurl = "https://news.example.org/rss"\n\n[sync]\nbackend = "ttrss"\n'
+        'url = "http://127.0.0.1:9/tt-rss/"\nuser = "me"\n',
+    )
+    services = make_services(tmp_path)
+    due = feeds_due(services, True)
+    assert due.urls == [] and due.wakeup is None  # else a refresh-that-is-a-sync every minute
+    services.cache.close()
