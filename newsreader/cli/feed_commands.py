@@ -166,12 +166,14 @@ def run_feeds(args: argparse.Namespace) -> int:
     if not rows:
         print("no subscriptions yet: newsreader add URL, or newsreader import subscriptions.opml")
         return 0
+    by_server = config.sync is not None and config.sync.server_fetch
     for row in rows:
         status = "gone (410)" if row.gone else ("error: " + clean_line(row.last_error) if row.last_error else "ok")
         print(f"{clean_line(row.title or row.url)}")
         print(f"    {clean_line(row.url)}")
         moved = f" · moved to {clean_line(row.moved_to)}" if row.moved_to else ""
-        print(f"    {row.articles} articles · last success {_when(row.last_success)} · {status}{moved}")
+        fetched = "fetched by the sync server" if by_server else f"last success {_when(row.last_success)}"
+        print(f"    {row.articles} articles · {fetched} · {status}{moved}")
     return 0
 
 

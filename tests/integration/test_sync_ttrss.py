@@ -203,6 +203,10 @@ def test_add_on_a_goes_through_the_server_and_b_gets_the_feed(pair, tag: str, mo
     assert article_count(a) == 4
     sync_once(b.paths, b.cache)
     assert feed_urls(b) == [feed] and article_count(b) == 4
+    for name, value in b.paths.environment().items():
+        monkeypatch.setenv(name, value)
+    assert main(["feeds"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "    4 articles · fetched by the sync server · ok"
 
 
 def test_a_feed_the_server_keeps_under_another_url_is_one_subscription(pair, tag: str) -> None:
