@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 
 from newsreader.core.paths import Paths
 
@@ -42,13 +43,32 @@ def _run(paths: Paths) -> int:
 
     # Read the first screen's rows while Textual is imported (first_screen.py says why).
     first_screen = FirstScreen(services).start()
+    terminal = _ask_terminal_for_graphics(services.config.ui.images)
     from newsreader.tui.app import NewsReaderApp
 
+    if terminal is not None:
+        terminal.join()
     try:
         NewsReaderApp(services, first_screen, freeze_startup=True).run()
     finally:
         services.cache.close()
     return 0
+
+
+def _ask_terminal_for_graphics(mode: str) -> threading.Thread | None:
+    """Ask the terminal what pictures it can draw (textual-image waits up to
+    0.1 s for each answer), on a thread while Textual is imported: it must be
+    done before the app reads the keyboard. None when pictures are off."""
+    if mode == "off" or not sys.stdout.isatty():
+        return None
+
+    def ask() -> None:
+        # Importing textual_image.renderable asks (the article pane's pictures need the answer).
+        import textual_image.renderable  # noqa: F401
+
+    thread = threading.Thread(target=ask, name="terminal-graphics", daemon=True)
+    thread.start()
+    return thread
 
 
 if __name__ == "__main__":  # pragma: no cover
