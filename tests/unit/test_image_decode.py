@@ -95,3 +95,17 @@ def test_the_cache_deletes_what_was_used_longest_ago_to_fit_its_budget(tmp_path)
     assert cache.get("http://a.example/0.png") is None  # the oldest went
     assert cache.get("http://a.example/2.png") == bytes(1000)
     assert cache.size() <= 2500
+
+
+def test_the_picture_settings_are_read_and_checked(tmp_path):
+    from newsreader.config.settings import load_config
+
+    path = tmp_path / "config.toml"
+    assert (load_config(path).ui.images, load_config(path).fetch.image_cache_mb) == ("auto", 100)
+    path.write_text('[ui]\nimages = "blocks"\n[fetch]\nimage_cache_mb = 20\n')
+    config = load_config(path)
+    assert (config.ui.images, config.fetch.image_cache_mb, config.warnings) == ("blocks", 20, [])
+    path.write_text('[ui]\nimages = "sixel"\n[fetch]\nimage_cache_mb = "lots"\n')
+    config = load_config(path)
+    assert (config.ui.images, config.fetch.image_cache_mb) == ("auto", 100)
+    assert len(config.warnings) == 2 and "ui.images: expected one of auto, blocks, off" in " ".join(config.warnings)
