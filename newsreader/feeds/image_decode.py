@@ -1,7 +1,7 @@
 """Bytes that claim to be a picture -> a small decoded picture, or a refusal.
 
 An article's images come from whoever wrote the feed, so every rule here
-assumes the bytes are hostile (SECURITY.md, traps 15 to 18):
+assumes the bytes are hostile (SECURITY.md, traps 13 and 14):
 
 * the format is read from the bytes' own signature (PNG, JPEG, GIF, WebP),
   never from the server's Content-Type or the address's extension;
@@ -58,7 +58,7 @@ def _what_it_is(data: bytes) -> str:
     """A name for bytes that are no picture we draw, for the reader's line."""
     head = data[:512].lstrip().lower()
     if b"<svg" in head or (head.startswith(b"<?xml") and b"svg" in data[:4096].lower()):
-        return "an SVG drawing (never drawn: it can carry scripts)"
+        return "an SVG drawing (never drawn)"
     if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
         return "a web page, not a picture"
     if not data:

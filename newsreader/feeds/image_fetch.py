@@ -10,7 +10,7 @@ opens. Each address goes through, in order:
    followed by hand, plus :func:`address_problem` before every request and
    every redirect: a picture may not make the reader knock on a private,
    loopback or link-local address (a router's admin page, a local service)
-   unless it lives on the article's own host;
+   unless it lives on the article's own host (SECURITY.md, trap 12);
 3. :func:`~newsreader.feeds.image_decode.decode_picture`: format from the
    bytes, pixel cap before decoding, first frame only, scaled down.
 
@@ -186,6 +186,6 @@ async def _one_picture(fetcher: Fetcher, cache: ImageCache, index: int, url: str
 
 def _short(error: str) -> str:
     """A fetch error as the reader's line puts it ("body larger than …" is a picture here)."""
-    if error.startswith("body larger than") or error.startswith("body too large"):
+    if error.startswith(("body larger than", "body too large")):
         return f"too large (over {MAX_PICTURE_BYTES // MiB} MB)"
-    return error
+    return error.removeprefix("refused: ")
