@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import struct
+import time
 import zlib
 from http.server import BaseHTTPRequestHandler
 
@@ -65,12 +66,16 @@ class PictureServer(LocalServer):
     """Serves ``routes`` (path -> (status, body, headers)) on 127.0.0.1 and
     counts the requests for each path."""
 
-    def __init__(self, routes: dict[str, tuple[int, bytes, dict[str, str]]]) -> None:
+    def __init__(
+        self, routes: dict[str, tuple[int, bytes, dict[str, str]]], delays: dict[str, float] | None = None
+    ) -> None:
         super().__init__()
         self.routes = routes
+        self.delays = delays or {}  # path -> seconds to wait before answering
         self.hits: dict[str, int] = {}
 
     def do_get(self, request: BaseHTTPRequestHandler, path: str) -> None:
         self.hits[path] = self.hits.get(path, 0) + 1
+        time.sleep(self.delays.get(path, 0))
         status, body, headers = self.routes.get(path, (404, b"not here", {"Content-Type": "text/plain"}))
         self.send(request, status, body, headers)

@@ -13,7 +13,7 @@ from newsreader.feeds.image_cache import ImageCache
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.screens.picture_actions import PICTURE_FOLDER
 from newsreader.tui.widgets.article_images import fit_cells
-from tests.support.app import NOW, article_text, make_services, open_story, settle
+from tests.support.app import NOW, article_text, headline_titles, make_services, open_story, settle
 from tests.support.pictures import PictureServer, huge_png, png
 
 TITLE = "Tall ship arrives for the harbour festival"
@@ -77,15 +77,30 @@ async def test_pictures_off_fetches_nothing(tmp_path):
 
 
 async def test_keys_work_while_a_picture_loads_and_another_article_drops_it(tmp_path):
-    # No server answers on this port: the picture stays "loading" until it fails.
-    doc = _picture_page("http://127.0.0.1:9", "/never.png")
-    app = _app(tmp_path, doc, "blocks")
-    async with app.run_test(size=(130, 40)) as pilot:
-        await pilot.pause()
-        await open_story(pilot, TITLE)
-        assert app.screen.pictures.article_id is not None
-        await pilot.press("escape")
-        await pilot.press("q")  # the app quits at once: nothing waits for the picture
+    slow = {"/slow.png": (200, png(), {"Content-Type": "image/png"})}
+    with PictureServer(slow, delays={"/slow.png": 1.5}) as server:
+        doc = _picture_page(server.base, "/slow.png")
+        doc.articles.append(
+            Article(title="Quay repairs finish early", source="Harbour Gazette", body="The quay reopens.")
+        )
+        app = _app(tmp_path, doc, "blocks")
+        async with app.run_test(size=(130, 40)) as pilot:
+            await settle(pilot)
+            headlines = app.screen.query_one("#headlines")
+            headlines.highlighted = headline_titles(app).index(TITLE)
+            await pilot.press("enter")
+            for _ in range(20):  # the text comes at once; the picture is still on its way
+                await pilot.pause(0.02)
+                if TITLE in article_text(app):
+                    break
+            assert _notes(app, "#article-lead-image") == ["▨ loading image 1 of 1…"]
+            headlines.highlighted = headline_titles(app).index("Quay repairs finish early")
+            await pilot.press("enter")
+            await pilot.pause(0.1)
+            assert "The quay reopens." in article_text(app)
+            await settle(pilot)  # the slow picture arrives now, for an article no longer open
+            assert not app.screen.query(HalfcellImage)
+            assert not app.screen.query(".picture-note")
 
 
 def test_a_picture_keeps_its_shape_and_never_outgrows_the_pane():

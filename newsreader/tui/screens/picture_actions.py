@@ -80,21 +80,24 @@ class PictureHandlers:
             return
         urls = picture_urls(row)
         current = self.pictures
+        if not urls:  # most articles: nothing to fetch, nothing to draw
+            if current.pictures:
+                self.pictures = NO_PICTURES
+            return
         if current.article_id == row.id and [p.url for p in current.pictures] == urls:
             return  # the same article again (read, bookmarked): its pictures stay
         self.pictures = ArticlePictures(row.id, mode, tuple(Picture(u) for u in urls))
-        if urls:
-            article_id = row.id
-            job = partial(
-                load_pictures,
-                self.services,
-                article_id,
-                row.url,
-                urls,
-                self.post_message,  # type: ignore[attr-defined]  # the screen's
-                lambda: self.pictures.article_id == article_id,
-            )
-            self.background(job, "pictures")
+        article_id = row.id
+        job = partial(
+            load_pictures,
+            self.services,
+            article_id,
+            row.url,
+            urls,
+            self.post_message,  # type: ignore[attr-defined]  # the screen's
+            lambda: self.pictures.article_id == article_id,
+        )
+        self.background(job, "pictures")
 
     def on_picture_loaded(self, message: PictureLoaded) -> None:
         if self.pictures.article_id == message.article_id:

@@ -217,6 +217,9 @@ class ArticleImages(Vertical):
     def watch_pictures(self, new: ArticlePictures) -> None:
         mine = self._mine(new.pictures)
         frames = list(self.query_children(PictureFrame))
+        if not mine and not frames:
+            self.display = False
+            return
         if self._shown_for != (new.article_id, len(mine)) or len(frames) != len(mine):
             self._shown_for = (new.article_id, len(mine))
             self.remove_children()
