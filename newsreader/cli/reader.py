@@ -32,6 +32,7 @@ def _run(paths: Paths) -> int:
     from newsreader.tui.services import Services
 
     services = Services.for_paths(paths)
+    terminal = _ask_terminal_for_graphics(services.config.ui.images)
     if services.cache.is_empty():
         stats = load_sample(services.cache)
         services.startup_messages.insert(
@@ -43,7 +44,6 @@ def _run(paths: Paths) -> int:
 
     # Read the first screen's rows while Textual is imported (first_screen.py says why).
     first_screen = FirstScreen(services).start()
-    terminal = _ask_terminal_for_graphics(services.config.ui.images)
     from newsreader.tui.app import NewsReaderApp
 
     if terminal is not None:
@@ -56,17 +56,15 @@ def _run(paths: Paths) -> int:
 
 
 def _ask_terminal_for_graphics(mode: str) -> threading.Thread | None:
-    """Ask the terminal what pictures it can draw (textual-image waits up to
-    0.1 s for each answer), on a thread while Textual is imported: it must be
+    """Ask the terminal how it can draw pictures (tui/terminal_graphics.py),
+    on a thread while the cache opens and Textual is imported: it must be
     done before the app reads the keyboard. None when pictures are off."""
     if mode == "off" or not sys.stdout.isatty():
         return None
 
-    def ask() -> None:
-        # Importing textual_image.renderable asks (the article pane's pictures need the answer).
-        import textual_image.renderable  # noqa: F401
+    from newsreader.tui.terminal_graphics import ask_terminal
 
-    thread = threading.Thread(target=ask, name="terminal-graphics", daemon=True)
+    thread = threading.Thread(target=ask_terminal, args=(mode,), name="terminal-graphics", daemon=True)
     thread.start()
     return thread
 

@@ -122,3 +122,13 @@ def test_snapshot_article_with_a_picture_as_blocks(snap_compare, tmp_path):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=open_it)
+
+
+def test_only_a_kitty_like_terminal_is_asked_the_kitty_question():
+    from newsreader.tui.terminal_graphics import may_speak_kitty_graphics
+
+    assert may_speak_kitty_graphics({"TERM": "xterm-kitty"})
+    assert may_speak_kitty_graphics({"TERM": "xterm-256color", "KITTY_WINDOW_ID": "3"})
+    assert may_speak_kitty_graphics({"TERM": "xterm-ghostty"})
+    assert not may_speak_kitty_graphics({"TERM": "tmux-256color", "TERM_PROGRAM": "tmux"})
+    assert not may_speak_kitty_graphics({"TERM": "xterm-256color"})
