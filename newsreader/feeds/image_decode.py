@@ -24,11 +24,13 @@ import warnings
 
 from PIL import Image, UnidentifiedImageError
 
-__all__ = ["MAX_PIXELS", "MAX_SIDE", "ImageRefused", "decode_picture", "sniff_format"]
+__all__ = ["MAX_PIXELS", "MAX_SIDE", "ORIGINAL_SIZE", "ImageRefused", "decode_picture", "sniff_format"]
 
 #: The most pixels a picture may have before it is decoded (40 megapixels:
 #: more than any camera photo a news site serves, far less than a bomb).
 MAX_PIXELS = 40_000_000
+#: The key of ``Image.info`` that holds the picture's size before scaling.
+ORIGINAL_SIZE = "newsreader_original_size"
 #: The longest side kept after decoding, in pixels.
 MAX_SIDE = 1200
 
@@ -87,10 +89,10 @@ def decode_picture(data: bytes, max_side: int = MAX_SIDE, max_pixels: int = MAX_
                 raise ImageRefused(f"damaged {kind} data (no pixels)")
             if width * height > max_pixels:
                 raise ImageRefused(f"too large ({width:,}×{height:,} pixels)")
-            return _first_frame(picture, kind, max_side)
+            return _first_frame(picture, kind, max_side, (width, height))
 
 
-def _first_frame(picture: Image.Image, kind: str, max_side: int) -> Image.Image:
+def _first_frame(picture: Image.Image, kind: str, max_side: int, size: tuple[int, int]) -> Image.Image:
     if kind == "JPEG":
         # A JPEG can be decoded at 1/2, 1/4 or 1/8 of its size directly: far less work.
         picture.draft("RGB", (max_side, max_side))
@@ -105,4 +107,6 @@ def _first_frame(picture: Image.Image, kind: str, max_side: int) -> Image.Image:
     except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
         raise ImageRefused(f"damaged {kind} data") from exc
     frame.thumbnail((max_side, max_side))
+    # What the picture measured before it was scaled down: the size it is drawn at.
+    frame.info[ORIGINAL_SIZE] = size
     return frame

@@ -32,7 +32,7 @@ from PIL import Image
 
 from newsreader.feeds.fetch import Fetcher
 from newsreader.feeds.image_cache import ImageCache, MiB
-from newsreader.feeds.image_decode import ImageRefused, decode_picture
+from newsreader.feeds.image_decode import MAX_SIDE, ImageRefused, decode_picture
 from newsreader.feeds.policy import host_key
 from newsreader.parser.images import MAX_IMAGES
 
@@ -106,13 +106,15 @@ def fetch_pictures(
     on_picture: Callable[[PictureOutcome], object],
     timeout: float = 20.0,
     wanted: Callable[[], bool] = lambda: True,
+    max_side: int = MAX_SIDE,
     fetcher_options: dict | None = None,
 ) -> None:
     """Fetch, decode and keep the pictures at ``urls`` (the first
     :data:`MAX_IMAGES`); call ``on_picture`` for each as it is ready.
 
     ``wanted`` is asked between pictures: once it says no (the reader
-    opened another article) nothing more is fetched.
+    opened another article) nothing more is fetched. Pictures are kept at
+    most ``max_side`` pixels a side.
     """
     asyncio.run(
         _fetch_all(
@@ -122,6 +124,7 @@ def fetch_pictures(
             on_picture=on_picture,
             deadline=max(1.0, min(timeout, MAX_DEADLINE)),
             wanted=wanted,
+            max_side=max_side,
             fetcher_options=fetcher_options or {},
         )
     )
@@ -135,6 +138,7 @@ async def _fetch_all(
     on_picture: Callable[[PictureOutcome], object],
     deadline: float,
     wanted: Callable[[], bool],
+    max_side: int,
     fetcher_options: dict,
 ) -> None:
     async def check(url: str) -> str | None:
@@ -154,7 +158,7 @@ async def _fetch_all(
         async def one(index: int, url: str) -> None:
             if not wanted():
                 return
-            outcome = await _one_picture(fetcher, cache, index, url)
+            outcome = await _one_picture(fetcher, cache, index, url, max_side)
             if wanted():
                 on_picture(outcome)
 
@@ -163,7 +167,7 @@ async def _fetch_all(
                 group.create_task(one(index, url))
 
 
-async def _one_picture(fetcher: Fetcher, cache: ImageCache, index: int, url: str) -> PictureOutcome:
+async def _one_picture(fetcher: Fetcher, cache: ImageCache, index: int, url: str, max_side: int) -> PictureOutcome:
     kept = await asyncio.to_thread(cache.get, url)
     if isinstance(kept, str):
         return PictureOutcome(index, url, problem=kept)
@@ -175,7 +179,7 @@ async def _one_picture(fetcher: Fetcher, cache: ImageCache, index: int, url: str
     else:
         data = kept
     try:
-        picture = await asyncio.to_thread(decode_picture, data)
+        picture = await asyncio.to_thread(decode_picture, data, max_side)
     except ImageRefused as refused:
         await asyncio.to_thread(cache.put_refusal, url, str(refused))
         return PictureOutcome(index, url, problem=str(refused))

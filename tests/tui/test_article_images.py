@@ -119,6 +119,10 @@ def test_snapshot_article_with_a_picture_as_blocks(snap_compare, tmp_path):
     async def open_it(pilot):
         await settle(pilot)
         await open_story(pilot, TITLE)
+        for _ in range(50):  # the picture is decoded on a worker: wait until it is drawn
+            await settle(pilot, 1)
+            if pilot.app.screen.query("#article-lead-image HalfcellImage"):
+                break
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=open_it)

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from newsreader.feeds.image_cache import ImageCache
-from newsreader.feeds.image_decode import MAX_SIDE, ImageRefused, decode_picture, sniff_format
+from newsreader.feeds.image_decode import MAX_SIDE, ORIGINAL_SIZE, ImageRefused, decode_picture, sniff_format
 from tests.support.pictures import SVG_WITH_SCRIPT, huge_gif, huge_png, many_frames_gif, png
 
 
@@ -71,9 +71,11 @@ def test_bytes_that_are_no_picture_are_refused_with_a_reason(data, reason):
         decode_picture(data)
 
 
-def test_a_big_picture_is_kept_scaled_down():
+def test_a_big_picture_is_kept_scaled_down_and_knows_its_size():
     picture = decode_picture(_encoded("JPEG", (4000, 3000)))
     assert max(picture.size) <= MAX_SIDE
+    assert picture.info[ORIGINAL_SIZE] == (4000, 3000)
+    assert max(decode_picture(_encoded("PNG", (900, 300)), max_side=320).size) == 320
 
 
 def test_the_cache_keeps_pictures_and_refusals_by_address(tmp_path):

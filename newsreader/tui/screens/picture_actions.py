@@ -20,7 +20,7 @@ from textual.reactive import var
 
 from newsreader.store import ArticleRow
 from newsreader.tui.messages import PictureLoaded
-from newsreader.tui.widgets.article_images import NO_PICTURES, ArticlePictures, Picture, picture_urls
+from newsreader.tui.widgets.article_images import NO_PICTURES, ArticlePictures, Picture, picture_side, picture_urls
 
 if TYPE_CHECKING:
     from newsreader.tui.services import Services
@@ -37,6 +37,7 @@ def load_pictures(
     urls: Sequence[str],
     post: Callable[[Message], object],
     wanted: Callable[[], bool],
+    max_side: int,
 ) -> None:
     """Job: fetch, decode and keep the pictures at ``urls``; post a
     :class:`PictureLoaded` for each as it is ready."""
@@ -52,6 +53,7 @@ def load_pictures(
         cache=cache,
         timeout=fetch.timeout,
         wanted=wanted,
+        max_side=max_side,
         on_picture=lambda o: post(PictureLoaded(article_id, o.index, o.picture, o.problem)),
     )
 
@@ -96,6 +98,7 @@ class PictureHandlers:
             urls,
             self.post_message,  # type: ignore[attr-defined]  # the screen's
             lambda: self.pictures.article_id == article_id,
+            picture_side(mode),
         )
         self.background(job, "pictures")
 

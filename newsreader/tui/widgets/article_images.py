@@ -106,6 +106,16 @@ def _terminal_ready() -> bool:
     return "textual_image.renderable" in sys.modules or stdout is None or not stdout.isatty()
 
 
+def picture_side(mode: str) -> int:
+    """The longest side, in pixels, worth decoding a picture to: half-blocks
+    draw a pixel per column and two per row, Kitty and Sixel the real ones."""
+    renderable = sys.modules.get("textual_image.renderable")
+    drawer = getattr(getattr(renderable, "Image", None), "__module__", "")
+    if mode == "blocks" or not drawer.endswith((".sixel", ".tgp")):
+        return 320
+    return 1000
+
+
 def _cell_size() -> tuple[int, int]:
     from textual_image._terminal import get_cell_size
 
@@ -154,18 +164,27 @@ class PictureFrame(Vertical):
         self.mode = mode
         self.max_rows = max_rows
         self.picture: Picture | None = None
+        self._drawn: Picture | None = None  # the picture the children show
 
     def compose(self) -> ComposeResult:
         if self.picture is not None:
             yield self._content(self.picture)
+
+    def on_mount(self) -> None:
+        # A picture that came in between compose and mount is drawn now.
+        if self.picture is not self._drawn and self.picture is not None:
+            self._redraw(self.picture)
 
     def show(self, picture: Picture) -> None:
         if picture is self.picture:
             return
         self.picture = picture
         if self.is_mounted:
-            self.remove_children()
-            self.mount(self._content(picture))
+            self._redraw(picture)
+
+    def _redraw(self, picture: Picture) -> None:
+        self.remove_children()
+        self.mount(self._content(picture))
 
     def on_resize(self) -> None:
         for widget in self.query_children(".picture"):
@@ -176,11 +195,14 @@ class PictureFrame(Vertical):
         if image is None:
             return
         columns = min(MAX_COLUMNS, self.size.width or MAX_COLUMNS)
-        cols, rows = fit_cells(image.size, _cell_size(), columns, self.max_rows)
+        # The size before decoding scaled it down (feeds/image_decode.py, ORIGINAL_SIZE).
+        size = image.info.get("newsreader_original_size", image.size)
+        cols, rows = fit_cells(size, _cell_size(), columns, self.max_rows)
         widget.styles.width = cols
         widget.styles.height = rows
 
     def _content(self, picture: Picture) -> Widget:
+        self._drawn = picture
         if picture.image is not None and _terminal_ready():
             widget = image_widget(self.mode, picture.image)
             self._fit(widget)
