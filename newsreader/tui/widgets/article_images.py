@@ -37,9 +37,10 @@ if TYPE_CHECKING:
 
 #: The widest a picture is drawn, in columns (about the text's measure).
 MAX_COLUMNS = 80
-#: The tallest: the lead picture leaves room for the text under it.
-MAX_ROWS_LEAD = 18
-MAX_ROWS = 30
+#: The tallest, in rows and as a share of the terminal's height: the lead
+#: picture leaves room for the text under it.
+MAX_ROWS_LEAD, LEAD_SHARE = 18, 1 / 3
+MAX_ROWS, SHARE = 30, 2 / 3
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
@@ -157,8 +158,9 @@ class PictureFrame(Vertical):
     PictureFrame .picture-note { color: $text-muted; }
     """
 
-    def __init__(self, number: int, total: int, mode: str, max_rows: int) -> None:
+    def __init__(self, number: int, total: int, mode: str, max_rows: int, share: float) -> None:
         super().__init__()
+        self.share = share
         self.number = number
         self.total = total
         self.mode = mode
@@ -197,7 +199,8 @@ class PictureFrame(Vertical):
         columns = min(MAX_COLUMNS, self.size.width or MAX_COLUMNS)
         # The size before decoding scaled it down (feeds/image_decode.py, ORIGINAL_SIZE).
         size = image.info.get("newsreader_original_size", image.size)
-        cols, rows = fit_cells(size, _cell_size(), columns, self.max_rows)
+        rows = min(self.max_rows, max(4, int(self.app.size.height * self.share)))
+        cols, rows = fit_cells(size, _cell_size(), columns, rows)
         widget.styles.width = cols
         widget.styles.height = rows
 
@@ -223,12 +226,23 @@ class ArticleImages(Vertical):
 
     pictures: var[ArticlePictures] = var(NO_PICTURES)
 
-    def __init__(self, start: int, stop: int | None, max_rows: int, *, id: str | None = None) -> None:
+    def __init__(self, start: int, stop: int | None, max_rows: int, share: float, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.start = start
         self.stop = stop
         self.max_rows = max_rows
+        self.share = share
         self._shown_for: tuple[int | None, int] = (None, 0)
+
+    @classmethod
+    def lead(cls, *, id: str | None = None) -> ArticleImages:
+        """The first picture, above the text."""
+        return cls(0, 1, MAX_ROWS_LEAD, LEAD_SHARE, id=id)
+
+    @classmethod
+    def rest(cls, *, id: str | None = None) -> ArticleImages:
+        """The other pictures, below the text."""
+        return cls(1, None, MAX_ROWS, SHARE, id=id)
 
     def compose(self) -> ComposeResult:
         return iter(())
@@ -246,7 +260,9 @@ class ArticleImages(Vertical):
             self._shown_for = (new.article_id, len(mine))
             self.remove_children()
             total = len(new.pictures)
-            frames = [PictureFrame(self.start + i + 1, total, new.mode, self.max_rows) for i in range(len(mine))]
+            frames = [
+                PictureFrame(self.start + i + 1, total, new.mode, self.max_rows, self.share) for i in range(len(mine))
+            ]
             self.mount_all(frames)
         for frame, picture in zip(frames, mine):
             frame.show(picture)

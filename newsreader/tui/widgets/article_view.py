@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from newsreader.store import ArticleRow
 from newsreader.tui import display
-from newsreader.tui.widgets.article_images import MAX_ROWS, MAX_ROWS_LEAD, NO_PICTURES, ArticleImages, ArticlePictures
+from newsreader.tui.widgets.article_images import NO_PICTURES, ArticleImages, ArticlePictures
 
 EMPTY = Text("Choose a headline to read it.", style="dim")
 
@@ -49,9 +49,9 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.next_scroll: float | None = None
 
     def compose(self) -> ComposeResult:
-        yield ArticleImages(0, 1, MAX_ROWS_LEAD, id="article-lead-image").data_bind(ArticleView.pictures)
+        yield ArticleImages.lead(id="article-lead-image").data_bind(ArticleView.pictures)
         yield Static(EMPTY, id="article-body")
-        yield ArticleImages(1, None, MAX_ROWS, id="article-more-images").data_bind(ArticleView.pictures)
+        yield ArticleImages.rest(id="article-more-images").data_bind(ArticleView.pictures)
 
     def watch_article(self, new: ArticleRow | None) -> None:
         if new is None:
