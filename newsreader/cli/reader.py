@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 
 from newsreader.core.paths import Paths
 
@@ -31,6 +32,7 @@ def _run(paths: Paths) -> int:
     from newsreader.tui.services import Services
 
     services = Services.for_paths(paths)
+    terminal = _ask_terminal_for_graphics(services.config.ui.images)
     if services.cache.is_empty():
         stats = load_sample(services.cache)
         services.startup_messages.insert(
@@ -44,11 +46,27 @@ def _run(paths: Paths) -> int:
     first_screen = FirstScreen(services).start()
     from newsreader.tui.app import NewsReaderApp
 
+    if terminal is not None:
+        terminal.join()
     try:
         NewsReaderApp(services, first_screen, freeze_startup=True).run()
     finally:
         services.cache.close()
     return 0
+
+
+def _ask_terminal_for_graphics(mode: str) -> threading.Thread | None:
+    """Ask the terminal how it can draw pictures (tui/terminal_graphics.py),
+    on a thread while the cache opens and Textual is imported: it must be
+    done before the app reads the keyboard. None when pictures are off."""
+    if mode == "off" or not sys.stdout.isatty():
+        return None
+
+    from newsreader.tui.terminal_graphics import ask_terminal
+
+    thread = threading.Thread(target=ask_terminal, args=(mode,), name="terminal-graphics", daemon=True)
+    thread.start()
+    return thread
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,6 +27,7 @@ per_host = 4                    # 1..64 at once to one host
 timeout = 20                    # seconds, 1..300
 interval_minutes = 60           # refresh period, at least 15 (a [[feed]] may set its own)
 refresh_on_start = true         # refresh the due feeds when the reader starts
+image_cache_mb = 100            # 1..10000: articles' pictures kept on disk
 
 [keymap]                        # binding id = key(s), comma-separated
 bookmark = "s"
@@ -39,6 +40,7 @@ keep_revisions = 5              # earlier versions kept of an article a feed cha
 notify_command = ["notify-send", "{title}", "{body}"]   # optional; never a shell
 pipe_command = ["less"]         # | : the article as Markdown on standard input
 save_dir = "~/Downloads"        # s : where articles are saved as Markdown
+images = "auto"                 # auto (the terminal's graphics) | blocks (coloured half-blocks) | off
 
 [retention]
 keep_days = 90                  # articles older than this may be dropped
@@ -75,6 +77,7 @@ from newsreader.core.tomlfile import load_toml
 from newsreader.core.urls import check_url, normalize_url
 
 __all__ = [
+    "IMAGE_MODES",
     "Config",
     "FeedConfig",
     "FetchConfig",
@@ -116,6 +119,12 @@ class FetchConfig:
     timeout: float = 20.0
     interval_minutes: int = 60
     refresh_on_start: bool = True
+    #: Megabytes of articles' pictures kept in the cache folder.
+    image_cache_mb: int = 100
+
+
+#: ``[ui] images``: how an article's pictures are drawn.
+IMAGE_MODES = ("auto", "blocks", "off")
 
 
 @dataclass(slots=True)
@@ -127,6 +136,9 @@ class UIConfig:
     notify_command: tuple[str, ...] | None = None
     pipe_command: tuple[str, ...] | None = None
     save_dir: Path | None = None  # None: the user's downloads folder
+    #: auto: the terminal's graphics protocol (Kitty, Sixel), else half-blocks;
+    #: blocks: always coloured half-blocks; off: no picture is fetched.
+    images: str = "auto"
 
 
 @dataclass(slots=True)
@@ -167,13 +179,14 @@ _FETCH_LIMITS: dict[str, tuple[float, float, float, type]] = {
     "per_host": (4, 1, 64, int),
     "timeout": (20.0, 1, 300, float),
     "interval_minutes": (60, 15, 7 * 24 * 60, int),
+    "image_cache_mb": (100, 1, 10_000, int),
 }
 _RETENTION_LIMITS: dict[str, tuple[float, float, float, type]] = {
     "keep_days": (90, 1, 36500, int),
     "keep_items": (2000, 10, 1_000_000, int),
 }
 _TOP_LEVEL = ("feed", "fetch", "keymap", "ui", "retention", "search", "rule", "opener", "sync")
-_UI_KEYS = ("theme", "show_sidebar", "read_by_story", "keep_revisions", "notify_command", "pipe_command", "save_dir")
+_UI_KEYS = ("theme", "show_sidebar", "read_by_story", "keep_revisions", "notify_command", "pipe_command", "save_dir", "images")
 _KEEP_REVISIONS_LIMITS: tuple[float, float, float, type] = (5, 1, 50, int)
 
 _BINDING_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
@@ -355,6 +368,15 @@ class _Reader:
                 self.config.ui.save_dir = Path(folder.strip()).expanduser()
             else:
                 self.warn("ui.save_dir", "expected a folder path; using the downloads folder")
+        if "images" in ui:
+            mode = ui["images"]
+            if isinstance(mode, str) and mode in IMAGE_MODES:
+                self.config.ui.images = mode
+            else:
+                self.warn(
+                    "ui.images",
+                    f"expected one of {', '.join(IMAGE_MODES)}, got {clean_line(repr(mode))[:60]}; using auto",
+                )
 
     def read_keymap(self, keymap: dict[str, Any]) -> None:
         for binding, value in keymap.items():

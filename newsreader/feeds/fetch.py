@@ -152,6 +152,9 @@ class _Attempt:
 
 
 ResultCallback = Callable[[FetchResult], "Awaitable[None] | None"]
+#: Asked before each request, the first and every redirect's: None lets it
+#: go, a one-line reason refuses it (the image fetcher's address rule).
+AddressCheck = Callable[[str], Awaitable[str | None]]
 
 
 class Fetcher:
@@ -176,6 +179,8 @@ class Fetcher:
         max_redirects: int = 5,
         user_agent: str = DEFAULT_USER_AGENT,
         reuse_connections: bool = False,
+        address_check: AddressCheck | None = None,
+        accept: str = ACCEPT,
     ) -> None:
         if concurrency < 1 or per_host < 1:
             raise ValueError("concurrency and per_host must be at least 1")
@@ -188,6 +193,8 @@ class Fetcher:
         self.max_redirects = max_redirects
         self.user_agent = user_agent
         self.reuse_connections = reuse_connections
+        self.address_check = address_check
+        self.accept = accept
         self._client: httpx.AsyncClient | None = None
         self._global: asyncio.Semaphore | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
@@ -203,7 +210,7 @@ class Fetcher:
             ),
             headers={
                 "User-Agent": self.user_agent,
-                "Accept": ACCEPT,
+                "Accept": self.accept,
                 "Accept-Encoding": ACCEPT_ENCODING,
             },
             event_hooks={"response": [_take_location]},
@@ -280,6 +287,11 @@ class Fetcher:
         all_permanent = True
         while True:
             result.final_url = current
+            if self.address_check is not None:
+                problem = await self.address_check(current)
+                if problem is not None:
+                    attempt.fail(f"refused: {problem}" if hops == 0 else f"redirect refused: {problem}")
+                    return
             attempt.phase = "waiting for a connection"
             async with client.stream("GET", current, headers=headers, extensions={"trace": attempt.trace}) as response:
                 status = result.status = response.status_code

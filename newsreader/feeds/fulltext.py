@@ -108,6 +108,7 @@ class PageText:
     author: str | None = None
     captions: list[tuple[str, str | None]] = field(default_factory=list)
     words: int = 0
+    images: list[str] = field(default_factory=list)
 
 
 ProgressCallback = Callable[[int, int, FullTextOutcome], None]
@@ -213,6 +214,7 @@ def extract_page(
             author=article.author,
             captions=[(c.text, c.credit) for c in article.captions],
             words=words,
+            images=list(article.images),
         )
     except Exception as exc:  # noqa: BLE001 - one page never stops a run
         return clean_line(f"could not read the page: {type(exc).__name__}")[:200]
@@ -339,6 +341,7 @@ class FullTextFetcher:
             page_url=result.final_url,
             author=page.author,
             captions=page.captions,
+            images=page.images,
             now=now,
         )
         try:

@@ -354,6 +354,7 @@ def _parse(data: bytes, as_of: datetime | None, url: str | None) -> tuple[Parsed
         tags=meta.tags,
         author=meta.author,
         updated=meta.updated,
+        images=meta.images,
     )
     return ParsedDocument(format="html", articles=[article], main=0, warnings=warnings), method
 

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from newsreader.core.models import Caption, Precision
 from newsreader.core.sanitize import clean_line
 from newsreader.parser.dates import parse_date
+from newsreader.parser.images import MAX_IMAGES
 
 #: JSON-LD ``@type`` values that describe the page's own story.
 ARTICLE_TYPES = frozenset(
@@ -99,6 +100,8 @@ class PageMeta:
     is_article: bool = False
     #: The page declares part of its text subscriber-only.
     paywalled: bool = False
+    #: Its pictures: the lead image (og:image) first, then the story's figures'.
+    images: list[str] = field(default_factory=list)
 
 
 def text_of(value: object) -> str:
@@ -297,6 +300,22 @@ def captions(root) -> list[Caption]:
     return found
 
 
+def page_images(lead: str | None, root, base: str | None) -> list[str]:
+    """The lead image's address, then those of the story's ``<figure>``
+    images (``src``, or ``data-src`` for pictures loaded late), each once."""
+    found = [lead] if lead else []
+    for fig in root.iter("figure") if root is not None else ():
+        if len(found) >= MAX_IMAGES:
+            break
+        img = next(fig.iter("img"), None)
+        if img is None or _outside_content(fig):
+            continue
+        src = http_url(img.get("src") or img.get("data-src"), base)
+        if src and src not in found:
+            found.append(src)
+    return found[:MAX_IMAGES]
+
+
 def _caption_pieces(cap_el, credit_parts: list[str]):
     """Text of a figcaption, with credit elements moved to ``credit_parts``."""
 
@@ -420,6 +439,8 @@ def read_meta(tree, url: str | None) -> PageMeta:
         meta.first("description", "og:description", "twitter:description") or text_of(story.get("description")) or None
     )
     out.captions = captions(root)
+    lead = http_url(meta.first("og:image", "og:image:url", "twitter:image"), out.url or base)
+    out.images = page_images(lead, root, out.url or base)
     keywords = meta.all("article:tag") or [k for k in (meta.first("keywords") or "").split(",")]
     out.tags = list(dict.fromkeys(t for t in (clean_line(k) for k in keywords[:30]) if t))[:20]
     return out

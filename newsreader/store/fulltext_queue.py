@@ -129,6 +129,7 @@ def store_full_text(
     page_url: str,
     author: str | None = None,
     captions: Iterable[tuple[str, str | None]] = (),
+    images: Iterable[str] = (),
     now: int | None = None,
 ) -> bool:
     """Put the page's text in place of the summary; False when there was nothing to replace.
@@ -136,7 +137,7 @@ def store_full_text(
     Only a row that is still summary-only is changed: if a refresh brought
     the whole story in the meantime, that text wins. The summary is kept
     (moved to ``summary`` if the feed had put it in the body only); the
-    feed's author and captions are kept, the page's fill in when missing.
+    feed's author, captions and pictures are kept, the page's fill in when missing.
     """
     now = int(time.time()) if now is None else now
     with cache.write() as conn:
@@ -148,6 +149,10 @@ def store_full_text(
         extras = load_extras(extras_text)
         if page_captions and not extras.get("captions"):
             extras["captions"] = page_captions
+            extras_text = dump_extras(extras)
+        page_images = [u for u in images if u]
+        if page_images and not extras.get("images"):
+            extras["images"] = page_images
             extras_text = dump_extras(extras)
         # updated_at must move for the story signature to be recomputed, even
         # when the feed stored the row earlier in this same second.

@@ -20,6 +20,8 @@ from newsreader.tui.first_screen import SourceCounts
 from newsreader.tui.keys import ListKey
 
 if TYPE_CHECKING:  # not start-up imports: the fetchers bring httpx
+    from PIL.Image import Image as PILImage
+
     from newsreader.feeds.fulltext import FullTextOutcome
     from newsreader.feeds.subscribe import AddResult
 
@@ -109,6 +111,16 @@ class ArticleChanged(Message):
     """The open article's row again, after its state or its text changed."""
 
     row: ArticleRow
+
+
+@dataclass(eq=False)
+class PictureLoaded(Message):
+    """One picture of an open article, decoded (``image``) or not (``problem``)."""
+
+    article_id: int
+    index: int
+    image: PILImage | None
+    problem: str | None = None
 
 
 @dataclass(eq=False)

@@ -210,6 +210,18 @@ def test_summary_only_item_gets_the_page_text_and_keeps_its_summary(cache):
     assert candidates(cache, include_tried=True) == []
 
 
+def test_the_pages_pictures_come_with_its_text(cache):
+    page = story_page().replace(
+        b'<meta name="author"', b'<meta property="og:image" content="/media/wheel.jpg"><meta name="author"'
+    )
+    with PageServer({"/mill.html": html(page)}) as server:
+        [article_id] = add_items(cache, [server.url("/mill.html")])
+        assert read_article(cache, article_id).images == []
+        [outcome] = fetch_full_text(cache, [article_id], FAST)
+    assert outcome.ok, outcome.reason
+    assert read_article(cache, article_id).images == [server.url("/media/wheel.jpg")]
+
+
 def test_page_without_an_article_keeps_the_summary_and_says_why(cache):
     with PageServer(
         {

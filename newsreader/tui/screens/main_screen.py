@@ -55,6 +55,7 @@ from newsreader.tui.screens.background_tasks import BackgroundTasks
 from newsreader.tui.screens.changes_actions import ChangesHandlers
 from newsreader.tui.screens.feed_actions import FeedActions, FeedMessage
 from newsreader.tui.screens.out_actions import DailyHandlers, OutActions
+from newsreader.tui.screens.picture_actions import PictureHandlers
 from newsreader.tui.screens.reading_actions import ReadingActions
 from newsreader.tui.screens.story_actions import StoryActions
 from newsreader.tui.screens.working import WorkingScreen
@@ -74,7 +75,7 @@ from newsreader.tui.widgets.sources_pane import source_items
 __all__ = ["MainScreen"]
 
 
-class MainScreen(ChangesHandlers, DailyHandlers, WorkingScreen[None]):
+class MainScreen(ChangesHandlers, DailyHandlers, PictureHandlers, WorkingScreen[None]):
     """Three panes, the search bar, a status line and the footer."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]

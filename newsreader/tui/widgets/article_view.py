@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from newsreader.store import ArticleRow
 from newsreader.tui import display
+from newsreader.tui.widgets.article_images import NO_PICTURES, ArticleImages, ArticlePictures
 
 EMPTY = Text("Choose a headline to read it.", style="dim")
 
@@ -37,6 +38,8 @@ class ArticleView(VerticalScroll, can_focus=True):
     article: var[ArticleRow | None] = var(None, always_update=True)
     bookmarked: var[frozenset[str]] = var(frozenset())
     highlight: var[tuple[str, ...]] = var(())
+    #: The open article's pictures: the lead one above the text, the others below.
+    pictures: var[ArticlePictures] = var(NO_PICTURES)
 
     def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -46,7 +49,9 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.next_scroll: float | None = None
 
     def compose(self) -> ComposeResult:
+        yield ArticleImages.lead(id="article-lead-image").data_bind(ArticleView.pictures)
         yield Static(EMPTY, id="article-body")
+        yield ArticleImages.rest(id="article-more-images").data_bind(ArticleView.pictures)
 
     def watch_article(self, new: ArticleRow | None) -> None:
         if new is None:
