@@ -320,14 +320,18 @@ class _TextBuilder:
             return
         raw = "".join(self.parts)
         self.parts = []
+        if not self.pre_block and "\n" not in raw:  # the usual paragraph: one line
+            line = " ".join(raw.split())
+            if line:
+                self._add_block(self.prefix + line if self.prefix else line)
+            self.prefix = None
+            return
         if self.pre_block:
             lines = [line.rstrip() for line in raw.split("\n")]
             while lines and not lines[0].strip():
                 lines.pop(0)
             while lines and not lines[-1].strip():
                 lines.pop()
-        elif "\n" not in raw:  # the usual paragraph: one line
-            lines = [" ".join(raw.split())]
         else:
             lines = []
             for chunk in _BLANK_LINES.split(raw):
@@ -339,14 +343,16 @@ class _TextBuilder:
         if lines and any(lines):
             first, rest = self.prefix or "", self.cont
             out = [first + lines[0]] + [(rest + line) if line else rest.rstrip() for line in lines[1:]]
-            block = "\n".join(out)
-            self.blocks.append(block)
-            self.kinds.append(self.kind)
-            self.size += len(block) + 2
-            if self.size > self.max_chars:
-                self.full = True
+            self._add_block("\n".join(out))
         self.prefix = None
         self.pre_block = False
+
+    def _add_block(self, block: str) -> None:
+        self.blocks.append(block)
+        self.kinds.append(self.kind)
+        self.size += len(block) + 2
+        if self.size > self.max_chars:
+            self.full = True
 
     def result(self) -> str:
         self.flush()
@@ -367,7 +373,8 @@ class _TextBuilder:
     # -- elements ---------------------------------------------------------
     def start(self, tag: str, el: etree._Element) -> None:
         if tag in _BLOCK:
-            self.flush()
+            if self.parts:  # else nothing to flush: no text, no prefix yet
+                self.flush()
             if tag in _LIST:
                 if not self.lists:
                     self.group += 1
@@ -403,7 +410,8 @@ class _TextBuilder:
 
     def end(self, tag: str) -> None:
         if tag in _BLOCK:
-            self.flush()
+            if self.parts:
+                self.flush()
             if tag in _LIST and self.lists:
                 self.lists.pop()
             elif tag == "table" and self.tables:
@@ -436,6 +444,8 @@ _STRUCTURAL = _BLOCK | _CELL | {"br", "a"}
 def _walk(root: etree._Element, builder: _TextBuilder, *, skip_root_tail: bool) -> None:
     # iterwalk yields elements only: comments and processing instructions
     # were removed by the parsers (their tails merged into the text).
+    # Empty text and tails (most of them) are passed over here: the walk
+    # runs once per element and is most of a feed item's parse.
     walker = etree.iterwalk(root, events=("start", "end"))
     text = builder.text
     for event, el in walker:
@@ -448,14 +458,19 @@ def _walk(root: etree._Element, builder: _TextBuilder, *, skip_root_tail: bool) 
                 continue
             if name in _STRUCTURAL:
                 builder.start(name, el)
-            text(el.text)
+            value = el.text
         else:
             if name in _STRUCTURAL:
                 builder.end(name)
-            if el is not root or not skip_root_tail:
-                text(el.tail)
-        if builder.full:
-            break
+                if builder.full:  # a paragraph just filled the text
+                    break
+            value = el.tail
+            if el is root and skip_root_tail:
+                continue
+        if value:
+            text(value)
+            if builder.full:
+                break
 
 
 def element_to_text(el: etree._Element, *, base_url: str | None = None, max_chars: int = MAX_TEXT_CHARS) -> str:

@@ -17,6 +17,9 @@ __all__ = ["MAX_IMAGES", "image_urls"]
 
 #: Images kept per article, at most.
 MAX_IMAGES = 20
+# An absolute address that urljoin gives back unchanged (no query, fragment
+# or parameters it could rewrite): most images, and the join is skipped.
+_PLAIN_ADDRESS = re.compile(r"https?://[A-Za-z0-9][A-Za-z0-9.-]{0,252}(?:/[A-Za-z0-9/._~%!$&'()*+,=:@-]*)?\Z")
 _IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
@@ -27,7 +30,7 @@ def image_urls(markup: str, base_url: str | None = None) -> list[str]:
     for match in _IMG_SRC.finditer(markup or ""):
         src = (match.group(1) or match.group(2) or match.group(3) or "").strip()
         src = src.replace("&amp;", "&")
-        if base_url:
+        if base_url and not _PLAIN_ADDRESS.match(src):
             try:
                 src = urljoin(base_url, src)
             except ValueError:
