@@ -319,7 +319,7 @@ class _TextBuilder:
             self.prefix = None
             return
         raw = "".join(self.parts)
-        self.parts = []
+        self.parts.clear()  # the same list: the walk holds it
         if not self.pre_block and "\n" not in raw:  # the usual paragraph: one line
             line = " ".join(raw.split())
             if line:
@@ -439,38 +439,55 @@ class _TextBuilder:
 # Elements the builder has something to do for; every other tag is inline
 # text and costs nothing but its text and tail.
 _STRUCTURAL = _BLOCK | _CELL | {"br", "a"}
+# Blocks that only end one paragraph and start the next (no list, table,
+# quote or preformatted state): the walk flushes for them itself.
+_PLAIN_BLOCK = _BLOCK - _LIST - _SKIP - {"table", "li", "blockquote", "pre", "listing", "xmp", "plaintext", "tr", "dd"}
 
 
 def _walk(root: etree._Element, builder: _TextBuilder, *, skip_root_tail: bool) -> None:
     # iterwalk yields elements only: comments and processing instructions
     # were removed by the parsers (their tails merged into the text).
-    # Empty text and tails (most of them) are passed over here: the walk
-    # runs once per element and is most of a feed item's parse.
+    # The walk runs once per element and is most of a feed item's parse:
+    # empty text and tails (most of them) are passed over, plain blocks
+    # flush here, and text inside an open paragraph is added here.
     walker = etree.iterwalk(root, events=("start", "end"))
     text = builder.text
+    parts = builder.parts
     for event, el in walker:
         name = str(el.tag)  # a parsed element's tag is a str already; the stubs allow others
         if name[0] == "{":  # XHTML inside a feed
             name = name.rpartition("}")[2].lower()
         if event == "start":
-            if name in _SKIP:
+            if name in _PLAIN_BLOCK:
+                if parts:
+                    builder.flush()
+                    if builder.full:
+                        break
+            elif name in _SKIP:
                 walker.skip_subtree()
                 continue
-            if name in _STRUCTURAL:
+            elif name in _STRUCTURAL:
                 builder.start(name, el)
             value = el.text
         else:
-            if name in _STRUCTURAL:
+            if name in _PLAIN_BLOCK:
+                if parts:
+                    builder.flush()
+            elif name in _STRUCTURAL:
                 builder.end(name)
-                if builder.full:  # a paragraph just filled the text
-                    break
-            value = el.tail
+            if builder.full:  # a paragraph just filled the text
+                break
             if el is root and skip_root_tail:
                 continue
+            value = el.tail
         if value:
-            text(value)
-            if builder.full:
-                break
+            if builder.prefix is not None and not builder.pre:
+                # Inside a paragraph: what builder.text does there.
+                parts.append(value.replace("\n", " ") if "\n" in value else value)
+            else:
+                text(value)
+                if builder.full:
+                    break
 
 
 def element_to_text(el: etree._Element, *, base_url: str | None = None, max_chars: int = MAX_TEXT_CHARS) -> str:
