@@ -201,6 +201,8 @@ STOPWORDS = frozenset(
 
 def fold(text: str) -> str:
     """Lowercase, NFKC and straight quotes: the form every comparison uses."""
+    if text.isascii():  # NFKC and the quotes leave ASCII as it is; casefold is lower
+        return text.lower()
     return unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
 
 
