@@ -15,11 +15,19 @@ message when it is absent.
 
     python benchmarks/refresh_stages.py                 # 200 feeds x 50 items
     python benchmarks/refresh_stages.py --feeds 1000    # the large corpus
+    python benchmarks/refresh_stages.py --base ../wt-base --rounds 3
+
+``--base DIR`` runs the same stages, on the same corpus, with the code of
+another checkout (``git worktree add --detach ../wt-base COMMIT``) beside
+this one's, alternating ``--rounds`` times, and prints both tables (each
+stage's lowest figure over the rounds) and the ratios: on a shared machine
+only figures from one run compare.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -28,7 +36,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+# ``--code DIR``: the stages of that checkout's code (a child of ``--base``).
+CODE = Path(sys.argv[sys.argv.index("--code") + 1]).resolve() if "--code" in sys.argv[:-1] else REPO
+sys.path.insert(0, str(CODE))
 
 from newsreader.core.models import ParsedDocument
 from newsreader.feeds.refresh import parse_feed_body
@@ -71,79 +81,135 @@ def cpu(fn: Callable[[], object]) -> tuple[float, object]:
     return time.process_time() - started, result
 
 
+STAGES = (
+    ("parse", "parse (XML + items)"),
+    ("html", "  HTML to text"),
+    ("features", "clustering features"),
+    ("fields", "row fields (text, deflate)"),
+    ("store", "store (insert, index, stories)"),
+)
+
+
+def measure(bodies: list[tuple[str, bytes]], tmp: Path) -> dict[str, float]:
+    """CPU seconds of each stage over the corpus, and the article count."""
+    # 1. Parse, with the HTML-to-text walk inside it timed on its own.
+    html_clock = StageClock()
+    original = htmltext.html_to_text
+    timed = html_clock.wrap(original)
+    htmltext.html_to_text = timed
+    for module in list(sys.modules.values()):
+        if module is not None and getattr(module, "html_to_text", None) is original:
+            module.html_to_text = timed  # type: ignore[attr-defined]
+    from newsreader.parser import parse
+
+    docs: list[ParsedDocument] = []
+    parse_seconds = 0.0
+    for url, body in bodies:
+        seconds, doc = cpu(lambda b=body, u=url: parse(b, url=u))
+        parse_seconds += seconds
+        docs.append(doc)  # type: ignore[arg-type]
+    # Compared with the wrapper kept aside: every module that took it gets
+    # the original back (the end-to-end run below must not add to the clock).
+    for module in list(sys.modules.values()):
+        if module is not None and getattr(module, "html_to_text", None) is timed:
+            module.html_to_text = original  # type: ignore[attr-defined]
+    html_seconds = html_clock.seconds
+    articles = sum(len(d.articles) for d in docs)
+
+    # 2. What the parse worker adds: clustering features, then row fields.
+    features_seconds = fields_seconds = 0.0
+    for doc in docs:
+        for art in doc.articles:
+            seconds, features = cpu(lambda a=art: prepare_article(a))
+            features_seconds += seconds
+            art.cluster_features = features
+            seconds, stored = cpu(lambda a=art: text_fields(a))
+            fields_seconds += seconds
+            art.stored_fields = stored
+            art.body, art.summary = "", None
+
+    # 3. The writer: insert, index and assign stories, one feed a call.
+    cache = Cache(tmp / "cache.sqlite3")
+    store_seconds = 0.0
+    for (url, _body), doc in zip(bodies, docs):
+        with cache.write():
+            seconds, _ = cpu(lambda d=doc, u=url: cache.import_document(d, feed_url=u))
+        store_seconds += seconds
+    cache.close()
+
+    # The whole worker path once more, end to end, as the refresh runs it.
+    end_to_end, _ = cpu(lambda: [parse_feed_body(body, url) for url, body in bodies])
+    return {
+        "articles": articles,
+        "parse": parse_seconds - html_seconds,
+        "html": html_seconds,
+        "features": features_seconds,
+        "fields": fields_seconds,
+        "store": store_seconds,
+        "worker": end_to_end,
+    }
+
+
+def read_corpus(corpus: Path) -> list[tuple[str, bytes]]:
+    return [(f"http://127.0.0.1/{path.name}", path.read_bytes()) for path in sorted(corpus.glob("f*.xml"))]
+
+
+def print_table(title: str, runs: dict[str, dict[str, float]]) -> None:
+    """One column per checkout (µs per article), then new / old."""
+    names = list(runs)
+    first = runs[names[0]]
+    per = 1e6 / max(1, first["articles"])
+    print(title)
+    print(f"{'stage':<34}" + "".join(f"{name:>12}" for name in names) + ("      ratio" if len(names) == 2 else ""))
+    rows = [*STAGES, ("total", "total"), ("worker", "parse worker end to end")]
+    for run in runs.values():
+        run["total"] = sum(run[key] for key, _ in STAGES)
+    for key, label in rows:
+        cells = "".join(f"{run[key] * per:>12.1f}" for run in runs.values())
+        ratio = f"{runs[names[1]][key] / runs[names[0]][key]:>11.2f}" if len(names) == 2 and runs[names[0]][key] else ""
+        print(f"{label:<34}{cells}{ratio}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--feeds", type=int, default=200)
     ap.add_argument("--items", type=int, default=50)
     ap.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH)
+    ap.add_argument("--base", type=Path, help="another checkout whose stages run beside this one's")
+    ap.add_argument("--rounds", type=int, default=1, help="with --base: alternate runs, lowest figure kept")
+    ap.add_argument("--code", type=Path, help=argparse.SUPPRESS)  # read at import time
+    ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)  # a child's ready corpus
     args = ap.parse_args()
+    if args.corpus is not None:  # a child of --base: one measurement, as JSON
+        with tempfile.TemporaryDirectory() as tmp:
+            print(json.dumps(measure(read_corpus(args.corpus), Path(tmp))))
+        return 0
     if not (args.bench_dir / "gen_feeds.py").exists():
         print(f"skipped: the peer harness is not at {args.bench_dir}")
         return 0
 
     with tempfile.TemporaryDirectory() as tmp:
-        files = make_corpus(args.bench_dir, Path(tmp) / "corpus", args.feeds, args.items)
-        bodies = [(f"http://127.0.0.1/{path.name}", path.read_bytes()) for path in files]
-
-        # 1. Parse, with the HTML-to-text walk inside it timed on its own.
-        html_clock = StageClock()
-        original = htmltext.html_to_text
-        htmltext.html_to_text = html_clock.wrap(original)
-        for module in list(sys.modules.values()):
-            if module is not None and getattr(module, "html_to_text", None) is original:
-                module.html_to_text = htmltext.html_to_text  # type: ignore[attr-defined]
-        from newsreader.parser import parse
-
-        docs: list[ParsedDocument] = []
-        parse_seconds = 0.0
-        for url, body in bodies:
-            seconds, doc = cpu(lambda b=body, u=url: parse(b, url=u))
-            parse_seconds += seconds
-            docs.append(doc)  # type: ignore[arg-type]
-        for module in list(sys.modules.values()):
-            if module is not None and getattr(module, "html_to_text", None) is htmltext.html_to_text:
-                module.html_to_text = original  # type: ignore[attr-defined]
-        articles = sum(len(d.articles) for d in docs)
-
-        # 2. What the parse worker adds: clustering features, then row fields.
-        features_seconds = fields_seconds = 0.0
-        for doc in docs:
-            for art in doc.articles:
-                seconds, features = cpu(lambda a=art: prepare_article(a))
-                features_seconds += seconds
-                art.cluster_features = features
-                seconds, stored = cpu(lambda a=art: text_fields(a))
-                fields_seconds += seconds
-                art.stored_fields = stored
-                art.body, art.summary = "", None
-
-        # 3. The writer: insert, index and assign stories, one feed a call.
-        cache = Cache(Path(tmp) / "cache.sqlite3")
-        store_seconds = 0.0
-        for (url, _body), doc in zip(bodies, docs):
-            with cache.write():
-                seconds, _ = cpu(lambda d=doc, u=url: cache.import_document(d, feed_url=u))
-            store_seconds += seconds
-        cache.close()
-
-        # The whole worker path once more, end to end, as the refresh runs it.
-        end_to_end, _ = cpu(lambda: [parse_feed_body(body, url) for url, body in bodies])
-
-    per = 1e6 / max(1, articles)
-    rows = [
-        ("parse (XML + items)", parse_seconds - html_clock.seconds),
-        ("  HTML to text", html_clock.seconds),
-        ("clustering features", features_seconds),
-        ("row fields (text, deflate)", fields_seconds),
-        ("store (insert, index, stories)", store_seconds),
-    ]
-    total = sum(seconds for _name, seconds in rows)
-    print(f"refresh stages: {args.feeds} feeds x {args.items} items = {articles} articles, CPU µs per article")
-    print(f"{'stage':<34}{'µs/article':>12}{'share':>8}")
-    for name, seconds in rows:
-        print(f"{name:<34}{seconds * per:>12.1f}{seconds / total:>8.0%}")
-    print(f"{'total':<34}{total * per:>12.1f}")
-    print(f"parse worker end to end (parse + features + fields): {end_to_end * per:.1f} µs/article")
+        corpus = Path(tmp) / "corpus"
+        make_corpus(args.bench_dir, corpus, args.feeds, args.items)
+        heading = f"refresh stages: {args.feeds} feeds x {args.items} items, CPU µs per article"
+        if args.base is None:
+            run = measure(read_corpus(corpus), Path(tmp))
+            print_table(f"{heading} ({int(run['articles'])} articles)", {"this": run})
+            return 0
+        runs: dict[str, dict[str, float]] = {}
+        for _round in range(max(1, args.rounds)):
+            for name, code in (("base", args.base.resolve()), ("this", REPO)):
+                out = subprocess.run(
+                    [sys.executable, __file__, "--code", str(code), "--corpus", str(corpus)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                run = json.loads(out.strip().splitlines()[-1])
+                kept = runs.setdefault(name, run)
+                for key, value in run.items():
+                    kept[key] = min(kept[key], value)
+        print_table(f"{heading} ({int(runs['this']['articles'])} articles), lowest of {args.rounds}", runs)
     return 0
 
 

@@ -28,14 +28,31 @@ def clean(text: str | None, *, newlines: bool = True) -> str:
     """
     if not text:
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Most text holds nothing to remove, and every character removed or
+    # replaced below (controls, format characters, line separators,
+    # surrogates) is one isprintable() refuses: one C scan tells.
+    probe = text.replace("\n", "") if "\n" in text else text
+    if (probe.replace("\t", "") if "\t" in probe else probe).isprintable():
+        return text if newlines else text.replace("\n", " ").replace("\t", " ")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
-    if _SURROGATE.search(text):
+    if _has_surrogate(text):
         text = _SURROGATE.sub("\ufffd", text)
     if newlines:
         return _CONTROL.sub("", text)
     text = text.replace("\n", " ").replace("\t", " ")
     return _CONTROL_KEEP_NO_NEWLINE.sub("", text)
+
+
+def _has_surrogate(text: str) -> bool:
+    # Strict UTF-8 refuses exactly the surrogate code points, and encodes
+    # far faster than a regular expression scans.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def clean_line(text: str | None) -> str:
@@ -45,4 +62,4 @@ def clean_line(text: str | None) -> str:
 
 def has_control(text: str) -> bool:
     """True when ``text`` still holds anything :func:`clean` would remove."""
-    return bool(_CONTROL.search(text) or _SURROGATE.search(text))
+    return bool(_CONTROL.search(text) or _has_surrogate(text))

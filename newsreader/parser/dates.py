@@ -270,10 +270,36 @@ def parse_dmy(text: str) -> Parsed:
         return None, "unknown"
 
 
+# RFC 822 as nearly every RSS feed writes it ("Mon, 11 May 2026 13:43:58 GMT"),
+# read without the general patterns: one match, the same value.
+_RFC822_PLAIN = re.compile(
+    r"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (?:GMT|UTC|UT|Z|[+-]0000)\Z"
+)
+
+
+def _plain_rfc822(text: str) -> datetime | None:
+    m = _RFC822_PLAIN.match(text)
+    if m is None:
+        return None
+    month = _month(m.group(2))
+    year = int(m.group(3))
+    if month is None or not _valid_year(year):
+        return None
+    try:
+        return datetime(
+            year, month, int(m.group(1)), int(m.group(4)), int(m.group(5)), min(int(m.group(6)), 59), tzinfo=UTC
+        )
+    except ValueError:
+        return None
+
+
 def parse_date(text: str | None) -> Parsed:
     """Any absolute date a document may contain; never raises."""
     if not text or len(text) > 100:
         return None, "unknown"
+    plain = _plain_rfc822(text)
+    if plain is not None:
+        return plain, "exact"
     for fn in (parse_iso, parse_rfc822, parse_dmy):
         value, precision = fn(text)
         if value is not None:

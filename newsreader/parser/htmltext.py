@@ -319,15 +319,19 @@ class _TextBuilder:
             self.prefix = None
             return
         raw = "".join(self.parts)
-        self.parts = []
+        self.parts.clear()  # the same list: the walk holds it
+        if not self.pre_block and "\n" not in raw:  # the usual paragraph: one line
+            line = " ".join(raw.split())
+            if line:
+                self._add_block(self.prefix + line if self.prefix else line)
+            self.prefix = None
+            return
         if self.pre_block:
             lines = [line.rstrip() for line in raw.split("\n")]
             while lines and not lines[0].strip():
                 lines.pop(0)
             while lines and not lines[-1].strip():
                 lines.pop()
-        elif "\n" not in raw:  # the usual paragraph: one line
-            lines = [" ".join(raw.split())]
         else:
             lines = []
             for chunk in _BLANK_LINES.split(raw):
@@ -339,14 +343,16 @@ class _TextBuilder:
         if lines and any(lines):
             first, rest = self.prefix or "", self.cont
             out = [first + lines[0]] + [(rest + line) if line else rest.rstrip() for line in lines[1:]]
-            block = "\n".join(out)
-            self.blocks.append(block)
-            self.kinds.append(self.kind)
-            self.size += len(block) + 2
-            if self.size > self.max_chars:
-                self.full = True
+            self._add_block("\n".join(out))
         self.prefix = None
         self.pre_block = False
+
+    def _add_block(self, block: str) -> None:
+        self.blocks.append(block)
+        self.kinds.append(self.kind)
+        self.size += len(block) + 2
+        if self.size > self.max_chars:
+            self.full = True
 
     def result(self) -> str:
         self.flush()
@@ -367,7 +373,8 @@ class _TextBuilder:
     # -- elements ---------------------------------------------------------
     def start(self, tag: str, el: etree._Element) -> None:
         if tag in _BLOCK:
-            self.flush()
+            if self.parts:  # else nothing to flush: no text, no prefix yet
+                self.flush()
             if tag in _LIST:
                 if not self.lists:
                     self.group += 1
@@ -403,7 +410,8 @@ class _TextBuilder:
 
     def end(self, tag: str) -> None:
         if tag in _BLOCK:
-            self.flush()
+            if self.parts:
+                self.flush()
             if tag in _LIST and self.lists:
                 self.lists.pop()
             elif tag == "table" and self.tables:
@@ -431,31 +439,55 @@ class _TextBuilder:
 # Elements the builder has something to do for; every other tag is inline
 # text and costs nothing but its text and tail.
 _STRUCTURAL = _BLOCK | _CELL | {"br", "a"}
+# Blocks that only end one paragraph and start the next (no list, table,
+# quote or preformatted state): the walk flushes for them itself.
+_PLAIN_BLOCK = _BLOCK - _LIST - _SKIP - {"table", "li", "blockquote", "pre", "listing", "xmp", "plaintext", "tr", "dd"}
 
 
 def _walk(root: etree._Element, builder: _TextBuilder, *, skip_root_tail: bool) -> None:
     # iterwalk yields elements only: comments and processing instructions
     # were removed by the parsers (their tails merged into the text).
+    # The walk runs once per element and is most of a feed item's parse:
+    # empty text and tails (most of them) are passed over, plain blocks
+    # flush here, and text inside an open paragraph is added here.
     walker = etree.iterwalk(root, events=("start", "end"))
     text = builder.text
+    parts = builder.parts
     for event, el in walker:
         name = str(el.tag)  # a parsed element's tag is a str already; the stubs allow others
         if name[0] == "{":  # XHTML inside a feed
             name = name.rpartition("}")[2].lower()
         if event == "start":
-            if name in _SKIP:
+            if name in _PLAIN_BLOCK:
+                if parts:
+                    builder.flush()
+                    if builder.full:
+                        break
+            elif name in _SKIP:
                 walker.skip_subtree()
                 continue
-            if name in _STRUCTURAL:
+            elif name in _STRUCTURAL:
                 builder.start(name, el)
-            text(el.text)
+            value = el.text
         else:
-            if name in _STRUCTURAL:
+            if name in _PLAIN_BLOCK:
+                if parts:
+                    builder.flush()
+            elif name in _STRUCTURAL:
                 builder.end(name)
-            if el is not root or not skip_root_tail:
-                text(el.tail)
-        if builder.full:
-            break
+            if builder.full:  # a paragraph just filled the text
+                break
+            if el is root and skip_root_tail:
+                continue
+            value = el.tail
+        if value:
+            if builder.prefix is not None and not builder.pre:
+                # Inside a paragraph: what builder.text does there.
+                parts.append(value.replace("\n", " ") if "\n" in value else value)
+            else:
+                text(value)
+                if builder.full:
+                    break
 
 
 def element_to_text(el: etree._Element, *, base_url: str | None = None, max_chars: int = MAX_TEXT_CHARS) -> str:

@@ -11,12 +11,16 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from newsreader.core.urls import check_url
+from newsreader.core.urls import MAX_URL_LENGTH, check_url
 
 __all__ = ["MAX_IMAGES", "image_urls"]
 
 #: Images kept per article, at most.
 MAX_IMAGES = 20
+# An absolute address that urljoin gives back unchanged (no query, fragment
+# or parameters it could rewrite) and check_url accepts (short enough, no
+# space or control character): most images; the join and check are skipped.
+_PLAIN_ADDRESS = re.compile(r"https?://[A-Za-z0-9][A-Za-z0-9.-]{0,252}(?:/[A-Za-z0-9/._~%!$&'()*+,=:@-]*)?\Z")
 _IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
@@ -27,12 +31,13 @@ def image_urls(markup: str, base_url: str | None = None) -> list[str]:
     for match in _IMG_SRC.finditer(markup or ""):
         src = (match.group(1) or match.group(2) or match.group(3) or "").strip()
         src = src.replace("&amp;", "&")
-        if base_url:
+        plain = len(src) <= MAX_URL_LENGTH and _PLAIN_ADDRESS.match(src) is not None
+        if base_url and not plain:
             try:
                 src = urljoin(base_url, src)
             except ValueError:
                 continue
-        if not src.lower().startswith(("http://", "https://")) or check_url(src) or src in found:
+        if src in found or not (plain or (src.lower().startswith(("http://", "https://")) and not check_url(src))):
             continue
         found.append(src)
         if len(found) >= MAX_IMAGES:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -140,13 +141,26 @@ def published_timestamp(value: datetime | date | None) -> int | None:
     return int(datetime(value.year, value.month, value.day, 12, tzinfo=UTC).timestamp())
 
 
+# An address already as normalize_url spells it (lower-case scheme and host,
+# no port, user, query or fragment): it is its own normal form, once it has a path.
+_NORMAL_ADDRESS = re.compile(r"https?://[a-z0-9][a-z0-9.-]{0,252}(/[A-Za-z0-9/._~%!$&'()*+,=:@-]*)?\Z")
+
+
+def normal_url(url: str) -> str:
+    """:func:`normalize_url`, without taking apart an address already normal."""
+    match = _NORMAL_ADDRESS.match(url)
+    if match is None:
+        return normalize_url(url)
+    return url if match.group(1) else url + "/"
+
+
 def text_fields(art: Article) -> ArticleFields:
     """Everything but the identity key: what does not depend on the source.
 
     A refresh computes this in its parse workers (``art.stored_fields``),
     deflating included, so the one writer thread does not.
     """
-    norm_url = normalize_url(art.url) if art.url else None
+    norm_url = normal_url(art.url) if art.url else None
     body = (art.body or "").strip()
     summary = (art.summary or "").strip() or None
     summary_only = not body or (summary is not None and body == summary)

@@ -53,6 +53,7 @@ SLUG_KEY_MIN_WORDS = 4
 
 _SLUG_SPLIT = re.compile(r"[-_+]+")
 _ONLY_DIGITS = re.compile(r"^[\d.]+$")
+_PAGE_SUFFIX = re.compile(r"\.(s?html?|php|aspx?)$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -208,7 +209,7 @@ def url_slug(url: str | None) -> str:
     except ValueError:
         return ""
     for segment in reversed([s for s in unquote(path).split("/") if s]):
-        segment = re.sub(r"\.(s?html?|php|aspx?)$", "", segment, flags=re.IGNORECASE)
+        segment = _PAGE_SUFFIX.sub("", segment)
         words = [w for w in _SLUG_SPLIT.split(fold(segment)) if w and not _ONLY_DIGITS.match(w)]
         if len(words) >= 2:
             return "-".join(words)
@@ -220,7 +221,8 @@ def article_features(title: str, lede: str, url: str | None = None, further: str
     text ``further`` down the body, only its names."""
     feats = Features()
     counts = feats.counts
-    for term in _clean_terms(content_terms(title)):
+    title_terms = content_terms(title)
+    for term in _clean_terms(title_terms):
         counts[term] += TITLE_WEIGHT
         feats.title.add(term)
     for term in _clean_terms(content_terms(lede)):
@@ -238,7 +240,7 @@ def article_features(title: str, lede: str, url: str | None = None, further: str
         for group in names_in(further, with_words):
             for name in group:
                 counts["~" + name] += BODY_NAME_WEIGHT
-    if len(content_terms(title)) >= TITLE_KEY_MIN_TERMS:
+    if len(title_terms) >= TITLE_KEY_MIN_TERMS:
         feats.keys.append(exact_key("=", normalize_title(title)))
     slug = url_slug(url)
     if slug.count("-") + 1 >= SLUG_KEY_MIN_WORDS:
