@@ -22,7 +22,7 @@ LEDGER = (
 
 
 def test_sentences_split_at_stops_not_at_abbreviations_figures_or_initials() -> None:
-    text = "Dr. Lind met J. Orr at 4.5 km from the pier. Traffic stopped! Was it safe? \"Yes.\" He left.\nNew line"
+    text = 'Dr. Lind met J. Orr at 4.5 km from the pier. Traffic stopped! Was it safe? "Yes." He left.\nNew line'
     assert split_sentences(text) == [
         (0, "Dr. Lind met J. Orr at 4.5 km from the pier."),
         (0, "Traffic stopped!"),

@@ -425,6 +425,9 @@ class MainScreen(DailyHandlers, WorkingScreen[None]):
     def action_follow_story(self) -> None:
         self.stories.change("follow")
 
+    def action_compare_outlets(self) -> None:
+        self.stories.compare()
+
     @on(StoryMembersLoaded)
     def story_members_loaded(self, message: StoryMembersLoaded) -> None:
         self.headlines.expand_story(message.story_id, list(message.rows))
