@@ -157,6 +157,7 @@ class MainScreen(DailyHandlers, WorkingScreen[None]):
             self.headlines.show_page(HeadlinesLoaded(ALL, data.headlines, data.stories), "")
         else:
             self.reload()
+        self.call_after_refresh(self.background, partial(jobs.note_opening, self.services), "opening", False)
         if not self.services.cache_checked:
             # It reads the whole file: after the first frame, not competing with it.
             self.call_after_refresh(self.background, partial(jobs.check_cache, self.services), "check", False)
