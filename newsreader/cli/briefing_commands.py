@@ -108,7 +108,7 @@ def briefing_markdown(since: int, rows: list[BriefingRow], now: datetime) -> str
 
 def run_briefing(args: argparse.Namespace) -> int:
     from newsreader.cli.session import open_cache
-    from newsreader.store import briefing, last_opening
+    from newsreader.store import briefing_rows, last_opening
 
     now = time.time()
     try:
@@ -123,7 +123,7 @@ def run_briefing(args: argparse.Namespace) -> int:
             since = last_opening(cache)
         if since is None:
             since, why = int(now) - DEFAULT_SPAN, "the last 24 hours: the reader was never opened"
-        rows = briefing(cache, since, now=int(now), limit=max(0, args.limit))
+        rows = briefing_rows(cache, since, now=int(now), limit=max(0, args.limit))
     finally:
         cache.close()
     at = datetime.fromtimestamp(now, UTC)

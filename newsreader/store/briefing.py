@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from newsreader.store.cache import Cache
 from newsreader.store.story_rows import StoryMember, StoryRow, stories_by_ids
 
-__all__ = ["BriefingRow", "briefing", "briefing_since", "last_opening", "rank", "record_opening"]
+__all__ = ["BriefingRow", "briefing_rows", "briefing_since", "last_opening", "rank", "record_opening"]
 
 #: An outlet's weight in the ranking halves for every this many hours of
 #: age of the story's latest coverage: a story three outlets told a day ago
@@ -64,7 +64,7 @@ def rank(stories: list[StoryRow], now: int) -> list[BriefingRow]:
     return rows
 
 
-def briefing(cache: Cache, since_ts: int, *, now: int, limit: int = 100, offset: int = 0) -> list[BriefingRow]:
+def briefing_rows(cache: Cache, since_ts: int, *, now: int, limit: int = 100, offset: int = 0) -> list[BriefingRow]:
     """The stories new since ``since_ts``, ranked; ``limit`` rows from ``offset``."""
     conn = cache.connection()
     ids = [

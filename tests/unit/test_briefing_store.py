@@ -6,7 +6,7 @@ from newsreader.core.paths import Paths
 from newsreader.store import (
     Cache,
     StoryRow,
-    briefing,
+    briefing_rows,
     briefing_since,
     last_opening,
     record_opening,
@@ -52,20 +52,20 @@ def _cache(tmp_path) -> Cache:
 
 def test_briefing_lists_new_stories_with_their_outlets_and_lead(tmp_path) -> None:
     cache = _cache(tmp_path)
-    rows = briefing(cache, T - HOUR, now=T)
+    rows = briefing_rows(cache, T - HOUR, now=T)
     assert [r.story.source_count for r in rows] == [3, 2]
     bridge = rows[0]
     assert bridge.outlets == ["Harbour Gazette", "Northern Ledger", "Tideline Wire"]
     assert bridge.lead.source == "Harbour Gazette"  # the first report
-    assert briefing(cache, T - HOUR, now=T, offset=1, limit=5) == rows[1:]
+    assert briefing_rows(cache, T - HOUR, now=T, offset=1, limit=5) == rows[1:]
 
 
 def test_briefing_leaves_out_old_and_muted_stories(tmp_path) -> None:
     cache = _cache(tmp_path)
-    assert briefing(cache, T + HOUR, now=T) == []  # nothing reached the cache or was published since
-    rows = briefing(cache, T - HOUR, now=T)
+    assert briefing_rows(cache, T + HOUR, now=T) == []  # nothing reached the cache or was published since
+    rows = briefing_rows(cache, T - HOUR, now=T)
     toggle_story_flag(cache, rows[0].lead.id, "mute")
-    assert [r.story.id for r in briefing(cache, T - HOUR, now=T)] == [rows[1].story.id]
+    assert [r.story.id for r in briefing_rows(cache, T - HOUR, now=T)] == [rows[1].story.id]
 
 
 def test_openings_are_remembered(tmp_path) -> None:

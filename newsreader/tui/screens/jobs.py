@@ -21,7 +21,7 @@ from newsreader.store import (
     BookmarksError,
     HeadlineRow,
     StoryRow,
-    briefing,
+    briefing_rows,
     briefing_since,
     check_in_background,
     followed_stories_with_news,
@@ -125,12 +125,12 @@ FIRST_BRIEFING_SPAN = 24 * 3600
 
 def read_briefing(services: Services, key: ListKey, offset: int) -> HeadlinesLoaded:
     """The Briefing as a list of headlines: each story's first report, ranked
-    (:func:`newsreader.store.briefing`), its story with its versions so the
+    (:func:`newsreader.store.briefing_rows`), its story with its versions so the
     row names the outlets."""
     cache = services.cache
     now = int(services.clock().timestamp())
     since = briefing_since(cache)
-    rows = briefing(
+    rows = briefing_rows(
         cache, now - FIRST_BRIEFING_SPAN if since is None else since, now=now, limit=HEADLINE_PAGE, offset=offset
     )
     heads = {h.id: h for h in cache.headlines_by_ids([r.lead.id for r in rows])}
