@@ -27,13 +27,17 @@ from typing import Literal
 from newsreader.core.textnorm import content_terms, fold, words
 
 #: Score (see :func:`overlap`) from which two sentences carry the same
-#: thing. Sample stories (port strike, storm, rate cut, satellite): the
-#: paraphrased pairs score 0.45 to 0.8; unrelated sentences of one story,
-#: which share its names, stay under 0.3.
+#: thing: paraphrases of the sample's stories score above it, sentences of
+#: one story that share only its names below (benchmarks/MEASUREMENTS.md).
 SAME_SCORE = 0.45
 #: Content words two sentences must share besides the score: one shared
 #: name is the story's, not the sentence's.
 MIN_SHARED = 2
+#: A word in more of the sentences than this share (and than COMMON_MIN
+#: sentences) finds no candidate pairs by itself: two long bodies of one
+#: vocabulary would have every pair scored.
+COMMON_SHARE = 0.1
+COMMON_MIN = 10
 #: Sentences compared per version; a longer body's tail is shown unmatched.
 MAX_SENTENCES = 600
 #: Words a quotation needs to be worth marking ("unhelpful" alone is a word, not a quote).
@@ -231,12 +235,16 @@ def _best_partners(
     left: list[frozenset[str]], right: list[frozenset[str]], weight: dict[str, float]
 ) -> tuple[list[tuple[int, float] | None], list[tuple[int, float] | None]]:
     """Each sentence's closest sentence on the other side when it scores
-    :data:`SAME_SCORE` or more. Only pairs sharing a word are scored (an
-    index of the right side's words), so long bodies cost little."""
+    :data:`SAME_SCORE` or more. Only pairs sharing a word that is not in
+    most sentences are scored (an index of the right side's words), so
+    long bodies cost little."""
     postings: dict[str, list[int]] = defaultdict(list)
     for j, terms in enumerate(right):
         for t in terms:
             postings[t].append(j)
+    # A word most sentences carry finds every pair: only rarer ones find candidates.
+    common = max(COMMON_MIN, COMMON_SHARE * (len(left) + len(right)))
+    postings = defaultdict(list, {t: js for t, js in postings.items() if len(js) <= common})
     left_best: list[tuple[int, float] | None] = [None] * len(left)
     right_best: list[tuple[int, float] | None] = [None] * len(right)
     for i, terms in enumerate(left):

@@ -93,3 +93,17 @@ async def test_c_on_an_article_in_no_story_says_so(tmp_path):
         await open_compare(pilot, "Barge strike closes Amberly Bridge over Tollan River")
         assert not isinstance(app.screen, CompareScreen)
         assert any("not part of a story" in str(n.message) for n in app._notifications)
+
+
+async def test_markup_and_escapes_in_a_version_are_drawn_as_text(tmp_path):
+    docs = bridge_documents()
+    ledger = docs[1].articles[0]
+    ledger.body += "\n[@click=app.quit]Quit[/] and \x1b]0;pwned\x07 an escape."
+    app = make_app(tmp_path, *docs)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_compare(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        text = pane_text(app, "right")
+        assert "[@click=app.quit]Quit[/]" in text and "\x1b" not in text and "\x07" not in text
+        assert isinstance(app.screen, CompareScreen)  # nothing was clicked or quit
