@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsreader.stories.compare import MAX_SENTENCES, compare, sentence_terms, split_sentences
 
 # Two invented versions of one event: a bridge closed by a barge strike.
@@ -95,3 +98,17 @@ def test_empty_and_huge_bodies() -> None:
     result = compare(huge, GAZETTE)
     assert len(result.left) == MAX_SENTENCES + 50
     assert not any(s.shared for s in result.left[MAX_SENTENCES:])
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list("ab Cd.,!?\"'\u201c\u201d\u2018\u2019()0123456789\n%-")), max_size=300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, _TEXT)
+def test_any_text_gives_marks_inside_their_sentence_and_partners_that_exist(left: str, right: str) -> None:
+    result = compare(left, right)
+    for mine, theirs in ((result.left, result.right), (result.right, result.left)):
+        for sentence in mine:
+            assert sentence.partner is None or 0 <= sentence.partner < len(theirs)
+            for mark in sentence.marks:
+                assert 0 <= mark.start < mark.end <= len(sentence.text)
