@@ -167,6 +167,7 @@ class CompareScreen(WorkingScreen[int | None]):
         border-subtitle-color: $foreground 60%;
     }
     CompareScreen VersionPane:focus { border: round $accent; border-title-color: $accent; border-title-style: bold; }
+    CompareScreen .version-body { max-width: 90; }
     CompareScreen #compare-legend { height: 1; padding: 0 1; color: $foreground 70%; }
     """
 
