@@ -1,5 +1,7 @@
 """``newsreader show``, ``list``, ``mark-read`` and ``mark-unread``: the cache for scripts.
 
+``show --revisions`` prints an article's kept versions (cli/revision_output.py).
+
 ``list`` and the marks take a query in the search language (``newsreader
 search``); ``list`` prints newest first, as the reader's lists do, and
 leaves hidden articles out unless the query says ``is:hidden``.
@@ -21,6 +23,7 @@ def add_article_commands(sub: argparse._SubParsersAction) -> None:
     form = p.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true")
     form.add_argument("--markdown", action="store_true")
+    p.add_argument("--revisions", action="store_true", help="its earlier versions and the current one")
 
     p = sub.add_parser("list", help="print headlines, newest first (optionally those a query finds)")
     p.add_argument("query", nargs="*", metavar="QUERY")
@@ -61,6 +64,7 @@ def headline_json(row) -> dict:
         "url": row.url,
         "read": row.is_read,
         "flagged": row.flagged,
+        "updated": row.revised,  # a feed changed it since it was last opened (show --revisions)
     }
 
 
@@ -118,10 +122,17 @@ def run_show(args: argparse.Namespace) -> int:
     from newsreader.cli.session import open_cache
     from newsreader.exchange.article_out import article_markdown
 
+    if args.revisions and args.markdown:
+        error("show: --revisions prints text or --json, not Markdown")
+        return 2
     cache = open_cache(rules=False)
     try:
         article_id = _find_article(cache, args.article.strip())
         article = cache.article(article_id) if article_id is not None else None
+        if article is not None and args.revisions:
+            from newsreader.cli.revision_output import print_revisions
+
+            return print_revisions(cache, article, as_json=args.json)
     finally:
         cache.close()
     if article is None:

@@ -29,4 +29,5 @@ def open_cache(paths: Paths | None = None, *, rules: bool = True) -> Cache:
             if ": rule " in warning or ": rule:" in warning:
                 print(clean_line(warning), file=sys.stderr)
         opened.cache.rules = config.rules
+        opened.cache.keep_revisions = config.ui.keep_revisions
     return opened.cache

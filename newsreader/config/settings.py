@@ -35,6 +35,7 @@ bookmark = "s"
 theme = "textual-dark"
 show_sidebar = true
 read_by_story = true            # reading an article marks its story's other versions read
+keep_revisions = 5              # earlier versions kept of an article a feed changed (1..50)
 notify_command = ["notify-send", "{title}", "{body}"]   # optional; never a shell
 pipe_command = ["less"]         # | : the article as Markdown on standard input
 save_dir = "~/Downloads"        # s : where articles are saved as Markdown
@@ -122,6 +123,7 @@ class UIConfig:
     theme: str = "textual-dark"
     show_sidebar: bool = True
     read_by_story: bool = True
+    keep_revisions: int = 5
     notify_command: tuple[str, ...] | None = None
     pipe_command: tuple[str, ...] | None = None
     save_dir: Path | None = None  # None: the user's downloads folder
@@ -171,7 +173,8 @@ _RETENTION_LIMITS: dict[str, tuple[float, float, float, type]] = {
     "keep_items": (2000, 10, 1_000_000, int),
 }
 _TOP_LEVEL = ("feed", "fetch", "keymap", "ui", "retention", "search", "rule", "opener", "sync")
-_UI_KEYS = ("theme", "show_sidebar", "read_by_story", "notify_command", "pipe_command", "save_dir")
+_UI_KEYS = ("theme", "show_sidebar", "read_by_story", "keep_revisions", "notify_command", "pipe_command", "save_dir")
+_KEEP_REVISIONS_LIMITS: tuple[float, float, float, type] = (5, 1, 50, int)
 
 _BINDING_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 _MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
@@ -335,6 +338,10 @@ class _Reader:
                 self.warn("ui.theme", f"expected a theme name, got {clean_line(repr(theme))[:60]}; using default")
         self.flag(ui, "ui", "show_sidebar", self.config.ui)
         self.flag(ui, "ui", "read_by_story", self.config.ui)
+        if "keep_revisions" in ui:
+            self.config.ui.keep_revisions = int(
+                self.number("ui.keep_revisions", ui["keep_revisions"], _KEEP_REVISIONS_LIMITS)
+            )
         for name in ("notify_command", "pipe_command"):
             if name in ui:
                 command, problem = check_command(ui[name])

@@ -314,6 +314,7 @@ class Cache(DocumentImport):
             is_read=bool(r["is_read"]),
             hidden=bool(r["hidden"]),
             flagged=bool(r["flagged"]),
+            revised=bool(r["revised"]),
             captions=[(c[0], c[1]) for c in extras.get("captions", []) if c],
             tags=list(extras.get("tags", [])),
             enclosures=list(extras.get("enclosures", [])),

@@ -11,7 +11,7 @@ from newsreader.store.records import HeadlineRow
 
 #: The SELECT list of a headline; the query joins ``articles a`` and ``sources s``.
 HEADLINE_COLUMNS = """a.id, a.key, a.title, s.name AS source, a.source_id, a.published,
-    a.precision, a.published_text, a.is_read, a.summary_only, a.url, a.flagged"""
+    a.precision, a.published_text, a.is_read, a.summary_only, a.url, a.flagged, a.revised"""
 
 
 def headline_from_row(r: sqlite3.Row) -> HeadlineRow:
@@ -28,4 +28,5 @@ def headline_from_row(r: sqlite3.Row) -> HeadlineRow:
         summary_only=bool(r["summary_only"]),
         url=r["url"],
         flagged=bool(r["flagged"]),
+        revised=bool(r["revised"]),
     )

@@ -29,6 +29,7 @@ from newsreader.store.articlerows import (
     published_timestamp,
 )
 from newsreader.store.records import ImportStats
+from newsreader.store.revisions import DEFAULT_KEEP, revise
 from newsreader.store.story_rows import assign_stories
 from newsreader.stories.signature import Prepared
 
@@ -46,6 +47,8 @@ class DocumentImport:
 
     #: ``[[rule]]`` tables applied to every new article as it is stored.
     rules: Sequence[Rule] = ()
+    #: Earlier versions kept of an article whose title or body changed (``[ui] keep_revisions``).
+    keep_revisions: int = DEFAULT_KEEP
 
     def write(self) -> AbstractContextManager[sqlite3.Connection]:
         """A write transaction on the cache: :class:`~.cache.Cache` provides it."""
@@ -85,19 +88,24 @@ class DocumentImport:
                 # One source for all: new articles go in together (store/articlerows.py).
                 source_id, source_key = feed_source
                 fields = [article_fields(source_key, art) for art in doc.articles]
+                # An item a feed lists twice is no revision of itself.
+                listed = Counter(f.key for f in fields)
                 placed = import_feed_articles(
                     conn,
                     source_id,
                     doc.articles,
                     fields,
                     now,
-                    lambda i: self._upsert_article(conn, source_id, source_key, doc.articles[i], now, fields[i]),
+                    lambda i: self._upsert_article(
+                        conn, source_id, source_key, doc.articles[i], now, fields[i], listed[fields[i].key] == 1
+                    ),
                 )
             else:
                 placed = []
-                for art in doc.articles:
+                for index, art in enumerate(doc.articles):
                     source_id, source_key = self._source_for_article(conn, art, kind or "page")
-                    placed.append(self._upsert_article(conn, source_id, source_key, art, now))
+                    # A page's main article can be revised; its related links are teasers.
+                    placed.append(self._upsert_article(conn, source_id, source_key, art, now, None, index == doc.main))
             for article_id, outcome in placed:
                 ids.append(article_id)
                 setattr(stats, outcome, getattr(stats, outcome) + 1)
@@ -198,6 +206,7 @@ class DocumentImport:
         art: Article,
         now: int,
         fields: ArticleFields | None = None,
+        revisable: bool = False,
     ) -> tuple[int, str]:
         f = fields or article_fields(source_key, art)
         existing = self._find_existing(conn, source_id, art, f.norm_url, f.norm_title)
@@ -210,14 +219,19 @@ class DocumentImport:
             article_id = inserted_id(cur)
             index_text(conn, [(article_id, art, f)])
             return article_id, "new"
-        return int(existing["id"]), self._merge(conn, existing, art, f)
+        revised_at = now if revisable and existing["source_id"] == source_id else None
+        return int(existing["id"]), self._merge(conn, existing, art, f, revised_at)
 
-    def _merge(self, conn: sqlite3.Connection, row: sqlite3.Row, art: Article, f: ArticleFields) -> str:
-        changes: dict[str, object] = {}
+    def _merge(
+        self, conn: sqlite3.Connection, row: sqlite3.Row, art: Article, f: ArticleFields, revised_at: int | None = None
+    ) -> str:
+        # The same source sends it again (``revised_at``): a new title or body is a revision.
+        changes = revise(conn, row, art, f, self.keep_revisions, revised_at) if revised_at is not None else {}
         norm_url, summary, extras, published, precision = f.norm_url, f.summary, f.extras, f.published, f.precision
         old_extras = load_extras(row["extras"])
-        better_body = (row["summary_only"] and not f.summary_only) or (
-            bool(row["summary_only"]) == f.summary_only and f.body_chars > len(textpack.unpack(row["body"]) or "")
+        better_body = "body" not in changes and (
+            (row["summary_only"] and not f.summary_only)
+            or (bool(row["summary_only"]) == f.summary_only and f.body_chars > len(textpack.unpack(row["body"]) or ""))
         )
         if better_body:
             changes.update(body=f.body, summary_only=int(f.summary_only))

@@ -36,6 +36,7 @@ class HeadlineRow:
     summary_only: bool
     url: str | None = None
     flagged: bool = False
+    revised: bool = False  # a feed changed it since the reader last opened it (store/revisions.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class ArticleRow:
     full_text_error: str | None = None  # why the last full-text attempt kept the summary
     hidden: bool = False  # by a [[rule]]
     flagged: bool = False  # by a [[rule]]
+    revised: bool = False  # a feed changed it since it was last opened (store/revisions.py)
 
     @property
     def full_text_host(self) -> str | None:

@@ -12,7 +12,7 @@ import re
 import sqlite3
 
 #: Bump when the schema changes, and add a step to MIGRATIONS.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: A marker so we never mistake another application's database for ours.
 APPLICATION_ID = 0x4E575352  # "NWSR"
@@ -65,6 +65,29 @@ CREATE TABLE IF NOT EXISTS feed_leases (
     url TEXT PRIMARY KEY,
     owner TEXT NOT NULL,               -- 'host:pid:token' of the refreshing process
     expires INTEGER NOT NULL           -- UNIX time; past it the lease is free
+) WITHOUT ROWID;
+"""
+
+# Earlier versions of articles a feed changed (store/revisions.py): the
+# current version is the row in ``articles``; ``revised_articles`` says
+# which number it is and which one the reader last opened, and
+# ``articles.revised`` whether that is an older one (the lists read it).
+REVISION_TABLES = """
+ALTER TABLE articles ADD COLUMN revised INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE IF NOT EXISTS revisions (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,          -- 1: as the article was first stored
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,                -- as articles.body: text, or deflated (store/textpack.py)
+    seen_at INTEGER NOT NULL,          -- when this version arrived
+    PRIMARY KEY (article_id, version)
+);
+CREATE TABLE IF NOT EXISTS revised_articles (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,          -- the number of the version in articles
+    seen_at INTEGER NOT NULL,          -- when it arrived
+    read_version INTEGER,              -- the version last opened; NULL: none since it changed
+    diff_from INTEGER                  -- the version read before that one (what D compares with)
 ) WITHOUT ROWID;
 """
 
@@ -228,6 +251,7 @@ CREATE TRIGGER story_articles_ad AFTER DELETE ON story_articles BEGIN
     DELETE FROM stories WHERE id = old.story_id AND article_count = 0;
 END;
 """
+    + REVISION_TABLES
 )
 
 STATE_SCHEMA = """
@@ -289,6 +313,8 @@ MIGRATIONS: dict[int, str] = {
     + FTS_TABLE
     + "INSERT INTO articles_fts(rowid, title, body, author, captions)"
     " SELECT id, title, nr_text(body), author, nr_captions(extras) FROM articles;\n" + FTS_TRIGGERS + DAILY_TABLES,
+    # 4: earlier versions of changed articles (new tables only).
+    4: REVISION_TABLES,
 }
 
 

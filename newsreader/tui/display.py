@@ -91,6 +91,9 @@ def headline_label(
         new = story.new_sources if story.followed else 0
         badge = f"+{story.source_count - 1} sources" + (f", {new} new" if new else "")
         text.append(f"[{badge}] ", style="bold reverse" if new else "bold")
+    if row.revised:  # a feed changed it since it was last opened (D shows how); first, so a narrow pane shows it
+        text.append("updated", style="bold italic")
+        text.append(" · ", style="dim")
     text.append(meta, style="dim")
     return text
 
@@ -136,6 +139,8 @@ def article_text(
     if not article.is_read:
         out.append("  " + UNREAD_MARK + " unread", style="dim")
     out.append("\n")
+    if article.revised:
+        out.append("Updated: the feed changed this article (D shows what changed).\n", style="bold italic")
     if article.tags:
         out.append("tags: " + ", ".join(safe(t) for t in article.tags) + "\n", style="dim")
     out.append("\n")

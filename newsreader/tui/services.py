@@ -61,6 +61,7 @@ class Services:
         """``config.toml`` as read again: its rules apply to what the app stores."""
         self.config = config
         self.cache.rules = config.rules
+        self.cache.keep_revisions = config.ui.keep_revisions
 
     @classmethod
     def for_paths(cls, paths: Paths, **overrides) -> Services:

@@ -189,6 +189,13 @@ class FetchFullText(Command):
     TITLE = "Fetch the full text of this story"
 
 
+class ShowChanges(Command):
+    """What changed in the article since the version you read: removed words struck through, added ones underlined."""
+
+    ID, BINDING_KEY, ACTION, FOOTER_TEXT = "article.changes", "D", "show_changes", "Changes"
+    TITLE = "What changed in this article"
+
+
 class ExpandStory(Command):
     """Show or fold the other outlets' headlines under a story's row."""
 
@@ -261,6 +268,7 @@ MAIN_COMMANDS: tuple[type[Command], ...] = (
     RefreshAll,
     AddFeed,
     FetchFullText,
+    ShowChanges,
     ExpandStory,
     NextStory,
     PreviousStory,

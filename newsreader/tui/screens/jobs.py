@@ -27,6 +27,7 @@ from newsreader.store import (
     followed_stories_with_news,
     mark_followed_story_seen,
     mark_read_by_story,
+    note_opened,
     read_article,
     record_opening,
     related_stories,
@@ -164,6 +165,7 @@ def read_article_to_show(services: Services, article_id: int, scroll_y: float, k
         except Exception:  # noqa: BLE001 - the sidebar's own worker tries again and reports
             related = None
     mark_followed_story_seen(cache, article_id)
+    note_opened(cache, article_id)  # this version is the one read now (D compares with the one before)
     return ArticleLoaded(row, scroll_y, keep_walk, related, marked)
 
 

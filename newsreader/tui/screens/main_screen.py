@@ -52,6 +52,7 @@ from newsreader.tui.messages import (
 )
 from newsreader.tui.screens import jobs
 from newsreader.tui.screens.background_tasks import BackgroundTasks
+from newsreader.tui.screens.changes_actions import ChangesHandlers
 from newsreader.tui.screens.feed_actions import FeedActions, FeedMessage
 from newsreader.tui.screens.out_actions import DailyHandlers, OutActions
 from newsreader.tui.screens.reading_actions import ReadingActions
@@ -73,7 +74,7 @@ from newsreader.tui.widgets.sources_pane import source_items
 __all__ = ["MainScreen"]
 
 
-class MainScreen(DailyHandlers, WorkingScreen[None]):
+class MainScreen(ChangesHandlers, DailyHandlers, WorkingScreen[None]):
     """Three panes, the search bar, a status line and the footer."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]

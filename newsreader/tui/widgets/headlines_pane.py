@@ -141,8 +141,8 @@ class HeadlinesPane(KeyList[int]):
         self.highlight_key(row.id)
         for entry in self.model.entries:
             if entry.row.id == row.id:
-                if entry.row.is_read != row.is_read:
-                    entry = self.model.replace_row(replace(entry.row, is_read=row.is_read)) or entry
+                if entry.row.is_read != row.is_read or entry.row.revised:  # opening it clears "updated"
+                    entry = self.model.replace_row(replace(entry.row, is_read=row.is_read, revised=False)) or entry
                     self.replace_label(row.id, self.label(entry))
                 return
 
