@@ -70,6 +70,10 @@ def run_add(args: argparse.Namespace) -> int:
     from newsreader.core.paths import Paths
     from newsreader.feeds.subscribe import add_url
 
+    if _server_fetches():
+        from newsreader.cli.sync_commands import add_through_server
+
+        return add_through_server(args)
     choose = None
     if args.first:
         choose = _first_candidate
@@ -87,6 +91,15 @@ def run_add(args: argparse.Namespace) -> int:
         return 2
     (print if result.ok else error)(clean_line(result.message))
     return 0 if result.ok else 1
+
+
+def _server_fetches() -> bool:
+    """``[sync] fetch = "server"``: the sync server fetches the feeds, not this device."""
+    from newsreader.config.settings import load_config
+    from newsreader.core.paths import Paths
+
+    sync = load_config(Paths.default()).sync
+    return sync is not None and sync.server_fetch
 
 
 def run_remove(args: argparse.Namespace) -> int:
@@ -153,12 +166,14 @@ def run_feeds(args: argparse.Namespace) -> int:
     if not rows:
         print("no subscriptions yet: newsreader add URL, or newsreader import subscriptions.opml")
         return 0
+    by_server = config.sync is not None and config.sync.server_fetch
     for row in rows:
         status = "gone (410)" if row.gone else ("error: " + clean_line(row.last_error) if row.last_error else "ok")
         print(f"{clean_line(row.title or row.url)}")
         print(f"    {clean_line(row.url)}")
         moved = f" · moved to {clean_line(row.moved_to)}" if row.moved_to else ""
-        print(f"    {row.articles} articles · last success {_when(row.last_success)} · {status}{moved}")
+        fetched = "fetched by the sync server" if by_server else f"last success {_when(row.last_success)}"
+        print(f"    {row.articles} articles · {fetched} · {status}{moved}")
     return 0
 
 
@@ -187,11 +202,10 @@ def run_refresh(args: argparse.Namespace) -> int:
     config = load_config(paths)
     if config.error:
         error(config.error)
-    if config.sync is not None and config.sync.server_fetch and not args.jsonl:
-        from newsreader.cli.sync_commands import run_sync
+    if config.sync is not None and config.sync.server_fetch:
+        from newsreader.cli.sync_commands import refresh_through_server
 
-        print('articles come from the sync server ([sync] fetch = "server"): syncing instead')
-        return run_sync(argparse.Namespace(status=False))
+        return refresh_through_server(args)
     feeds = config.feeds
     if args.urls:
         wanted = {u.strip() for u in args.urls}
@@ -222,8 +236,11 @@ def run_refresh(args: argparse.Namespace) -> int:
     finally:
         progress.close()
         cache.close()
+    from newsreader.cli.sync_commands import sync_after_refresh
+
+    synced = sync_after_refresh(config)
     if json_progress is not None:
-        json_progress.finish(report)
+        json_progress.finish(report, synced)
         return 1 if report.failed else 0
     for outcome in report.outcomes:
         if outcome.status == "failed":
@@ -231,6 +248,8 @@ def run_refresh(args: argparse.Namespace) -> int:
         elif outcome.status == "skipped":
             error(f"{outcome.url}: skipped: {outcome.error}")
     print(report.summary())
+    if synced:
+        print(synced)
     if dropped:
         print(
             f"retention: dropped {dropped} articles (older than {config.retention.keep_days} days, "
@@ -282,13 +301,13 @@ class _JsonProgress:
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         sys.stdout.flush()
 
-    def finish(self, report) -> None:
+    def finish(self, report, synced: str = "") -> None:
         import json
 
         sys.stdout.write(
             json.dumps(
                 {
-                    "summary": report.summary(),
+                    "summary": report.summary() + (f"; {synced}" if synced else ""),
                     "failed": report.failed,
                     "new": report.new_articles,
                     "feeds": len(report.outcomes),

@@ -464,6 +464,7 @@ class RefreshProcess:
 
         command = [
             sys.executable,
+            "-P",  # this newsreader, never a newsreader folder in the current directory
             "-m",
             "newsreader",
             "refresh",

@@ -356,6 +356,14 @@ class BookmarkStore:
             self._index(bookmark)
         return self
 
+    def reload_if_changed(self) -> bool:
+        """Re-read the file when something else (a sync, another process) changed it since
+        it was read or written here; True when it did."""
+        if self._file_stamp() == self._stamp:
+            return False
+        self.load()
+        return True
+
     def all(self) -> list[Bookmark]:
         """The bookmarks in file order (oldest saved first, unless the user reordered them)."""
         return [e for e in self._entries if isinstance(e, Bookmark)]

@@ -28,6 +28,8 @@ class SyncReport:
     articles: int = 0  # articles that came from the server
     applied: Applied = field(default_factory=Applied)
     problems: list[str] = field(default_factory=list)
+    #: subscriptions the server refused: key -> (one line, the feeds a page links to)
+    refused: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
 
     def summary(self) -> str:
         parts = [f"{self.pushed} sent", f"{self.received} received"]

@@ -2,8 +2,8 @@
 
 For the reader: :func:`sync_once` (call it from a worker thread, e.g. a little
 after a change or on a timer; it never waits on another sync) and
-:func:`status_line` (``"synced 2 min ago"``, ``"sync: server unreachable,
-12 changes waiting"``; empty when sync is not set up).
+:func:`status_line` (``"synced 2 min ago"``, ``"sync: 12 changes waiting, server
+unreachable"``; empty when sync is not set up).
 """
 
 from __future__ import annotations
@@ -63,14 +63,19 @@ def password_for(settings: SyncSettings) -> str:
 
 
 @contextmanager
-def _one_at_a_time(data_dir: Path) -> Iterator[None]:
+def _one_at_a_time(data_dir: Path, wait: float = 0.0) -> Iterator[None]:
     data_dir.mkdir(parents=True, exist_ok=True)
     fd = os.open(data_dir / "sync.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + wait
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise SyncError("sync: another sync is running") from None
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() >= deadline:
+                    raise SyncError("sync: another sync is running") from None
+                time.sleep(0.2)
         yield
     finally:
         os.close(fd)
@@ -99,19 +104,22 @@ def _backend(paths: Paths, settings: SyncSettings, state: SyncState, retry: bool
     return TtrssBackend(settings, password_for(settings))
 
 
-def sync_once(paths: Paths | None = None, cache: Cache | None = None, *, retry_refused: bool = False) -> SyncReport:
+def sync_once(
+    paths: Paths | None = None, cache: Cache | None = None, *, retry_refused: bool = False, wait: float = 0.0
+) -> SyncReport:
     """Send what waits, take what is new; raises :class:`SyncError` (one line) when it cannot.
 
     Opens the cache itself unless given one. The outcome is kept for
     :func:`status_line`. After the server refused the login, it is not tried
     again for 15 minutes or until config.toml changes (``retry_refused``: try
     anyway, as ``newsreader sync`` does), so a reader syncing on a timer makes
-    no retry storm.
+    no retry storm. Another sync under way is waited for up to ``wait``
+    seconds (a refresh that syncs), else refused at once.
     """
     paths = paths or Paths.default()
     settings = sync_settings(paths)
     state = SyncState(paths.state_db)
-    with _one_at_a_time(paths.data_dir):
+    with _one_at_a_time(paths.data_dir, wait):
         state.set_facts(last_attempt=str(int(time.time())))
         own_cache = cache is None
         try:
@@ -122,7 +130,10 @@ def sync_once(paths: Paths | None = None, cache: Cache | None = None, *, retry_r
                     raise SyncError(str(exc)) from None
             backend = _backend(paths, settings, state, retry_refused)
             ctx = SyncContext(paths, cache, state, device_id(paths.data_dir))
-            report = backend.run(ctx)
+            try:
+                report = backend.run(ctx)
+            except OSError as exc:  # a file the sync reads or writes (the folder, config.toml, bookmarks)
+                raise SyncError(f"sync: {clean_line(str(exc))[:160]}") from None
         except SyncError as exc:
             refused = facts_refused(exc, state)
             state.set_facts(
@@ -143,6 +154,12 @@ class SyncStatus:
     last_success: int | None
     last_error: str | None  # the last sync's error, if it failed
     waiting: int
+    paused_until: int | None = None  # after a refused login: no sync on its own before this
+
+    def pause_note(self) -> str:
+        if self.paused_until is None or self.paused_until <= time.time():
+            return ""
+        return f"; paused until {time.strftime('%H:%M', time.localtime(self.paused_until))}"
 
     def lines(self) -> list[str]:
         if not self.configured:
@@ -151,7 +168,7 @@ class SyncStatus:
         return [
             f"last success: {when}",
             f"waiting: {self.waiting} changes",
-            f"last error: {self.last_error or 'none'}",
+            f"last error: {self.last_error or 'none'}{self.pause_note()}",
         ]
 
 
@@ -165,12 +182,14 @@ def sync_status(paths: Paths | None = None) -> SyncStatus:
     except Exception:  # noqa: BLE001 - a status line must not fail; an unreadable state reads as nothing known
         facts, waiting = {}, 0
     success = facts.get("last_success")
+    refused = facts.get("refused_login", "")
     return SyncStatus(
         configured=config.sync is not None,
         problem=config.sync_error,
         last_success=int(success) if success and success.isdigit() else None,
         last_error=facts.get("last_error"),
         waiting=waiting,
+        paused_until=int(refused) + LOGIN_BACKOFF if refused.isdigit() else None,
     )
 
 
@@ -185,15 +204,19 @@ def _ago(seconds: float) -> str:
 
 
 def status_line(paths: Paths | None = None, *, now: float | None = None) -> str:
-    """One line for the status bar; empty when sync is not set up and nothing is wrong."""
+    """One line for the status bar; empty when sync is not set up and nothing is wrong.
+
+    What waits comes first ("sync: 3 changes waiting, server unreachable"):
+    a narrow border cuts the end of a long reason, never the count.
+    """
     status = sync_status(paths)
     if not status.configured:
         return f"sync off: {status.problem}" if status.problem else ""
-    waiting = f", {status.waiting} changes waiting" if status.waiting else ""
+    waiting = f"{status.waiting} changes waiting" if status.waiting else ""
     if status.last_error:
         reason = status.last_error.removeprefix("sync: ")
-        return f"sync: {reason}{waiting}"
+        return f"sync: {waiting + ', ' if waiting else ''}{reason}{status.pause_note()}"
     if status.last_success is None:
-        return f"sync: not yet synced{waiting}"
+        return f"sync: not yet synced{', ' + waiting if waiting else ''}"
     ago = _ago((now if now is not None else time.time()) - status.last_success)
-    return f"synced {ago}{waiting}"
+    return f"synced {ago}{', ' + waiting if waiting else ''}"

@@ -60,5 +60,7 @@ class SyncTrigger:
             report = sync_once(self.paths)
         except SyncError as exc:
             problem = str(exc)
+        except Exception as exc:  # noqa: BLE001 - on a timer thread, a failure is a line, never a traceback
+            problem = f"sync failed: {type(exc).__name__}: {exc}"
         if self.done is not None:
             self.done(report, problem)

@@ -1,14 +1,17 @@
 """The Tiny Tiny RSS backend: the server holds the shared state.
 
 Subscriptions are tt-rss feeds (a feed's category is the subscription's
-first tag); read state is ``unread``; a bookmark is a starred article and its
-note the article's note (tags of bookmarks stay on the device). Story flags do
-not sync through tt-rss. One sync:
+first tag), known by the server's feed id once it answered, so a feed the
+server keeps under another URL (a redirect, a page's feed) is one
+subscription; read state is ``unread``; a bookmark is a starred article, its
+note and tags the article's note (:mod:`newsreader.sync.ttrss_notes`). Story
+flags do not sync through tt-rss. One sync:
 
 1. logs in (password from ``password_command``, ``NEWSREADER_SYNC_PASSWORD``
    or a private config.toml);
-2. sends waiting subscriptions and unsubscriptions, then takes the server's
-   (a feed the server dropped since the last sync is dropped here);
+2. sends waiting subscriptions and unsubscriptions (a new feed is fetched by
+   the server at once), then takes the server's (a feed the server dropped
+   since the last sync is dropped here);
 3. pages through headlines newer than the last sync (with their content when
    ``fetch = "server"``, stored in the cache), learning the server's id of each
    article;
@@ -22,6 +25,7 @@ The server has no clock per change, so a change waiting here always wins.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -29,18 +33,46 @@ from typing import Any
 
 from newsreader.config.settings import SyncSettings, load_config
 from newsreader.core.models import Article, ParsedDocument
+from newsreader.core.sanitize import clean_line
 from newsreader.core.urls import normalize_url
 from newsreader.parser.htmltext import html_to_text
-from newsreader.store import BookmarkStore, Change, article_key_for, feed_articles, read_states, sync_key
+from newsreader.store import (
+    Bookmark,
+    BookmarkStore,
+    Change,
+    article_key_for,
+    feed_articles,
+    read_states,
+    remove_sample,
+    sync_key,
+)
 from newsreader.sync.apply import apply_changes
 from newsreader.sync.context import SyncContext, SyncError, SyncReport
 from newsreader.sync.ttrss_client import TtrssClient
+from newsreader.sync.ttrss_notes import note_with_tags, split_note
 
 PAGE = 200
 BATCH = 100
 #: Seconds between checks of every feed's unread articles (else only feeds whose count changed).
 FULL_CHECK_EVERY = 3600
 SERVER = "server"
+#: What tt-rss's subscribeToFeed codes 2 to 7 mean.
+_REFUSALS = {
+    2: "not a valid URL",
+    3: "the page links to no feed",
+    4: "the page links to several feeds; add one of them",
+    5: "the server could not download it",
+    6: "not a valid feed",
+    7: "the server could not store it",
+}
+
+
+def _feed_ids(text: str | None) -> dict[str, int]:
+    try:
+        raw = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return {k: v for k, v in raw.items() if isinstance(v, int)} if isinstance(raw, dict) else {}
 
 
 def _pages(client: TtrssClient, **params: Any) -> Iterable[list[dict[str, Any]]]:
@@ -82,6 +114,8 @@ class TtrssBackend:
         self.client = TtrssClient(settings.url, settings.user, password, timeout=settings.timeout)
         self.feeds: dict[int, dict[str, Any]] = {}
         self.categories: dict[str, int] = {}  # folded title -> id
+        self.feed_ids: dict[str, int] = {}  # subscription key -> the server's feed id
+        self.urls: dict[int, str] = {}  # the server's feed id -> the URL this device stores its articles under
 
     def run(self, ctx: SyncContext) -> SyncReport:
         report = SyncReport()
@@ -98,30 +132,53 @@ class TtrssBackend:
     # -- subscriptions ---------------------------------------------------
 
     def _server_feeds(self) -> dict[str, dict[str, Any]]:
+        """The server's feeds by the key of this device's subscription to each.
+
+        A feed this device subscribed to under another URL than the server
+        keeps (a redirect, a page whose feed the server found) is known by its
+        server id, and listed under the URL this device subscribed to.
+        """
         categories = {
             c["id"]: c.get("title") for c in self.client.call("getCategories", include_empty=True) or [] if "id" in c
         }
         self.categories = {str(t).casefold(): i for i, t in categories.items() if isinstance(i, int) and i > 0}
         feeds = self.client.call("getFeeds", cat_id=-3) or []
         self.feeds = {}
-        found: dict[str, dict[str, Any]] = {}
         for feed in feeds:
             if isinstance(feed, dict) and isinstance(feed.get("id"), int) and feed.get("feed_url"):
                 cat = feed.get("cat_id")
                 feed["category"] = categories.get(cat) if isinstance(cat, int) and cat > 0 else None
                 self.feeds[feed["id"]] = feed
-                found[normalize_url(feed["feed_url"])] = feed
-        return found
+        mapped = {fid: key for key, fid in self.feed_ids.items() if fid in self.feeds}
+        return {mapped.get(fid) or normalize_url(feed["feed_url"]): feed for fid, feed in self.feeds.items()}
 
     def _subscribe(self, url: str, tags: list[str], report: SyncReport) -> None:
         category = next((self.categories[t.casefold()] for t in tags if t.casefold() in self.categories), 0)
         answer = self.client.call("subscribeToFeed", feed_url=url, category_id=category)
-        code = answer.get("status", {}).get("code") if isinstance(answer, dict) else None
-        if code not in (0, 1):  # 0: already subscribed, 1: added
-            report.problems.append(f"tt-rss could not subscribe to {url} (code {code})")
+        status = answer.get("status") if isinstance(answer, dict) else None
+        status = status if isinstance(status, dict) else {}
+        code, feed_id = status.get("code"), status.get("feed_id")
+        if code in (0, 1):  # 0: already subscribed, 1: added
+            if isinstance(feed_id, int):
+                self.feed_ids[normalize_url(url)] = feed_id
+                if code == 1:  # fetched at once, so the articles come with this sync
+                    try:
+                        self.client.call("updateFeed", feed_id=feed_id)
+                    except SyncError as exc:  # the server's own updater fetches it later
+                        report.problems.append(str(exc))
+            return
+        found = status.get("feeds")
+        candidates = [str(u) for u in found] if isinstance(found, dict) else []
+        why = _REFUSALS.get(code, f"code {code}") if isinstance(code, int) else "unexpected reply"
+        if code == 5 and isinstance(status.get("message"), str):
+            why += f" ({clean_line(status['message'])[:80]})"
+        line = f"tt-rss could not subscribe to {url}: {why}"
+        report.problems.append(line)
+        report.refused[normalize_url(url)] = (line, candidates)
 
     def _subscriptions(self, ctx: SyncContext, report: SyncReport) -> None:
         state = ctx.state
+        self.feed_ids = _feed_ids(state.facts().get("ttrss_feed_ids"))
         server = self._server_feeds()
         pending = state.pending("feed")
         for change in pending:
@@ -130,12 +187,14 @@ class TtrssBackend:
                 self._subscribe(url, list(change.value.get("tags") or []), report)
             elif not change.value.get("subscribed") and change.key in server:
                 self.client.call("unsubscribeFeed", feed_id=server[change.key]["id"])
+                self.feed_ids.pop(change.key, None)
             state.confirm([change])
             report.pushed += 1
         seen = state.known("feed")
         local = {normalize_url(f.url): f for f in load_config(ctx.paths).feeds}
         for key, mine in local.items():
-            if key not in server and ("feed", key) not in seen:  # subscribed here before sync knew
+            asked = key in self.feed_ids or key in report.refused  # by a waiting change, just now
+            if key not in server and not asked and ("feed", key) not in seen:  # subscribed here before sync knew
                 self._subscribe(mine.url, mine.tags, report)
         server = self._server_feeds()
         changes = []
@@ -152,6 +211,10 @@ class TtrssBackend:
         report.received += len(changes)
         state.forget("feed", [k for (_, k) in seen if k not in server])
         state.remember(Change("feed", key, {"subscribed": True}, 0, SERVER) for key in server)
+        self.feed_ids = {key: feed["id"] for key, feed in server.items()}
+        state.set_facts(ttrss_feed_ids=json.dumps(self.feed_ids, sort_keys=True))
+        urls = {normalize_url(f.url): f.url for f in load_config(ctx.paths).feeds}
+        self.urls = {feed["id"]: urls.get(key, feed["feed_url"]) for key, feed in server.items()}
 
     # -- articles --------------------------------------------------------
 
@@ -174,7 +237,7 @@ class TtrssBackend:
                 feed = self.feeds.get(feed_id)
                 if feed is None:
                     continue
-                url = feed["feed_url"]
+                url = self.urls.get(feed_id, feed["feed_url"])
                 if content:
                     doc = ParsedDocument(format="rss", articles=[a for _, a in items], feed_url=url)
                     ctx.cache.import_document(doc, feed_url=url, feed_title=feed.get("title"), kind="feed")
@@ -182,6 +245,8 @@ class TtrssBackend:
                 pairs.extend((article_key_for(url, art), head["id"]) for head, art in items)
             state.save_remote_ids(pairs)
         state.set_facts(ttrss_max_id=str(newest))
+        if report.articles:
+            remove_sample(ctx.cache)  # the first articles of your own make way for the sample's
         return state.remote_ids()
 
     # -- read state and bookmarks -----------------------------------------
@@ -213,7 +278,9 @@ class TtrssBackend:
                 kept = bool(change.value.get("kept"))
                 self._update([remote], 1 if kept else 0, 0)
                 if kept:
-                    self._update([remote], 0, 3, str(change.value.get("note") or ""))
+                    tags = change.value.get("tags")
+                    tags = [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+                    self._update([remote], 0, 3, note_with_tags(str(change.value.get("note") or ""), tags))
                 report.pushed += 1
             state.confirm([change])
 
@@ -229,7 +296,7 @@ class TtrssBackend:
         unread: set[int] = set()
         checked: list[str] = []
         for feed_id, feed in self.feeds.items():
-            mine = local.get(feed["feed_url"], (0, []))
+            mine = local.get(self.urls.get(feed_id, feed["feed_url"]), (0, []))
             if not full and feed.get("unread") == mine[0]:
                 continue
             if feed.get("unread"):
@@ -239,6 +306,21 @@ class TtrssBackend:
         if full:
             ctx.state.set_facts(ttrss_full_check=str(int(time.time())))
         return unread, checked
+
+    def _send_tags_once(
+        self, ctx: SyncContext, starred: dict[str, dict[str, Any]], kept: dict[Any, Any], waiting: set[tuple[str, str]]
+    ) -> None:
+        """Bookmark tags stayed on the device before they travelled in notes: send them once,
+        so that the first sync that reads tags from notes does not take them away."""
+        if ctx.state.facts().get("ttrss_tags_in_notes"):
+            return
+        for key, head in starred.items():
+            mine = kept.get(key)
+            note = head.get("note") or ""
+            if mine is not None and mine.tags and not split_note(note)[1] and ("bookmark", key) not in waiting:
+                head["note"] = note_with_tags(note, mine.tags)
+                self._update([head["id"]], 0, 3, head["note"])
+        ctx.state.set_facts(ttrss_tags_in_notes="1")
 
     def _pull_state(self, ctx: SyncContext, ids: dict[str, int], report: SyncReport) -> None:
         state = ctx.state
@@ -261,13 +343,13 @@ class TtrssBackend:
         store = BookmarkStore(ctx.paths.bookmarks_file).load()
         kept = {sync_key(b): b for b in store.all()}
         seen = state.known("bookmark")
+        self._send_tags_once(ctx, starred, kept, waiting)
         for key, head in starred.items():
-            note = head.get("note") or ""
+            note, tags = split_note(head.get("note") or "")
             mine = kept.get(key)
-            if mine is None or mine.note != note:
+            if mine is None or mine.note != note or mine.tags != tags:
                 article = _article(head, False)
-                value = {"kept": True, "title": article.title, "url": article.url, "note": note}
-                value["source"] = article.source
+                value = Bookmark.from_article(article, article_key=key, note=note, tags=tags).to_sync()
                 changes.append(Change("bookmark", key, value, 0, SERVER))
         for key, bookmark in kept.items():
             if key in starred or key not in ids or ("bookmark", key) in waiting:
@@ -276,8 +358,8 @@ class TtrssBackend:
                 changes.append(Change("bookmark", key, {"kept": False}, 0, SERVER))
             else:  # kept here before the server knew: star it there
                 self._update([ids[key]], 1, 0)
-                if bookmark.note:
-                    self._update([ids[key]], 0, 3, bookmark.note)
+                if bookmark.note or bookmark.tags:
+                    self._update([ids[key]], 0, 3, note_with_tags(bookmark.note, bookmark.tags))
                 starred[key] = {}
         report.applied.merge(apply_changes(ctx.paths, ctx.cache, changes, waiting))
         report.received += len(changes)

@@ -1,4 +1,5 @@
-"""Sync through a real Tiny Tiny RSS server (scripts/ttrss-test-server).
+"""Sync through a real Tiny Tiny RSS server (scripts/ttrss-test-server): read marks,
+bookmarks with notes and tags, subscriptions (also added through the server), faults.
 
 The server is started when it is not running (as root on Debian); elsewhere
 the module is skipped with one line, except on CI (``CI=true``), where that
@@ -16,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.config.settings import add_feeds, load_config
+from newsreader.cli.main import main
+from newsreader.config.settings import add_feeds, load_config, remove_feed
 from newsreader.core.models import Subscription
 from newsreader.store import Bookmark, SyncState, record_subscriptions
-from newsreader.sync import SyncError, status_line, sync_once, sync_status
+from newsreader.store import remove_feed as forget_feed
+from newsreader.sync import SyncError, status_line, subscribe_through_server, sync_once, sync_status
 from newsreader.sync.ttrss_client import LoginRefused
 from tests.support import ttrss
 from tests.support.devices import Device, make_device
@@ -114,7 +117,7 @@ def test_changes_wait_while_the_server_is_down(pair, tag: str) -> None:
         a.cache.set_read([a.id_of(url)], True)
         with pytest.raises(SyncError, match="unreachable"):
             sync(a)
-        assert status_line(a.paths) == "sync: server unreachable, 1 changes waiting"
+        assert status_line(a.paths) == "sync: 1 changes waiting, server unreachable"
     finally:
         subprocess.run([str(ttrss.SCRIPT), "start"], check=True, timeout=300, capture_output=True)
     sync(a)
@@ -181,3 +184,82 @@ def test_a_push_killed_half_way_loses_and_doubles_nothing(pair, tag: str) -> Non
         unread = client.call("getHeadlines", feed_id=-4, view_mode="unread", limit=200)
         assert [h["title"] for h in unread if tag in h["title"]] == []
     print(f"killed with {left} of 500 changes still waiting")
+
+
+# -- subscriptions through the server, bookmark tags ---------------------------------
+
+
+def feed_urls(device: Device) -> list[str]:
+    return [f.url for f in load_config(device.paths).feeds]
+
+
+def test_add_on_a_goes_through_the_server_and_b_gets_the_feed(pair, tag: str, monkeypatch, capsys) -> None:
+    a, b = pair
+    feed = ttrss.write_feed(tag, 4)
+    for name, value in a.paths.environment().items():
+        monkeypatch.setenv(name, value)
+    assert main(["add", feed]) == 0
+    assert capsys.readouterr().out == f"subscribed to {feed} through the sync server: 4 articles\n"
+    assert article_count(a) == 4
+    sync_once(b.paths, b.cache)
+    assert feed_urls(b) == [feed] and article_count(b) == 4
+    for name, value in b.paths.environment().items():
+        monkeypatch.setenv(name, value)
+    assert main(["feeds"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "    4 articles · fetched by the sync server · ok"
+
+
+def test_a_feed_the_server_keeps_under_another_url_is_one_subscription(pair, tag: str) -> None:
+    a, b = pair
+    feed = ttrss.write_feed(tag, 2)
+    page = ttrss.write_page(tag, [feed])
+    result = subscribe_through_server(a.paths, page)
+    assert result.status == "subscribed", result.message
+    for _ in range(2):
+        sync_once(a.paths, a.cache)
+    assert feed_urls(a) == [page]  # not also the feed the server found on the page
+    assert article_count(a) == 2
+    sync_once(b.paths, b.cache)
+    assert feed_urls(b) == [feed]
+    unsubscribe(a, page)
+    sync_once(a.paths, a.cache)
+    sync_once(b.paths, b.cache)
+    assert feed_urls(b) == []
+
+
+def unsubscribe(device: Device, url: str) -> None:
+    """What ``newsreader remove`` does."""
+    assert remove_feed(device.paths, url) is None
+    forget_feed(device.cache, url)
+
+
+def test_a_feed_the_server_refuses_is_not_kept(pair, tag: str) -> None:
+    a, _ = pair
+    missing = f"http://{ttrss.FEED_HOST}/{tag}-missing.xml"
+    result = subscribe_through_server(a.paths, missing)
+    assert result.status == "failed"
+    assert result.message.startswith(f"tt-rss could not subscribe to {missing}: the server could not download it")
+    assert feed_urls(a) == []
+    page = ttrss.write_page(tag, [ttrss.write_feed(tag + "x", 1), ttrss.write_feed(tag + "y", 1)])
+    result = subscribe_through_server(a.paths, page)
+    assert result.status == "choose" and len(result.candidates) == 2
+    assert feed_urls(a) == []
+
+
+def test_bookmark_tags_travel_in_the_note(pair, tag: str) -> None:
+    a, b = pair
+    feed = ttrss.write_feed(tag, 2)
+    subscribe_through_server(a.paths, feed)
+    sync_once(b.paths, b.cache)
+    url = f"http://{ttrss.FEED_HOST}/{tag}/1.html"
+    store = b.bookmarks()
+    store.add(Bookmark(title="story 1", url=url, article_key=b.key_of(url), note="for later", tags=["work", "long"]))
+    sync_once(b.paths, b.cache)
+    sync_once(a.paths, a.cache)
+    kept = a.bookmarks().find(a.key_of(url))
+    assert kept is not None and (kept.note, kept.tags) == ("for later", ["work", "long"])
+    a.bookmarks().update(kept, tags=["work"])
+    sync_once(a.paths, a.cache)
+    sync_once(b.paths, b.cache)
+    again = b.bookmarks().find(b.key_of(url))
+    assert again is not None and (again.note, again.tags) == ("for later", ["work"])

@@ -97,3 +97,11 @@ def device_config(password_command: str = '["printf", "alice-pass"]') -> str:
         f'[sync]\nbackend = "ttrss"\nurl = "{URL}"\nuser = "{USER}"\n'
         f"password_command = {password_command}\ntimeout = 30\n"
     )
+
+
+def write_page(tag: str, feeds: list[str]) -> str:
+    """A web page that links to ``feeds``: the server finds a feed there itself."""
+    links = "".join(f'<link rel="alternate" type="application/rss+xml" href="{url}">' for url in feeds)
+    FEEDS.mkdir(parents=True, exist_ok=True)
+    (FEEDS / f"{tag}.html").write_text(f"<html><head>{links}</head><body>page</body></html>", encoding="utf-8")
+    return f"http://{FEED_HOST}/{tag}.html"

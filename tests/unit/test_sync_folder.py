@@ -161,7 +161,7 @@ def test_missing_folder_is_one_line_and_changes_wait(tmp_path: Path) -> None:
     with pytest.raises(SyncError, match="does not exist"):
         sync(device)
     assert status_line(device.paths) == (
-        f"sync: {tmp_path / 'nowhere'}: the sync folder does not exist (create it, or fix sync.path), 1 changes waiting"
+        f"sync: 1 changes waiting, {tmp_path / 'nowhere'}: the sync folder does not exist (create it, or fix sync.path)"
     )
     device.cache.close()
 
@@ -234,3 +234,19 @@ def test_a_burst_of_changes_makes_one_background_sync(pair) -> None:
     assert ended.wait(10)
     time.sleep(0.3)
     assert len(finished) == 1 and finished[0][1] is None and finished[0][0].pushed == 3
+
+
+def test_a_refresh_ends_with_a_sync(tmp_path: Path, monkeypatch, capsys) -> None:
+    from tests.support.feedserver import FeedServer
+
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    with FeedServer(feeds=1) as server:
+        device = make_device(tmp_path, "a", f'[[feed]]\nurl = "{server.url(0)}"\n\n' + folder_config(folder))
+        for name, value in device.paths.environment().items():
+            monkeypatch.setenv(name, value)
+        assert main(["refresh"]) == 0
+        assert capsys.readouterr().out.splitlines()[-1] == "synced: 0 sent, 0 received"
+        assert main(["refresh", "--jsonl"]) == 0  # the app's refresh
+        assert json.loads(capsys.readouterr().out.splitlines()[-1])["summary"].endswith("; synced: 0 sent, 0 received")
+        device.cache.close()

@@ -26,6 +26,8 @@ def epoch(services: Services) -> int:
 def feeds_due(services: Services, starting: bool) -> FeedsDue:
     """The feeds due now (at start: only with ``[fetch] refresh_on_start``)."""
     config, now = services.config, epoch(services)
+    if config.sync is not None and config.sync.server_fetch:
+        return FeedsDue([], None)  # the sync server fetches the feeds; the reader syncs on its own timer
     states = feed_states(services.cache)
     due = start_refresh(config, states, now) if starting else due_feeds(config, states, now)
     return FeedsDue([f.url for f in due], next_wakeup(config, states, now))

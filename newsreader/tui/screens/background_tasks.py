@@ -4,16 +4,16 @@ their schedule, other processes' writes shown, notifications, the sync line.
 * A timer wakes when the next feed falls due (``newsreader.feeds.schedule``)
   and runs the due feeds through the refresh of ``R`` (a child process); at
   start the feeds that are due are refreshed (``[fetch] refresh_on_start``).
-* Every second a cheap check (``PRAGMA data_version``) runs on one thread of
-  its own (the check compares with what the same connection saw last): when
-  another process wrote, the lists reload, keeping the cursor, the open
-  article, the history and a search.
+* Every second a cheap check (``PRAGMA data_version``, and bookmarks.toml's
+  time and size) runs on one thread of its own (the check compares with what
+  the same connection saw last): when another process or a sync wrote, the
+  lists reload, keeping the cursor, the open article, the history and a search.
 * What notify rules matched and followed stories' new outlets go through a
   :class:`~newsreader.feeds.notify.NotificationBatcher`: at most one
   notification every few seconds, as a terminal escape and ``notify_command``.
 * With ``[sync]`` set up, the source list's bottom border shows
-  ``newsreader.sync.status_line``; each local change starts a sync a few
-  seconds later (``SyncTrigger``).
+  ``newsreader.sync.status_line``; the reader syncs at start, every five
+  minutes, and a few seconds after each local change (``SyncTrigger``).
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ WAKE_AT_LEAST, WAKE_AT_MOST = 60, 3600
 RECOUNT_AFTER = 1.0
 #: Seconds between two readings of the sync status line.
 SYNC_STATUS_EVERY = 30.0
+#: Seconds between two syncs while the reader is open (changes elsewhere come in).
+SYNC_EVERY = 300.0
 
 
 def escape_kind() -> str:
@@ -77,6 +79,9 @@ class BackgroundTasks:
         if self.syncing():
             self.read_sync_status()
             screen.set_interval(SYNC_STATUS_EVERY, self.read_sync_status)
+            if screen.services.config.sync is not None:
+                self.sync_trigger().now()  # sync at start, and now and then while the reader is open
+                screen.set_interval(SYNC_EVERY, self.sync_trigger().now)
 
     def stop(self) -> None:
         self.watcher.submit(self.screen.services.cache.close_thread_connection)
@@ -121,7 +126,7 @@ class BackgroundTasks:
             return
         self.watching = True
         try:
-            future = self.watcher.submit(changed_since_last_check, self.screen.services.cache)
+            future = self.watcher.submit(other_writes, self.screen.services)
         except RuntimeError:  # shut down: the screen is closing
             return
         future.add_done_callback(self.watched)
@@ -134,6 +139,7 @@ class BackgroundTasks:
 
     def cache_changed(self) -> None:
         screen = self.screen
+        screen.bookmarked = screen.bookmark_keys()
         screen.reload()
         if screen.article is not None:
             screen.background(partial(background_jobs.article_still_there, screen.services, screen.article.id), "gone")
@@ -186,11 +192,14 @@ class BackgroundTasks:
         """Read marks, bookmarks or story flags changed: sync a few seconds later."""
         if not self.syncing():
             return
+        self.screen.background(self.sync_trigger().changed, "sync", False)
+
+    def sync_trigger(self) -> SyncTrigger:
         if self.trigger is None:
             from newsreader.sync import SyncTrigger
 
             self.trigger = SyncTrigger(self.screen.services.paths, done=self.synced)
-        self.screen.background(self.trigger.changed, "sync", False)
+        return self.trigger
 
     def synced(self, report: SyncReport | None, problem: str | None) -> None:
         # On the sync's thread: the line is read there too.
@@ -201,6 +210,13 @@ class BackgroundTasks:
             self.screen.sources.border_subtitle = message.text or None
         else:
             self.screen.set_status(message.text)
+
+
+def other_writes(services) -> bool:
+    """Whether another process (or a sync) changed the cache or bookmarks.toml since
+    the last look (on the watcher's thread; the bookmarks are re-read then)."""
+    bookmarks = services.bookmarks.reload_if_changed()
+    return changed_since_last_check(services.cache) or bookmarks
 
 
 def feed_status_of(services, source_id: int) -> StatusText | None:

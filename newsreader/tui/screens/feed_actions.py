@@ -109,6 +109,8 @@ class FeedActions:
         screen = self.screen
         self.refreshing = False
         self.process = None
+        if screen.daily.syncing():  # with fetch = "server" the refresh was a sync
+            screen.daily.read_sync_status()
         if not summary:
             return  # nothing was refreshed; a notice said why
         if "error" in summary:

@@ -333,9 +333,18 @@ def refresh(
 
 
 def add_feed(services: Services, url: str) -> FeedAdded:
-    from newsreader.feeds.subscribe import add_url
+    from newsreader.feeds.subscribe import AddResult, Candidate, add_url
 
-    result = add_url(services.paths, services.cache, url)
+    sync = services.config.sync
+    if sync is not None and sync.server_fetch:  # the sync server fetches feeds, not this device
+        from newsreader.sync import subscribe_through_server
+
+        done = subscribe_through_server(services.paths, url)
+        status = "subscribed" if done.status == "waiting" else done.status
+        candidates: list[Candidate] = [(u, None, "feed") for u in done.candidates]
+        result = AddResult(status, done.message, feed_url=done.feed_url, candidates=candidates)
+    else:
+        result = add_url(services.paths, services.cache, url)
     return FeedAdded(result, load_config(services.paths))
 
 

@@ -66,6 +66,7 @@ class ReadingActions:
         """Back from the bookmarks screen, with the article to open, if any."""
         screen = self.screen
         screen.bookmarks_changed()
+        screen.daily.local_change()  # notes, tags or deletions made there sync a few seconds later
         if article_key:
             screen.background(partial(jobs.find_article, screen.services, article_key), "article", False)
 
