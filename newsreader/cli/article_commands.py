@@ -153,7 +153,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_mark(args: argparse.Namespace, read: bool) -> int:
     from newsreader.cli.session import open_cache
-    from newsreader.store import matching_ids
+    from newsreader.store import matching_ids, note_seen
 
     command = "mark-read" if read else "mark-unread"
     parsed = _query(" ".join(args.query), command)
@@ -168,6 +168,8 @@ def run_mark(args: argparse.Namespace, read: bool) -> int:
             parsed = parsed.with_filter(hidden=False)  # as the lists: hidden ones only when asked for
         ids = matching_ids(cache, parsed, bookmarked_keys=_bookmarked_keys())
         changed = cache.set_read(ids, read)
+        if read:
+            note_seen(cache, ids)  # their current versions are the ones seen: no longer "updated"
     finally:
         cache.close()
     print(f"{len(changed)} marked {'read' if read else 'unread'} ({len(ids)} matched)")

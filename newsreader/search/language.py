@@ -14,6 +14,7 @@ is:unread  is:read            read state
 is:bookmarked                 among the bookmarks
 is:flagged                    flagged by a [[rule]]
 is:hidden                     hidden by a [[rule]]: found only when asked for
+is:updated                    a feed changed it since it was last opened or marked read
 after:2026-11-01              published on or after that day (local time)
 before:2026-11-20             published before that day
 after:today  after:yesterday  since the start of today / yesterday
@@ -68,8 +69,8 @@ MAX_AGO = timedelta(days=36500)
 FIELDS = ("source", "tag", "is", "before", "after", "author", "title")
 #: Fields whose value is text to find in one column of the search index.
 TEXT_FIELDS = ("author", "title")
-_IS_VALUES = ("unread", "read", "bookmarked", "flagged", "hidden")
-_IS_HINT = "use unread, read, bookmarked, flagged or hidden"
+_IS_VALUES = ("unread", "read", "bookmarked", "flagged", "hidden", "updated")
+_IS_HINT = "use unread, read, bookmarked, flagged, hidden or updated"
 _DATE_HINT = "use YYYY-MM-DD, today, yesterday, or an age like 7d, 24h, 2w"
 
 # A word is a run of letters and digits: what FTS5's unicode61 tokenizer
@@ -163,6 +164,8 @@ class Query:
     flagged: bool | None = None
     #: None: hidden articles are left out, as everywhere; True: only they.
     hidden: bool | None = None
+    #: Changed by a feed since the reader last saw it (``is:updated``).
+    updated: bool | None = None
 
     @property
     def positive_terms(self) -> tuple[Term, ...]:
@@ -185,6 +188,7 @@ class Query:
             or self.before is not None
             or self.flagged is not None
             or self.hidden is not None
+            or self.updated is not None
         )
 
     def is_empty(self) -> bool:
@@ -216,7 +220,7 @@ class Query:
             parts.append("is:read" if self.read else "is:unread")
         if self.bookmarked is not None:
             parts.append(("" if self.bookmarked else "-") + "is:bookmarked")
-        for name in ("flagged", "hidden"):
+        for name in ("flagged", "hidden", "updated"):
             value = getattr(self, name)
             if value is not None:
                 parts.append(("" if value else "-") + f"is:{name}")
@@ -249,6 +253,7 @@ class _Builder:
     before: DateBound | None = None
     flagged: bool | None = None
     hidden: bool | None = None
+    updated: bool | None = None
 
     def add_text(
         self, raw: str, *, quoted: bool, negated: bool, prefix: bool = False, column: str | None = None
@@ -303,7 +308,7 @@ class _Builder:
     def add_state(self, value: str, *, negated: bool) -> None:
         if value not in _IS_VALUES:
             raise QueryError(f"is: unknown state {_shown(value)} ({_IS_HINT})")
-        if value in ("flagged", "hidden"):
+        if value in ("flagged", "hidden", "updated"):
             wanted = not negated
             if getattr(self, value) is not None and getattr(self, value) != wanted:
                 raise QueryError(f"is:{value} and -is:{value} contradict each other")
@@ -333,6 +338,7 @@ class _Builder:
             before=self.before,
             flagged=self.flagged,
             hidden=self.hidden,
+            updated=self.updated,
         )
 
 

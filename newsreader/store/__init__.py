@@ -45,7 +45,7 @@ from newsreader.store.outbox import KINDS, Change, SyncState, record_change, rec
 from newsreader.store.records import ArticleRow, HeadlineRow, ImportStats, RelatedRow, SourceRow
 from newsreader.store.related import related_stories
 from newsreader.store.retention import RetentionReport, retention_for_paths
-from newsreader.store.revisions import Revision, RevisionHistory, article_revisions, note_opened
+from newsreader.store.revisions import Revision, RevisionHistory, article_revisions, note_opened, note_seen
 from newsreader.store.rules import RuleOutcome, apply_rules
 from newsreader.store.searching import count_articles, list_articles, matching_ids, search_articles
 from newsreader.store.story_api import (
@@ -117,6 +117,7 @@ __all__ = [
     "mark_read_by_story",
     "matching_ids",
     "note_opened",
+    "note_seen",
     "open_cache_safely",
     "page_host",
     "quick_check",

@@ -10,8 +10,9 @@ so a body that changes at every refresh never grows without end.
 ``revised_articles`` numbers the current version and remembers the one the
 reader last opened (:func:`note_opened`); ``D`` compares the version read
 before with the current one (:func:`article_revisions`). An article whose
-current version has not been opened has ``articles.revised`` set: the lists
-say "updated" from that column, at no cost to their queries.
+current version has not been opened (nor marked read: :func:`note_seen`)
+has ``articles.revised`` set: the lists say "updated" from that column, at
+no cost to their queries.
 """
 
 from __future__ import annotations
@@ -22,12 +23,20 @@ from typing import TYPE_CHECKING
 
 from newsreader.core.models import Article
 from newsreader.store import textpack
-from newsreader.store.articlerows import ArticleFields
+from newsreader.store.articlerows import ArticleFields, chunks
 
 if TYPE_CHECKING:
     from newsreader.store.cache import Cache
 
-__all__ = ["DEFAULT_KEEP", "Revision", "RevisionHistory", "article_revisions", "note_opened", "revise"]
+__all__ = [
+    "DEFAULT_KEEP",
+    "Revision",
+    "RevisionHistory",
+    "article_revisions",
+    "note_opened",
+    "note_seen",
+    "revise",
+]
 
 #: Earlier versions kept per article unless ``[ui] keep_revisions`` says otherwise.
 DEFAULT_KEEP = 5
@@ -128,13 +137,39 @@ def note_opened(cache: Cache, article_id: int) -> bool:
     if mark is None or mark["read_version"] == mark["version"]:
         return False
     with cache.write() as conn:
-        conn.execute(
-            """UPDATE revised_articles SET diff_from = read_version, read_version = version
-               WHERE article_id = ? AND read_version IS NOT version""",
-            (article_id,),
-        )
-        conn.execute("UPDATE articles SET revised = 0 WHERE id = ?", (article_id,))
+        _seen(conn, [article_id])
     return True
+
+
+def note_seen(cache: Cache, article_ids: list[int]) -> int:
+    """Marking articles read says the reader has seen their current
+    versions, as opening them does: those of ``article_ids`` that say
+    "updated" no longer do, and ``D`` compares with the version read before.
+    Returns how many said "updated"; writes only when some did."""
+    conn = cache.connection()
+    revised = [
+        row[0]
+        for chunk in chunks(article_ids, 500)
+        for row in conn.execute(
+            f"SELECT id FROM articles WHERE revised = 1 AND id IN ({','.join('?' * len(chunk))})", chunk
+        )
+    ]
+    if revised:
+        with cache.write() as conn:
+            _seen(conn, revised)
+    return len(revised)
+
+
+def _seen(conn: sqlite3.Connection, article_ids: list[int]) -> None:
+    """The current versions of ``article_ids`` are the ones read now."""
+    for chunk in chunks(article_ids, 500):
+        marks = ",".join("?" * len(chunk))
+        conn.execute(
+            f"""UPDATE revised_articles SET diff_from = read_version, read_version = version
+                WHERE article_id IN ({marks}) AND read_version IS NOT version""",
+            chunk,
+        )
+        conn.execute(f"UPDATE articles SET revised = 0 WHERE id IN ({marks})", chunk)
 
 
 def article_revisions(cache: Cache, article_id: int) -> RevisionHistory | None:

@@ -10,7 +10,8 @@ from newsreader.config.settings import load_config
 from newsreader.core.models import Article, ParsedDocument
 from newsreader.core.paths import Paths
 from newsreader.core.worddiff import MAX_BLOCK_WORDS, changed_words, word_diff
-from newsreader.store import Cache, article_revisions, note_opened, store_full_text
+from newsreader.search.language import QueryError, parse_query
+from newsreader.store import Cache, article_revisions, note_opened, note_seen, store_full_text
 from newsreader.store.schema import SCHEMA_VERSION
 
 FEED = "https://quay.test/feed.xml"
@@ -167,6 +168,43 @@ def test_opening_the_article_clears_updated_and_sets_what_d_compares(cache):
     assert history is not None and (history.read_version, history.diff_from) == (3, 2)
     base, was_read = history.base()
     assert (base.title, was_read) == ("Dredging v2", True)
+
+
+def test_marking_read_is_seeing_the_current_version(cache):
+    cache.import_document(feed("Dredging v1", BODY), now=1)
+    cache.set_read([article_id(cache)], True)
+    cache.import_document(feed("Dredging v2", BODY + " Later."), now=2)
+    other = cache.article_id_for_url("https://quay.test/fares")
+    assert note_seen(cache, [other]) == 0  # never changed: nothing written
+    assert note_seen(cache, [article_id(cache), other]) == 1
+    assert not any(updated(cache).values())
+    history = article_revisions(cache, article_id(cache))
+    assert history is not None and (history.read_version, history.diff_from) == (2, 1)
+    assert history.base() == (history.versions[0], True)  # D still shows what changed since v1
+    assert note_seen(cache, [article_id(cache)]) == 0
+
+
+def test_is_updated_finds_the_articles_changed_since_read(cache):
+    cache.import_document(feed("Dredging v1", BODY), now=1)
+    cache.import_document(feed("Dredging v2", BODY + " Later."), now=2)
+    assert [h.title for h in cache.search("is:updated")] == ["Dredging v2"]
+    assert [h.title for h in cache.search("-is:updated")] == ["Ferry fares frozen"]
+    assert [h.title for h in cache.search("dredging is:updated")] == ["Dredging v2"]
+    assert cache.search("fares is:updated") == []
+    note_opened(cache, article_id(cache))
+    assert cache.search("is:updated") == []  # seen: kept versions do not make it "updated"
+    assert len(cache.search("-is:updated")) == 2
+
+
+def test_is_updated_reads_back_and_contradicts_its_negation():
+    query = parse_query("harbour is:updated")
+    assert query.updated is True and str(query) == "harbour is:updated"
+    assert parse_query(str(query)) == query
+    assert parse_query("-is:updated").updated is False
+    with pytest.raises(QueryError, match="contradict"):
+        parse_query("is:updated -is:updated")
+    with pytest.raises(QueryError, match="updated"):
+        parse_query("is:revised")  # the hint names it
 
 
 def test_never_read_compares_with_the_oldest_kept(cache):

@@ -28,6 +28,7 @@ from newsreader.store import (
     mark_followed_story_seen,
     mark_read_by_story,
     note_opened,
+    note_seen,
     read_article,
     record_opening,
     related_stories,
@@ -198,7 +199,10 @@ def change_read(
         row = cache.article(ids[0])
         read = not row.is_read if row else True
     changed = cache.set_read(ids, read)
+    seen = note_seen(cache, ids) if read else 0  # marked read: their current versions are the ones seen
     text = f"{len(changed)} marked {'read' if read else 'unread'}" if len(ids) > 1 else None
+    if text and seen:
+        text += f", {seen} no longer updated"
     return ReadStateChanged(label, changed, text)
 
 

@@ -34,7 +34,8 @@ class ReadingActions:
 
     def mark_list_read(self) -> None:
         screen = self.screen
-        ids = [r.id for r in screen.headlines.model.rows if not r.is_read]
+        # Read ones a feed changed since too: marking read clears "updated".
+        ids = [r.id for r in screen.headlines.model.rows if not r.is_read or r.revised]
         if not ids:
             screen.notify("Everything here is read already.", timeout=2)
             return
