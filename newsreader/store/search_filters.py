@@ -185,7 +185,9 @@ def build_filters(
         out.sets.append(IdSet("SELECT id FROM articles WHERE flagged = 1", [], negated=not query.flagged))
     if query.updated is not None:
         # Few articles were ever revised: their table is the small side.
-        revised = "SELECT r.article_id FROM revised_articles r JOIN articles u ON u.id = r.article_id WHERE u.revised = 1"
+        revised = (
+            "SELECT r.article_id FROM revised_articles r JOIN articles u ON u.id = r.article_id WHERE u.revised = 1"
+        )
         out.sets.append(IdSet(revised, [], negated=not query.updated))
     if query.sources:
         ids = resolve_sources(cache, query.sources)

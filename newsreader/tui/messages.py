@@ -239,6 +239,14 @@ class OpenArticleGone(Message):
 
 
 @dataclass(eq=False)
+class OpenArticleRevised(Message):
+    """Another process (a refresh, an import) changed the open article's
+    title or body: ``row`` is its new version, still marked revised."""
+
+    row: ArticleRow
+
+
+@dataclass(eq=False)
 class NewsToTell(Message):
     """What a refresh brought to notify about: rule matches by the rule's
     match text, and followed stories with new outlets."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from newsreader.core.models import Article, ParsedDocument
 from newsreader.core.worddiff import word_diff
-from newsreader.store import Revision
+from newsreader.store import Cache, Revision
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.screens.changes_screen import MAX_SHOWN_CHARS, ChangesLoaded, ChangesScreen, changes_text
 from newsreader.tui.screens.main_screen import MainScreen
@@ -133,3 +133,66 @@ def test_a_huge_diff_is_cut_in_the_view():
     text = changes_text(ChangesLoaded(1, base, current, False, word_diff("T", "T"), word_diff(old, new)), NOW)
     assert len(text.plain) < MAX_SHOWN_CHARS + 1000
     assert text.plain.rstrip().endswith("prints every change)")
+
+
+# -- an open article a refresh changes; marking read ----------------------------------
+
+LONG_TAIL = "\n".join(f"Paragraph {n}: the survey of the quay walls went on through the week." for n in range(60))
+
+
+async def test_an_open_article_another_process_revises_shows_its_new_version_in_place(tmp_path):
+    services = make_services(tmp_path)
+    services.cache.import_document(quay_feed(OLD_TITLE, OLD_BODY + "\n" + LONG_TAIL), now=T0)
+    app = NewsReaderApp(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_story(pilot, OLD_TITLE)
+        view = app.screen.query_one("#article")
+        view.scroll_to(y=12, animate=False, immediate=True)
+        await pilot.pause()
+        other = Cache(services.paths.cache_db, services.paths.state_db)  # a refresh in another process
+        other.import_document(quay_feed(NEW_TITLE, NEW_BODY + "\n" + LONG_TAIL), now=T0 + 3600)
+        other.close()
+        app.screen.daily.cache_changed()  # what the watcher does when it sees the write
+        # Not settle(): the list's second read may replace the first (an exclusive worker group).
+        for _ in range(100):
+            if article_text(app).startswith(NEW_TITLE) and "updated" not in label_of(app, NEW_TITLE):
+                break
+            await pilot.pause(0.05)
+        text = article_text(app)
+        assert text.startswith(NEW_TITLE) and "15 million" in text
+        assert "Updated: the feed changed this article" in text
+        assert view.scroll_y == 12  # where the reader was
+        assert any("D shows what changed" in str(n.message) for n in app._notifications)
+        # On screen is seen: not "updated" in the list, and D compares with the version read.
+        assert "updated" not in label_of(app, NEW_TITLE)
+        assert services.cache.search("is:updated") == []
+        await pilot.press("D")
+        await settle(pilot)
+        assert isinstance(app.screen, ChangesScreen)
+        assert "Since the version you read (version 1" in str(app.screen.query_one("#changes-text").render())
+
+
+async def test_another_write_leaves_the_open_article_as_it_is(tmp_path):
+    app = revised_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_story(pilot, NEW_TITLE)
+        shown = app.screen.article
+        app.screen.daily.cache_changed()
+        await settle(pilot)
+        assert app.screen.article is shown  # not drawn again: its "Updated" line stays
+        assert "D shows what changed" in article_text(app)
+
+
+async def test_marking_the_list_read_clears_updated(tmp_path):
+    app = revised_app(tmp_path)  # the dredging story was read before it changed
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "updated" in label_of(app, NEW_TITLE)
+        app.screen.headlines.focus()
+        await pilot.press("A")
+        await settle(pilot)
+        assert "updated" not in label_of(app, NEW_TITLE)
+        assert app.services.cache.search("is:updated") == []
+        assert any("no longer updated" in str(n.message) for n in app._notifications)

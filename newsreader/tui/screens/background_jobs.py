@@ -7,12 +7,22 @@ says what came of it; nothing here touches a widget.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from newsreader.exchange.article_out import OutError, pipe_article, save_article
 from newsreader.feeds.notify import Notification, run_notify_command
 from newsreader.feeds.schedule import due_feeds, feed_schedule, next_wakeup, start_refresh
-from newsreader.store import ArticleRow, feed_states, followed_stories_with_news, matching_ids
+from newsreader.store import ArticleRow, feed_states, followed_stories_with_news, matching_ids, note_opened
 from newsreader.tui import display
-from newsreader.tui.messages import FeedsDue, NewsToTell, Notice, OpenArticleGone, StatusText
+from newsreader.tui.messages import (
+    ArticleChanged,
+    FeedsDue,
+    NewsToTell,
+    Notice,
+    OpenArticleGone,
+    OpenArticleRevised,
+    StatusText,
+)
 from newsreader.tui.services import Services
 
 
@@ -110,8 +120,20 @@ def save(services: Services, row: ArticleRow) -> Notice:
     return Notice(display.safe(f"Saved to {path}"), timeout=6)
 
 
-def article_still_there(services: Services, article_id: int) -> OpenArticleGone | None:
-    return OpenArticleGone(article_id) if services.cache.article(article_id) is None else None
+def open_article_again(
+    services: Services, shown: ArticleRow
+) -> OpenArticleGone | OpenArticleRevised | ArticleChanged | None:
+    """The open article after another process wrote: gone, with a new title
+    or body (a refresh revised it: the reader sees the new version now, so
+    it is noted as opened), otherwise changed (a sync marked it), or as shown."""
+    row = services.cache.article(shown.id)
+    if row is None:
+        return OpenArticleGone(shown.id)
+    if (row.title, row.body) != (shown.title, shown.body) and row.revised:
+        note_opened(services.cache, row.id)
+        return OpenArticleRevised(row)
+    # "Updated" stays on the article opened with it, as when nothing was written.
+    return None if replace(row, revised=shown.revised) == shown else ArticleChanged(row)
 
 
 # -- sync -----------------------------------------------------------------------

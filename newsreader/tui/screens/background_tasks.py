@@ -142,7 +142,7 @@ class BackgroundTasks:
         screen.bookmarked = screen.bookmark_keys()
         screen.reload()
         if screen.article is not None:
-            screen.background(partial(background_jobs.article_still_there, screen.services, screen.article.id), "gone")
+            screen.background(partial(background_jobs.open_article_again, screen.services, screen.article), "gone")
 
     def article_gone(self, message: OpenArticleGone) -> None:
         screen = self.screen
