@@ -1,5 +1,5 @@
 """``newsreader briefing``: the stories new since the reader was last opened
-(or since ``--since``), most told and most recent first, as the reader's
+(or since ``--since``, or as ``[ui] briefing_since`` says), most told and most recent first, as the reader's
 Briefing lists them; plain text, ``--json`` for scripts, ``--markdown`` for mail.
 
 ``--json`` prints::
@@ -108,6 +108,8 @@ def briefing_markdown(since: int, rows: list[BriefingRow], now: datetime) -> str
 
 def run_briefing(args: argparse.Namespace) -> int:
     from newsreader.cli.session import open_cache
+    from newsreader.config.settings import load_config
+    from newsreader.core.paths import Paths
     from newsreader.store import briefing_rows, last_opening
 
     now = time.time()
@@ -119,6 +121,9 @@ def run_briefing(args: argparse.Namespace) -> int:
     cache = open_cache(rules=False)
     try:
         why = f"--since {clean_line(args.since)}" if since is not None else "since the reader was last opened"
+        span = None if since is not None else load_config(Paths.default()).ui.briefing_since
+        if span is not None:  # as the reader's Briefing
+            since, why = int(now) - span, "[ui] briefing_since in config.toml"
         if since is None:
             since = last_opening(cache)
         if since is None:

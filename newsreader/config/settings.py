@@ -41,6 +41,7 @@ notify_command = ["notify-send", "{title}", "{body}"]   # optional; never a shel
 pipe_command = ["less"]         # | : the article as Markdown on standard input
 save_dir = "~/Downloads"        # s : where articles are saved as Markdown
 images = "auto"                 # auto (the terminal's graphics) | blocks (coloured half-blocks) | off
+briefing_since = "last-open"    # the Briefing's start: last-open (the opening before) or 12h, 3d, 2w ago
 
 [retention]
 keep_days = 90                  # articles older than this may be dropped
@@ -75,6 +76,7 @@ from newsreader.core.paths import Paths
 from newsreader.core.sanitize import clean_line
 from newsreader.core.tomlfile import load_toml
 from newsreader.core.urls import check_url, normalize_url
+from newsreader.search.language import parse_duration
 
 __all__ = [
     "IMAGE_MODES",
@@ -139,6 +141,7 @@ class UIConfig:
     #: auto: the terminal's graphics protocol (Kitty, Sixel), else half-blocks;
     #: blocks: always coloured half-blocks; off: no picture is fetched.
     images: str = "auto"
+    briefing_since: int | None = None  # the Briefing starts this many seconds ago; None: "last-open"
 
 
 @dataclass(slots=True)
@@ -195,6 +198,7 @@ _UI_KEYS = (
     "pipe_command",
     "save_dir",
     "images",
+    "briefing_since",
 )
 _KEEP_REVISIONS_LIMITS: tuple[float, float, float, type] = (5, 1, 50, int)
 
@@ -386,6 +390,13 @@ class _Reader:
                     "ui.images",
                     f"expected one of {', '.join(IMAGE_MODES)}, got {clean_line(repr(mode))[:60]}; using auto",
                 )
+        if "briefing_since" in ui:
+            since = ui["briefing_since"]
+            if isinstance(since, str) and (span := parse_duration(since)):  # 0h is no span
+                self.config.ui.briefing_since = int(span.total_seconds())
+            elif since != "last-open":
+                got = clean_line(repr(since))[:60]
+                self.warn("ui.briefing_since", f"expected last-open or a span: 12h, 3d, 2w; got {got}; using last-open")
 
     def read_keymap(self, keymap: dict[str, Any]) -> None:
         for binding, value in keymap.items():

@@ -64,3 +64,16 @@ def test_a_bad_since_is_one_line_and_exit_2(tmp_path):
     result = run(home, "briefing", "--since", "yesterdayish\x1b[31m")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "\x1b" not in result.stderr
+
+
+def test_briefing_follows_briefing_since_in_config_unless_since_is_given(tmp_path):
+    home, cache = _home(tmp_path)
+    record_opening(cache, int(time.time()) + 60)  # opened after everything arrived
+    paths = Paths.under(home)
+    paths.config_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file.write_text('[ui]\nbriefing_since = "2d"\n', encoding="utf-8")
+    result = run(home, "briefing")
+    assert result.returncode == 0, result.stderr
+    assert "[ui] briefing_since" in result.stdout and BRIDGE in result.stdout
+    result = run(home, "briefing", "--since", "2026-01-01T00:00:00+00:00")
+    assert "--since" in result.stdout.splitlines()[0]

@@ -48,3 +48,15 @@ async def test_opening_the_reader_is_remembered_and_the_briefing_starts_there(tm
         assert headline_titles(app) == []
         assert briefing_since(cache) == T + 3600
         assert last_opening(cache) == T  # this opening (the app's clock)
+
+
+async def test_briefing_since_a_span_in_config_overrides_the_last_opening(tmp_path):
+    app = make_app(tmp_path, *bridge_documents())
+    record_opening(app.services.cache, T + 3600)  # opened after everything arrived: nothing new since
+    app.services.config.ui.briefing_since = 3 * 86400  # [ui] briefing_since = "3d"
+    async with app.run_test(size=SIZE) as pilot:
+        await choose_briefing(pilot)
+        assert headline_titles(app) == [
+            "Barge strike closes Amberly Bridge over Tollan River",
+            "Fire crews save Westmere Library rare book room from roof blaze",
+        ]

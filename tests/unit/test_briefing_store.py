@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from newsreader.config.settings import load_config
 from newsreader.core.paths import Paths
 from newsreader.store import (
     Cache,
@@ -75,3 +78,26 @@ def test_openings_are_remembered(tmp_path) -> None:
     assert record_opening(cache, T + HOUR) == T
     assert last_opening(cache) == T + HOUR
     assert briefing_since(cache) == T  # the open reader's briefing starts at the opening before
+
+
+# -- [ui] briefing_since ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"), [('"12h"', 12 * 3600), ('"3d"', 3 * 86400), ('"2w"', 14 * 86400), ('"last-open"', None)]
+)
+def test_briefing_since_is_last_open_or_a_span(tmp_path, value, seconds):
+    path = tmp_path / "config.toml"
+    path.write_text(f"[ui]\nbriefing_since = {value}\n", encoding="utf-8")
+    config = load_config(path)
+    assert (config.ui.briefing_since, config.warnings) == (seconds, [])
+
+
+@pytest.mark.parametrize("value", ['"yesterday"', '"0h"', "12", '"-3d"', '"\\u001b[31m"'])
+def test_a_bad_briefing_since_is_one_warning_and_last_open(tmp_path, value):
+    path = tmp_path / "config.toml"
+    path.write_text(f"[ui]\nbriefing_since = {value}\n", encoding="utf-8")
+    config = load_config(path)
+    assert config.ui.briefing_since is None
+    assert len(config.warnings) == 1 and "ui.briefing_since: expected last-open or a span" in config.warnings[0]
+    assert "\x1b" not in config.warnings[0]

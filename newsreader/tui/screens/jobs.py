@@ -131,7 +131,8 @@ def read_briefing(services: Services, key: ListKey, offset: int) -> HeadlinesLoa
     row names the outlets."""
     cache = services.cache
     now = int(services.clock().timestamp())
-    since = briefing_since(cache)
+    span = services.config.ui.briefing_since  # [ui] briefing_since: a span, or None for "last-open"
+    since = now - span if span is not None else briefing_since(cache)
     rows = briefing_rows(
         cache, now - FIRST_BRIEFING_SPAN if since is None else since, now=now, limit=HEADLINE_PAGE, offset=offset
     )
