@@ -8,7 +8,14 @@ their own connections and transactions.
 
 from newsreader.store.articlerows import text_fields
 from newsreader.store.bookmarks import Bookmark, BookmarksError, BookmarkStore, sync_key
-from newsreader.store.briefing import BriefingRow, briefing_rows, briefing_since, last_opening, record_opening
+from newsreader.store.briefing import (
+    BriefingRow,
+    briefing_count,
+    briefing_rows,
+    briefing_since,
+    last_opening,
+    record_opening,
+)
 from newsreader.store.cache import Cache
 from newsreader.store.changes import ChangeMarks, change_marks, changed_since_last_check
 from newsreader.store.errors import StoreError, is_busy
@@ -95,6 +102,7 @@ __all__ = [
     "apply_story_flags",
     "article_key_for",
     "article_revisions",
+    "briefing_count",
     "briefing_rows",
     "briefing_since",
     "candidates",

@@ -20,7 +20,15 @@ from dataclasses import dataclass
 from newsreader.store.cache import Cache
 from newsreader.store.story_rows import StoryMember, StoryRow, stories_by_ids
 
-__all__ = ["BriefingRow", "briefing_rows", "briefing_since", "last_opening", "rank", "record_opening"]
+__all__ = [
+    "BriefingRow",
+    "briefing_count",
+    "briefing_rows",
+    "briefing_since",
+    "last_opening",
+    "rank",
+    "record_opening",
+]
 
 #: An outlet's weight in the ranking halves for every this many hours of
 #: age of the story's latest coverage: a story three outlets told a day ago
@@ -64,20 +72,31 @@ def rank(stories: list[StoryRow], now: int) -> list[BriefingRow]:
     return rows
 
 
+#: The stories a briefing starts from: new since ``:since``, told by two outlets or more, not muted.
+_NEW_STORIES = "FROM stories WHERE (updated_at >= :since OR last_ts >= :since) AND source_count >= 2 AND muted = 0"
+
+
 def briefing_rows(cache: Cache, since_ts: int, *, now: int, limit: int = 100, offset: int = 0) -> list[BriefingRow]:
     """The stories new since ``since_ts``, ranked; ``limit`` rows from ``offset``."""
     conn = cache.connection()
     ids = [
         int(r[0])
         for r in conn.execute(
-            """SELECT id FROM stories WHERE (updated_at >= :since OR last_ts >= :since)
-               AND source_count >= 2 AND muted = 0 ORDER BY last_ts DESC, id DESC LIMIT :cap""",
+            f"SELECT id {_NEW_STORIES} ORDER BY last_ts DESC, id DESC LIMIT :cap",
             {"since": since_ts, "cap": MAX_STORIES},
         )
     ]
     # Members hidden by a rule are left out: a story may be down to one outlet.
     stories = [s for s in stories_by_ids(conn, ids) if len({m.source for m in s.members}) >= 2]
     return rank(stories, now)[offset : offset + limit]
+
+
+def briefing_count(cache: Cache, since_ts: int) -> int:
+    """How many stories the briefing since ``since_ts`` lists, for the
+    Briefing row: one pass over the stories table, no member read, so a
+    story a rule's hiding leaves with one outlet still counts."""
+    row = cache.connection().execute(f"SELECT count(*) {_NEW_STORIES}", {"since": since_ts}).fetchone()
+    return min(int(row[0]), MAX_STORIES)
 
 
 def record_opening(cache: Cache, now: int) -> int | None:

@@ -33,6 +33,7 @@ class SourceCounts:
     total: int
     unread: int
     saved: list[tuple[str, int]] = field(default_factory=list)  # (saved search name, unread matches)
+    briefing: int | None = None  # stories in the Briefing (None: not counted, as on the first screen)
 
 
 def source_counts(services: Services) -> SourceCounts:

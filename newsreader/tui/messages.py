@@ -232,6 +232,13 @@ class CacheChanged(Message):
 
 
 @dataclass(eq=False)
+class BriefingCounted(Message):
+    """How many stories the Briefing lists, counted once the opening is noted."""
+
+    stories: int
+
+
+@dataclass(eq=False)
 class OpenArticleGone(Message):
     """The open article is no longer in the cache (another process removed it)."""
 

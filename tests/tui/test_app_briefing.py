@@ -60,3 +60,25 @@ async def test_briefing_since_a_span_in_config_overrides_the_last_opening(tmp_pa
             "Barge strike closes Amberly Bridge over Tollan River",
             "Fire crews save Westmere Library rare book room from roof blaze",
         ]
+
+
+def briefing_label(app) -> str:
+    return str(app.screen.query_one("#sources").get_option_at_index(0).prompt)
+
+
+async def test_the_briefing_row_counts_its_stories(tmp_path):
+    app = make_app(tmp_path, *bridge_documents())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert briefing_label(app) == "Briefing (2)"
+        app.screen.load_sources()  # a recount keeps it
+        await settle(pilot)
+        assert briefing_label(app) == "Briefing (2)"
+
+
+async def test_an_empty_briefing_row_has_no_count(tmp_path):
+    app = make_app(tmp_path, *bridge_documents())
+    record_opening(app.services.cache, T + 3600)  # opened after everything arrived
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert briefing_label(app) == "Briefing"

@@ -9,6 +9,7 @@ from newsreader.core.paths import Paths
 from newsreader.store import (
     Cache,
     StoryRow,
+    briefing_count,
     briefing_rows,
     briefing_since,
     last_opening,
@@ -69,6 +70,14 @@ def test_briefing_leaves_out_old_and_muted_stories(tmp_path) -> None:
     rows = briefing_rows(cache, T - HOUR, now=T)
     toggle_story_flag(cache, rows[0].lead.id, "mute")
     assert [r.story.id for r in briefing_rows(cache, T - HOUR, now=T)] == [rows[1].story.id]
+
+
+def test_the_count_is_the_number_of_stories_listed(tmp_path) -> None:
+    cache = _cache(tmp_path)
+    assert briefing_count(cache, T - HOUR) == len(briefing_rows(cache, T - HOUR, now=T)) == 2
+    assert briefing_count(cache, T + HOUR) == 0
+    toggle_story_flag(cache, briefing_rows(cache, T - HOUR, now=T)[0].lead.id, "mute")
+    assert briefing_count(cache, T - HOUR) == 1
 
 
 def test_openings_are_remembered(tmp_path) -> None:

@@ -21,6 +21,7 @@ from newsreader.store import (
     BookmarksError,
     HeadlineRow,
     StoryRow,
+    briefing_count,
     briefing_rows,
     briefing_since,
     check_in_background,
@@ -46,6 +47,7 @@ from newsreader.tui.messages import (
     ArticleFound,
     ArticleLoaded,
     BookmarkToggled,
+    BriefingCounted,
     ConfigRead,
     FeedAdded,
     FullTextFetched,
@@ -90,6 +92,7 @@ def search_terms(services: Services, key: ListKey, search_query: str) -> tuple[s
 def read_sources(services: Services, search_query: str) -> SourcesLoaded:
     # The labels are built here too: 1,200 of them are not the event loop's work.
     counts = source_counts(services)
+    counts.briefing = briefing_count(services.cache, briefing_start(services))
     return SourcesLoaded(counts, source_items(counts, len(services.bookmarks), search_query))
 
 
@@ -125,25 +128,33 @@ def read_headlines(services: Services, key: ListKey, search_query: str, offset: 
 FIRST_BRIEFING_SPAN = 24 * 3600
 
 
+def briefing_start(services: Services) -> int:
+    """Where the Briefing starts: ``[ui] briefing_since`` back from now, or
+    the opening before this one (the last day, the first time)."""
+    now = int(services.clock().timestamp())
+    span = services.config.ui.briefing_since  # None: "last-open"
+    since = now - span if span is not None else briefing_since(services.cache)
+    return now - FIRST_BRIEFING_SPAN if since is None else since
+
+
 def read_briefing(services: Services, key: ListKey, offset: int) -> HeadlinesLoaded:
     """The Briefing as a list of headlines: each story's first report, ranked
     (:func:`newsreader.store.briefing_rows`), its story with its versions so the
     row names the outlets."""
     cache = services.cache
     now = int(services.clock().timestamp())
-    span = services.config.ui.briefing_since  # [ui] briefing_since: a span, or None for "last-open"
-    since = now - span if span is not None else briefing_since(cache)
-    rows = briefing_rows(
-        cache, now - FIRST_BRIEFING_SPAN if since is None else since, now=now, limit=HEADLINE_PAGE, offset=offset
-    )
+    rows = briefing_rows(cache, briefing_start(services), now=now, limit=HEADLINE_PAGE, offset=offset)
     heads = {h.id: h for h in cache.headlines_by_ids([r.lead.id for r in rows])}
     stories: dict[int, StoryRow] = {r.lead.id: r.story for r in rows if r.lead.id in heads}
     return HeadlinesLoaded(key, [heads[i] for i in stories], stories, offset)
 
 
-def note_opening(services: Services) -> None:
-    """The reader has opened: the next opening's Briefing starts here."""
+def note_opening(services: Services) -> BriefingCounted:
+    """The reader has opened: the next opening's Briefing starts here. The
+    first screen's Briefing row has no count (it would delay the first
+    frame): it comes here, a frame later."""
     record_opening(services.cache, int(services.clock().timestamp()))
+    return BriefingCounted(briefing_count(services.cache, briefing_start(services)))
 
 
 def read_article_to_show(services: Services, article_id: int, scroll_y: float, keep_walk: bool) -> Message:

@@ -8,11 +8,13 @@ Openers, the pipe and the save run on worker threads
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from newsreader.exchange.article_out import Link, article_links
 from newsreader.store import ArticleRow
-from newsreader.tui.messages import CacheChanged, FeedsDue, NewsToTell, OpenArticleGone, StatusText
+from newsreader.tui import display
+from newsreader.tui.keys import BRIEFING
+from newsreader.tui.messages import BriefingCounted, CacheChanged, FeedsDue, NewsToTell, OpenArticleGone, StatusText
 from newsreader.tui.screens import background_jobs, jobs
 
 if TYPE_CHECKING:
@@ -88,6 +90,10 @@ class DailyHandlers:
 
     def on_cache_changed(self, message: CacheChanged) -> None:
         self.daily.cache_changed()
+
+    def on_briefing_counted(self, message: BriefingCounted) -> None:
+        screen = cast("MainScreen", self)
+        screen.sources.replace_label(BRIEFING, display.special_label("Briefing", message.stories))
 
     def on_open_article_gone(self, message: OpenArticleGone) -> None:
         self.daily.article_gone(message)

@@ -31,7 +31,7 @@ def search_label(query: str) -> Text:
 def source_items(counts: SourceCounts, bookmarks: int, search_query: str) -> list[tuple[ListKey, Text]]:
     """The source list's rows: the special lists, saved searches, the search, the sources."""
     items: list[tuple[ListKey, Text]] = [
-        (BRIEFING, display.special_label("Briefing", None)),
+        (BRIEFING, display.special_label("Briefing", counts.briefing)),
         (ALL, display.special_label("All", counts.total)),
         (UNREAD, display.special_label("Unread", counts.unread)),
         (BOOKMARKS, display.special_label("Bookmarks", bookmarks)),
