@@ -175,7 +175,7 @@ def test_the_same_date_twice_is_fine():
             'after: not a date: "26-11-2026" (use YYYY-MM-DD, today, yesterday, or an age like 7d, 24h, 2w)',
         ),
         ("after:99999w", 'after: "99999w" is too far back (at most 100 years)'),
-        ("is:starred", 'is: unknown state "starred" (use unread, read, bookmarked, flagged or hidden)'),
+        ("is:starred", 'is: unknown state "starred" (use unread, read, bookmarked, flagged, hidden or updated)'),
         ("source: harbour", 'source: needs a source name (as in source:"Sky News AU")'),
         ('source:"" x', 'source: needs a source name (as in source:"Sky News AU")'),
         ("tag:", "tag: needs a tag (as in tag:world)"),
