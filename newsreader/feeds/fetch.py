@@ -35,6 +35,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.cookiejar import DefaultCookiePolicy
 
+# ``import httpx`` also loads its command-line tool (httpx._main) when click
+# and rich are installed, which pulls in click, rich.progress and pygments:
+# about a tenth of a second of a refresh's start for code it never runs.
+# A None entry makes that import fail, and httpx then keeps its small stub.
+if "httpx" not in sys.modules:
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # None marks a failed import
+
 import httpx
 
 # httpcore asks ``import sniffio`` six times per request to learn which
