@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     from newsreader.cli.story_commands import add_stories_command
 
     add_stories_command(sub)
+    from newsreader.cli.briefing_commands import add_briefing_command
+
+    add_briefing_command(sub)
     from newsreader.cli.article_commands import add_article_commands
 
     add_article_commands(sub)
@@ -97,6 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from newsreader.cli.story_commands import run_stories
 
             return run_stories(args)
+        if command == "briefing":
+            from newsreader.cli.briefing_commands import run_briefing
+
+            return run_briefing(args)
         if command in ("show", "list", "mark-read", "mark-unread"):
             from newsreader.cli.article_commands import run_article_command
 

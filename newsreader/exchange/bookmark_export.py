@@ -38,7 +38,8 @@ _ALIASES = {"md": "markdown", "markdown": "markdown", "json": "json", "html": "h
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
 
 
-def _md(text: str) -> str:
+def markdown_text(text: str) -> str:
+    """One line of untrusted text for Markdown: controls out, every special character escaped."""
     return _MD_SPECIAL.sub(r"\\\1", clean_line(text))
 
 
@@ -49,7 +50,7 @@ def _byline(bookmark: Bookmark) -> str:
 def _markdown(bookmarks: list[Bookmark]) -> str:
     lines = ["# Bookmarks", ""]
     for bm in bookmarks:
-        title = _md(bm.title) or "untitled"
+        title = markdown_text(bm.title) or "untitled"
         # check_url has refused spaces and controls, so <url> is one token;
         # the angle brackets keep ")" in a URL from ending the link.
         if is_safe_url(bm.url):
@@ -58,12 +59,12 @@ def _markdown(bookmarks: list[Bookmark]) -> str:
         else:
             head = title
         byline = _byline(bm)
-        lines.append(f"- {head}" + (f" — {_md(byline)}" if byline else ""))
+        lines.append(f"- {head}" + (f" — {markdown_text(byline)}" if byline else ""))
         if bm.tags:
-            lines.append("  tags: " + ", ".join(_md(t) for t in bm.tags))
+            lines.append("  tags: " + ", ".join(markdown_text(t) for t in bm.tags))
         for note_line in clean(bm.note).splitlines():
             if note_line.strip():
-                lines.append(f"  > {_md(note_line)}")
+                lines.append(f"  > {markdown_text(note_line)}")
     return "\n".join(lines) + "\n"
 
 

@@ -8,6 +8,7 @@ their own connections and transactions.
 
 from newsreader.store.articlerows import text_fields
 from newsreader.store.bookmarks import Bookmark, BookmarksError, BookmarkStore, sync_key
+from newsreader.store.briefing import BriefingRow, briefing_rows, briefing_since, last_opening, record_opening
 from newsreader.store.cache import Cache
 from newsreader.store.changes import ChangeMarks, change_marks, changed_since_last_check
 from newsreader.store.errors import StoreError, is_busy
@@ -68,6 +69,7 @@ __all__ = [
     "Bookmark",
     "BookmarkStore",
     "BookmarksError",
+    "BriefingRow",
     "Cache",
     "CacheUnavailable",
     "Change",
@@ -93,6 +95,8 @@ __all__ = [
     "apply_story_flags",
     "article_key_for",
     "article_revisions",
+    "briefing_rows",
+    "briefing_since",
     "candidates",
     "change_marks",
     "changed_since_last_check",
@@ -105,6 +109,7 @@ __all__ = [
     "followed_stories_with_news",
     "full_text_state",
     "is_busy",
+    "last_opening",
     "list_articles",
     "list_stories",
     "mark_damaged",
@@ -121,6 +126,7 @@ __all__ = [
     "record_change",
     "record_fetch",
     "record_full_text_failure",
+    "record_opening",
     "record_subscriptions",
     "related_stories",
     "release_leases",

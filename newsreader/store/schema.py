@@ -289,6 +289,11 @@ CREATE TABLE IF NOT EXISTS state.sync_remote (
     remote_id INTEGER NOT NULL         -- the server's article id
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS state.sync_remote_id ON sync_remote(remote_id);
+-- When the reader was opened (store/briefing.py): the briefing lists what is new since.
+CREATE TABLE IF NOT EXISTS state.reader_marks (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
 """
 
 #: version -> SQL that upgrades from version-1. Empty until the first change.

@@ -342,6 +342,16 @@ def list_stories(
     return [_story(r, members[int(r["id"])]) for r in rows]
 
 
+def stories_by_ids(conn: sqlite3.Connection, story_ids: list[int]) -> list[StoryRow]:
+    """The stories ``story_ids`` in that order (gone ones left out), each with its members oldest first."""
+    rows: dict[int, sqlite3.Row] = {}
+    for chunk in _chunks(story_ids, 400):
+        sql = f"SELECT {_STORY_COLUMNS} FROM stories WHERE id IN ({','.join('?' * len(chunk))})"
+        rows.update((int(r["id"]), r) for r in conn.execute(sql, chunk))
+    members = _members(conn, list(rows))
+    return [_story(rows[i], members[i]) for i in story_ids if i in rows]
+
+
 def followed_with_new_sources(conn: sqlite3.Connection) -> list[StoryRow]:
     """Followed stories that gained an outlet since they were last marked seen."""
     rows = conn.execute(

@@ -79,7 +79,10 @@ def headline_label(
         text.append(FLAG_MARK + " ", style="bold red")
     text.append(safe(row.title), style=("bold " if not row.is_read else "") + ("red" if row.flagged else ""))
     meta = when_text(row.published, row.precision, row.published_text, now)
-    if show_source:
+    if story is not None and story.members:
+        # A story that came with its versions (the Briefing) names its outlets, the first to report first.
+        meta = ", ".join(dict.fromkeys(safe(m.source) for m in story.members)) + " · " + meta
+    elif show_source:
         meta = safe(row.source) + " · " + meta
     if row.summary_only:
         meta += " · summary"

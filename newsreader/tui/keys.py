@@ -13,6 +13,7 @@ from enum import Enum
 class ListKind(Enum):
     """What a row of the source list lists."""
 
+    BRIEFING = "briefing"  # the stories new since the reader was last opened
     ALL = "all"
     UNREAD = "unread"
     BOOKMARKS = "bookmarks"
@@ -42,6 +43,7 @@ class ListKey:
         return self.kind is ListKind.SOURCE
 
 
+BRIEFING = ListKey(ListKind.BRIEFING)
 ALL = ListKey(ListKind.ALL)
 UNREAD = ListKey(ListKind.UNREAD)
 BOOKMARKS = ListKey(ListKind.BOOKMARKS)

@@ -7,7 +7,7 @@ import tomllib
 
 from textual.widgets import Input
 
-from newsreader.tui.keys import ALL, BOOKMARKS, SEARCH, UNREAD, ListKey
+from newsreader.tui.keys import ALL, BOOKMARKS, BRIEFING, SEARCH, UNREAD, ListKey
 from newsreader.tui.messages import ArticleLoaded
 from newsreader.tui.screens import jobs
 from tests.support.app import (
@@ -63,8 +63,8 @@ async def test_main_screen_lists_sources_headlines_and_opens_article(tmp_path):
         screen = app.screen
         sources = screen.query_one("#sources")
         keys = sources.keys
-        assert keys[:3] == [ALL, UNREAD, BOOKMARKS]
-        assert len(keys) == 5  # two sources
+        assert keys[:4] == [BRIEFING, ALL, UNREAD, BOOKMARKS]
+        assert len(keys) == 6  # two sources
         # newest first
         assert headline_titles(app) == [
             "Ferry timetable changes for winter",
@@ -243,7 +243,7 @@ async def test_bookmark_written_to_toml_and_shown_after_restart(tmp_path):
         screen = again.screen
         sources = screen.query_one("#sources")
         sources.focus()
-        sources.highlighted = 2  # Bookmarks
+        sources.highlighted = 3  # Bookmarks
         await settle(pilot)
         assert headline_titles(again) == ["Port Calder pilots agree four-year contract"]
         await open_story(pilot, "Port Calder pilots agree four-year contract")
@@ -390,7 +390,7 @@ async def test_picking_another_source_during_a_search_closes_the_bar(tmp_path, m
         bar = screen.query_one("#search-bar")
         assert bar.display
         sources = screen.query_one("#sources")
-        sources.highlighted = 1  # what a click on "Unread" does
+        sources.highlighted = 2  # what a click on "Unread" does
         await pilot.pause(0.1)
         release.set()
         await settle(pilot)

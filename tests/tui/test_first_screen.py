@@ -44,8 +44,8 @@ async def test_first_frame_shows_what_was_read_beside_the_import(tmp_path, monke
         sources = screen.query_one("#sources", KeyList)
         assert [e.row.title for e in headlines.entries] == [r.title for r in services.cache.headlines(limit=10)]
         assert headlines.option_count == len(headlines.entries)
-        assert "All (" in str(sources.get_option_at_index(0).prompt)
-        assert f"All ({services.cache.totals()[0]})" == str(sources.get_option_at_index(0).prompt)
+        assert str(sources.get_option_at_index(0).prompt) == "Briefing"
+        assert f"All ({services.cache.totals()[0]})" == str(sources.get_option_at_index(1).prompt)
     assert first.take(0) is None  # taken once
 
 
@@ -63,7 +63,7 @@ async def test_opening_an_unread_article_counts_it_at_once(tmp_path):
         await pilot.press("enter")
         await settle(pilot)
         assert unread_before - 1 == services.cache.totals()[1]
-        assert str(sources.get_option_at_index(1).prompt) == f"Unread ({unread_before - 1})"
+        assert str(sources.get_option_at_index(2).prompt) == f"Unread ({unread_before - 1})"
 
 
 class ListApp(App[None]):

@@ -231,6 +231,13 @@ class FollowStory(Command):
     TITLE = "Follow or unfollow this story"
 
 
+class CompareOutlets(Command):
+    """Two outlets' versions of this story side by side: what both say, what only one says."""
+
+    ID, BINDING_KEY, ACTION, FOOTER_TEXT = "story.compare", "c", "compare_outlets", "Compare outlets"
+    TITLE = "Compare two outlets' versions of this story"
+
+
 #: The app's commands, on every screen.
 APP_COMMANDS: tuple[type[Command], ...] = (Quit, Help)
 
@@ -267,4 +274,5 @@ MAIN_COMMANDS: tuple[type[Command], ...] = (
     PreviousStory,
     MuteStory,
     FollowStory,
+    CompareOutlets,
 )

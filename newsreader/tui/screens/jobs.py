@@ -20,12 +20,16 @@ from newsreader.store import (
     ArticleRow,
     BookmarksError,
     HeadlineRow,
+    StoryRow,
+    briefing_rows,
+    briefing_since,
     check_in_background,
     followed_stories_with_news,
     mark_followed_story_seen,
     mark_read_by_story,
     note_opened,
     read_article,
+    record_opening,
     related_stories,
     search_articles,
     stories_for_headlines,
@@ -110,8 +114,34 @@ def headline_page(services: Services, key: ListKey, search_query: str, offset: i
 
 
 def read_headlines(services: Services, key: ListKey, search_query: str, offset: int) -> HeadlinesLoaded:
+    if key.kind is ListKind.BRIEFING:
+        return read_briefing(services, key, offset)
     rows = headline_page(services, key, search_query, offset, HEADLINE_PAGE)
     return HeadlinesLoaded(key, rows, stories_for_headlines(services.cache, [r.id for r in rows]), offset)
+
+
+#: What the Briefing covers when the reader was never opened before.
+FIRST_BRIEFING_SPAN = 24 * 3600
+
+
+def read_briefing(services: Services, key: ListKey, offset: int) -> HeadlinesLoaded:
+    """The Briefing as a list of headlines: each story's first report, ranked
+    (:func:`newsreader.store.briefing_rows`), its story with its versions so the
+    row names the outlets."""
+    cache = services.cache
+    now = int(services.clock().timestamp())
+    since = briefing_since(cache)
+    rows = briefing_rows(
+        cache, now - FIRST_BRIEFING_SPAN if since is None else since, now=now, limit=HEADLINE_PAGE, offset=offset
+    )
+    heads = {h.id: h for h in cache.headlines_by_ids([r.lead.id for r in rows])}
+    stories: dict[int, StoryRow] = {r.lead.id: r.story for r in rows if r.lead.id in heads}
+    return HeadlinesLoaded(key, [heads[i] for i in stories], stories, offset)
+
+
+def note_opening(services: Services) -> None:
+    """The reader has opened: the next opening's Briefing starts here."""
+    record_opening(services.cache, int(services.clock().timestamp()))
 
 
 def read_article_to_show(services: Services, article_id: int, scroll_y: float, keep_walk: bool) -> Message:

@@ -159,6 +159,7 @@ class MainScreen(ChangesHandlers, DailyHandlers, PictureHandlers, WorkingScreen[
             self.headlines.show_page(HeadlinesLoaded(ALL, data.headlines, data.stories), "")
         else:
             self.reload()
+        self.call_after_refresh(self.background, partial(jobs.note_opening, self.services), "opening", False)
         if not self.services.cache_checked:
             # It reads the whole file: after the first frame, not competing with it.
             self.call_after_refresh(self.background, partial(jobs.check_cache, self.services), "check", False)
@@ -426,6 +427,9 @@ class MainScreen(ChangesHandlers, DailyHandlers, PictureHandlers, WorkingScreen[
 
     def action_follow_story(self) -> None:
         self.stories.change("follow")
+
+    def action_compare_outlets(self) -> None:
+        self.stories.compare()
 
     @on(StoryMembersLoaded)
     def story_members_loaded(self, message: StoryMembersLoaded) -> None:

@@ -1,5 +1,6 @@
 """Stories on the main screen: expand a story's row (``x``), jump between
-stories (``}`` / ``{``), mute one (``M``) and follow one (``F``).
+stories (``}`` / ``{``), mute one (``M``), follow one (``F``) and compare
+two outlets' versions of one (``c``, :mod:`.compare_screen`).
 
 Muting hides a story from the reading lists (search still finds it);
 following marks the outlets it has now as seen, so a story row says
@@ -13,13 +14,14 @@ from typing import TYPE_CHECKING
 
 from newsreader.tui.headline_groups import next_story
 from newsreader.tui.screens import jobs
+from newsreader.tui.screens.compare_screen import CompareScreen
 
 if TYPE_CHECKING:
     from newsreader.tui.screens.main_screen import MainScreen
 
 
 class StoryActions:
-    """What ``x``, ``}``, ``{``, ``M`` and ``F`` do."""
+    """What ``x``, ``}``, ``{``, ``M``, ``F`` and ``c`` do."""
 
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
@@ -60,3 +62,27 @@ class StoryActions:
         target = self.target()
         if target is not None:
             self.screen.background(partial(jobs.change_story, self.screen.services, target, flag), "stories", False)
+
+    def compare(self) -> None:
+        """Open the compare view on the target's story: known to be one from
+        its headline's row or from the open article's sidebar."""
+        screen = self.screen
+        target = screen.target_id()
+        related = screen.related
+        in_story = target is not None and (
+            screen.headlines.model.story_of(target) is not None
+            or (
+                related is not None
+                and related.article_id == target
+                and any(r.reason == "same-story" for r in related.rows)
+            )
+        )
+        if target is None or not in_story:
+            screen.notify("This article is not part of a story told by several outlets.", timeout=2)
+            return
+
+        def chosen(article_id: int | None) -> None:
+            if article_id is not None:
+                screen.open_article(article_id)
+
+        screen.app.push_screen(CompareScreen(screen.services, target), chosen)

@@ -1,5 +1,5 @@
-"""The source list: All, Unread, Bookmarks, the saved searches, the
-current search and every source, each with its count.
+"""The source list: the Briefing, All, Unread, Bookmarks, the saved
+searches, the current search and every source, each with its count.
 
 The labels of a full list (1,200 sources) are built by the worker that
 counts (:func:`source_items`); the pane swaps only the labels that changed.
@@ -19,7 +19,7 @@ from textual.widgets import OptionList
 from newsreader.store import ArticleRow
 from newsreader.tui import display
 from newsreader.tui.first_screen import SourceCounts
-from newsreader.tui.keys import ALL, BOOKMARKS, SEARCH, UNREAD, ListKey
+from newsreader.tui.keys import ALL, BOOKMARKS, BRIEFING, SEARCH, UNREAD, ListKey
 from newsreader.tui.messages import SourceChosen
 from newsreader.tui.widgets.lists import KeyList
 
@@ -31,6 +31,7 @@ def search_label(query: str) -> Text:
 def source_items(counts: SourceCounts, bookmarks: int, search_query: str) -> list[tuple[ListKey, Text]]:
     """The source list's rows: the special lists, saved searches, the search, the sources."""
     items: list[tuple[ListKey, Text]] = [
+        (BRIEFING, display.special_label("Briefing", None)),
         (ALL, display.special_label("All", counts.total)),
         (UNREAD, display.special_label("Unread", counts.unread)),
         (BOOKMARKS, display.special_label("Bookmarks", bookmarks)),
@@ -66,7 +67,7 @@ class SourcesPane(KeyList[ListKey]):
         in or relabelled, not the list built again. False when it could not be."""
         if self.counts is None:
             return False
-        index = 3 + len(self.counts.saved)
+        index = self.keys.index(BOOKMARKS) + 1 + len(self.counts.saved)
         if SEARCH in self.keys[: index + 1]:
             self.replace_label(SEARCH, search_label(query))
         elif not self.insert_item(index, SEARCH, search_label(query)):
