@@ -16,6 +16,7 @@ message when it is absent.
     python benchmarks/refresh_stages.py                 # 200 feeds x 50 items
     python benchmarks/refresh_stages.py --feeds 1000    # the large corpus
     python benchmarks/refresh_stages.py --base ../wt-base --rounds 3
+    python benchmarks/refresh_stages.py --store-parts   # and where the store stage goes
 
 ``--base DIR`` runs the same stages, on the same corpus, with the code of
 another checkout (``git worktree add --detach ../wt-base COMMIT``) beside
@@ -75,6 +76,32 @@ class StageClock:
         return timed
 
 
+#: ``--store-parts``: the store stage's parts, each a function timed wherever
+#: it is called from: (label, module, function name).
+STORE_PARTS = (
+    ("rows: insert, ids, FTS", "newsreader.store.articlerows", "import_feed_articles"),
+    ("  FTS insert", "newsreader.store.articlerows", "index_text"),
+    ("stories: sign, match, place", "newsreader.store.story_rows", "assign_stories"),
+    ("  sign (weigh, insert, post)", "newsreader.store.storyindex", "sign"),
+    ("  candidates (postings, compare)", "newsreader.store.storyindex", "matches"),
+)
+
+
+def time_store_parts() -> dict[str, StageClock]:
+    """Wrap each :data:`STORE_PARTS` function in every module that holds it."""
+    import importlib
+
+    clocks: dict[str, StageClock] = {}
+    for label, module_name, name in STORE_PARTS:
+        original = getattr(importlib.import_module(module_name), name)
+        clock = clocks[label] = StageClock()
+        timed = clock.wrap(original)
+        for module in list(sys.modules.values()):
+            if module is not None and getattr(module, name, None) is original:
+                setattr(module, name, timed)
+    return clocks
+
+
 def cpu(fn: Callable[[], object]) -> tuple[float, object]:
     started = time.process_time()
     result = fn()
@@ -90,7 +117,7 @@ STAGES = (
 )
 
 
-def measure(bodies: list[tuple[str, bytes]], tmp: Path) -> dict[str, float]:
+def measure(bodies: list[tuple[str, bytes]], tmp: Path, store_parts: bool = False) -> dict[str, float]:
     """CPU seconds of each stage over the corpus, and the article count."""
     # 1. Parse, with the HTML-to-text walk inside it timed on its own.
     html_clock = StageClock()
@@ -129,6 +156,7 @@ def measure(bodies: list[tuple[str, bytes]], tmp: Path) -> dict[str, float]:
             art.body, art.summary = "", None
 
     # 3. The writer: insert, index and assign stories, one feed a call.
+    parts = time_store_parts() if store_parts else {}
     cache = Cache(tmp / "cache.sqlite3")
     store_seconds = 0.0
     for (url, _body), doc in zip(bodies, docs):
@@ -147,6 +175,7 @@ def measure(bodies: list[tuple[str, bytes]], tmp: Path) -> dict[str, float]:
         "fields": fields_seconds,
         "store": store_seconds,
         "worker": end_to_end,
+        **{label: clock.seconds for label, clock in parts.items()},
     }
 
 
@@ -162,6 +191,7 @@ def print_table(title: str, runs: dict[str, dict[str, float]]) -> None:
     print(title)
     print(f"{'stage':<34}" + "".join(f"{name:>12}" for name in names) + ("      ratio" if len(names) == 2 else ""))
     rows = [*STAGES, ("total", "total"), ("worker", "parse worker end to end")]
+    rows += [(label, "  " + label) for label, *_ in STORE_PARTS if label in first]  # within the store stage
     for run in runs.values():
         run["total"] = sum(run[key] for key, _ in STAGES)
     for key, label in rows:
@@ -177,12 +207,13 @@ def main() -> int:
     ap.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH)
     ap.add_argument("--base", type=Path, help="another checkout whose stages run beside this one's")
     ap.add_argument("--rounds", type=int, default=1, help="with --base: alternate runs, lowest figure kept")
+    ap.add_argument("--store-parts", action="store_true", help="also time the parts of the store stage")
     ap.add_argument("--code", type=Path, help=argparse.SUPPRESS)  # read at import time
     ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)  # a child's ready corpus
     args = ap.parse_args()
     if args.corpus is not None:  # a child of --base: one measurement, as JSON
         with tempfile.TemporaryDirectory() as tmp:
-            print(json.dumps(measure(read_corpus(args.corpus), Path(tmp))))
+            print(json.dumps(measure(read_corpus(args.corpus), Path(tmp), args.store_parts)))
         return 0
     if not (args.bench_dir / "gen_feeds.py").exists():
         print(f"skipped: the peer harness is not at {args.bench_dir}")
@@ -193,14 +224,22 @@ def main() -> int:
         make_corpus(args.bench_dir, corpus, args.feeds, args.items)
         heading = f"refresh stages: {args.feeds} feeds x {args.items} items, CPU µs per article"
         if args.base is None:
-            run = measure(read_corpus(corpus), Path(tmp))
+            run = measure(read_corpus(corpus), Path(tmp), args.store_parts)
             print_table(f"{heading} ({int(run['articles'])} articles)", {"this": run})
             return 0
         runs: dict[str, dict[str, float]] = {}
         for _round in range(max(1, args.rounds)):
             for name, code in (("base", args.base.resolve()), ("this", REPO)):
                 out = subprocess.run(
-                    [sys.executable, __file__, "--code", str(code), "--corpus", str(corpus)],
+                    [
+                        sys.executable,
+                        __file__,
+                        "--code",
+                        str(code),
+                        "--corpus",
+                        str(corpus),
+                        *(["--store-parts"] if args.store_parts else []),
+                    ],
                     check=True,
                     capture_output=True,
                     text=True,

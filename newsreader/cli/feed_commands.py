@@ -192,6 +192,9 @@ class _FeedListing:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
+    from newsreader.feeds.fetch import prepare_tls
+
+    prepare_tls()  # the CA bundle loads while the rest imports and the cache opens
     from newsreader.cli.session import open_cache
     from newsreader.config.settings import FeedConfig, load_config
     from newsreader.core.paths import Paths

@@ -20,7 +20,6 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from newsreader.core.sanitize import clean_line
-from newsreader.search.language import parse_duration
 
 if TYPE_CHECKING:
     from newsreader.store import StoryRow
@@ -41,6 +40,8 @@ def add_stories_command(sub: argparse._SubParsersAction) -> None:
 
 def parse_since(text: str, *, now: float | None = None) -> int:
     """``--since`` as Unix seconds; ValueError with a one-line reason."""
+    from newsreader.search.language import parse_duration  # here: every command builds this parser
+
     text = text.strip()
     span = parse_duration(text)
     if span is not None:

@@ -77,10 +77,10 @@ def refresh_through_server(args: argparse.Namespace) -> int:
 def sync_after_refresh(config) -> str:
     """After a refresh on this device: one sync, so that what other devices read
     follows at once; one line saying how it went ("" when sync is not set up)."""
-    from newsreader.sync import SyncError, sync_once
-
     if config.sync is None:
         return ""
+    from newsreader.sync import SyncError, sync_once  # here: a refresh without sync never loads it
+
     try:
         return sync_once(wait=REFRESH_WAITS).summary()
     except SyncError as exc:

@@ -27,13 +27,23 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import inspect
+import ssl
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from concurrent.futures import Future
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.cookiejar import DefaultCookiePolicy
+
+# ``import httpx`` also loads its command-line tool (httpx._main) when click
+# and rich are installed, which pulls in click, rich.progress and pygments:
+# about a tenth of a second of a refresh's start for code it never runs.
+# A None entry makes that import fail, and httpx then keeps its small stub.
+if "httpx" not in sys.modules:
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # None marks a failed import
 
 import httpx
 
@@ -157,6 +167,39 @@ ResultCallback = Callable[[FetchResult], "Awaitable[None] | None"]
 AddressCheck = Callable[[str], Awaitable[str | None]]
 
 
+_TLS: Future[ssl.SSLContext] | None = None
+_TLS_LOCK = threading.Lock()
+
+
+def prepare_tls() -> None:
+    """Start building the TLS context every fetcher of this process shares.
+
+    Reading the CA bundle takes tens of milliseconds, mostly outside the
+    GIL: a refresh calls this first thing, so the bundle loads while its
+    modules import and the cache opens, not before the first request.
+    The context is httpx's own default one (same trust, same options)."""
+    global _TLS
+    with _TLS_LOCK:
+        if _TLS is not None:
+            return
+        future: Future[ssl.SSLContext] = Future()
+        _TLS = future
+
+    def build() -> None:
+        try:
+            future.set_result(httpx.create_ssl_context())
+        except Exception as exc:  # noqa: BLE001  (raised again in the fetcher that waits for it)
+            future.set_exception(exc)
+
+    threading.Thread(target=build, name="nr-tls", daemon=True).start()
+
+
+def _tls_context() -> ssl.SSLContext:
+    prepare_tls()
+    assert _TLS is not None
+    return _TLS.result()
+
+
 class Fetcher:
     """An HTTP client for feeds and pages, used as ``async with Fetcher() as f``.
 
@@ -214,6 +257,7 @@ class Fetcher:
                 "Accept-Encoding": ACCEPT_ENCODING,
             },
             event_hooks={"response": [_take_location]},
+            verify=_tls_context(),
         )
         # No cookie is ever stored or sent: feeds need none, and a jar shared
         # by every fetch would carry one site's state into later requests and

@@ -149,7 +149,7 @@ def test_add_subscribes_through_the_server_and_waits_while_it_is_away(tmp_path: 
 
 
 def test_the_apps_refresh_runs_this_newsreader_whatever_the_current_folder(tmp_path: Path, monkeypatch, capsys) -> None:
-    from newsreader.feeds.refresh import RefreshProcess
+    from newsreader.feeds.refresh_child import RefreshProcess
 
     impostor = tmp_path / "checkout" / "newsreader"
     impostor.mkdir(parents=True)

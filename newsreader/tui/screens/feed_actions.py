@@ -26,7 +26,7 @@ from newsreader.tui.screens import jobs
 from newsreader.tui.screens.feed_dialogs import AddFeedScreen, ChooseFeedScreen
 
 if TYPE_CHECKING:
-    from newsreader.feeds.refresh import RefreshProcess
+    from newsreader.feeds.refresh_child import RefreshProcess
     from newsreader.tui.screens.main_screen import MainScreen
 
 #: Redraw the lists at most this often while a refresh brings news.

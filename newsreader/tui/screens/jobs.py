@@ -67,7 +67,7 @@ from newsreader.tui.undo import StateChange
 from newsreader.tui.widgets.sources_pane import source_items
 
 if TYPE_CHECKING:
-    from newsreader.feeds.refresh import RefreshProcess
+    from newsreader.feeds.refresh_child import RefreshProcess
 
 Post = Callable[[Message], object]
 
@@ -314,7 +314,7 @@ def refresh(
     """Refresh one source's feed (``r``, forced), every feed (``R``) or the
     feeds the schedule found due (``urls``), in a child process; each
     finished feed is posted as it comes."""
-    from newsreader.feeds.refresh import RefreshProcess  # with httpx behind it: not a start-up import
+    from newsreader.feeds.refresh_child import RefreshProcess
 
     feeds: list[FeedConfig] | None
     if urls:

@@ -1,0 +1,40 @@
+"""The TLS context a refresh prepares ahead is the one its fetchers use."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+
+from newsreader.feeds import fetch
+from newsreader.feeds.fetch import Fetcher, prepare_tls
+
+
+def _client_context(fetcher: Fetcher) -> ssl.SSLContext:
+    client = fetcher._client
+    assert client is not None
+    return client._transport._pool._ssl_context  # type: ignore[attr-defined]
+
+
+def test_fetchers_share_the_context_prepared_ahead():
+    prepare_tls()
+    assert fetch._TLS is not None
+    prepared = fetch._TLS.result(timeout=10)
+
+    async def contexts() -> list[ssl.SSLContext]:
+        seen = []
+        for _ in range(2):
+            async with Fetcher() as fetcher:
+                seen.append(_client_context(fetcher))
+        return seen
+
+    assert asyncio.run(contexts()) == [prepared, prepared]
+    # httpx's default: certificates and host names checked.
+    assert prepared.verify_mode == ssl.CERT_REQUIRED
+    assert prepared.check_hostname
+
+
+def test_prepare_tls_twice_builds_once():
+    prepare_tls()
+    first = fetch._TLS
+    prepare_tls()
+    assert fetch._TLS is first
