@@ -35,6 +35,7 @@ bookmark = "s"
 [ui]
 theme = "textual-dark"
 show_sidebar = true
+measure = 80                    # the article's text: at most this many characters a line (30..240)
 read_by_story = true            # reading an article marks its story's other versions read
 keep_revisions = 5              # earlier versions kept of an article a feed changed (1..50)
 notify_command = ["notify-send", "{title}", "{body}"]   # optional; never a shell
@@ -131,6 +132,7 @@ IMAGE_MODES = ("auto", "blocks", "off")
 class UIConfig:
     theme: str = "textual-dark"
     show_sidebar: bool = True
+    measure: int = 80  # the article's text: at most this many characters a line
     read_by_story: bool = True
     keep_revisions: int = 5
     notify_command: tuple[str, ...] | None = None
@@ -186,8 +188,9 @@ _RETENTION_LIMITS: dict[str, tuple[float, float, float, type]] = {
     "keep_items": (2000, 10, 1_000_000, int),
 }
 _TOP_LEVEL = ("feed", "fetch", "keymap", "ui", "retention", "search", "rule", "opener", "sync")
-_UI_KEYS = ("theme", "show_sidebar", "read_by_story", "keep_revisions", "notify_command", "pipe_command", "save_dir", "images")
+_UI_KEYS = ("theme", "show_sidebar", "measure", "read_by_story", "keep_revisions", "notify_command", "pipe_command", "save_dir", "images")
 _KEEP_REVISIONS_LIMITS: tuple[float, float, float, type] = (5, 1, 50, int)
+_MEASURE_LIMITS: tuple[float, float, float, type] = (80, 30, 240, int)
 
 _BINDING_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 _MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
@@ -350,6 +353,8 @@ class _Reader:
             else:
                 self.warn("ui.theme", f"expected a theme name, got {clean_line(repr(theme))[:60]}; using default")
         self.flag(ui, "ui", "show_sidebar", self.config.ui)
+        if "measure" in ui:
+            self.config.ui.measure = int(self.number("ui.measure", ui["measure"], _MEASURE_LIMITS))
         self.flag(ui, "ui", "read_by_story", self.config.ui)
         if "keep_revisions" in ui:
             self.config.ui.keep_revisions = int(
