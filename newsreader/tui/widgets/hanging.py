@@ -11,6 +11,8 @@ building their styled text; only the rows drawn are.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import cast
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -110,7 +112,9 @@ class Hanging(Visual):
         return self._wrapped[1]
 
     def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
-        return self.at(width).render_strips(width, height, style, options)
+        # The lines are wrapped already: drawn as they are, not wrapped again.
+        rules = cast(RulesMap, {"text_wrap": "nowrap", "text_overflow": "clip"})
+        return self.at(width).render_strips(width, height, style, replace(options, rules=rules))
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
         return max(cell_len(line) for line in self.text.plain.split("\n"))
