@@ -140,3 +140,18 @@ def test_hanging_wrap_fits_keeps_every_character_and_is_measured_exactly(text, w
     assert out.count("\n") + 1 == line_count(text, width)
     assert all(cell_len(line) <= width for line in out.split("\n"))
     assert "".join(out.split()) == "".join(text.split())
+
+
+async def test_a_click_on_a_wrapped_line_opens_its_headline(tmp_path):
+    app = make_app(tmp_path, long_titles_page())
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one("#headlines")
+        lines = pane_lines(headlines)
+        # The second headline's second title line (the first line is the border).
+        first = next(i for i, line in enumerate(lines) if "● Ferry timetable" in line)
+        assert "●" not in lines[first + 1]  # a continuation line
+        await pilot.click(headlines, offset=(10, first + 1))
+        await settle(pilot)
+        assert app.screen.article is not None
+        assert app.screen.article.title.startswith("Ferry timetable changes for winter cut")
