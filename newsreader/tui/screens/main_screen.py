@@ -195,7 +195,8 @@ class MainScreen(ChangesHandlers, DailyHandlers, PictureHandlers, WorkingScreen[
         self.apply_sidebar()
 
     def set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(Text(text, no_wrap=True, overflow="ellipsis"))
+        # One line whatever the text (its size is the CSS's): no layout of the screen.
+        self.query_one("#status", Static).update(Text(text, no_wrap=True, overflow="ellipsis"), layout=False)
 
     # -- workers -------------------------------------------------------------
 

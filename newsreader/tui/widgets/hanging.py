@@ -17,7 +17,7 @@ from typing import cast
 from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
-from textual.content import Content
+from textual.content import Content, Span
 from textual.css.styles import RulesMap
 from textual.strip import Strip
 from textual.style import Style
@@ -47,8 +47,57 @@ def fitting(word: str, cells: int) -> int:
 
 def breaks(line: str, width: int, hang: int) -> list[int]:
     """Where ``line`` breaks at ``width`` cells (continuation lines have
+    ``hang`` cells fewer), as :func:`word_breaks` says; a line of one-cell
+    characters spaced by plain spaces (nearly every title) is measured by
+    its length and broken at spaces found from the end of each line."""
+    if not one_cell(line) or len(line) - len(line.lstrip(" ")) >= width:
+        return word_breaks(line, width, hang)  # (or its leading spaces fill a line)
+    end = len(line.rstrip(" "))  # trailing spaces never need a line
+    offsets: list[int] = []
+    start, room = 0, width
+    while end - start > room:
+        first = start  # the line's first character that is not a space
+        while line[first] == " ":
+            first += 1
+        cut = line.rfind(" ", first + 1, start + room + 1)
+        if cut == -1:  # no space to break at: the word is folded
+            start = max(start + room, first + 1)
+        else:
+            start = cut + 1
+            while line[start] == " ":
+                start += 1
+        offsets.append(start)
+        room = max(width - hang, 1)
+    return offsets
+
+
+#: Characters seen to take one cell (white space other than " " never
+#: counts), and those seen not to; each kept to a few thousand.
+_ONE_CELL: set[str] = {" "}
+_NOT_ONE_CELL: set[str] = set()
+_KNOWN_MAX = 4096
+
+
+def one_cell(line: str) -> bool:
+    """Whether every character of ``line`` takes one cell and the only white space is " "."""
+    if _ONE_CELL.issuperset(line):
+        return True
+    for char in set(line).difference(_ONE_CELL):
+        if char in _NOT_ONE_CELL:
+            return False
+        ok = not char.isspace() and cell_len(char) == 1
+        known = _ONE_CELL if ok else _NOT_ONE_CELL
+        if len(known) < _KNOWN_MAX:
+            known.add(char)
+        if not ok:
+            return False
+    return True
+
+
+def word_breaks(line: str, width: int, hang: int) -> list[int]:
+    """Where ``line`` breaks at ``width`` cells (continuation lines have
     ``hang`` cells fewer): words move to the next line whole, a word longer
-    than a line is folded."""
+    than a line is folded. Word by word, measuring each character's cells."""
     offsets: list[int] = []
     room, used, placed = width, 0, False
     for match in WORD.finditer(line):
@@ -78,16 +127,37 @@ def line_count(plain: str, width: int) -> int:
 
 
 def wrap_hanging(content: Content, width: int) -> Content:
-    """``content`` with its lines wrapped to ``width``, continuation lines hanging."""
-    out: list[Content] = []
-    for line in content.split("\n", allow_blank=True):
-        plain = line.plain
-        hang = hang_of(plain, width)
-        pieces = line.divide(breaks(plain, width, hang))
-        out.append(pieces[0].rstrip())
-        indent = Content(" " * hang)
-        out.extend(indent + piece.rstrip() for piece in pieces[1:])
-    return Content("\n").join(out)
+    """``content`` with its lines wrapped to ``width``, continuation lines
+    hanging; each line ends without its trailing spaces. Built in one pass
+    over the text and its spans (a style never spreads onto an indent)."""
+    plain = content.plain
+    pieces: list[tuple[int, int, str]] = []  # (start, end) of the text kept, and what goes before it
+    offset = 0
+    for number, line in enumerate(plain.split("\n")):
+        hang = hang_of(line, width)
+        start, before = 0, "\n" if number else ""
+        for cut in breaks(line, width, hang):
+            pieces.append((offset + start, offset + len(line[:cut].rstrip()), before))
+            start, before = cut, "\n" + " " * hang
+        pieces.append((offset + start, offset + len(line.rstrip()), before))
+        offset += len(line) + 1
+    text: list[str] = []
+    placed: list[tuple[int, int, int]] = []  # (start, end, where it starts in the new text)
+    size = 0
+    for start, end, before in pieces:
+        text.append(before)
+        size += len(before)
+        if end > start:
+            text.append(plain[start:end])
+            placed.append((start, end, size))
+            size += end - start
+    spans = [
+        Span(max(span.start, start) - start + at, min(span.end, end) - start + at, span.style)
+        for span in content.spans
+        for start, end, at in placed
+        if span.start < end and span.end > start
+    ]
+    return Content("".join(text), spans, strip_control_codes=False)
 
 
 class Hanging(Visual):

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.css.styles import RulesMap
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import reactive
 from textual.visual import Visual, VisualType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -54,6 +55,26 @@ class KeyList(OptionList, Generic[K]):
         Binding("g", "first", "First", show=False, id="list.first"),
         Binding("G", "last", "Last", show=False, id="list.last"),
     ]
+
+    #: OptionList's, but moving the highlight redraws only the rows it
+    #: leaves and lands on (OptionList redraws every row in view: with
+    #: wrapped headlines in a tall pane, dozens of lines per key press).
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        super().watch_highlighted(new)
+        for index in (old, new):
+            self.refresh_option(index)
+
+    def refresh_option(self, index: int | None) -> None:
+        """Draw the lines of the row at ``index`` again (nothing when the rows are not laid out yet)."""
+        line_cache = getattr(self, "_line_cache", None)
+        if line_cache is None:
+            self.refresh()  # a Textual without OptionList's line cache: the whole list
+            return
+        line = line_cache.index_to_line.get(index) if index is not None else None
+        if line is not None:
+            self.refresh_lines(line, line_cache.heights.get(index, 1))
 
     def _option_height(self, option: Option, width: int, padding: int) -> int:
         prompt = option.prompt
