@@ -188,7 +188,17 @@ _RETENTION_LIMITS: dict[str, tuple[float, float, float, type]] = {
     "keep_items": (2000, 10, 1_000_000, int),
 }
 _TOP_LEVEL = ("feed", "fetch", "keymap", "ui", "retention", "search", "rule", "opener", "sync")
-_UI_KEYS = ("theme", "show_sidebar", "measure", "read_by_story", "keep_revisions", "notify_command", "pipe_command", "save_dir", "images")
+_UI_KEYS = (
+    "theme",
+    "show_sidebar",
+    "measure",
+    "read_by_story",
+    "keep_revisions",
+    "notify_command",
+    "pipe_command",
+    "save_dir",
+    "images",
+)
 _KEEP_REVISIONS_LIMITS: tuple[float, float, float, type] = (5, 1, 50, int)
 _MEASURE_LIMITS: tuple[float, float, float, type] = (80, 30, 240, int)
 

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.content import Content
 from textual.geometry import Region
 
-from newsreader.tui.widgets.hanging import hang_of, line_count, wrap_hanging
+from newsreader.tui.widgets.hanging import breaks, hang_of, line_count, one_cell, word_breaks, wrap_hanging
 from tests.support.app import LONG_TITLE, long_titles_page, make_app, settle, story_page
 
 
@@ -129,6 +129,39 @@ def test_continuation_lines_hang_under_the_text():
     assert hang_of("1 Ferry timetable", 40) == 2
     assert hang_of("  ↳ ● ★ A member", 40) == 8
     assert hang_of("● 3 ships", 40) == 2  # a digit in the title is no number
+    assert hang_of("⚑ A flagged title", 40) == 2
+
+
+def test_a_style_never_spreads_onto_an_indent():
+    content = Content.from_rich_text(Text("● Port Calder pilots agree a four-year contract", style="bold"))
+    wrapped = wrap_hanging(content, 20)
+    plain = wrapped.plain
+    indents = [match.start() for match in re.finditer(r"\n  ", plain)]
+    assert len(indents) == 2
+    for span in wrapped.spans:
+        assert not any(span.start <= at + 1 < span.end for at in indents)
+    assert "".join(plain[span.start : span.end] for span in wrapped.spans).replace(" ", "") == (
+        "●PortCalderpilotsagreeafour-yearcontract"
+    )
+
+
+@given(
+    line=st.text(alphabet=st.sampled_from("ab ●’é"), max_size=80),
+    width=st.integers(min_value=1, max_value=60),
+    hang=st.integers(min_value=0, max_value=30),
+)
+def test_lines_of_one_cell_characters_break_where_the_word_by_word_wrap_breaks_them(line, width, hang):
+    hang = min(hang, width // 2)
+    assert one_cell(line)
+    assert breaks(line, width, hang) == word_breaks(line, width, hang)
+
+
+def test_characters_that_are_not_one_cell_take_the_word_by_word_wrap():
+    assert one_cell("Port Calder’s pilots — “a fair deal” ● ★ ↳ é")
+    assert not one_cell("港口 pilots")  # two cells each
+    assert not one_cell("a\u00a0b")  # a space that does not break
+    assert not one_cell("a\u200bb")  # no cell at all
+    assert breaks("港口 pilots agree", 6, 0) == word_breaks("港口 pilots agree", 6, 0)
 
 
 @given(
@@ -155,3 +188,30 @@ async def test_a_click_on_a_wrapped_line_opens_its_headline(tmp_path):
         await settle(pilot)
         assert app.screen.article is not None
         assert app.screen.article.title.startswith("Ferry timetable changes for winter cut")
+
+
+def highlighted_rows(widget) -> list[int]:
+    """The lines of a list drawn with a background of their own (the highlight)."""
+    width, height = widget.outer_size
+    strips = widget.render_lines(Region(0, 0, width, height))
+    backgrounds = [next(iter(strip.crop(3, 4))).style.bgcolor for strip in strips]  # inside the frame
+    plain = backgrounds[-1]  # the frame's bottom line
+    return [y for y, background in enumerate(backgrounds) if background != plain]
+
+
+async def test_moving_the_highlight_draws_the_row_it_leaves_and_the_row_it_lands_on(tmp_path):
+    app = make_app(tmp_path, long_titles_page())
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one("#headlines")
+        headlines.focus()
+        await settle(pilot)
+        first = highlighted_rows(headlines)
+        await pilot.press("j")
+        await settle(pilot)
+        second = highlighted_rows(headlines)
+        assert first and second and not set(first) & set(second)
+        assert min(second) == max(first) + 1  # the next row, right under it
+        await pilot.press("k")
+        await settle(pilot)
+        assert highlighted_rows(headlines) == first

@@ -25,7 +25,7 @@ from textual.visual import RenderOptions, Visual
 
 #: What a line's continuation lines are indented past: its number (one
 #: digit and a space, in the related sidebar), then spaces and marks.
-HANG = re.compile(r"^(?:\d )?[ ●★↳]*")
+HANG = re.compile(r"^(?:\d )?[ ●★⚑↳]*")
 WORD = re.compile(r"\S+\s*|\s+")
 
 

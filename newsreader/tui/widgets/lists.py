@@ -61,10 +61,14 @@ class KeyList(OptionList, Generic[K]):
     #: wrapped headlines in a tall pane, dozens of lines per key press).
     highlighted: reactive[int | None] = reactive(None, repaint=False)
 
-    def watch_highlighted(self, old: int | None, new: int | None) -> None:
-        super().watch_highlighted(new)
-        for index in (old, new):
-            self.refresh_option(index)
+    #: The row drawn highlighted, to be drawn again when the highlight leaves it.
+    _highlight_drawn: int | None = None
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        self.refresh_option(self._highlight_drawn)
+        self.refresh_option(highlighted)
+        self._highlight_drawn = highlighted
 
     def refresh_option(self, index: int | None) -> None:
         """Draw the lines of the row at ``index`` again (nothing when the rows are not laid out yet)."""
