@@ -215,3 +215,31 @@ async def test_moving_the_highlight_draws_the_row_it_leaves_and_the_row_it_lands
         await pilot.press("k")
         await settle(pilot)
         assert highlighted_rows(headlines) == first
+
+
+async def test_the_sidebar_shown_with_v_in_a_narrow_terminal_fits_beside_the_article(tmp_path):
+    app = make_app(tmp_path, long_titles_page())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        screen = app.screen
+        assert shown(screen, "#related")
+        article, related = screen.query_one("#article").region, screen.query_one("#related").region
+        assert article.right <= related.x and related.right <= 80
+        view = screen.query_one("#article")
+        assert screen.query_one("#article-body").region.right <= view.scrollable_content_region.right
+        assert "Ferry timetable changes for winter cut the late sailings" in words(
+            pane_lines(screen.query_one("#related"))
+        )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_the_article_text_stays_clear_of_its_scrollbar(tmp_path, size):
+    app = make_app(tmp_path, long_titles_page())
+    async with app.run_test(size=size) as pilot:
+        await open_first(pilot)
+        view = app.screen.query_one("#article")
+        assert view.max_scroll_y > 0  # long enough to scroll: the scrollbar shows
+        body = app.screen.query_one("#article-body").region
+        assert body.right <= view.scrollable_content_region.right
