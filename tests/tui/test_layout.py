@@ -90,6 +90,8 @@ async def test_the_article_keeps_its_measure_in_a_wide_pane(tmp_path, size):
         lines = pane_lines(app.screen.query_one("#article-body"))
         assert max(len(line) for line in lines) <= 80
         assert max(len(line) for line in lines) >= 70  # and it does use the measure
+        assert view.max_scroll_y > 0  # the scrollbar shows, and the text stays clear of it
+        assert app.screen.query_one("#article-body").region.right <= view.scrollable_content_region.right
 
 
 async def test_the_measure_comes_from_the_config(tmp_path):
@@ -232,14 +234,3 @@ async def test_the_sidebar_shown_with_v_in_a_narrow_terminal_fits_beside_the_art
         assert "Ferry timetable changes for winter cut the late sailings" in words(
             pane_lines(screen.query_one("#related"))
         )
-
-
-@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
-async def test_the_article_text_stays_clear_of_its_scrollbar(tmp_path, size):
-    app = make_app(tmp_path, long_titles_page())
-    async with app.run_test(size=size) as pilot:
-        await open_first(pilot)
-        view = app.screen.query_one("#article")
-        assert view.max_scroll_y > 0  # long enough to scroll: the scrollbar shows
-        body = app.screen.query_one("#article-body").region
-        assert body.right <= view.scrollable_content_region.right
