@@ -35,6 +35,7 @@ bookmark = "s"
 [ui]
 theme = "textual-dark"
 show_sidebar = true
+measure = 80                    # the article's text: at most this many characters a line (30..240)
 read_by_story = true            # reading an article marks its story's other versions read
 keep_revisions = 5              # earlier versions kept of an article a feed changed (1..50)
 notify_command = ["notify-send", "{title}", "{body}"]   # optional; never a shell
@@ -69,6 +70,7 @@ from typing import Any
 
 from newsreader.config.actions import Opener, Rule, check_command, read_openers, read_rules
 from newsreader.config.editing import add_feed, add_feeds, config_path, remove_feed
+from newsreader.config.key_spelling import check_key, check_keys, type_name
 from newsreader.config.saved_searches import SavedSearch, add_search, read_searches, remove_search
 from newsreader.config.sync_settings import SyncSettings, read_sync
 from newsreader.core.models import Subscription
@@ -133,6 +135,7 @@ IMAGE_MODES = ("auto", "blocks", "off")
 class UIConfig:
     theme: str = "textual-dark"
     show_sidebar: bool = True
+    measure: int = 80  # the article's text: at most this many characters a line
     read_by_story: bool = True
     keep_revisions: int = 5
     notify_command: tuple[str, ...] | None = None
@@ -192,6 +195,7 @@ _TOP_LEVEL = ("feed", "fetch", "keymap", "ui", "retention", "search", "rule", "o
 _UI_KEYS = (
     "theme",
     "show_sidebar",
+    "measure",
     "read_by_story",
     "keep_revisions",
     "notify_command",
@@ -201,74 +205,10 @@ _UI_KEYS = (
     "briefing_since",
 )
 _KEEP_REVISIONS_LIMITS: tuple[float, float, float, type] = (5, 1, 50, int)
+_MEASURE_LIMITS: tuple[float, float, float, type] = (80, 30, 240, int)
 
 _BINDING_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
-_MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
-_KEY_NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 _THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
-
-def _type_name(value: object) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "table"
-    return type(value).__name__
-
-
-def check_key(key: str) -> str | None:
-    """None when ``key`` is one key in Textual's spelling (``s``, ``G``,
-    ``ctrl+s``, ``shift+tab``, ``f5``, ``question_mark``), else a reason.
-
-    A shell command, a path or a sentence fails: it is neither one printable
-    character nor a lowercase key name.
-    """
-    if not key or len(key) > 48:
-        return "empty or too long"
-    if len(key) == 1:
-        return None if key.isprintable() and not key.isspace() else "not a printable key"
-    *mods, base = key.split("+")
-    for mod in mods:
-        if mod not in _MODIFIERS:
-            return f"unknown modifier {mod!r}"
-    if len(base) == 1:
-        return None if base.isprintable() and not base.isspace() else "not a printable key"
-    return None if _KEY_NAME.match(base) else "not a key name"
-
-
-def _spell_key(key: str) -> str:
-    """Modifiers and key names in lowercase; a one-character key as typed (``G``)."""
-    if len(key) == 1:
-        return key
-    mods, plus, base = key.rpartition("+")
-    return mods.lower() + plus + (base if len(base) == 1 else base.lower())
-
-
-def _check_keys(value: Any) -> tuple[str | None, str | None]:
-    """(normalised ``"a,b"`` string, None) or (None, reason).
-
-    Several keys are separated by commas, as in Textual's ``Binding``; a
-    list of strings is accepted too.
-    """
-    if isinstance(value, str):
-        keys = value.split(",")
-    elif isinstance(value, list) and value and all(isinstance(k, str) for k in value):
-        keys = list(value)
-    else:
-        return None, f"expected a key string, got {_type_name(value)}"
-    spelled = [_spell_key(k.strip()) for k in keys]
-    if any(check_key(k) is not None for k in spelled):
-        shown = clean_line(str(value))[:60]
-        return None, f'"{shown}" is not a key (expected e.g. "s", "ctrl+s", "f5")'
-    return ",".join(spelled), None
 
 
 class _Reader:
@@ -284,14 +224,14 @@ class _Reader:
     def table(self, data: dict[str, Any], name: str) -> dict[str, Any]:
         value = data.get(name, {})
         if not isinstance(value, dict):
-            self.warn(name, f"expected a table, got {_type_name(value)}; using defaults")
+            self.warn(name, f"expected a table, got {type_name(value)}; using defaults")
             return {}
         return value
 
     def number(self, where: str, value: Any, limits: tuple[float, float, float, type]) -> float:
         default, lowest, highest, kind = limits
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.warn(where, f"expected a number, got {_type_name(value)}; using {default}")
+            self.warn(where, f"expected a number, got {type_name(value)}; using {default}")
             return default
         if kind is int and isinstance(value, float):
             if not value.is_integer():
@@ -352,7 +292,7 @@ class _Reader:
             setattr(target, name, table[name])
         else:
             default = "true" if getattr(target, name) else "false"
-            self.warn(f"{section}.{name}", f"expected true or false, got {_type_name(table[name])}; using {default}")
+            self.warn(f"{section}.{name}", f"expected true or false, got {type_name(table[name])}; using {default}")
 
     def read_ui(self, ui: dict[str, Any]) -> None:
         self.unknown("ui", ui, _UI_KEYS)
@@ -363,6 +303,8 @@ class _Reader:
             else:
                 self.warn("ui.theme", f"expected a theme name, got {clean_line(repr(theme))[:60]}; using default")
         self.flag(ui, "ui", "show_sidebar", self.config.ui)
+        if "measure" in ui:
+            self.config.ui.measure = int(self.number("ui.measure", ui["measure"], _MEASURE_LIMITS))
         self.flag(ui, "ui", "read_by_story", self.config.ui)
         if "keep_revisions" in ui:
             self.config.ui.keep_revisions = int(
@@ -404,7 +346,7 @@ class _Reader:
             if not _BINDING_ID.match(binding):
                 self.warn(where, "not a binding id, ignored")
                 continue
-            keys, problem = _check_keys(value)
+            keys, problem = check_keys(value)
             if keys is None:
                 self.warn(where, f"{problem}; ignored")
                 continue
@@ -415,7 +357,7 @@ class _Reader:
             self.warn("feed", "is a single [feed] table; write [[feed]] for each feed")
             feeds = [feeds]
         elif not isinstance(feeds, list):
-            self.warn("feed", f"expected [[feed]] tables, got {_type_name(feeds)}; ignored")
+            self.warn("feed", f"expected [[feed]] tables, got {type_name(feeds)}; ignored")
             return
         seen: set[str] = set()
         for number, entry in enumerate(feeds, start=1):
@@ -431,14 +373,14 @@ class _Reader:
 
     def read_feed(self, where: str, entry: Any) -> FeedConfig | None:
         if not isinstance(entry, dict):
-            self.warn(where, f"expected a table, got {_type_name(entry)}; skipped")
+            self.warn(where, f"expected a table, got {type_name(entry)}; skipped")
             return None
         self.unknown(where, entry, ("url", "title", "tags", "full_text", "interval_minutes"))
         url = entry.get("url")
         if not isinstance(url, str):
             self.warn(
                 f"{where}.url",
-                "missing; feed skipped" if url is None else f"expected a string, got {_type_name(url)}; feed skipped",
+                "missing; feed skipped" if url is None else f"expected a string, got {type_name(url)}; feed skipped",
             )
             return None
         url = url.strip()
@@ -451,13 +393,13 @@ class _Reader:
         if isinstance(title, str):
             feed.title = clean_line(title) or None
         elif title is not None:
-            self.warn(f"{where}.title", f"expected a string, got {_type_name(title)}; ignored")
+            self.warn(f"{where}.title", f"expected a string, got {type_name(title)}; ignored")
         feed.tags = self.tags(f"{where}.tags", entry.get("tags", []))
         full_text = entry.get("full_text", False)
         if isinstance(full_text, bool):
             feed.full_text = full_text
         else:
-            self.warn(f"{where}.full_text", f"expected true or false, got {_type_name(full_text)}; using false")
+            self.warn(f"{where}.full_text", f"expected true or false, got {type_name(full_text)}; using false")
         if "interval_minutes" in entry:
             interval = self.number(
                 f"{where}.interval_minutes", entry["interval_minutes"], _FETCH_LIMITS["interval_minutes"]
@@ -469,12 +411,12 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.warn(where, f"expected a list of strings, got {_type_name(value)}; ignored")
+            self.warn(where, f"expected a list of strings, got {type_name(value)}; ignored")
             return []
         tags: list[str] = []
         for item in value:
             if not isinstance(item, str):
-                self.warn(where, f"expected strings, got {_type_name(item)}; ignored")
+                self.warn(where, f"expected strings, got {type_name(item)}; ignored")
                 continue
             tag = clean_line(item)
             if tag and tag not in tags:

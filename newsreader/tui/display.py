@@ -69,7 +69,9 @@ def headline_label(
     story=None,
     member: bool = False,
 ) -> Text:
-    text = Text(no_wrap=True, overflow="ellipsis")
+    """Two lines or more: the whole title (it wraps to the pane's width,
+    a word longer than a line folds), then source, time and story badge."""
+    text = Text(overflow="fold")
     if member:
         text.append("  ↳ ", style="dim")
     text.append(UNREAD_MARK + " " if not row.is_read else "  ", style="bold")
@@ -104,7 +106,8 @@ def heading_label(title: str) -> Text:
 
 
 def related_label(number: int | None, row: RelatedRow, now: datetime, *, current: bool = False) -> Text:
-    text = Text(no_wrap=True, overflow="ellipsis")
+    """The whole title, wrapped to the sidebar's width, then source and time."""
+    text = Text(overflow="fold")
     text.append(f"{number} " if number is not None and number <= 9 else "  ", style="bold")
     text.append(safe(row.title), style="bold" if current else "")
     meta = f"{safe(row.source)} · {when_text(row.published, row.precision, row.published_text, now)}"

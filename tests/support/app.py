@@ -162,3 +162,38 @@ async def open_story(pilot, title: str) -> None:
     headlines.highlighted = index
     await pilot.press("enter")
     await settle(pilot)
+
+
+#: A headline of 93 characters: the layout must show it whole where it is listed.
+LONG_TITLE = "Port Calder harbour pilots and the port authority agree a four-year contract after nine weeks"
+
+
+def long_titles_page() -> ParsedDocument:
+    """A main article with a long title and a long body, and related stories with long titles."""
+    return _page(
+        _story(
+            LONG_TITLE,
+            "Harbour Gazette",
+            timedelta(minutes=20),
+            "minute",
+            "20 minutes ago",
+            body=LONG_BODY,
+            related=[1, 2],
+        ),
+        _story(
+            "Ferry timetable changes for winter cut the late sailings to Skerry Point from four a night to two",
+            "Harbour Gazette",
+            timedelta(minutes=34),
+            "minute",
+            "34 minutes ago",
+            summary="The winter ferry timetable starts on Monday with fewer late sailings.",
+        ),
+        _story(
+            "Lighthouse restoration at Skerry Point wins a heritage grant after a decade of campaigning",
+            "Northern Ledger",
+            timedelta(hours=1),
+            "hour",
+            "an hour ago",
+            summary="The old lighthouse at Skerry Point will be restored with a heritage grant.",
+        ),
+    )

@@ -6,7 +6,9 @@ Review the SVG diff (``snapshot_report.html``) before running
 
 from __future__ import annotations
 
-from tests.support.app import ferry_page, hostile_page, make_app, settle, story_page
+import pytest
+
+from tests.support.app import ferry_page, hostile_page, long_titles_page, make_app, settle, story_page
 
 SIZE = (120, 36)
 
@@ -47,6 +49,19 @@ def test_narrow_terminal(snap_compare, tmp_path):
         await settle(pilot)
 
     assert snap_compare(_app(tmp_path, story_page()), terminal_size=(80, 24), run_before=open_first)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (130, 40), (200, 50)], ids=["80x24", "130x40", "200x50"])
+def test_layout_with_article(snap_compare, tmp_path, size):
+    """Narrow: sources over headlines, no sidebar; wide: the sidebar; from
+    160 columns: four columns. Titles wrap whole; the article keeps its measure."""
+
+    async def open_first(pilot):
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(_app(tmp_path, long_titles_page(), story_page()), terminal_size=size, run_before=open_first)
 
 
 def test_hostile_headlines_render_literally(snap_compare, tmp_path):

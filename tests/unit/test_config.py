@@ -345,3 +345,15 @@ def test_add_feed_with_bom_keeps_settings(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# mine\n")
     assert tomllib.loads(text)["fetch"] == {"timeout": 9}
+
+
+@pytest.mark.parametrize(
+    ("value", "measure", "warned"),
+    [(72, 72, False), (80.0, 80, False), (10, 30, True), (1000, 240, True), ("wide", 80, True), (True, 80, True)],
+)
+def test_ui_measure_is_checked(tmp_path, value, measure, warned):
+    path = tmp_path / "config.toml"
+    save_toml(path, {"ui": {"measure": value}})
+    config = load_config(path)
+    assert config.ui.measure == measure
+    assert any("ui.measure" in w for w in config.warnings) is warned

@@ -78,7 +78,8 @@ __all__ = ["MainScreen"]
 class MainScreen(ChangesHandlers, DailyHandlers, PictureHandlers, WorkingScreen[None]):
     """Three panes, the search bar, a status line and the footer."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    #: Below 110 columns the sidebar hides; from 160 the panes are four columns.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (160, "-columns")]
     COMMAND_SET = MAIN_COMMANDS
     BINDINGS = bindings_of(MAIN_COMMANDS)
     COMMANDS = {CommandsProvider}
@@ -138,7 +139,7 @@ class MainScreen(ChangesHandlers, DailyHandlers, PictureHandlers, WorkingScreen[
             with Vertical(id="left"):
                 yield SourcesPane(id="sources").data_bind(MainScreen.list_key)
                 yield HeadlinesPane(self.now, id="headlines").data_bind(MainScreen.article, MainScreen.bookmarked)
-            yield ArticleView(self.now, id="article").data_bind(
+            yield ArticleView(self.now, measure=self.services.config.ui.measure, id="article").data_bind(
                 MainScreen.article, MainScreen.bookmarked, MainScreen.highlight
             )
             yield RelatedPane(self.now, id="related").data_bind(MainScreen.related, MainScreen.article)
@@ -176,14 +177,15 @@ class MainScreen(ChangesHandlers, DailyHandlers, PictureHandlers, WorkingScreen[
             return []
         breakpoint = max((b for b in cls.HORIZONTAL_BREAKPOINTS if width >= b[0]), default=None)
         classes = [breakpoint[1]] if breakpoint else []
-        if not ("-wide" in classes and show_sidebar):
+        if not (("-wide" in classes or "-columns" in classes) and show_sidebar):
             classes.append("-no-sidebar")
         return classes
 
     def apply_sidebar(self) -> None:
         """The sidebar follows the width unless the reader chose with ``v``."""
         forced = self.sidebar_forced
-        show = forced if forced is not None else (self.has_class("-wide") and self.services.config.ui.show_sidebar)
+        wide = self.has_class("-wide") or self.has_class("-columns")
+        show = forced if forced is not None else (wide and self.services.config.ui.show_sidebar)
         self.set_class(not show, "-no-sidebar")
 
     def on_resize(self) -> None:
@@ -193,7 +195,8 @@ class MainScreen(ChangesHandlers, DailyHandlers, PictureHandlers, WorkingScreen[
         self.apply_sidebar()
 
     def set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(Text(text, no_wrap=True, overflow="ellipsis"))
+        # One line whatever the text (its size is the CSS's): no layout of the screen.
+        self.query_one("#status", Static).update(Text(text, no_wrap=True, overflow="ellipsis"), layout=False)
 
     # -- workers -------------------------------------------------------------
 

@@ -41,16 +41,20 @@ class ArticleView(VerticalScroll, can_focus=True):
     #: The open article's pictures: the lead one above the text, the others below.
     pictures: var[ArticlePictures] = var(NO_PICTURES)
 
-    def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
+    def __init__(self, clock: Callable[[], datetime], *, measure: int = 80, id: str | None = None) -> None:
         super().__init__(id=id)
         self.clock = clock
+        #: The most characters a line of the text holds, however wide the pane.
+        self.measure = measure
         #: Where the article assigned next opens (0, or a visit of the history);
         #: None: it is the same article changed (read, full text) and keeps its place.
         self.next_scroll: float | None = None
 
     def compose(self) -> ComposeResult:
         yield ArticleImages.lead(id="article-lead-image").data_bind(ArticleView.pictures)
-        yield Static(EMPTY, id="article-body")
+        body = Static(EMPTY, id="article-body")
+        body.styles.max_width = self.measure
+        yield body
         yield ArticleImages.rest(id="article-more-images").data_bind(ArticleView.pictures)
 
     def watch_article(self, new: ArticleRow | None) -> None:

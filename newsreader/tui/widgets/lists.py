@@ -15,9 +15,12 @@ from textual.binding import Binding
 from textual.css.styles import RulesMap
 from textual.geometry import Size
 from textual.message import Message
-from textual.visual import VisualType
+from textual.reactive import reactive
+from textual.visual import Visual, VisualType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from newsreader.tui.widgets.hanging import Hanging
 
 K = TypeVar("K", bound=Hashable)
 
@@ -39,7 +42,9 @@ class KeyList(OptionList, Generic[K]):
     """``j``/``k``/``g``/``G`` on top of the arrows, Home and End.
 
     Rows are laid out without being measured when their label is a
-    ``no_wrap`` Text (every list of the app): its height is its number of
+    ``no_wrap`` Text (the source list): its height is its number of lines.
+    Labels that wrap (headlines, related stories) are measured one by one,
+    and a label swapped for one of the same height redraws only its own
     lines. OptionList measures every option whenever one changes (with 1,200
     sources, each time a count changes).
     """
@@ -51,12 +56,43 @@ class KeyList(OptionList, Generic[K]):
         Binding("G", "last", "Last", show=False, id="list.last"),
     ]
 
+    #: OptionList's, but moving the highlight redraws only the rows it
+    #: leaves and lands on (OptionList redraws every row in view: with
+    #: wrapped headlines in a tall pane, dozens of lines per key press).
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+
+    #: The row drawn highlighted, to be drawn again when the highlight leaves it.
+    _highlight_drawn: int | None = None
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        self.refresh_option(self._highlight_drawn)
+        self.refresh_option(highlighted)
+        self._highlight_drawn = highlighted
+
+    def refresh_option(self, index: int | None) -> None:
+        """Draw the lines of the row at ``index`` again (nothing when the rows are not laid out yet)."""
+        line_cache = getattr(self, "_line_cache", None)
+        if line_cache is None:
+            self.refresh()  # a Textual without OptionList's line cache: the whole list
+            return
+        line = line_cache.index_to_line.get(index) if index is not None else None
+        if line is not None:
+            self.refresh_lines(line, line_cache.heights.get(index, 1))
+
     def _option_height(self, option: Option, width: int, padding: int) -> int:
         prompt = option.prompt
         if isinstance(prompt, Text) and prompt.no_wrap:
             return prompt.plain.count("\n") + 1
         # The styles are the rules a visual is measured by (Textual's OptionList does the same cast).
         return self._get_visual(option).get_height(cast(RulesMap, self.styles), width - padding)
+
+    def _get_visual(self, option: Option) -> Visual:
+        # A label that wraps hangs its continuation lines under its text.
+        prompt = option.prompt
+        if option._visual is None and isinstance(prompt, Text) and not prompt.no_wrap:
+            option._visual = Hanging(prompt, self.app.console)
+        return super()._get_visual(option)
 
     def _update_lines(self) -> None:
         # Textual's own version (OptionList internals of textual 8), measuring
@@ -214,17 +250,18 @@ class KeyList(OptionList, Generic[K]):
         option = self.get_option_at_index(index)
         cache = getattr(self, "_option_render_cache", None)
         line_cache = getattr(self, "_line_cache", None)
-        same_height = (
-            isinstance(prompt, Text)
-            and prompt.no_wrap
-            and isinstance(option.prompt, Text)
-            and option.prompt.no_wrap
-            and prompt.plain.count("\n") == option.prompt.plain.count("\n")
-        )
-        if not same_height or cache is None or line_cache is None or index not in line_cache.index_to_line:
+        if cache is None or line_cache is None or index not in line_cache.index_to_line or not isinstance(prompt, Text):
             super()._replace_option_prompt(index, prompt)
             return
+        old_prompt = option.prompt
         option._set_prompt(prompt)
+        # A wrapping label is measured alone (at the width the list was laid out at).
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        padding = self.get_component_styles("option-list--option").padding.width
+        if self._option_height(option, width, padding) != line_cache.heights.get(index, 1) - option._divider:
+            option._set_prompt(old_prompt)
+            super()._replace_option_prompt(index, prompt)
+            return
         for key in [k for k in cache.keys() if k[0] is option]:  # noqa: SIM118 - an LRUCache iterates by index, not by key
             cache.discard(key)
         self.refresh_lines(line_cache.index_to_line[index], line_cache.heights.get(index, 1))
