@@ -19,7 +19,19 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from newsreader.core.sanitize import clean
+from newsreader.parser.plaintext import (
+    BLANK_LINES,
+    INVISIBLE,
+    MAX_TEXT_CHARS,
+    cap_text,
+    clean_short,
+    finish_text,
+    fix_c1,
+    looks_like_html,
+    one_line,
+    plain_to_text,
+    shorten,
+)
 
 __all__ = [
     "MAX_TEXT_CHARS",
@@ -33,8 +45,6 @@ __all__ = [
     "shorten",
 ]
 
-#: Longest text one conversion returns; the rest is cut with a marker.
-MAX_TEXT_CHARS = 200_000
 #: Longest HTML input read at all (the document cap is 16 MiB).
 MAX_HTML_CHARS = 4_000_000
 
@@ -127,13 +137,6 @@ _LIST = frozenset({"ul", "ol", "menu", "dir"})
 _CELL = frozenset({"td", "th"})
 
 _WHITESPACE = re.compile(r"\s")
-_BLANK_LINES = re.compile(r"\n\s*\n")
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060]")
-_LEFTOVER_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
-_TAG_LIKE = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--)>|&(?:#|[A-Za-z]+;)", re.S)
-_TRUNCATED = "\n\n[…]"
-_C1 = re.compile("[\x80-\x9f]")
-_C1_TO_CP1252 = {code: bytes([code]).decode("cp1252", "ignore") or None for code in range(0x80, 0xA0)}
 
 _local = threading.local()
 
@@ -153,78 +156,6 @@ def _html_parser() -> etree.HTMLParser:
         )
         _local.parser = parser
     return parser
-
-
-def looks_like_html(text: str) -> bool:
-    """True when ``text`` holds a tag or an entity reference worth decoding."""
-    return ("<" in text or "&" in text) and _TAG_LIKE.search(text) is not None
-
-
-def one_line(text: str) -> str:
-    """``text`` with every run of whitespace made one space."""
-    return " ".join(text.split())
-
-
-def clean_short(text: str | None, limit: int) -> str:
-    """``text`` as one sanitized line of at most ``limit`` characters.
-
-    Cut before cleaning, so a long text costs no more than a short one.
-    """
-    if not text:
-        return ""
-    # clean_line's own space collapsing is a regex; split/join is faster.
-    return shorten(" ".join(clean(text[: limit * 4 + 16], newlines=False).split()), limit)
-
-
-def shorten(text: str, limit: int) -> str:
-    """At most ``limit`` characters, cut at a word boundary with ``…``."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-–—") + "…"
-
-
-def fix_c1(text: str) -> str:
-    """C1 control characters read as the windows-1252 punctuation they were meant as.
-
-    Feeds written on Windows put ``&#146;`` (or the UTF-8 of U+0092) where
-    they mean a right quote; the sanitizer would otherwise delete it.
-    """
-    if not text.isascii() and _C1.search(text):
-        return text.translate(_C1_TO_CP1252)
-    return text
-
-
-def _finish(text: str) -> str:
-    # Feeds often escape twice ("AT&amp;amp;T"); one more pass leaves no
-    # entity for the reader to puzzle over.
-    if "&" in text and _LEFTOVER_ENTITY.search(text):
-        text = html.unescape(text)
-    return fix_c1(text)
-
-
-def plain_to_text(text: str, *, max_chars: int = MAX_TEXT_CHARS) -> str:
-    """Plain text with paragraphs kept (blank lines) and whitespace tidied."""
-    if "\n" not in text and "\r" not in text and len(text) <= max_chars:
-        text = " ".join(text.split())
-        return text if text.isascii() else fix_c1(_INVISIBLE.sub("", text))
-    text = fix_c1(_INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
-    paragraphs = []
-    for para in _BLANK_LINES.split(text):
-        lines = [one_line(line) for line in para.split("\n")]
-        joined = "\n".join(line for line in lines if line)
-        if joined:
-            paragraphs.append(joined)
-    return _cap("\n\n".join(paragraphs), max_chars)
-
-
-def _cap(text: str, max_chars: int) -> str:
-    if len(text) <= max_chars:
-        return text
-    return shorten(text, max_chars - len(_TRUNCATED)) + _TRUNCATED
 
 
 def _same_address(text: str, url: str) -> bool:
@@ -334,7 +265,7 @@ class _TextBuilder:
                 lines.pop()
         else:
             lines = []
-            for chunk in _BLANK_LINES.split(raw):
+            for chunk in BLANK_LINES.split(raw):
                 if lines:
                     lines.append("")
                 lines.extend(line for line in (one_line(x) for x in chunk.split("\n")) if line)
@@ -367,8 +298,8 @@ class _TextBuilder:
             out.append(block)
         text = "".join(out)
         if not text.isascii():
-            text = _INVISIBLE.sub("", text)
-        return _cap(text, self.max_chars)
+            text = INVISIBLE.sub("", text)
+        return cap_text(text, self.max_chars)
 
     # -- elements ---------------------------------------------------------
     def start(self, tag: str, el: etree._Element) -> None:
@@ -505,7 +436,7 @@ def element_to_text(el: etree._Element, *, base_url: str | None = None, max_char
         _walk(child, builder, skip_root_tail=False)
         if builder.full:
             break
-    return _finish(builder.result())
+    return finish_text(builder.result())
 
 
 def html_to_text(markup: str, *, base_url: str | None = None, max_chars: int = MAX_TEXT_CHARS) -> str:
@@ -525,7 +456,7 @@ def html_to_text(markup: str, *, base_url: str | None = None, max_chars: int = M
         return plain_to_text(_TAG_STRIP.sub(" ", html.unescape(markup)), max_chars=max_chars)
     builder = _TextBuilder(base_url, max_chars)
     _walk(root, builder, skip_root_tail=True)
-    return _finish(builder.result())
+    return finish_text(builder.result())
 
 
 _TAG_STRIP = re.compile(r"<[^>]*>")

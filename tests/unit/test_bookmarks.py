@@ -16,8 +16,8 @@ import pytest
 from newsreader.core.models import Article
 from newsreader.core.paths import Paths
 from newsreader.exchange.bookmark_export import export
+from newsreader.store.bookmark_entry import SUMMARY_CHARS
 from newsreader.store.bookmarks import (
-    SUMMARY_CHARS,
     Bookmark,
     BookmarksError,
     BookmarksReadOnly,

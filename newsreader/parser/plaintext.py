@@ -1,0 +1,107 @@
+"""Plain text helpers shared by the HTML walk and the parsers: one line,
+shortening at a word, windows-1252 punctuation in C1 controls, paragraphs."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from newsreader.core.sanitize import clean
+
+__all__ = [
+    "BLANK_LINES",
+    "INVISIBLE",
+    "MAX_TEXT_CHARS",
+    "cap_text",
+    "clean_short",
+    "finish_text",
+    "fix_c1",
+    "looks_like_html",
+    "one_line",
+    "plain_to_text",
+    "shorten",
+]
+
+#: Longest text one conversion returns; the rest is cut with a marker.
+MAX_TEXT_CHARS = 200_000
+
+BLANK_LINES = re.compile(r"\n\s*\n")
+INVISIBLE = re.compile("[\u00ad\u200b\u2060]")
+_TAG_LIKE = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--)>|&(?:#|[A-Za-z]+;)", re.S)
+_LEFTOVER_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+_TRUNCATED = "\n\n[…]"
+_C1 = re.compile("[\x80-\x9f]")
+_C1_TO_CP1252 = {code: bytes([code]).decode("cp1252", "ignore") or None for code in range(0x80, 0xA0)}
+
+
+def looks_like_html(text: str) -> bool:
+    """True when ``text`` holds a tag or an entity reference worth decoding."""
+    return ("<" in text or "&" in text) and _TAG_LIKE.search(text) is not None
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace made one space."""
+    return " ".join(text.split())
+
+
+def clean_short(text: str | None, limit: int) -> str:
+    """``text`` as one sanitized line of at most ``limit`` characters.
+
+    Cut before cleaning, so a long text costs no more than a short one.
+    """
+    if not text:
+        return ""
+    # clean_line's own space collapsing is a regex; split/join is faster.
+    return shorten(" ".join(clean(text[: limit * 4 + 16], newlines=False).split()), limit)
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word boundary with ``…``."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def fix_c1(text: str) -> str:
+    """C1 control characters read as the windows-1252 punctuation they were meant as.
+
+    Feeds written on Windows put ``&#146;`` (or the UTF-8 of U+0092) where
+    they mean a right quote; the sanitizer would otherwise delete it.
+    """
+    if not text.isascii() and _C1.search(text):
+        return text.translate(_C1_TO_CP1252)
+    return text
+
+
+def finish_text(text: str) -> str:
+    """Text from an HTML walk, entities escaped twice decoded, C1 punctuation fixed."""
+    # Feeds often escape twice ("AT&amp;amp;T"); one more pass leaves no
+    # entity for the reader to puzzle over.
+    if "&" in text and _LEFTOVER_ENTITY.search(text):
+        text = html.unescape(text)
+    return fix_c1(text)
+
+
+def plain_to_text(text: str, *, max_chars: int = MAX_TEXT_CHARS) -> str:
+    """Plain text with paragraphs kept (blank lines) and whitespace tidied."""
+    if "\n" not in text and "\r" not in text and len(text) <= max_chars:
+        text = " ".join(text.split())
+        return text if text.isascii() else fix_c1(INVISIBLE.sub("", text))
+    text = fix_c1(INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    paragraphs = []
+    for para in BLANK_LINES.split(text):
+        lines = [one_line(line) for line in para.split("\n")]
+        joined = "\n".join(line for line in lines if line)
+        if joined:
+            paragraphs.append(joined)
+    return cap_text("\n\n".join(paragraphs), max_chars)
+
+
+def cap_text(text: str, max_chars: int) -> str:
+    if len(text) <= max_chars:
+        return text
+    return shorten(text, max_chars - len(_TRUNCATED)) + _TRUNCATED
