@@ -145,7 +145,7 @@ async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> di
 
     from newsreader.core.paths import Paths
     from newsreader.tui.app import NewsReaderApp
-    from newsreader.tui.keys import SEARCH
+    from newsreader.tui.keys import ALL, SEARCH, ListKind
     from newsreader.tui.services import Services
     from newsreader.tui.widgets.lists import KeyList
 
@@ -182,7 +182,12 @@ async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> di
         # Switching source: j in the source list, until the new list is drawn.
         sources.focus()
         await pilot.pause()
-        sources.highlighted = 3 + len(services.config.searches)  # the first source
+        # The rows are found by their keys: the list above the sources (Briefing,
+        # All, Unread, Bookmarks, saved searches) changes as features come.
+        all_row = sources.keys.index(ALL)
+        sources.highlighted = next(
+            i for i, k in enumerate(sources.keys) if k is not None and k.kind is ListKind.SOURCE
+        )  # the first source
         await _settle(0.5)
         times = []
         for _ in range(tries):
@@ -196,7 +201,7 @@ async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> di
         peak("source switches")
 
         # Opening an article, and the related sidebar ready: Enter on a headline.
-        sources.highlighted = 0  # All
+        sources.highlighted = all_row
         await _settle(0.5)
         headlines.focus()
         await pilot.pause()
@@ -255,7 +260,7 @@ async def measure_in_app(home: Path, tries: int, refresh_feeds: list[str]) -> di
         peak("searches")
 
         # A key press with no refresh, then during one.
-        sources.highlighted = 0
+        sources.highlighted = all_row
         await _settle(0.5)
         headlines.focus()
         await pilot.pause()
