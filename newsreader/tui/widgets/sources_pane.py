@@ -83,7 +83,9 @@ class SourcesPane(KeyList[ListKey]):
         if counts is None:
             return True
         rows = [replace(r, unread=r.unread - 1) if r.id == row.source_id and r.unread else r for r in counts.rows]
-        self.counts = counts = SourceCounts(rows, counts.total, max(0, counts.unread - 1), counts.saved)
+        self.counts = counts = SourceCounts(
+            rows, counts.total, max(0, counts.unread - 1), counts.saved, counts.briefing
+        )
         self.replace_label(UNREAD, display.special_label("Unread", counts.unread))
         source = next((r for r in rows if r.id == row.source_id), None)
         if source is not None:
