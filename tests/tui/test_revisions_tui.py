@@ -156,7 +156,8 @@ async def test_an_open_article_another_process_revises_shows_its_new_version_in_
         app.screen.daily.cache_changed()  # what the watcher does when it sees the write
         # Not settle(): the list's second read may replace the first (an exclusive worker group).
         for _ in range(100):
-            if article_text(app).startswith(NEW_TITLE) and "updated" not in label_of(app, NEW_TITLE):
+            told = any("D shows what changed" in str(n.message) for n in app._notifications)
+            if told and article_text(app).startswith(NEW_TITLE) and "updated" not in label_of(app, NEW_TITLE):
                 break
             await pilot.pause(0.05)
         text = article_text(app)
