@@ -168,7 +168,7 @@ class CompareScreen(WorkingScreen[int | None]):
     }
     CompareScreen VersionPane:focus { border: round $accent; border-title-color: $accent; border-title-style: bold; }
     CompareScreen .version-body { max-width: 90; }
-    CompareScreen #compare-legend { height: 1; padding: 0 1; color: $foreground 70%; }
+    CompareScreen #compare-legend { height: auto; max-height: 3; padding: 0 1; color: $foreground 70%; }
     """
 
     def __init__(self, services: Services, article_id: int) -> None:
