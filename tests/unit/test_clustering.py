@@ -14,7 +14,7 @@ from collections import Counter
 
 import pytest
 
-from benchmarks import clustering_eval as ev
+from benchmarks import clustering_labelled_set as ev
 from newsreader.core.models import Article
 from newsreader.stories import clustering, features, signature
 from newsreader.stories.clustering import Member, StoryState, decide, same_event_score, similarity
