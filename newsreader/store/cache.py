@@ -20,6 +20,7 @@ from newsreader.store.articlerows import chunks, load_extras
 from newsreader.store.headlines import HEADLINE_COLUMNS, headline_from_row
 from newsreader.store.ingest import DocumentImport
 from newsreader.store.records import ArticleRow, HeadlineRow, RelatedRow, SourceRow
+from newsreader.store.revisions import UpdatedWhenRead, remember_updated, restore_updated
 from newsreader.store.schema import ensure_schema, ensure_state_schema
 from newsreader.store.transaction import immediate
 
@@ -42,6 +43,10 @@ class Cache(DocumentImport):
         #: Transactions this object committed: the change check tells them
         #: from other processes' writes.
         self.own_commits = 0
+        #: Articles this handle marked read while they said "updated", with
+        #: their revision marks then: undo makes them "updated" again
+        #: (store/revisions.py).
+        self.updated_when_read: dict[int, UpdatedWhenRead] = {}
         self.connection()  # create or check the schema now, not in the middle of a read
 
     # -- connections -------------------------------------------------------
@@ -155,13 +160,18 @@ class Cache(DocumentImport):
             return []
         now = int(time.time())
         changed: list[tuple[int, bool]] = []
+        marked_read: list[tuple[int, bool]] = []  # (id, said "updated")
         with self.write() as conn:
             for chunk in chunks(ids, 500):
                 marks = ",".join("?" * len(chunk))
-                rows = conn.execute(f"SELECT id, key, is_read FROM articles WHERE id IN ({marks})", chunk).fetchall()
+                rows = conn.execute(
+                    f"SELECT id, key, is_read, revised FROM articles WHERE id IN ({marks})", chunk
+                ).fetchall()
                 for row in rows:
                     if bool(row["is_read"]) != read:
                         changed.append((int(row["id"]), bool(row["is_read"])))
+                        if read:
+                            marked_read.append((int(row["id"]), bool(row["revised"])))
                         conn.execute("UPDATE articles SET is_read = ? WHERE id = ?", (int(read), row["id"]))
                         conn.execute(
                             "INSERT OR REPLACE INTO state.read_state(article_key, is_read, changed_at) VALUES (?, ?, ?)",
@@ -169,15 +179,19 @@ class Cache(DocumentImport):
                         )
                         if record:
                             outbox.record(conn, "read", row["key"], {"read": read})
+            remember_updated(conn, self.updated_when_read, marked_read)
         return changed
 
     def restore_read(self, previous: Iterable[tuple[int, bool]]) -> None:
-        """Undo: put each article back to the read state it had."""
+        """Undo: put each article back to the read state it had, and "updated"
+        where the marking cleared that: those put back to unread, and those
+        ``(id, True)`` found read already (a marking that only cleared it)."""
         by_state: dict[bool, list[int]] = {True: [], False: []}
         for article_id, was_read in previous:
             by_state[was_read].append(article_id)
-        for read, ids in by_state.items():
-            self.set_read(ids, read)
+        made_read = {article_id for article_id, _ in self.set_read(by_state[True], True)}
+        self.set_read(by_state[False], False)
+        restore_updated(self, by_state[False] + [i for i in by_state[True] if i not in made_read])
 
     def unread_ids(self, source_id: int | None = None) -> list[int]:
         if source_id is None:

@@ -13,6 +13,11 @@ before with the current one (:func:`article_revisions`). An article whose
 current version has not been opened (nor marked read: :func:`note_seen`)
 has ``articles.revised`` set: the lists say "updated" from that column, at
 no cost to their queries.
+
+Undo: marking an "updated" article read remembers its marks on the
+:class:`Cache` handle (:func:`remember_updated`), so that undoing the read
+makes it "updated" again (:func:`restore_updated`). A read mark that comes
+by sync is seeing the current version too (:func:`note_seen_keys`).
 """
 
 from __future__ import annotations
@@ -32,9 +37,13 @@ __all__ = [
     "DEFAULT_KEEP",
     "Revision",
     "RevisionHistory",
+    "UpdatedWhenRead",
     "article_revisions",
     "note_opened",
     "note_seen",
+    "note_seen_keys",
+    "remember_updated",
+    "restore_updated",
     "revise",
 ]
 
@@ -50,6 +59,15 @@ class Revision:
     title: str
     body: str
     seen_at: int  # when it arrived (UNIX time)
+
+
+@dataclass(frozen=True, slots=True)
+class UpdatedWhenRead:
+    """An article's revision marks when it was marked read while "updated"."""
+
+    version: int
+    read_version: int | None
+    diff_from: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,17 +153,20 @@ def note_opened(cache: Cache, article_id: int) -> bool:
         "SELECT version, read_version FROM revised_articles WHERE article_id = ?", (article_id,)
     ).fetchone()
     if mark is None or mark["read_version"] == mark["version"]:
+        # Seen again: undoing the read that cleared "updated" leaves it cleared.
+        cache.updated_when_read.pop(article_id, None)
         return False
     with cache.write() as conn:
         _seen(conn, [article_id])
     return True
 
 
-def note_seen(cache: Cache, article_ids: list[int]) -> int:
+def note_seen(cache: Cache, article_ids: list[int]) -> list[int]:
     """Marking articles read says the reader has seen their current
     versions, as opening them does: those of ``article_ids`` that say
     "updated" no longer do, and ``D`` compares with the version read before.
-    Returns how many said "updated"; writes only when some did."""
+    Returns those that said "updated" (undo restores them: ``Cache.restore_read``
+    with ``(id, True)`` for the ones already read); writes only when some did."""
     conn = cache.connection()
     revised = [
         row[0]
@@ -156,8 +177,64 @@ def note_seen(cache: Cache, article_ids: list[int]) -> int:
     ]
     if revised:
         with cache.write() as conn:
+            remember_updated(conn, cache.updated_when_read, [(article_id, True) for article_id in revised])
             _seen(conn, revised)
+    return revised
+
+
+def note_seen_keys(conn: sqlite3.Connection, keys: list[str]) -> int:
+    """Read marks that came by sync (in their write transaction): the
+    articles with these keys that said "updated" no longer do, as when the
+    reader marks them read here. Returns how many said "updated"."""
+    revised = [
+        row[0]
+        for chunk in chunks(keys, 500)
+        for row in conn.execute(
+            f"SELECT id FROM articles WHERE revised = 1 AND key IN ({','.join('?' * len(chunk))})", chunk
+        )
+    ]
+    _seen(conn, revised)
     return len(revised)
+
+
+def remember_updated(
+    conn: sqlite3.Connection, remembered: dict[int, UpdatedWhenRead], marked_read: list[tuple[int, bool]]
+) -> None:
+    """These ``(article_id, says "updated")`` are being marked read: keep
+    the revision marks of those that say "updated" (undoing the read
+    restores them), forget any kept for the others."""
+    for article_id, revised in marked_read:
+        if not revised:
+            remembered.pop(article_id, None)
+    ids = [article_id for article_id, revised in marked_read if revised]
+    for chunk in chunks(ids, 500):
+        for row in conn.execute(
+            f"""SELECT article_id, version, read_version, diff_from FROM revised_articles
+                WHERE article_id IN ({",".join("?" * len(chunk))})""",
+            chunk,
+        ):
+            remembered[row[0]] = UpdatedWhenRead(row[1], row[2], row[3])
+
+
+def restore_updated(cache: Cache, article_ids: list[int]) -> int:
+    """An undo put these articles back as they were before a marking: those
+    that said "updated" then say it again, with the version read before
+    (``D``), unless a newer version came since. Returns how many."""
+    marks = {i: cache.updated_when_read.pop(i) for i in article_ids if i in cache.updated_when_read}
+    if not marks:
+        return 0
+    restored = 0
+    with cache.write() as conn:
+        for article_id, mark in marks.items():
+            cur = conn.execute(
+                """UPDATE revised_articles SET read_version = ?, diff_from = ?
+                   WHERE article_id = ? AND version = ? AND read_version IS version""",
+                (mark.read_version, mark.diff_from, article_id, mark.version),
+            )
+            if cur.rowcount:
+                conn.execute("UPDATE articles SET revised = 1 WHERE id = ?", (article_id,))
+                restored += 1
+    return restored
 
 
 def _seen(conn: sqlite3.Connection, article_ids: list[int]) -> None:

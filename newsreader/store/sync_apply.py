@@ -1,7 +1,9 @@
 """Changes that came from sync, applied to the cache without going back out.
 
 Read state is kept by article key in ``state.read_state`` too, so a mark for
-an article this device has not fetched yet is applied when it arrives.
+an article this device has not fetched yet is applied when it arrives. A
+read mark is seeing the article's current version, as marking it read here
+is: it no longer says "updated" (store/revisions.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from newsreader.core.models import Article
 from newsreader.store import story_rows
 from newsreader.store.articlerows import article_fields, chunks
 from newsreader.store.cache import Cache
+from newsreader.store.revisions import note_seen_keys
 
 
 def apply_read(cache: Cache, states: Mapping[str, bool]) -> int:
@@ -34,6 +37,7 @@ def apply_read(cache: Cache, states: Mapping[str, bool]) -> int:
                     (int(read), int(read), *chunk),
                 )
                 changed += cur.rowcount
+        note_seen_keys(conn, [k for k, v in states.items() if v])
     return changed
 
 

@@ -3,6 +3,8 @@ list, and ``D`` shows what changed since the version you read."""
 
 from __future__ import annotations
 
+import pytest
+
 from newsreader.core.models import Article, ParsedDocument
 from newsreader.core.worddiff import word_diff
 from newsreader.store import Cache, Revision
@@ -197,3 +199,22 @@ async def test_marking_the_list_read_clears_updated(tmp_path):
         assert "updated" not in label_of(app, NEW_TITLE)
         assert app.services.cache.search("is:updated") == []
         assert any("no longer updated" in str(n.message) for n in app._notifications)
+
+
+@pytest.mark.parametrize("read_first", [True, False])
+async def test_undoing_mark_all_read_says_updated_again(tmp_path, read_first):
+    app = revised_app(tmp_path, read_first=read_first)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.headlines.focus()
+        await pilot.press("A")
+        await settle(pilot)
+        assert "updated" not in label_of(app, NEW_TITLE)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert "updated" in label_of(app, NEW_TITLE)
+        assert [h.title for h in app.services.cache.search("is:updated")] == [NEW_TITLE]
+        assert (
+            app.services.cache.article(app.services.cache.article_id_for_url("https://quay.test/dredging")).is_read
+            is read_first
+        )

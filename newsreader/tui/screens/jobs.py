@@ -211,11 +211,13 @@ def change_read(
         row = cache.article(ids[0])
         read = not row.is_read if row else True
     changed = cache.set_read(ids, read)
-    seen = note_seen(cache, ids) if read else 0  # marked read: their current versions are the ones seen
+    seen = note_seen(cache, ids) if read else []  # marked read: their current versions are the ones seen
     text = f"{len(changed)} marked {'read' if read else 'unread'}" if len(ids) > 1 else None
     if text and seen:
-        text += f", {seen} no longer updated"
-    return ReadStateChanged(label, changed, text)
+        text += f", {len(seen)} no longer updated"
+    # Undo makes those "updated" again; the ones read already come as (id, True).
+    made_read = {article_id for article_id, _ in changed}
+    return ReadStateChanged(label, changed + [(i, True) for i in seen if i not in made_read], text)
 
 
 def undo_change(services: Services, change: StateChange) -> ReadStateChanged:
