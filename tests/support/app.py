@@ -124,9 +124,17 @@ def make_app(tmp_path: Path, *docs: ParsedDocument, opened: list[str] | None = N
 
 
 async def settle(pilot, rounds: int = 3) -> None:
-    """Let workers finish and their results reach the screen."""
+    """Let workers finish and their results reach the screen. A worker that
+    a newer one of its exclusive group cancelled counts as finished; one
+    that failed still fails the test."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        for worker in list(pilot.app.workers):
+            try:
+                await worker.wait()
+            except WorkerCancelled:
+                pass
         await pilot.pause()
 
 
