@@ -252,7 +252,7 @@ class _TextBuilder:
         raw = "".join(self.parts)
         self.parts.clear()  # the same list: the walk holds it
         if not self.pre_block and "\n" not in raw:  # the usual paragraph: one line
-            line = " ".join(raw.split())
+            line = one_line(raw)
             if line:
                 self._add_block(self.prefix + line if self.prefix else line)
             self.prefix = None

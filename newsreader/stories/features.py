@@ -21,7 +21,7 @@ import base64
 import functools
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
@@ -225,8 +225,10 @@ def article_features(title: str, lede: str, url: str | None = None, further: str
     for term in _clean_terms(title_terms):
         counts[term] += TITLE_WEIGHT
         feats.title.add(term)
-    for term in _clean_terms(content_terms(lede)):
-        counts[term] += LEDE_WEIGHT
+    # Counted in C, then added once per word: every weight is a small
+    # multiple of 1/2, so the sums are exact in any order.
+    for term, times in Counter(_clean_terms(content_terms(lede))).items():
+        counts[term] += times * LEDE_WEIGHT
     with_words = bool(NAME_WEIGHT)
     if not is_title_case(title):
         phrases, names = names_in(title, with_words)
@@ -256,8 +258,13 @@ def exact_key(kind: str, text: str) -> str:
     return kind + base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
-def _clean_terms(terms: Iterable[str]) -> Iterable[str]:
+def _clean_terms(terms: Iterable[str]) -> list[str]:
+    # Most terms are letters alone (content_terms): nothing to strip.
+    kept = []
     for term in terms:
-        term = term.rstrip(".,'\u2019-")
-        if len(term) > 2:
-            yield term
+        if not term.isalpha():
+            term = term.rstrip(".,'\u2019-")
+            if len(term) <= 2:
+                continue
+        kept.append(term)
+    return kept
