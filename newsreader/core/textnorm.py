@@ -212,7 +212,18 @@ def fold(text: str) -> str:
 def normalize_title(title: str) -> str:
     """A title reduced to its words, so `Akazawa talks of 'dense fog'` and
     `Akazawa Talks Of “Dense Fog”` compare equal."""
-    return " ".join(_NON_WORD.sub(" ", fold(title)).split())
+    # A parse worker asks twice for each article's title (its story key,
+    # its row): the last answer is kept for the very same string.
+    global _last_title
+    last = _last_title
+    if last[0] is title:
+        return last[1]
+    normal = " ".join(_NON_WORD.sub(" ", fold(title)).split())
+    _last_title = (title, normal)
+    return normal
+
+
+_last_title: tuple[str | None, str] = (None, "")
 
 
 def normalize_name(name: str) -> str:

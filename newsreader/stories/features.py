@@ -53,6 +53,9 @@ SLUG_KEY_MIN_WORDS = 4
 
 _SLUG_SPLIT = re.compile(r"[-_+]+")
 _ONLY_DIGITS = re.compile(r"^[\d.]+$")
+# An address whose path urlsplit takes as it stands (a plain host, no
+# query, fragment, escapes or spaces): the path is what follows the host.
+_PLAIN_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]*(/[A-Za-z0-9/._~-]*)?\Z")
 _PAGE_SUFFIX = re.compile(r"\.(s?html?|php|aspx?)$", re.IGNORECASE)
 
 
@@ -204,11 +207,15 @@ def url_slug(url: str | None) -> str:
     """The last readable path segment of ``url`` as words joined by ``-``, or ''."""
     if not url:
         return ""
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return ""
-    for segment in reversed([s for s in unquote(path).split("/") if s]):
+    plain = _PLAIN_ADDRESS.match(url)
+    if plain is not None:  # urlsplit's path, with nothing to unquote
+        path = plain.group(1) or ""
+    else:
+        try:
+            path = unquote(urlsplit(url).path)
+        except ValueError:
+            return ""
+    for segment in reversed([s for s in path.split("/") if s]):
         segment = _PAGE_SUFFIX.sub("", segment)
         words = [w for w in _SLUG_SPLIT.split(fold(segment)) if w and not _ONLY_DIGITS.match(w)]
         if len(words) >= 2:

@@ -4,11 +4,14 @@ here, on tricky text and on the cases just beside its short way."""
 
 from __future__ import annotations
 
+from urllib.parse import unquote, urlsplit
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from newsreader.core import sanitize, textnorm
+from newsreader.parser.images import image_urls
 from newsreader.parser.plaintext import clean_short, shorten
 from newsreader.store.articlerows import is_cut_of
 from newsreader.stories import features
@@ -79,3 +82,55 @@ def test_words_between_punctuation_are_the_pattern_s(run):
 def test_clean_terms_are_stripped_and_long_enough(terms):
     expected = [t.rstrip(".,'\u2019-") for t in terms if len(t.rstrip(".,'\u2019-")) > 2]
     assert features._clean_terms(terms) == expected
+
+
+def reference_url_slug(url: str | None) -> str:
+    """url_slug as it was before its short way: urlsplit and unquote always."""
+    if not url:
+        return ""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return ""
+    for segment in reversed([s for s in unquote(path).split("/") if s]):
+        segment = features._PAGE_SUFFIX.sub("", segment)
+        words = [
+            w for w in features._SLUG_SPLIT.split(textnorm.fold(segment)) if w and not features._ONLY_DIGITS.match(w)
+        ]
+        if len(words) >= 2:
+            return "-".join(words)
+    return ""
+
+
+@given(st.text(alphabet=st.sampled_from(list("aZ09.-_~/%?#;: @[]+é\t")), max_size=30))
+def test_url_slug_is_the_general_way(tail):
+    for head in ("http://site.example", "https://site.example/", "HTTP://Site.Example/", "https://u@h:80/"):
+        assert features.url_slug(head + tail) == reference_url_slug(head + tail)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://a.example/2026/05/port-calder-ferry-strike", "https://a.example", "https://a.example/x/a%20b-c-d-e", ""],
+)
+def test_url_slug_by_hand(url):
+    assert features.url_slug(url) == reference_url_slug(url)
+
+
+def test_a_title_normalised_twice_is_the_same_and_a_new_one_is_its_own():
+    title = "Akazawa Talks Of “Dense Fog”"
+    assert textnorm.normalize_title(title) == textnorm.normalize_title(title) == "akazawa talks of dense fog"
+    assert textnorm.normalize_title("Other  Words!") == "other words"
+    assert textnorm.normalize_title(title) == "akazawa talks of dense fog"
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("<p>no image</p>", []),
+        ("<IMG SRC='https://a.example/x.png'>", ["https://a.example/x.png"]),
+        ("<Img src=https://a.example/y.png>", ["https://a.example/y.png"]),
+        ("é <img src='/z.gif'>", ["https://a.example/z.gif"]),
+    ],
+)
+def test_images_found_whatever_the_case_of_the_tag(markup, expected):
+    assert image_urls(markup, "https://a.example/") == expected
