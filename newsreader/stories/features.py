@@ -239,12 +239,14 @@ def article_features(title: str, lede: str, url: str | None = None, further: str
     with_words = bool(NAME_WEIGHT)
     if not is_title_case(title):
         phrases, names = names_in(title, with_words)
-        for name, weight in [*((p, PHRASE_WEIGHT) for p in phrases), *((n, NAME_WEIGHT) for n in names)]:
-            counts["~" + name] += weight
-            feats.title.add("~" + name)
+        for group, weight in ((phrases, PHRASE_WEIGHT), (names, NAME_WEIGHT)):
+            for name in group:
+                counts["~" + name] += weight
+                feats.title.add("~" + name)
     phrases, names = names_in(lede, with_words)
-    for name, weight in [*((p, PHRASE_WEIGHT) for p in phrases), *((n, NAME_WEIGHT) for n in names)]:
-        counts["~" + name] += weight
+    for group, weight in ((phrases, PHRASE_WEIGHT), (names, NAME_WEIGHT)):
+        for name in group:
+            counts["~" + name] += weight
     if further and BODY_NAME_WEIGHT:
         for group in names_in(further, with_words):
             for name in group:
