@@ -46,6 +46,8 @@ def clean_short(text: str | None, limit: int) -> str:
     """
     if not text:
         return ""
+    if len(text) <= limit and "  " not in text and text.isprintable():
+        return text.strip(" ")  # nothing to clean, collapse or cut (see one_line)
     # clean_line's own space collapsing is a regex; one_line is faster.
     # A paragraph break made one space first spares it the general way
     # (whitespace for whitespace: the same words, and clean() turns it to

@@ -217,7 +217,11 @@ def article_fields(source_key: str, art: Article) -> ArticleFields:
 
 
 def dump_extras(extras: dict) -> str:
-    return json.dumps(extras, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return _EXTRAS_JSON.encode(extras)
+
+
+# One encoder for every row (json.dumps with options builds one per call).
+_EXTRAS_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def load_extras(text: str | None) -> dict:
