@@ -4,13 +4,15 @@ here, on tricky text and on the cases just beside its short way."""
 
 from __future__ import annotations
 
-from urllib.parse import unquote, urlsplit
+import re
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from newsreader.core import sanitize, textnorm
+from newsreader.parser import htmltext
 from newsreader.parser.images import image_urls
 from newsreader.parser.plaintext import clean_short, shorten
 from newsreader.store.articlerows import is_cut_of
@@ -134,3 +136,36 @@ def test_a_title_normalised_twice_is_the_same_and_a_new_one_is_its_own():
 )
 def test_images_found_whatever_the_case_of_the_tag(markup, expected):
     assert image_urls(markup, "https://a.example/") == expected
+
+
+@given(
+    st.lists(st.sampled_from([*"ab/. …:wW", "www.", "...", "://"]), max_size=12).map("".join).map(sanitize.one_line),
+    st.lists(st.sampled_from([*"ab/.:wW…", "www.", "http://", "..."]), max_size=12).map("".join),
+)
+def test_a_label_of_words_is_never_its_link_s_address(label, target):
+    # What the walk's short way for link labels rests on: targets have no whitespace.
+    if " " in label and "://" not in label:
+        assert not htmltext._same_address(label, target)
+
+
+def reference_link_target(href: str | None, base_url: str | None) -> str | None:
+    """_link_target as it was before its short way: the pattern always."""
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    if base_url and not href.lower().startswith(("http://", "https://")):
+        try:
+            href = urljoin(base_url, href)
+        except ValueError:
+            return None
+    if not href.lower().startswith(("http://", "https://")) or len(href) > 2048:
+        return None
+    return None if re.search(r"\s", href) else href
+
+
+@given(st.lists(st.sampled_from([*SPACES[:12], *"ab/.:#\x00\u200b", "http://", "https://x"]), max_size=16).map("".join))
+def test_link_targets_are_the_general_way(href):
+    for base in (None, "https://a.example/dir/"):
+        assert htmltext._link_target(href, base) == reference_link_target(href, base)
