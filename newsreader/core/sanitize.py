@@ -57,7 +57,17 @@ def _has_surrogate(text: str) -> bool:
 
 def clean_line(text: str | None) -> str:
     """One-line field: controls removed, runs of whitespace collapsed."""
-    return " ".join(clean(text, newlines=False).split())
+    return one_line(clean(text, newlines=False))
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace made one space, none at the ends."""
+    # Printable text holds no whitespace but " " (every other character
+    # str.split() breaks at is unprintable): without two spaces in a row,
+    # only its ends can change, and that costs no string per word.
+    if "  " not in text and text.isprintable():
+        return text.strip(" ")
+    return " ".join(text.split())
 
 
 def has_control(text: str) -> bool:

@@ -8,6 +8,9 @@ import unicodedata
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_][\w'-]*|\d[\w.,]*", re.UNICODE)
+# Punctuation that is neither a word character nor one :data:`_WORD` lets
+# inside a word (``'`` and ``-`` are).
+_AROUND_WORD = '.,;:!?()[]{}"*'
 
 #: Words too common in news to say anything about what a story is about.
 STOPWORDS = frozenset(
@@ -209,7 +212,18 @@ def fold(text: str) -> str:
 def normalize_title(title: str) -> str:
     """A title reduced to its words, so `Akazawa talks of 'dense fog'` and
     `Akazawa Talks Of “Dense Fog”` compare equal."""
-    return " ".join(_NON_WORD.sub(" ", fold(title)).split())
+    # A parse worker asks twice for each article's title (its story key,
+    # its row): the last answer is kept for the very same string.
+    global _last_title
+    last = _last_title
+    if last[0] is title:
+        return last[1]
+    normal = " ".join(_NON_WORD.sub(" ", fold(title)).split())
+    _last_title = (title, normal)
+    return normal
+
+
+_last_title: tuple[str | None, str] = (None, "")
 
 
 def normalize_name(name: str) -> str:
@@ -231,10 +245,16 @@ def content_terms(text: str) -> list[str]:
     pattern, which costs far more per character than a split.
     """
     terms: list[str] = []
+    append = terms.append
     for run in fold(text).split():
-        if run.isalpha():
-            if len(run) > 2 and run not in STOPWORDS:
-                terms.append(run)
-        else:
-            terms += [w for w in _WORD.findall(run) if len(w) > 2 and w not in STOPWORDS]
+        if not run.isalpha():
+            # A word between punctuation that neither starts nor continues
+            # one ("(word),"): the pattern would find that word alone.
+            word = run.strip(_AROUND_WORD)
+            if not word.isalpha():
+                terms += [w for w in _WORD.findall(run) if len(w) > 2 and w not in STOPWORDS]
+                continue
+            run = word
+        if len(run) > 2 and run not in STOPWORDS:
+            append(run)
     return terms

@@ -194,7 +194,8 @@ def _link_target(href: str | None, base_url: str | None) -> str | None:
             return None
     if not href.lower().startswith(("http://", "https://")) or len(href) > 2048:
         return None
-    if _WHITESPACE.search(href):
+    # Printable text has no whitespace but the space (see one_line).
+    if (" " in href or not href.isprintable()) and _WHITESPACE.search(href):
         return None
     return href
 
@@ -252,7 +253,7 @@ class _TextBuilder:
         raw = "".join(self.parts)
         self.parts.clear()  # the same list: the walk holds it
         if not self.pre_block and "\n" not in raw:  # the usual paragraph: one line
-            line = " ".join(raw.split())
+            line = one_line(raw)
             if line:
                 self._add_block(self.prefix + line if self.prefix else line)
             self.prefix = None
@@ -363,7 +364,9 @@ class _TextBuilder:
             if target is None:
                 return
             label = one_line("".join(self.parts[start:]))
-            if label and not _same_address(label, target):
+            # A label of words (a space, no scheme) is never the address,
+            # which has no space (_link_target): the usual link.
+            if label and ((" " in label and "://" not in label) or not _same_address(label, target)):
                 self.parts.append(f" ({target})")
 
 

@@ -27,8 +27,10 @@ _IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]
 def image_urls(markup: str, base_url: str | None = None) -> list[str]:
     """The ``<img src>`` addresses in ``markup``, resolved against ``base_url``:
     web addresses only (no ``data:``), each once, at most :data:`MAX_IMAGES`."""
+    if not markup or (markup.isascii() and "<img" not in markup.lower()):
+        return []  # no tag to find (the pattern's case-blind i matches letters beyond ASCII)
     found: list[str] = []
-    for match in _IMG_SRC.finditer(markup or ""):
+    for match in _IMG_SRC.finditer(markup):
         src = (match.group(1) or match.group(2) or match.group(3) or "").strip()
         src = src.replace("&amp;", "&")
         plain = len(src) <= MAX_URL_LENGTH and _PLAIN_ADDRESS.match(src) is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from newsreader.core.sanitize import clean
+from newsreader.core.sanitize import clean, one_line
 
 __all__ = [
     "BLANK_LINES",
@@ -39,11 +39,6 @@ def looks_like_html(text: str) -> bool:
     return ("<" in text or "&" in text) and _TAG_LIKE.search(text) is not None
 
 
-def one_line(text: str) -> str:
-    """``text`` with every run of whitespace made one space."""
-    return " ".join(text.split())
-
-
 def clean_short(text: str | None, limit: int) -> str:
     """``text`` as one sanitized line of at most ``limit`` characters.
 
@@ -51,8 +46,16 @@ def clean_short(text: str | None, limit: int) -> str:
     """
     if not text:
         return ""
-    # clean_line's own space collapsing is a regex; split/join is faster.
-    return shorten(" ".join(clean(text[: limit * 4 + 16], newlines=False).split()), limit)
+    if len(text) <= limit and "  " not in text and text.isprintable():
+        return text.strip(" ")  # nothing to clean, collapse or cut (see one_line)
+    # clean_line's own space collapsing is a regex; one_line is faster.
+    # A paragraph break made one space first spares it the general way
+    # (whitespace for whitespace: the same words, and clean() turns it to
+    # spaces anyway).
+    text = text[: limit * 4 + 16]
+    if "\n\n" in text:
+        text = text.replace("\n\n", " ")
+    return shorten(one_line(clean(text, newlines=False)), limit)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -89,7 +92,7 @@ def finish_text(text: str) -> str:
 def plain_to_text(text: str, *, max_chars: int = MAX_TEXT_CHARS) -> str:
     """Plain text with paragraphs kept (blank lines) and whitespace tidied."""
     if "\n" not in text and "\r" not in text and len(text) <= max_chars:
-        text = " ".join(text.split())
+        text = one_line(text)
         return text if text.isascii() else fix_c1(INVISIBLE.sub("", text))
     text = fix_c1(INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
     paragraphs = []

@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 from newsreader.core.models import Article, iso_published
+from newsreader.core.sanitize import one_line
 from newsreader.core.textnorm import normalize_title
 from newsreader.core.urls import normalize_url
 from newsreader.store import textpack
@@ -197,10 +198,16 @@ def is_cut_of(summary: str, body: str) -> bool:
     has content but no description, and what many feeds send as both. Only
     bookmarks read a summary when there is a body, and they cut the body
     the same way."""
-    head = " ".join(summary.rstrip("…").split())
+    head = one_line(summary.rstrip("…"))
     if not head:
         return True
-    return " ".join(body[: 2 * len(summary) + 64].split()).startswith(head)
+    window = body[: 2 * len(summary) + 64]
+    # ``head`` has single spaces only: a window that starts with it, as it
+    # stands or with its paragraph breaks made spaces, flattens to a text
+    # that does too (the usual derived summary); the general way otherwise.
+    if window.startswith(head) or ("\n\n" in window and window.replace("\n\n", " ").startswith(head)):
+        return True
+    return " ".join(window.split()).startswith(head)
 
 
 def article_fields(source_key: str, art: Article) -> ArticleFields:
@@ -210,7 +217,11 @@ def article_fields(source_key: str, art: Article) -> ArticleFields:
 
 
 def dump_extras(extras: dict) -> str:
-    return json.dumps(extras, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return _EXTRAS_JSON.encode(extras)
+
+
+# One encoder for every row (json.dumps with options builds one per call).
+_EXTRAS_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def load_extras(text: str | None) -> dict:

@@ -21,7 +21,7 @@ import base64
 import functools
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
@@ -53,6 +53,9 @@ SLUG_KEY_MIN_WORDS = 4
 
 _SLUG_SPLIT = re.compile(r"[-_+]+")
 _ONLY_DIGITS = re.compile(r"^[\d.]+$")
+# An address whose path urlsplit takes as it stands (a plain host, no
+# query, fragment, escapes or spaces): the path is what follows the host.
+_PLAIN_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]*(/[A-Za-z0-9/._~-]*)?\Z")
 _PAGE_SUFFIX = re.compile(r"\.(s?html?|php|aspx?)$", re.IGNORECASE)
 
 
@@ -204,11 +207,15 @@ def url_slug(url: str | None) -> str:
     """The last readable path segment of ``url`` as words joined by ``-``, or ''."""
     if not url:
         return ""
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return ""
-    for segment in reversed([s for s in unquote(path).split("/") if s]):
+    plain = _PLAIN_ADDRESS.match(url)
+    if plain is not None:  # urlsplit's path, with nothing to unquote
+        path = plain.group(1) or ""
+    else:
+        try:
+            path = unquote(urlsplit(url).path)
+        except ValueError:
+            return ""
+    for segment in reversed([s for s in path.split("/") if s]):
         segment = _PAGE_SUFFIX.sub("", segment)
         words = [w for w in _SLUG_SPLIT.split(fold(segment)) if w and not _ONLY_DIGITS.match(w)]
         if len(words) >= 2:
@@ -225,17 +232,21 @@ def article_features(title: str, lede: str, url: str | None = None, further: str
     for term in _clean_terms(title_terms):
         counts[term] += TITLE_WEIGHT
         feats.title.add(term)
-    for term in _clean_terms(content_terms(lede)):
-        counts[term] += LEDE_WEIGHT
+    # Counted in C, then added once per word: every weight is a small
+    # multiple of 1/2, so the sums are exact in any order.
+    for term, times in Counter(_clean_terms(content_terms(lede))).items():
+        counts[term] += times * LEDE_WEIGHT
     with_words = bool(NAME_WEIGHT)
     if not is_title_case(title):
         phrases, names = names_in(title, with_words)
-        for name, weight in [*((p, PHRASE_WEIGHT) for p in phrases), *((n, NAME_WEIGHT) for n in names)]:
-            counts["~" + name] += weight
-            feats.title.add("~" + name)
+        for group, weight in ((phrases, PHRASE_WEIGHT), (names, NAME_WEIGHT)):
+            for name in group:
+                counts["~" + name] += weight
+                feats.title.add("~" + name)
     phrases, names = names_in(lede, with_words)
-    for name, weight in [*((p, PHRASE_WEIGHT) for p in phrases), *((n, NAME_WEIGHT) for n in names)]:
-        counts["~" + name] += weight
+    for group, weight in ((phrases, PHRASE_WEIGHT), (names, NAME_WEIGHT)):
+        for name in group:
+            counts["~" + name] += weight
     if further and BODY_NAME_WEIGHT:
         for group in names_in(further, with_words):
             for name in group:
@@ -256,8 +267,13 @@ def exact_key(kind: str, text: str) -> str:
     return kind + base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
-def _clean_terms(terms: Iterable[str]) -> Iterable[str]:
+def _clean_terms(terms: Iterable[str]) -> list[str]:
+    # Most terms are letters alone (content_terms): nothing to strip.
+    kept = []
     for term in terms:
-        term = term.rstrip(".,'\u2019-")
-        if len(term) > 2:
-            yield term
+        if not term.isalpha():
+            term = term.rstrip(".,'\u2019-")
+            if len(term) <= 2:
+                continue
+        kept.append(term)
+    return kept

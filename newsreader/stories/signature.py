@@ -168,13 +168,18 @@ def prepare(title: str | None, text: str | None, url: str | None) -> Prepared:
     feats = article_features(title or "", read[:LEDE_CHARS], url, read[LEDE_CHARS:])
     # Alphabetical: ties in weight then fall in the same order wherever
     # the signature is built (see weigh).
-    terms = sorted(t for t, c in feats.counts.items() if c > 0)
-    tf = array("d", [1.0 + math.log(feats.counts[t]) for t in terms])
+    counts = feats.counts
+    if counts and min(counts.values()) > 0:  # every weight is positive: all of them
+        terms = sorted(counts)
+    else:
+        terms = sorted(t for t, c in counts.items() if c > 0)
+    log = math.log
+    tf = array("d", [1.0 + log(c) for c in map(counts.__getitem__, terms)])
     return Prepared(
         digest=source_digest(title, read, url),
         terms="\n".join(terms),
         tf=tf.tobytes(),
-        title=bytes(t in feats.title for t in terms),
+        title=bytes(map(feats.title.__contains__, terms)),
         keys=tuple(feats.keys),
     )
 

@@ -23,8 +23,8 @@ def _slow_dump(size: int) -> bytes:
     return "\n".join(f"Outlet {n}{n % 59} minutes ago" for n in range(size // 32)).encode()
 
 
-def _long_feed(size: int) -> bytes:
-    words = "harbour pilots worked through the night " * (size // 40)
+def _long_feed(size: int, space: str = " ") -> bytes:
+    words = f"harbour{space}pilots{space}worked{space}through{space}the{space}night{space}" * (size // 40)
     return (
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>Long Wire</title>'
         f"<item><title>Long story</title><link>https://long.example/1</link>"
@@ -65,7 +65,9 @@ def test_time_budget_stops_a_slow_document():
 
 
 def test_memory_budget_stops_a_hungry_document():
-    data = _long_feed(15 * 1024 * 1024)  # needs about 190 MB resident
+    # Words two spaces apart: making them one space takes a string per
+    # word (single spaces are left as they are): about 180 MB resident.
+    data = _long_feed(13 * 1024 * 1024, space="  ")
     with pytest.raises(ParseError) as caught:
         parse_bounded(data, memory=160 * 1024 * 1024)
     assert str(caught.value) == "rss: document too large to parse"
