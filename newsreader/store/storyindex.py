@@ -61,10 +61,13 @@ class TermCounts:
     """Document frequencies, remembered between calls on one connection:
     most of an import's features were looked up by an earlier one.
 
-    ``df`` and ``total`` are what the articles signed so far have seen: the
-    stored counts plus this call's articles, which ``pending`` holds until
-    :meth:`store` writes them, once per call (one upsert per distinct
-    feature, not per article). The memory is valid while nobody else wrote
+    ``call`` and ``total`` are what the articles signed so far have seen:
+    the stored counts of the call's features plus the call's articles,
+    which ``pending`` holds until :meth:`store` writes them, once per call
+    (one upsert per distinct feature, not per article), and remembers them
+    in ``df`` for the calls after. (Two dicts: the call's is small, and the
+    per-article look-ups stay in the processor's cache; the memory is
+    touched once per distinct feature.) The memory is valid while nobody else wrote
     the table: at the start of a call the stored article count must be the
     one this connection last wrote (a rolled-back import changes it back)
     and ``PRAGMA data_version`` unchanged (another connection committed);
@@ -79,6 +82,7 @@ class TermCounts:
 
     def __init__(self) -> None:
         self.df: dict[str, int] = {}
+        self.call: dict[str, int] = {}
         self.total = -1
         self.data_version = -1
         self.pending: Counter[str] = Counter()
@@ -108,6 +112,7 @@ class TermCounts:
             for term in list(itertools.islice(counts.df, len(counts.df) // 2)):
                 del counts.df[term]
         counts.data_version, counts.total = version, total
+        counts.call.clear()
         return counts
 
     @classmethod
@@ -118,49 +123,62 @@ class TermCounts:
         """Forget what is remembered: the stored counts changed under it, or
         a call failed half-way and what it counted was not stored."""
         self.df.clear()
+        self.call.clear()
         self.pending.clear()
         self.pending_articles = 0
         self.total = -1
 
     def load(self, conn: sqlite3.Connection, term_lists: Iterable[list[str]]) -> None:
-        """Look up the stored frequencies of the terms not remembered yet."""
-        df = self.df
-        missing = list({t for terms in term_lists for t in terms if t not in df})
+        """The frequencies of the call's terms not looked up yet: remembered,
+        else stored."""
+        call = self.call
+        remembered = self.df.get
+        missing: list[str] = []
+        for term in set(itertools.chain.from_iterable(term_lists)).difference(call):
+            n = remembered(term)
+            if n is None:
+                missing.append(term)
+            else:
+                call[term] = n
         for chunk in _chunks(missing, 500):
-            df.update(dict.fromkeys(chunk, 0))  # absent: nobody had it
-            df.update(
+            call.update(dict.fromkeys(chunk, 0))  # absent: nobody had it
+            call.update(
                 conn.execute(f"SELECT term, df FROM story_term_df WHERE term IN ({','.join('?' * len(chunk))})", chunk)
             )
 
     def count(self, terms: list[str], seen: Iterable[int]) -> None:
         """A new article with ``terms`` (whose frequencies were ``seen``)."""
-        self.df.update(zip(terms, map(operator.add, seen, itertools.repeat(1))))
+        self.call.update(zip(terms, map(operator.add, seen, itertools.repeat(1))))
         self.pending.update(terms)
         self.pending_articles += 1
         self.total += 1
 
     def store(self, conn: sqlite3.Connection) -> None:
-        """Write what this call counted (see :func:`stepped`)."""
-        df = self.df
+        """Write what this call counted (see :func:`stepped`) and remember it."""
+        df, call = self.df, self.call
         # Differs between calls, so a feature is not always rounded the same way.
         salt = zlib.crc32(str(self.total).encode())
         writes: list[tuple[str, int]] = [(_STATS_KEY, self.pending_articles)] if self.pending_articles else []
         for term, n in self.pending.items():
-            stored = df[term] - n
+            stored = call[term] - n
             if stored >= 2 * EXACT_DF:
                 n = stepped(stored, n, zlib.crc32(term.encode("utf-8", "replace")) ^ salt)
-                df[term] = stored + n
+                call[term] = stored + n
                 if not n:
                     continue
             elif stored + n == 1:
                 # Most features seen once are never seen again (a number, an
                 # id in a link): not worth remembering, looked up if they are.
-                del df[term]
+                del call[term]
+                df.pop(term, None)
             writes.append((term, n))
+        writes.sort()  # in key order: each upsert lands near the one before
         conn.executemany(
             "INSERT INTO story_term_df(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
             writes,
         )
+        df.update(call)
+        call.clear()
         self.pending.clear()
         self.pending_articles = 0
 
@@ -213,7 +231,7 @@ def sign(row: sqlite3.Row, outlet: str, text_hash: int, prep: Prepared, terms: l
     frequencies the first time only: a longer body is not a new article.
     Nothing is written here (:func:`write_signatures` does, per call)."""
     first_time = row["text_hash"] is None
-    df = counts.df
+    df = counts.call
     seen = operator.itemgetter(*terms)(df) if len(terms) > 1 else tuple(df[t] for t in terms)
     total = counts.total
     sig = signature.weigh(prep, total, seen, terms)

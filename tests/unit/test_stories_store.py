@@ -277,7 +277,7 @@ def test_remembered_frequencies_follow_rollbacks_and_other_writers(cache, tmp_pa
     def remembered(term: str) -> int:
         counts = TermCounts.of(conn)
         counts.load(conn, [[term]])
-        return counts.df[term]
+        return counts.call[term]
 
     strike(cache, "Harbour Gazette")
     assert remembered("crane") == 1
