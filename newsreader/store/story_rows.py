@@ -7,10 +7,11 @@ made by :mod:`newsreader.stories.clustering`; signatures, posting lists and
 document frequencies are kept by :mod:`.storyindex`.
 
 Cost per new article, whatever the size of the cache: its share of its
-call's frequency look-ups and writes (one upsert per distinct feature of a
-call; the common ones mostly skip it), two inserts (its signature and its
-posting rows), one index read of its posting lists over the few days around
-it, and one read by key of the few candidates that share the most of them.
+call's statements (a call of a feed's articles runs about ten: the rows,
+frequency look-ups and upserts, one index read of every posting list the
+call searches over the days around its articles, one read by key of the
+candidates that share the most, the signatures and posting rows written),
+and the writes of a story it makes or joins.
 Features are computed from the article's own text before it gets here when
 a refresh's parse workers did it (``features=``), else here. Assignment
 never scans a table (``tests/test_stories_store.py`` checks the query

@@ -1,16 +1,19 @@
 """The story index: signatures, posting lists and document frequencies.
 
-What :func:`~newsreader.store.story_rows.assign_stories` does for each new
-article, in SQL: :func:`sign` stores its signature, weighed by the document
-frequencies the articles before it left, and posts its heaviest features;
-:func:`matches` reads the posting lists of those features over the days
-around it and compares the few candidates that share the most. Document
-frequencies are remembered between imports (:class:`TermCounts`) and
-written once per import, the common ones in steps (:func:`stepped`).
+What :func:`~newsreader.store.story_rows.assign_stories` does for the
+articles of a call, in SQL: :func:`sign` weighs each one's signature by the
+document frequencies the articles before it left (in memory);
+:func:`matches` reads the posting lists of all their searched features over
+the days around each one with one query, and compares the few candidates
+that share the most; :func:`write_signatures` stores the signatures and
+posts their keys and heaviest features, one statement each. Each article
+sees the stored articles and those before it in the call, exactly as if it
+had come alone. Document frequencies are remembered between imports
+(:class:`TermCounts`) and written once per call, the common ones in steps
+(:func:`stepped`).
 
 Every statement here reads through an index (``tests/test_stories_store.py``
-checks the query plans).
-"""
+checks the query plans)."""
 
 from __future__ import annotations
 
@@ -325,10 +328,30 @@ def matches(conn: sqlite3.Connection, batch: list[Signed], signed: Mapping[int, 
     Reads the posting lists once for the call and the candidates'
     signatures once (before :func:`write_signatures`).
     """
-    place = [i for i, s in enumerate(batch) if s.search]
-    if not place:
+    weights = _shared_weights(conn, batch)
+    if not weights:
         return
     position = {s.member.article_id: i for i, s in enumerate(batch)}
+    chosen: dict[int, list[int]] = {}
+    stored: set[int] = set()
+    for i, w in weights.items():
+        w.pop(batch[i].member.article_id, None)
+        best = [a for a, _ in sorted(w.items(), key=_BY_WEIGHT_THEN_NEWEST, reverse=True)[:MAX_CANDIDATES]]
+        chosen[i] = best
+        # Those not signed earlier in the call are read as stored.
+        stored.update(a for a in best if position.get(a, len(batch)) >= i)
+    rows = _stored_signatures(conn, stored)
+    for i, best in chosen.items():
+        batch[i].found = _compared(batch, i, best, position, rows, signed)
+
+
+def _shared_weights(conn: sqlite3.Connection, batch: list[Signed]) -> dict[int, dict[int, int]]:
+    """Index in ``batch`` of each article placed -> article id -> the weight
+    of its searched features that article posted (within the days around
+    it), from the stored lists and the batch's earlier articles."""
+    place = [i for i, s in enumerate(batch) if s.search]
+    if not place:
+        return {}
     # Articles signed again: their stored postings are seen by the articles
     # before them in the batch only (after that, their new ones).
     replaced = {s.member.article_id: i for i, s in enumerate(batch) if not s.first_time}
@@ -371,46 +394,51 @@ def matches(conn: sqlite3.Connection, batch: list[Signed], signed: Mapping[int, 
         ts = clustering.when(s.member)
         for term in s.posted:
             posted.setdefault(term, []).append((ts, s.member.article_id))
-    chosen: dict[int, list[int]] = {}
-    stored: set[int] = set()
-    for i, w in weights.items():
-        w.pop(batch[i].member.article_id, None)
-        best = [a for a, _ in sorted(w.items(), key=_BY_WEIGHT_THEN_NEWEST, reverse=True)[:MAX_CANDIDATES]]
-        chosen[i] = best
-        stored.update(a for a in best if position.get(a, len(batch)) >= i)
-    rows = _stored_signatures(conn, stored)
-    for i, best in chosen.items():
-        s = batch[i]
-        member, sig = s.member, s.member.signature
-        found: list[Member] = []
-        # In key order, as the candidates' story tie-breaks always saw them.
-        for article_id in sorted(best):
-            j = position.get(article_id, len(batch))
-            # An outlet's own articles never make a story (decide() passes
-            # them over): they are not even compared.
-            if j < i:  # signed earlier in this call
-                m = batch[j].member
-                if m.outlet == member.outlet or not clustering.close_in_time(member, m):
-                    continue
-                cand = Member(article_id, m.outlet, m.published_ts, m.added_at, m.signature)
-                score, plain = clustering.event_scores(sig, m.signature)
+    return weights
+
+
+def _compared(
+    batch: list[Signed],
+    i: int,
+    best: list[int],
+    position: Mapping[int, int],
+    rows: Mapping[int, tuple[Any, ...]],
+    signed: Mapping[int, Signature],
+) -> list[Member]:
+    """The candidates ``best`` of ``batch[i]`` that come close enough (see
+    :func:`_near`): those signed earlier in the batch from memory, the
+    others from their ``rows`` as stored."""
+    member = batch[i].member
+    sig = member.signature
+    found: list[Member] = []
+    # In key order, as the candidates' story tie-breaks always saw them.
+    for article_id in sorted(best):
+        j = position.get(article_id, len(batch))
+        # An outlet's own articles never make a story (decide() passes
+        # them over): they are not even compared.
+        if j < i:  # signed earlier in this call
+            m = batch[j].member
+            if m.outlet == member.outlet or not clustering.close_in_time(member, m):
+                continue
+            cand = Member(article_id, m.outlet, m.published_ts, m.added_at, m.signature)
+            score, plain = clustering.event_scores(sig, m.signature)
+        else:
+            r = rows.get(article_id)
+            if r is None or r[1] == member.outlet:
+                continue
+            cand = Member(article_id, r[1], r[2], int(r[3]), _UNREAD)
+            if not clustering.close_in_time(member, cand):
+                continue  # decided before decoding
+            known = signed.get(article_id)
+            if known is not None:
+                score, plain = clustering.event_scores(sig, known)
             else:
-                r = rows.get(article_id)
-                if r is None or r[1] == member.outlet:
-                    continue
-                cand = Member(article_id, r[1], r[2], int(r[3]), _UNREAD)
-                if not clustering.close_in_time(member, cand):
-                    continue  # decided before decoding
-                known = signed.get(article_id)
-                if known is not None:
-                    score, plain = clustering.event_scores(sig, known)
-                else:
-                    score, plain = clustering.stored_scores(sig, r[4], r[5])
-                if _near(score, plain):
-                    cand.signature = known or Signature.decode(r[4], r[5])
+                score, plain = clustering.stored_scores(sig, r[4], r[5])
             if _near(score, plain):
-                found.append(cand)
-        s.found = found
+                cand.signature = known or Signature.decode(r[4], r[5])
+        if _near(score, plain):
+            found.append(cand)
+    return found
 
 
 def _near(score: float, plain: float) -> bool:
