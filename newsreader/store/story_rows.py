@@ -7,10 +7,11 @@ made by :mod:`newsreader.stories.clustering`; signatures, posting lists and
 document frequencies are kept by :mod:`.storyindex`.
 
 Cost per new article, whatever the size of the cache: its share of its
-call's frequency look-ups and writes (one upsert per distinct feature of a
-call; the common ones mostly skip it), two inserts (its signature and its
-posting rows), one index read of its posting lists over the few days around
-it, and one read by key of the few candidates that share the most of them.
+call's statements (a call of a feed's articles runs about ten: the rows,
+frequency look-ups and upserts, one index read of every posting list the
+call searches over the days around its articles, one read by key of the
+candidates that share the most, the signatures and posting rows written),
+and the writes of a story it makes or joins.
 Features are computed from the article's own text before it gets here when
 a refresh's parse workers did it (``features=``), else here. Assignment
 never scans a table (``tests/test_stories_store.py`` checks the query
@@ -28,9 +29,9 @@ from dataclasses import dataclass, field
 from newsreader.core.textnorm import normalize_name
 from newsreader.store import outbox, textpack
 from newsreader.store.articlerows import inserted_id
-from newsreader.store.storyindex import TermCounts, matches, sign, signed_text_hash
+from newsreader.store.storyindex import TermCounts, matches, memberships, sign, signed_text_hash, write_signatures
 from newsreader.stories import clustering, signature
-from newsreader.stories.clustering import Member
+from newsreader.stories.clustering import Member, StoryState
 from newsreader.stories.signature import Prepared, Signature
 
 # -- records -------------------------------------------------------------------
@@ -97,57 +98,36 @@ def assign_stories(
     features = features or {}
     touched: list[int] = []
     counts: TermCounts | None = None
-    # This call's signatures: a later article of the batch compares with an
+    # The call's signatures so far: a later article compares with an
     # earlier one without decoding it.
     signed: dict[int, Signature] = {}
     outlets: dict[str, str] = {}  # source name -> outlet, for the call
     try:
         for chunk in _chunks(ids, 400):
-            rows = conn.execute(
-                f"""SELECT a.id, a.title, a.body, a.url,
-                           a.published_ts, a.added_at, s.name AS source, g.text_hash, m.story_id
-                    FROM articles a JOIN sources s ON s.id = a.source_id
-                    LEFT JOIN story_signatures g ON g.article_id = a.id
-                    LEFT JOIN story_articles m ON m.article_id = a.id
-                    WHERE a.id IN ({",".join("?" * len(chunk))})""",
-                chunk,
-            ).fetchall()
-            by_id = {int(r["id"]): r for r in rows}
-            todo: list[tuple[sqlite3.Row, int, Prepared, list[str]]] = []
-            for article_id in chunk:
-                row = by_id.get(article_id)
-                if row is None:
-                    continue
-                prep = features.get(article_id)
-                lede = None
-                if prep is not None and article_id in stored_from_features:
-                    digest = prep.digest
-                else:
-                    lede = textpack.unpack_prefix(row["body"], max(signature.LEDE_CHARS, signature.READ_CHARS))
-                    digest = signature.source_digest(row["title"], lede, row["url"])
-                text_hash = signed_text_hash(digest, row)
-                if row["text_hash"] == text_hash:
-                    continue  # signed from this very text already
-                if prep is None or prep.digest != digest:
-                    prep = signature.prepare(row["title"], lede, row["url"])
-                todo.append((row, text_hash, prep, prep.term_list()))
+            todo = _to_sign(conn, chunk, features, stored_from_features)
             if not todo:
                 continue
             if counts is None:
                 counts = TermCounts.of(conn)
             counts.load(conn, (terms for *_, terms in todo))
+            batch = []
             for row, text_hash, prep, terms in todo:
                 source = row["source"] or ""
                 outlet = outlets.get(source)
                 if outlet is None:
                     outlet = outlets[source] = normalize_name(source)
-                member = sign(conn, row, outlet, text_hash, prep, terms, counts)
-                signed[member.article_id] = member.signature
-                if row["story_id"] is not None or (not member.signature.vector and not member.signature.keys):
-                    continue
-                story_id = _place(conn, member, counts, signed, now)
-                if story_id is not None:
-                    touched.append(story_id)
+                batch.append(sign(row, outlet, text_hash, prep, terms, counts))
+            # Read what the batch is compared with, then write it: the
+            # decisions below see each article as if it came alone.
+            matches(conn, batch, signed)
+            story_of, stories = memberships(conn, batch)
+            write_signatures(conn, batch)
+            for s in batch:
+                signed[s.member.article_id] = s.member.signature
+                if s.found:
+                    story_id = _place(conn, s.member, s.found, story_of, stories, now)
+                    if story_id is not None:
+                        touched.append(story_id)
         if counts is not None:
             counts.store(conn)
     except BaseException:
@@ -157,12 +137,55 @@ def assign_stories(
     return list(dict.fromkeys(touched))
 
 
+def _to_sign(
+    conn: sqlite3.Connection, chunk: list[int], features: Mapping[int, Prepared], stored_from_features: Collection[int]
+) -> list[tuple[sqlite3.Row, int, Prepared, list[str]]]:
+    """The articles of ``chunk`` not signed from their current text yet,
+    with what their signatures depend on and their features."""
+    rows = conn.execute(
+        f"""SELECT a.id, a.title, a.body, a.url,
+                   a.published_ts, a.added_at, s.name AS source, g.text_hash, m.story_id
+            FROM articles a JOIN sources s ON s.id = a.source_id
+            LEFT JOIN story_signatures g ON g.article_id = a.id
+            LEFT JOIN story_articles m ON m.article_id = a.id
+            WHERE a.id IN ({",".join("?" * len(chunk))})""",
+        chunk,
+    ).fetchall()
+    by_id = {int(r["id"]): r for r in rows}
+    todo: list[tuple[sqlite3.Row, int, Prepared, list[str]]] = []
+    for article_id in chunk:
+        row = by_id.get(article_id)
+        if row is None:
+            continue
+        prep = features.get(article_id)
+        lede = None
+        if prep is not None and article_id in stored_from_features:
+            digest = prep.digest
+        else:
+            lede = textpack.unpack_prefix(row["body"], max(signature.LEDE_CHARS, signature.READ_CHARS))
+            digest = signature.source_digest(row["title"], lede, row["url"])
+        text_hash = signed_text_hash(digest, row)
+        if row["text_hash"] == text_hash:
+            continue  # signed from this very text already
+        if prep is None or prep.digest != digest:
+            prep = signature.prepare(row["title"], lede, row["url"])
+        todo.append((row, text_hash, prep, prep.term_list()))
+    return todo
+
+
 def _place(
-    conn: sqlite3.Connection, member: Member, counts: TermCounts, signed: dict[int, Signature], now: int
+    conn: sqlite3.Connection,
+    member: Member,
+    candidates: list[Member],
+    story_of: dict[int, int],
+    stories: dict[int, StoryState],
+    now: int,
 ) -> int | None:
-    candidates, stories = matches(conn, member, counts, signed)
-    if not candidates:
-        return None
+    """Decide where ``member`` goes among its candidates and write it down;
+    ``story_of`` and ``stories`` (the candidates' stories, as read when the
+    call began) follow what is written."""
+    for c in candidates:
+        c.story_id = story_of.get(c.article_id)
     decision = clustering.decide(member, candidates, stories)
     if decision.action == "none":
         return None
@@ -176,6 +199,7 @@ def _place(
             (first, last, now, now),
         )
         story_id = inserted_id(cur)
+        stories[story_id] = StoryState(story_id, first, last)
     else:
         if decision.story_id is None:
             raise ValueError(f"a {decision.action!r} decision without a story")
@@ -185,10 +209,14 @@ def _place(
             "UPDATE stories SET first_ts = min(first_ts, ?), last_ts = max(last_ts, ?), updated_at = ? WHERE id = ?",
             (t, t, now, story_id),
         )
+        story = stories[story_id]
+        story.first_ts, story.last_ts = min(story.first_ts, t), max(story.last_ts, t)
     conn.executemany(
         "INSERT OR IGNORE INTO story_articles(article_id, story_id, score, joined_at) VALUES (?, ?, ?, ?)",
         [(i, story_id, round(score, 4), now) for i, score in decision.members],
     )
+    for i, _ in decision.members:
+        story_of.setdefault(i, story_id)  # an article already in a story stays there
     _refresh_story(conn, story_id)
     return story_id
 

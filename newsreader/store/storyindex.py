@@ -1,16 +1,19 @@
 """The story index: signatures, posting lists and document frequencies.
 
-What :func:`~newsreader.store.story_rows.assign_stories` does for each new
-article, in SQL: :func:`sign` stores its signature, weighed by the document
-frequencies the articles before it left, and posts its heaviest features;
-:func:`matches` reads the posting lists of those features over the days
-around it and compares the few candidates that share the most. Document
-frequencies are remembered between imports (:class:`TermCounts`) and
-written once per import, the common ones in steps (:func:`stepped`).
+What :func:`~newsreader.store.story_rows.assign_stories` does for the
+articles of a call, in SQL: :func:`sign` weighs each one's signature by the
+document frequencies the articles before it left (in memory);
+:func:`matches` reads the posting lists of all their searched features over
+the days around each one with one query, and compares the few candidates
+that share the most; :func:`write_signatures` stores the signatures and
+posts their keys and heaviest features, one statement each. Each article
+sees the stored articles and those before it in the call, exactly as if it
+had come alone. Document frequencies are remembered between imports
+(:class:`TermCounts`) and written once per call, the common ones in steps
+(:func:`stepped`).
 
 Every statement here reads through an index (``tests/test_stories_store.py``
-checks the query plans).
-"""
+checks the query plans)."""
 
 from __future__ import annotations
 
@@ -21,8 +24,9 @@ import operator
 import sqlite3
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from typing import ClassVar
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from newsreader.stories import clustering, signature
 from newsreader.stories.clustering import Member, StoryState
@@ -60,10 +64,13 @@ class TermCounts:
     """Document frequencies, remembered between calls on one connection:
     most of an import's features were looked up by an earlier one.
 
-    ``df`` and ``total`` are what the articles signed so far have seen: the
-    stored counts plus this call's articles, which ``pending`` holds until
-    :meth:`store` writes them, once per call (one upsert per distinct
-    feature, not per article). The memory is valid while nobody else wrote
+    ``call`` and ``total`` are what the articles signed so far have seen:
+    the stored counts of the call's features plus the call's articles,
+    which ``pending`` holds until :meth:`store` writes them, once per call
+    (one upsert per distinct feature, not per article), and remembers them
+    in ``df`` for the calls after. (Two dicts: the call's is small, and the
+    per-article look-ups stay in the processor's cache; the memory is
+    touched once per distinct feature.) The memory is valid while nobody else wrote
     the table: at the start of a call the stored article count must be the
     one this connection last wrote (a rolled-back import changes it back)
     and ``PRAGMA data_version`` unchanged (another connection committed);
@@ -78,6 +85,7 @@ class TermCounts:
 
     def __init__(self) -> None:
         self.df: dict[str, int] = {}
+        self.call: dict[str, int] = {}
         self.total = -1
         self.data_version = -1
         self.pending: Counter[str] = Counter()
@@ -107,6 +115,7 @@ class TermCounts:
             for term in list(itertools.islice(counts.df, len(counts.df) // 2)):
                 del counts.df[term]
         counts.data_version, counts.total = version, total
+        counts.call.clear()
         return counts
 
     @classmethod
@@ -117,49 +126,62 @@ class TermCounts:
         """Forget what is remembered: the stored counts changed under it, or
         a call failed half-way and what it counted was not stored."""
         self.df.clear()
+        self.call.clear()
         self.pending.clear()
         self.pending_articles = 0
         self.total = -1
 
     def load(self, conn: sqlite3.Connection, term_lists: Iterable[list[str]]) -> None:
-        """Look up the stored frequencies of the terms not remembered yet."""
-        df = self.df
-        missing = list({t for terms in term_lists for t in terms if t not in df})
+        """The frequencies of the call's terms not looked up yet: remembered,
+        else stored."""
+        call = self.call
+        remembered = self.df.get
+        missing: list[str] = []
+        for term in set(itertools.chain.from_iterable(term_lists)).difference(call):
+            n = remembered(term)
+            if n is None:
+                missing.append(term)
+            else:
+                call[term] = n
         for chunk in _chunks(missing, 500):
-            df.update(dict.fromkeys(chunk, 0))  # absent: nobody had it
-            df.update(
+            call.update(dict.fromkeys(chunk, 0))  # absent: nobody had it
+            call.update(
                 conn.execute(f"SELECT term, df FROM story_term_df WHERE term IN ({','.join('?' * len(chunk))})", chunk)
             )
 
     def count(self, terms: list[str], seen: Iterable[int]) -> None:
         """A new article with ``terms`` (whose frequencies were ``seen``)."""
-        self.df.update(zip(terms, map(operator.add, seen, itertools.repeat(1))))
+        self.call.update(zip(terms, map(operator.add, seen, itertools.repeat(1))))
         self.pending.update(terms)
         self.pending_articles += 1
         self.total += 1
 
     def store(self, conn: sqlite3.Connection) -> None:
-        """Write what this call counted (see :func:`stepped`)."""
-        df = self.df
+        """Write what this call counted (see :func:`stepped`) and remember it."""
+        df, call = self.df, self.call
         # Differs between calls, so a feature is not always rounded the same way.
         salt = zlib.crc32(str(self.total).encode())
         writes: list[tuple[str, int]] = [(_STATS_KEY, self.pending_articles)] if self.pending_articles else []
         for term, n in self.pending.items():
-            stored = df[term] - n
+            stored = call[term] - n
             if stored >= 2 * EXACT_DF:
                 n = stepped(stored, n, zlib.crc32(term.encode("utf-8", "replace")) ^ salt)
-                df[term] = stored + n
+                call[term] = stored + n
                 if not n:
                     continue
             elif stored + n == 1:
                 # Most features seen once are never seen again (a number, an
                 # id in a link): not worth remembering, looked up if they are.
-                del df[term]
+                del call[term]
+                df.pop(term, None)
             writes.append((term, n))
+        writes.sort()  # in key order: each upsert lands near the one before
         conn.executemany(
             "INSERT INTO story_term_df(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
             writes,
         )
+        df.update(call)
+        call.clear()
         self.pending.clear()
         self.pending_articles = 0
 
@@ -188,45 +210,77 @@ def stepped(stored: int, n: int, draw: int) -> int:
     return (whole + (draw % step < part)) * step
 
 
-def sign(
-    conn: sqlite3.Connection,
-    row: sqlite3.Row,
-    outlet: str,
-    text_hash: int,
-    prep: Prepared,
-    terms: list[str],
-    counts: TermCounts,
-) -> Member:
-    """Store the signature of one article, weighed by the frequencies the
-    articles before it left, and post its keys and heaviest features (those
-    not too common to search). It counts into the frequencies the first
-    time only: a longer body is not a new article."""
-    article_id = int(row["id"])
+@dataclass(slots=True)
+class Signed:
+    """One article of a call, signed in memory (:func:`sign`): what is
+    written for it (:func:`write_signatures`) and what it searches
+    (:func:`matches`)."""
+
+    member: Member
+    text_hash: int
+    first_time: bool
+    #: Its keys and heaviest features not too common to search, as posted.
+    posted: list[str]
+    #: Feature -> weight it adds to a candidate that has it; empty when the
+    #: article is not placed (already in a story, or nothing to compare).
+    search: dict[str, int]
+    #: Candidates that tell its event, filled by :func:`matches`.
+    found: list[Member] = field(default_factory=list)
+
+
+def sign(row: sqlite3.Row, outlet: str, text_hash: int, prep: Prepared, terms: list[str], counts: TermCounts) -> Signed:
+    """The signature of one article, weighed by the frequencies the articles
+    before it left, and what it posts and searches. It counts into the
+    frequencies the first time only: a longer body is not a new article.
+    Nothing is written here (:func:`write_signatures` does, per call)."""
     first_time = row["text_hash"] is None
-    if not first_time:
-        conn.execute("DELETE FROM story_signatures WHERE article_id = ?", (article_id,))
-    df = counts.df
+    df = counts.call
     seen = operator.itemgetter(*terms)(df) if len(terms) > 1 else tuple(df[t] for t in terms)
     total = counts.total
     sig = signature.weigh(prep, total, seen, terms)
     most = counts.most_searched(total)
-    posted = [*sig.keys, *(t for t in sig.heaviest or () if df[t] <= most)]
+    heaviest = sig.heaviest or ()
+    posted = [*sig.keys, *(t for t in heaviest if df[t] <= most)]
     if first_time:
         counts.count(terms, seen)
-    member = Member(article_id, outlet, row["published_ts"], int(row["added_at"]), sig, row["story_id"])
-    text, weights = sig.encode()
-    conn.execute(
+    member = Member(int(row["id"]), outlet, row["published_ts"], int(row["added_at"]), sig, row["story_id"])
+    search: dict[str, int] = {}
+    if row["story_id"] is None and (sig.vector or sig.keys):
+        # Frequencies now count the article itself (when new: re-signing is
+        # off by one, no matter): 1 is nobody else's.
+        most = counts.most_searched(counts.total - 1) + 1
+        search = dict.fromkeys(sig.keys, signature.WEIGHT_SCALE)
+        vector = sig.vector
+        for term in heaviest:
+            if 1 < df[term] <= most:
+                search[term] = vector[term]
+    return Signed(member, text_hash, first_time, posted, search)
+
+
+def write_signatures(conn: sqlite3.Connection, batch: list[Signed]) -> None:
+    """Store the signatures of a call's articles and post them (those signed
+    before replace their old rows), in one statement each."""
+    again = [(s.member.article_id,) for s in batch if not s.first_time]
+    if again:
+        conn.executemany("DELETE FROM story_signatures WHERE article_id = ?", again)
+    rows = []
+    postings = []
+    for s in batch:
+        m = s.member
+        text, weights = m.signature.encode()
+        rows.append(
+            (m.article_id, m.outlet, m.published_ts, m.added_at, s.text_hash, text, weights, _json_list(s.posted))
+        )
+        ts = clustering.when(m)
+        postings += [(term, ts, m.article_id) for term in s.posted]
+    conn.executemany(
         """INSERT INTO story_signatures(article_id, outlet, published_ts, added_at, text_hash, terms, weights, postings)
            VALUES (?,?,?,?,?,?,?,?)""",
-        (article_id, outlet, row["published_ts"], row["added_at"], text_hash, text, weights, _json_list(posted)),
+        rows,
     )
-    if posted:
-        ts = clustering.when(member)
-        conn.execute(
-            f"INSERT OR IGNORE INTO story_terms(term, ts, article_id) VALUES {','.join(['(?,?,?)'] * len(posted))}",
-            [v for term in posted for v in (term, ts, article_id)],
-        )
-    return member
+    # In key order: each insert lands near the one before it in the index.
+    postings.sort()
+    conn.executemany("INSERT OR IGNORE INTO story_terms(term, ts, article_id) VALUES (?,?,?)", postings)
 
 
 def _json_list(items: list[str]) -> str:
@@ -238,83 +292,204 @@ def _json_list(items: list[str]) -> str:
     return json.dumps(items, ensure_ascii=False, separators=(",", ":"))
 
 
-def matches(
-    conn: sqlite3.Connection,
-    member: Member,
-    counts: TermCounts,
-    signed: dict[int, Signature],
-) -> tuple[list[Member], dict[int, StoryState]]:
-    """The candidates that tell ``member``'s event: found through its posted
-    features' lists over the days around it, the :data:`MAX_CANDIDATES`
-    sharing the most weight compared in full; those that score below the
-    join score but are similar enough to count towards a story as a whole
-    (``clustering.STORY_MEMBER_FLOOR``) come too. Returns them and their
-    stories."""
-    sig = member.signature
-    df = counts.df
-    # Frequencies now count the article itself (when new: re-signing is off
-    # by one, no matter): 1 is nobody else's.
-    most = counts.most_searched(counts.total - 1) + 1
-    search: dict[str, int] = dict.fromkeys(sig.keys, signature.WEIGHT_SCALE)
-    for term in sig.heaviest or ():
-        if 1 < df[term] <= most:
-            search[term] = sig.vector[term]
-    if not search:
-        return [], {}
+def spans(member: Member) -> list[tuple[int, int]]:
+    """The times whose posting lists hold ``member``'s candidates: the days
+    around it, and around its arrival when that is far from its date (an
+    undated article is judged against it by arrival: close_in_time).
+    Disjoint, so a posting is read once."""
     window = clustering.TIME_WINDOW
     t = clustering.when(member)
-    spans = [(t - window, t + window)]
+    around = [(t - window, t + window)]
     if abs(t - member.added_at) > window:
-        # An undated article is judged against this one by arrival (close_in_time).
         a = member.added_at
-        spans = [(a - window, a + window)] + spans if a < t else spans + [(a - window, a + window)]
-        if spans[0][1] >= spans[1][0]:
-            spans = [(spans[0][0], spans[1][1])]
-    weight: dict[int, int] = {}
-    marks = ",".join("?" * len(search))
-    for start, end in spans:  # disjoint: a posting is read once
-        for term, other in conn.execute(
-            f"SELECT term, article_id FROM story_terms WHERE term IN ({marks}) AND ts BETWEEN ? AND ?",
-            (*search, start, end),
-        ):
-            # An exact key (same title, same slug) outranks any single feature.
-            weight[other] = weight.get(other, 0) + search[term]
-    weight.pop(member.article_id, None)
-    chosen = [i for i, _ in sorted(weight.items(), key=_BY_WEIGHT_THEN_NEWEST, reverse=True)[:MAX_CANDIDATES]]
-    if not chosen:
-        return [], {}
-    found: list[Member] = []
-    # An outlet's own articles never make a story (decide() passes them
-    # over): they are not even read.
-    for r in conn.execute(
-        f"""SELECT article_id, outlet, published_ts, added_at, terms, weights FROM story_signatures
-            WHERE article_id IN ({",".join("?" * len(chosen))}) AND outlet != ?""",
-        (*chosen, member.outlet),
-    ):
-        cand = Member(int(r[0]), r[1], r[2], int(r[3]), _UNREAD)
-        if not clustering.close_in_time(member, cand):
-            continue  # decided before decoding
-        known = signed.get(cand.article_id)
-        if known is not None:
-            score, plain = clustering.event_scores(sig, known)
+        around = [(a - window, a + window), *around] if a < t else [*around, (a - window, a + window)]
+        if around[0][1] >= around[1][0]:
+            around = [(around[0][0], around[1][1])]
+    return around
+
+
+#: A call's posting lists, read at once: one range of each list per
+#: distinct stretch of days its articles search.
+_POSTINGS = """WITH q(term, lo, hi) AS (VALUES {})
+SELECT q.term, t.ts, t.article_id FROM q CROSS JOIN story_terms t ON t.term = q.term AND t.ts BETWEEN q.lo AND q.hi"""
+_RANGES_PER_QUERY = 300  # three parameters each: under SQLite's oldest limit of 999
+
+
+def matches(conn: sqlite3.Connection, batch: list[Signed], signed: Mapping[int, Signature]) -> None:
+    """Fill each article's ``found``: the candidates that tell its event.
+
+    As if the articles had come one by one: each sees the articles stored
+    before the call and those before it in ``batch`` (``signed`` holds the
+    signatures of earlier calls' articles, already decoded). Candidates are
+    found through its searched features' lists over the days around it;
+    the :data:`MAX_CANDIDATES` sharing the most weight are compared in full;
+    those that score below the join score but are similar enough to count
+    towards a story as a whole (``clustering.STORY_MEMBER_FLOOR``) come too.
+    Reads the posting lists once for the call and the candidates'
+    signatures once (before :func:`write_signatures`).
+    """
+    weights = _shared_weights(conn, batch)
+    if not weights:
+        return
+    position = {s.member.article_id: i for i, s in enumerate(batch)}
+    chosen: dict[int, list[int]] = {}
+    stored: set[int] = set()
+    for i, w in weights.items():
+        w.pop(batch[i].member.article_id, None)
+        best = [a for a, _ in sorted(w.items(), key=_BY_WEIGHT_THEN_NEWEST, reverse=True)[:MAX_CANDIDATES]]
+        chosen[i] = best
+        # Those not signed earlier in the call are read as stored.
+        stored.update(a for a in best if position.get(a, len(batch)) >= i)
+    rows = _stored_signatures(conn, stored)
+    for i, best in chosen.items():
+        batch[i].found = _compared(batch, i, best, position, rows, signed)
+
+
+def _shared_weights(conn: sqlite3.Connection, batch: list[Signed]) -> dict[int, dict[int, int]]:
+    """Index in ``batch`` of each article placed -> article id -> the weight
+    of its searched features that article posted (within the days around
+    it), from the stored lists and the batch's earlier articles."""
+    place = [i for i, s in enumerate(batch) if s.search]
+    if not place:
+        return {}
+    # Articles signed again: their stored postings are seen by the articles
+    # before them in the batch only (after that, their new ones).
+    replaced = {s.member.article_id: i for i, s in enumerate(batch) if not s.first_time}
+    looks: dict[str, list[tuple[int, int, int, int]]] = {}  # term -> (from, to, article index, weight)
+    around_of: dict[int, list[tuple[int, int]]] = {}
+    for i in place:
+        s = batch[i]
+        around = around_of[i] = spans(s.member)
+        for lo, hi in around:
+            for term, weight in s.search.items():
+                entry = looks.get(term)
+                if entry is None:
+                    looks[term] = [(lo, hi, i, weight)]
+                else:
+                    entry.append((lo, hi, i, weight))
+    weights: dict[int, dict[int, int]] = {i: {} for i in place}
+    ranges: list[tuple[str, int, int]] = []
+    for term, entry in looks.items():
+        if len(entry) == 1:
+            ranges.append((term, entry[0][0], entry[0][1]))
         else:
-            score, plain = clustering.stored_scores(sig, r[4], r[5])
-        # Those below the join score may still be part of a story the
-        # article joins as a whole (clustering.story_match).
-        if score >= clustering.JOIN_SCORE or plain >= clustering.STORY_MEMBER_FLOOR:
-            cand.signature = known or Signature.decode(r[4], r[5])
+            ranges += [(term, lo, hi) for lo, hi in _merged((lo, hi) for lo, hi, *_ in entry)]
+    for chunk in _chunks(ranges, _RANGES_PER_QUERY):
+        sql = _POSTINGS.format(",".join(["(?,?,?)"] * len(chunk)))
+        for term, ts, other in conn.execute(sql, [v for r in chunk for v in r]):
+            for lo, hi, i, weight in looks[term]:
+                if lo <= ts <= hi and (not replaced or replaced.get(other, len(batch)) > i):
+                    w = weights[i]
+                    w[other] = w.get(other, 0) + weight
+    # The batch's own postings, each seen by the articles after it.
+    posted: dict[str, list[tuple[int, int]]] = {}
+    for i, s in enumerate(batch):
+        tally = weights.get(i)
+        if tally is not None and posted:
+            (lo, hi), *far = around_of[i]
+            for term, weight in s.search.items():
+                for ts, other in posted.get(term, ()):
+                    if lo <= ts <= hi or (far and far[0][0] <= ts <= far[0][1]):
+                        tally[other] = tally.get(other, 0) + weight
+        ts = clustering.when(s.member)
+        for term in s.posted:
+            posted.setdefault(term, []).append((ts, s.member.article_id))
+    return weights
+
+
+def _compared(
+    batch: list[Signed],
+    i: int,
+    best: list[int],
+    position: Mapping[int, int],
+    rows: Mapping[int, tuple[Any, ...]],
+    signed: Mapping[int, Signature],
+) -> list[Member]:
+    """The candidates ``best`` of ``batch[i]`` that come close enough (see
+    :func:`_near`): those signed earlier in the batch from memory, the
+    others from their ``rows`` as stored."""
+    member = batch[i].member
+    sig = member.signature
+    found: list[Member] = []
+    # In key order, as the candidates' story tie-breaks always saw them.
+    for article_id in sorted(best):
+        j = position.get(article_id, len(batch))
+        # An outlet's own articles never make a story (decide() passes
+        # them over): they are not even compared.
+        if j < i:  # signed earlier in this call
+            m = batch[j].member
+            if m.outlet == member.outlet or not clustering.close_in_time(member, m):
+                continue
+            cand = Member(article_id, m.outlet, m.published_ts, m.added_at, m.signature)
+            score, plain = clustering.event_scores(sig, m.signature)
+        else:
+            r = rows.get(article_id)
+            if r is None or r[1] == member.outlet:
+                continue
+            cand = Member(article_id, r[1], r[2], int(r[3]), _UNREAD)
+            if not clustering.close_in_time(member, cand):
+                continue  # decided before decoding
+            known = signed.get(article_id)
+            if known is not None:
+                score, plain = clustering.event_scores(sig, known)
+            else:
+                score, plain = clustering.stored_scores(sig, r[4], r[5])
+            if _near(score, plain):
+                cand.signature = known or Signature.decode(r[4], r[5])
+        if _near(score, plain):
             found.append(cand)
+    return found
+
+
+def _near(score: float, plain: float) -> bool:
+    """Whether a candidate's scores make it part of what an article is
+    compared with: those below the join score may still be part of a story
+    it joins as a whole (clustering.story_match)."""
+    return score >= clustering.JOIN_SCORE or plain >= clustering.STORY_MEMBER_FLOOR
+
+
+def _merged(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping ranges joined (sorted)."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1]:
+            if hi > out[-1][1]:
+                out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _stored_signatures(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+    """article id -> (id, outlet, published_ts, added_at, terms, weights) as stored."""
+    out: dict[int, tuple[Any, ...]] = {}
+    for chunk in _chunks(sorted(ids), 500):
+        out.update(
+            (r[0], tuple(r))
+            for r in conn.execute(
+                f"""SELECT article_id, outlet, published_ts, added_at, terms, weights FROM story_signatures
+                    WHERE article_id IN ({",".join("?" * len(chunk))})""",
+                chunk,
+            )
+        )
+    return out
+
+
+def memberships(conn: sqlite3.Connection, batch: list[Signed]) -> tuple[dict[int, int], dict[int, StoryState]]:
+    """The stories of a call's candidates as stored: article id -> story id,
+    and story id -> its span."""
+    story_of: dict[int, int] = {}
     stories: dict[int, StoryState] = {}
-    if found:
-        by_id = {m.article_id: m for m in found}
+    ids = sorted({c.article_id for s in batch for c in s.found})
+    for chunk in _chunks(ids, 500):
         for article_id, story_id, first_ts, last_ts in conn.execute(
             f"""SELECT m.article_id, s.id, s.first_ts, s.last_ts FROM story_articles m JOIN stories s ON s.id = m.story_id
-                WHERE m.article_id IN ({",".join("?" * len(by_id))})""",
-            list(by_id),
+                WHERE m.article_id IN ({",".join("?" * len(chunk))})""",
+            chunk,
         ):
-            by_id[article_id].story_id = int(story_id)
+            story_of[int(article_id)] = int(story_id)
             stories[int(story_id)] = StoryState(int(story_id), int(first_ts), int(last_ts))
-    return found, stories
+    return story_of, stories
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

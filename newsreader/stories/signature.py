@@ -23,6 +23,8 @@ import sys
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import add, mul, truediv
 from typing import TYPE_CHECKING, NamedTuple
 
 from newsreader.stories.features import Features, article_features
@@ -109,14 +111,18 @@ class Signature:
         others, one a line; and the key count, the title feature count and each
         feature's weight as little-endian 16-bit integers (no parsing to read
         back: one ``split`` and one array)."""
-        title = [t for t in self.vector if t in self.title]
-        rest = [t for t in self.vector if t not in self.title]
-        weights = array("H", [len(self.keys), len(title)])
-        weights.extend(self.vector[t] for t in title)
-        weights.extend(self.vector[t] for t in rest)
+        vector, title = self.vector, self.title
+        if title:
+            order = [t for t in vector if t in title]
+            n_title = len(order)
+            order += [t for t in vector if t not in title]
+        else:
+            order, n_title = list(vector), 0
+        weights = array("H", (len(self.keys), n_title))
+        weights.extend(map(vector.__getitem__, order))
         if _BIG_ENDIAN:
             weights.byteswap()
-        return "\n".join([*self.keys, *title, *rest]), weights.tobytes()
+        return "\n".join((*self.keys, *order)), weights.tobytes()
 
     @classmethod
     def decode(cls, terms: str, weights: bytes = b"") -> Signature:
@@ -208,26 +214,25 @@ def weigh(prep: Prepared, total: int, dfs: Sequence[int], terms: list[str] | Non
     tf = array("d")
     tf.frombytes(prep.tf)
     n = max(total, IDF_MIN_DOCUMENTS) + 1
-    log = math.log
-    vector = [f * log(n / (d + 1)) for f, d in zip(tf, dfs)]  # tf * idf(total, d), inlined
+    # tf * idf(total, d) for each feature, in C loops: f * log(n / (d + 1)).
+    vector = list(map(mul, tf, map(math.log, map(truediv, repeat(n), map(add, dfs, repeat(1))))))
     norm = math.hypot(*vector) or 1.0
+    flags = prep.title
     if len(vector) > MAX_FEATURES:
         # Terms are alphabetical and the sort is stable: equal weights keep
         # that order, the same order whoever builds the signature.
         order = sorted(range(len(vector)), key=vector.__getitem__, reverse=True)
-        flags = prep.title
-        kept: Sequence[int] = sorted({*order[:MAX_FEATURES], *(i for i, flag in enumerate(flags) if flag)})
-    else:
-        kept = range(len(vector))
-    weights: dict[str, int] = {}
-    title: list[str] = []
-    for i in kept:
-        w = round(vector[i] / norm * WEIGHT_SCALE)
-        if w > 0:
-            weights[terms[i]] = w
-            if prep.title[i]:
-                title.append(terms[i])
-    return Signature(weights, frozenset(title), prep.keys, index_terms(weights))
+        kept = sorted({*order[:MAX_FEATURES], *(i for i, flag in enumerate(flags) if flag)})
+        terms = [terms[i] for i in kept]
+        vector = [vector[i] for i in kept]
+        flags = bytes([flags[i] for i in kept])
+    # round(v / norm * WEIGHT_SCALE) for each.
+    weights = dict(zip(terms, map(round, map(mul, map(truediv, vector, repeat(norm)), repeat(WEIGHT_SCALE)))))
+    title = frozenset(compress(terms, flags))
+    if weights and min(weights.values()) <= 0:
+        weights = {t: w for t, w in weights.items() if w > 0}
+        title = title.intersection(weights)
+    return Signature(weights, title, prep.keys, index_terms(weights))
 
 
 def index_terms(weights: dict[str, int]) -> tuple[str, ...]:
@@ -236,8 +241,10 @@ def index_terms(weights: dict[str, int]) -> tuple[str, ...]:
     names among the rest. Equal weights keep the vector's (alphabetical)
     order: the same wherever the signature is built."""
     order = sorted(weights, key=weights.__getitem__, reverse=True)
+    if len(order) <= INDEX_TERMS:
+        return tuple(order)
     names = [t for t in order[INDEX_TERMS:] if t[0] == "~"][:INDEX_NAMES]
-    return tuple(order[:INDEX_TERMS] + names)
+    return (*order[:INDEX_TERMS], *names)
 
 
 def build_signature(feats: Features, total: int, df: Mapping[str, int]) -> Signature:

@@ -197,7 +197,7 @@ def test_assignment_reads_through_indexes(cache):
     title, body = STRIKE["Northern Ledger"]
     cache.import_document(page("Civic Courier", title + " again", body))
     conn.set_trace_callback(None)
-    selects = [s for s in statements if re.match(r"\s*SELECT", s) and "story" in s]
+    selects = [s for s in statements if re.match(r"\s*(SELECT|WITH)", s) and "story" in s]
     assert any("story_terms" in s for s in selects) and any("story_signatures" in s for s in selects)
     for sql in selects:
         plan = " | ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql))
@@ -277,7 +277,7 @@ def test_remembered_frequencies_follow_rollbacks_and_other_writers(cache, tmp_pa
     def remembered(term: str) -> int:
         counts = TermCounts.of(conn)
         counts.load(conn, [[term]])
-        return counts.df[term]
+        return counts.call[term]
 
     strike(cache, "Harbour Gazette")
     assert remembered("crane") == 1
@@ -363,6 +363,49 @@ def test_rebuild_gives_the_incremental_grouping(cache):
     with cache.write() as w:
         assert rebuild_stories(w) == 4
     assert grouping() == before
+
+
+def test_a_batch_clusters_as_its_articles_one_by_one(cache, monkeypatch):
+    """Articles assigned in one call (a feed, or a rebuild's thousands)
+    find each other and the stored ones exactly as when each comes alone:
+    the same signatures, postings and stories (the sample's documents list
+    articles of several outlets and stories)."""
+    from newsreader.store import ingest, story_rows
+    from newsreader.store.storyindex import TermCounts
+
+    calls: list[list[int]] = []
+    real_assign = story_rows.assign_stories
+    monkeypatch.setattr(
+        ingest, "assign_stories", lambda conn, ids, **kw: calls.append(list(ids)) or real_assign(conn, ids, **kw)
+    )
+    load_sample(cache, as_of=NOW)
+    conn = cache.connection()
+
+    def state() -> tuple:
+        stories = {
+            frozenset(r[1:].split(","))
+            for (r,) in conn.execute("SELECT ',' || group_concat(article_id) FROM story_articles GROUP BY story_id")
+        }
+        signatures = conn.execute(
+            "SELECT article_id, terms, weights, postings FROM story_signatures ORDER BY 1"
+        ).fetchall()
+        postings = conn.execute("SELECT * FROM story_terms ORDER BY 1, 2, 3").fetchall()
+        return stories, [tuple(r) for r in signatures], [tuple(r) for r in postings]
+
+    order = list(dict.fromkeys(i for ids in calls for i in ids))
+    results = []
+    # As the documents came (an article seen again is not signed again),
+    # each article alone, and all in one call.
+    for batches in (calls, [[i] for i in order], [order]):
+        with cache.write() as w:
+            for table in ("story_articles", "stories", "story_signatures", "story_terms", "story_term_df"):
+                w.execute(f"DELETE FROM {table}")
+            TermCounts.forget(w)
+            for ids in batches:
+                real_assign(w, ids, now=int(NOW.timestamp()))
+        results.append(state())
+    assert any(len(ids) > 1 for ids in calls) and len(results[0][0]) >= 4
+    assert results[0] == results[1] == results[2]
 
 
 def test_related_same_story_comes_from_the_story(cache):
