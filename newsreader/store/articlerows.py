@@ -57,6 +57,8 @@ ARTICLE_COLUMNS = (
 )
 _ONE_ROW = "(" + ",".join("?" * len(ARTICLE_COLUMNS)) + ")"
 INSERT_ARTICLE = f"INSERT INTO articles({', '.join(ARTICLE_COLUMNS)}) VALUES {_ONE_ROW}"
+_INSERT_WITH_ID = f"INSERT INTO articles(id, {', '.join(ARTICLE_COLUMNS)})"
+_ONE_ROW_WITH_ID = "(" + ",".join("?" * (len(ARTICLE_COLUMNS) + 1)) + ")"
 
 #: Rows per multi-row INSERT: far below SQLite's variable limit (32,766
 #: since 3.32; 999 before) x 19 columns would allow, and a whole feed.
@@ -236,29 +238,32 @@ def chunks(items: list, size: int) -> Iterator[list]:
 
 
 def index_text(conn: sqlite3.Connection, rows: list[tuple[int, Article, ArticleFields]]) -> None:
-    """Put new rows in the full-text index: ``(id, article, its fields)``.
+    """Put new rows in the full-text indexes: ``(id, article, its fields)``.
 
     Every INSERT INTO articles is followed by this (the schema has no
-    insert trigger, see FTS_TRIGGERS); one statement for the lot, so FTS5
-    takes them as one batch. Title, body, author and captions, as the
-    triggers give them when the row is changed or removed.
+    insert trigger, see FTS_TRIGGERS); one statement a table for the lot,
+    so FTS5 takes them as one batch. Title, body, author and captions in
+    the full index, all but the body in the titles' one (its three-letter
+    prefixes), as the triggers give them when the row is changed or removed.
     """
     if not rows:
         return
-    values = [
+    captions = [textpack.captions_text(fields.extras) for _, _, fields in rows]
+    full = [
         v
-        for article_id, art, fields in rows
-        for v in (
-            article_id,
-            art.title,
-            textpack.unpack(fields.body) or "",
-            art.author,
-            textpack.captions_text(fields.extras),
-        )
+        for (article_id, art, fields), caption in zip(rows, captions)
+        for v in (article_id, art.title, textpack.unpack(fields.body) or "", art.author, caption)
     ]
     conn.execute(
         f"INSERT INTO articles_fts(rowid, title, body, author, captions) VALUES {','.join(['(?,?,?,?,?)'] * len(rows))}",
-        values,
+        full,
+    )
+    heads = [
+        v for (article_id, art, _), caption in zip(rows, captions) for v in (article_id, art.title, art.author, caption)
+    ]
+    conn.execute(
+        f"INSERT INTO articles_titles_fts(rowid, title, author, captions) VALUES {','.join(['(?,?,?,?)'] * len(rows))}",
+        heads,
     )
 
 
@@ -327,19 +332,18 @@ def import_feed_articles(
         if not pending:
             return
         states = _read_states(conn, [fields[i].key for i in pending])
+        # The ids SQLite would give (the next after the highest), chosen
+        # here so that no query reads them back: within this write
+        # transaction nothing else adds rows.
+        next_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0])
         for chunk in chunks(pending, ROWS_PER_INSERT):
-            values = [
-                v for i in chunk for v in fields[i].row(source_id, articles[i], states.get(fields[i].key, 0), now)
-            ]
-            conn.execute(
-                f"INSERT INTO articles({', '.join(ARTICLE_COLUMNS)}) VALUES {','.join([_ONE_ROW] * len(chunk))}",
-                values,
-            )
-            # Keys are unique in the table and within ``pending``.
-            keys = [fields[i].key for i in chunk]
-            ids = dict(conn.execute(f"SELECT key, id FROM articles WHERE key IN ({','.join('?' * len(keys))})", keys))
-            for i in chunk:
-                results[i] = (int(ids[fields[i].key]), "new")
+            values = []
+            for offset, i in enumerate(chunk):
+                results[i] = (next_id + offset, "new")
+                values.append(next_id + offset)
+                values.extend(fields[i].row(source_id, articles[i], states.get(fields[i].key, 0), now))
+            conn.execute(f"{_INSERT_WITH_ID} VALUES {','.join([_ONE_ROW_WITH_ID] * len(chunk))}", values)
+            next_id += len(chunk)
             index_text(conn, [(results[i][0], articles[i], fields[i]) for i in chunk])
         pending.clear()
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
+import time
+from collections.abc import Callable
 
 #: Bump when the schema changes, and add a step to MIGRATIONS.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: A marker so we never mistake another application's database for ours.
 APPLICATION_ID = 0x4E575352  # "NWSR"
@@ -27,6 +30,8 @@ FTS_TRIGGERS = """
 CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
     INSERT INTO articles_fts(articles_fts, rowid, title, body, author, captions)
         VALUES ('delete', old.id, old.title, nr_text(old.body), old.author, nr_captions(old.extras));
+    INSERT INTO articles_titles_fts(articles_titles_fts, rowid, title, author, captions)
+        VALUES ('delete', old.id, old.title, old.author, nr_captions(old.extras));
 END;
 CREATE TRIGGER articles_au AFTER UPDATE OF title, body, author, extras ON articles
 WHEN old.title IS NOT new.title OR old.body IS NOT new.body OR old.author IS NOT new.author
@@ -35,6 +40,10 @@ WHEN old.title IS NOT new.title OR old.body IS NOT new.body OR old.author IS NOT
         VALUES ('delete', old.id, old.title, nr_text(old.body), old.author, nr_captions(old.extras));
     INSERT INTO articles_fts(rowid, title, body, author, captions)
         VALUES (new.id, new.title, nr_text(new.body), new.author, nr_captions(new.extras));
+    INSERT INTO articles_titles_fts(articles_titles_fts, rowid, title, author, captions)
+        VALUES ('delete', old.id, old.title, old.author, nr_captions(old.extras));
+    INSERT INTO articles_titles_fts(rowid, title, author, captions)
+        VALUES (new.id, new.title, new.author, nr_captions(new.extras));
 END;
 """
 
@@ -42,18 +51,29 @@ END;
 # They are FTS5 columns of their own, so ``author:`` is a column filter.
 # The index's content is a view of ``articles`` that gives each column as
 # it was indexed (captions live in ``extras``; the body may be deflated).
-# prefix='3': a three-letter prefix ("gov*") reads one doclist instead of
-# merging those of every word it starts (benchmarks/search_bench.py). FTS5
-# uses a prefix index only for prefixes of exactly its length ("gove*"
-# costs the same either way).
+#
+# Three-letter prefixes ("gov*") have an index of their own: FTS5 answers
+# a prefix of exactly an index's length from one doclist instead of merging
+# those of every word it starts, but that index repeats every position of
+# every word, bodies included (about 690 B an article, and a fifth of the
+# time an insert takes: benchmarks/MEASUREMENTS.md). So only titles,
+# authors and captions have one, in ``articles_titles_fts``: a prefix of
+# three letters or fewer is looked for there (store/search_filters.py);
+# longer ones ("gove*") in the full index, as before.
 FTS_TABLE = """
 CREATE VIEW articles_fts_content AS
     SELECT id, title, nr_text(body) AS body, author, nr_captions(extras) AS captions FROM articles;
 CREATE VIRTUAL TABLE articles_fts USING fts5(
     title, body, author, captions, content='articles_fts_content', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2', prefix='3'
+    tokenize='unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row');
+CREATE VIEW articles_titles_fts_content AS
+    SELECT id, title, author, nr_captions(extras) AS captions FROM articles;
+CREATE VIRTUAL TABLE articles_titles_fts USING fts5(
+    title, author, captions, content='articles_titles_fts_content', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2', prefix='3'
+);
 """
 
 # Rules hide and flag articles; a refresh holds a lease per feed so that two
@@ -140,8 +160,9 @@ CREATE TABLE articles (
     updated_at INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX articles_norm_url ON articles(norm_url) WHERE norm_url IS NOT NULL;
-CREATE INDEX articles_source_title ON articles(source_id, norm_title);
-CREATE INDEX articles_title ON articles(norm_title);
+-- A title alone (a page that names no source) or with its source (a feed's
+-- items): one index answers both.
+CREATE INDEX articles_title ON articles(norm_title, source_id);
 CREATE INDEX articles_guid ON articles(source_id, guid) WHERE guid IS NOT NULL;
 CREATE INDEX articles_source_time ON articles(source_id, published_ts DESC, id DESC);
 CREATE INDEX articles_time ON articles(published_ts DESC, id DESC);
@@ -296,6 +317,27 @@ CREATE TABLE IF NOT EXISTS state.reader_marks (
 ) WITHOUT ROWID;
 """
 
+# Drops and refills both search indexes from the rows (schema 5): what a
+# change of their columns or options needs. The only slow step of an
+# upgrade (tens of seconds at 100,000 articles): ensure_schema says so.
+REBUILD_SEARCH = (
+    "DROP TRIGGER IF EXISTS articles_au;\nDROP TRIGGER IF EXISTS articles_ad;\n"
+    "DROP TABLE IF EXISTS articles_vocab;\nDROP TABLE IF EXISTS articles_fts;\n"
+    "DROP TABLE IF EXISTS articles_titles_fts;\n"
+    "DROP VIEW IF EXISTS articles_fts_content;\nDROP VIEW IF EXISTS articles_titles_fts_content;\n"
+    + FTS_TABLE
+    + "INSERT INTO articles_fts(rowid, title, body, author, captions)"
+    " SELECT id, title, nr_text(body), author, nr_captions(extras) FROM articles;\n"
+    "INSERT INTO articles_titles_fts(rowid, title, author, captions)"
+    " SELECT id, title, author, nr_captions(extras) FROM articles;\n"
+    + FTS_TRIGGERS
+    + "DROP INDEX IF EXISTS articles_source_title;\nDROP INDEX IF EXISTS articles_title;\n"
+    "CREATE INDEX articles_title ON articles(norm_title, source_id);\n"
+)
+
+#: The last step that rebuilds the search index (an upgrade from before it is slow).
+REBUILD_STEP = 5
+
 #: version -> SQL that upgrades from version-1. Empty until the first change.
 MIGRATIONS: dict[int, str] = {
     # 2: bodies may be stored deflated; the FTS triggers give nr_text(body),
@@ -305,16 +347,16 @@ MIGRATIONS: dict[int, str] = {
     2: "DROP TRIGGER articles_ai;\nDROP TRIGGER articles_au;\nDROP TRIGGER articles_ad;\n"
     "CREATE INDEX IF NOT EXISTS articles_read_time ON articles(is_read, published_ts);\n",
     # 3: hidden and flagged articles, feed leases, and authors and captions
-    # in the search index (rebuilt from the rows: its columns changed).
+    # in the search index (rebuilt from the rows by step 5, which every
+    # upgrade from before 3 runs too).
     3: "ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;\n"
-    "ALTER TABLE articles ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;\n"
-    "DROP TRIGGER IF EXISTS articles_au;\nDROP TRIGGER IF EXISTS articles_ad;\n"
-    "DROP TABLE articles_vocab;\nDROP TABLE articles_fts;\nDROP VIEW IF EXISTS articles_fts_content;\n"
-    + FTS_TABLE
-    + "INSERT INTO articles_fts(rowid, title, body, author, captions)"
-    " SELECT id, title, nr_text(body), author, nr_captions(extras) FROM articles;\n" + FTS_TRIGGERS + DAILY_TABLES,
+    "ALTER TABLE articles ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;\n" + DAILY_TABLES,
     # 4: earlier versions of changed articles (new tables only).
     4: REVISION_TABLES,
+    # 5: the search index without its prefix index, three-letter prefixes
+    # in a small index of titles, authors and captions (both rebuilt from
+    # the rows), and one title index instead of two.
+    5: REBUILD_SEARCH,
 }
 
 
@@ -322,8 +364,21 @@ class SchemaError(Exception):
     """The file is not a newsreader cache we can use (newer, foreign, damaged)."""
 
 
-def ensure_schema(conn: sqlite3.Connection) -> None:
-    """Create or upgrade the cache schema; refuse a newer or foreign database."""
+def say_on_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+#: An upgrade that rebuilds the search index of more articles than this says
+#: so first (before the app's screen is up, on the terminal).
+REBUILD_NOTICE_ROWS = 5000
+
+
+def ensure_schema(conn: sqlite3.Connection, say: Callable[[str], None] = say_on_stderr) -> None:
+    """Create or upgrade the cache schema; refuse a newer or foreign database.
+
+    An upgrade that rebuilds the search index of a big cache says what it
+    does and then how long it took, through ``say``.
+    """
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -340,13 +395,23 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     if version > SCHEMA_VERSION:
         raise SchemaError(f"cache schema {version} is newer than this newsreader understands ({SCHEMA_VERSION})")
     if version < SCHEMA_VERSION:
+        started = time.monotonic()
         conn.execute("BEGIN IMMEDIATE")
+        rows = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        rebuilds = rows > REBUILD_NOTICE_ROWS and version < REBUILD_STEP
+        if rebuilds:
+            say(
+                f"newsreader: upgrading the cache (schema {version} to {SCHEMA_VERSION}): "
+                f"rebuilding the search index of {rows:,} articles, about {rows // 4000 + 1} s…"
+            )
         for step in range(version + 1, SCHEMA_VERSION + 1):
             for statement in _split(MIGRATIONS.get(step, "")):
                 if not _column_exists(conn, statement):
                     conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
+        if rebuilds:
+            say(f"newsreader: cache upgraded in {time.monotonic() - started:.0f} s")
 
 
 _ADD_COLUMN = re.compile(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", re.IGNORECASE)

@@ -197,11 +197,12 @@ def test_a_schema_2_cache_upgrades_in_place(tmp_path):
     cache = Cache(path)
     try:
         conn = cache.connection()
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         assert cache.article(1).title == "Old pier" and not cache.article(1).hidden
         assert ids(search_articles(cache, parse_query("heron"))) == [1]
         assert ids(search_articles(cache, parse_query("author:fenwick"))) == [1]
         assert ids(search_articles(cache, parse_query("pier"))) == [1]
+        assert ids(search_articles(cache, parse_query("her*"))) == [1]  # the titles index has its captions
         with cache.write() as w:
             w.execute("DELETE FROM articles WHERE id = 1")
         assert conn.execute("SELECT count(*) FROM articles_vocab WHERE term = 'heron'").fetchone()[0] == 0
