@@ -252,10 +252,10 @@ def index_text(conn: sqlite3.Connection, rows: list[tuple[int, Article, ArticleF
     full = [
         v
         for (article_id, art, fields), caption in zip(rows, captions)
-        for v in (article_id, art.title, textpack.unpack(fields.body) or "", art.author, caption)
+        for v in (article_id, textpack.unpack(fields.body) or "", art.title, art.author, caption)
     ]
     conn.execute(
-        f"INSERT INTO articles_fts(rowid, title, body, author, captions) VALUES {','.join(['(?,?,?,?,?)'] * len(rows))}",
+        f"INSERT INTO articles_fts(rowid, body, title, author, captions) VALUES {','.join(['(?,?,?,?,?)'] * len(rows))}",
         full,
     )
     heads = [

@@ -58,6 +58,7 @@ from newsreader.store.headlines import HEADLINE_COLUMNS, headline_from_row
 from newsreader.store.records import HeadlineRow
 from newsreader.store.search_filters import (
     FULL_INDEX,
+    TITLES_INDEX,
     Filters,
     IdSet,
     NoMatch,
@@ -92,6 +93,9 @@ EXACT_LIMIT = 8000
 #: Otherwise about this many of the newest are ranked first.
 WINDOW = 2000
 _TITLE_WEIGHT, _BODY_WEIGHT = 4.0, 1.0
+#: bm25's column weights, in each index's column order (store/schema.py):
+#: body and title in the full one; title, then author and captions.
+_RANK_WEIGHTS = {FULL_INDEX: (_BODY_WEIGHT, _TITLE_WEIGHT), TITLES_INDEX: (_TITLE_WEIGHT, 1.0)}
 _DAY = 86400.0
 
 
@@ -311,9 +315,9 @@ def _ranked(
 ) -> list[HeadlineRow]:
     where, params = _match_conditions(words, filters, plan=plan, window=window)
     table = words[0]
-    # Title first in both indexes; the body (or author) second.
+    weights = ", ".join(str(w) for w in _RANK_WEIGHTS[table])
     sql = f"""SELECT {HEADLINE_COLUMNS},
-                  bm25({table}, {_TITLE_WEIGHT}, {_BODY_WEIGHT}) * (1.0 + CASE
+                  bm25({table}, {weights}) * (1.0 + CASE
                       WHEN a.published_ts IS NULL THEN 0.0
                       ELSE 1.0 / (1.0 + max(0, ? - a.published_ts) / ?) END) AS rank
               FROM {table} JOIN articles a ON a.id = {table}.rowid
