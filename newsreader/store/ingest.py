@@ -27,6 +27,7 @@ from newsreader.store.articlerows import (
     inserted_id,
     load_extras,
     published_timestamp,
+    title_hash,
 )
 from newsreader.store.records import ImportStats
 from newsreader.store.revisions import DEFAULT_KEEP, revise
@@ -168,8 +169,8 @@ class DocumentImport:
             # A page that does not name its source (layout B): if exactly one
             # article with this title is known, it is that one.
             rows = conn.execute(
-                "SELECT s.id, s.key FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.norm_title = ? LIMIT 2",
-                (normalize_title(art.title),),
+                "SELECT s.id, s.key FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.title_hash = ? LIMIT 2",
+                (title_hash(normalize_title(art.title)),),
             ).fetchall()
             if len(rows) == 1:
                 return int(rows[0]["id"]), rows[0]["key"]
@@ -190,7 +191,7 @@ class DocumentImport:
             if row is not None:
                 return row
         for row in conn.execute(
-            "SELECT * FROM articles WHERE source_id = ? AND norm_title = ?", (source_id, norm_title)
+            "SELECT * FROM articles WHERE title_hash = ? AND source_id = ?", (title_hash(norm_title), source_id)
         ):
             # Two different URLs with one title are two articles (a daily
             # "Morning briefing"); without a URL on one side they are one.
@@ -262,7 +263,9 @@ class DocumentImport:
         if not old_extras.get("images") and extras.get("images"):
             old_extras["images"] = extras["images"]
         new_extras = dump_extras(old_extras)
-        if new_extras != (row["extras"] or dump_extras({})):
+        # Compared as stored now: a row written before empty lists were left
+        # out is not changed by that alone.
+        if new_extras != dump_extras(load_extras(row["extras"])):
             changes["extras"] = new_extras
         if not changes:
             return "unchanged"

@@ -14,6 +14,8 @@ import sys
 import time
 from collections.abc import Callable
 
+from newsreader.store.articlerows import title_hash
+
 #: Bump when the schema changes, and add a step to MIGRATIONS.
 SCHEMA_VERSION = 5
 
@@ -144,7 +146,7 @@ CREATE TABLE articles (
     url TEXT,
     norm_url TEXT,
     title TEXT NOT NULL,
-    norm_title TEXT NOT NULL,
+    title_hash INTEGER NOT NULL,       -- of the normalised title (store/articlerows.py title_hash)
     author TEXT,
     published TEXT,                    -- ISO date or UTC datetime
     published_ts INTEGER,              -- for ordering; a date counts as its noon UTC
@@ -166,7 +168,7 @@ CREATE TABLE articles (
 CREATE UNIQUE INDEX articles_norm_url ON articles(norm_url) WHERE norm_url IS NOT NULL;
 -- A title alone (a page that names no source) or with its source (a feed's
 -- items): one index answers both.
-CREATE INDEX articles_title ON articles(norm_title, source_id);
+CREATE INDEX articles_title ON articles(title_hash, source_id);
 CREATE INDEX articles_guid ON articles(source_id, guid) WHERE guid IS NOT NULL;
 CREATE INDEX articles_source_time ON articles(source_id, published_ts DESC, id DESC);
 CREATE INDEX articles_time ON articles(published_ts DESC, id DESC);
@@ -336,7 +338,10 @@ REBUILD_SEARCH = (
     " SELECT id, title, author, nr_captions(extras) FROM articles;\n"
     + FTS_TRIGGERS
     + "DROP INDEX IF EXISTS articles_source_title;\nDROP INDEX IF EXISTS articles_title;\n"
-    "CREATE INDEX articles_title ON articles(norm_title, source_id);\n"
+    "ALTER TABLE articles ADD COLUMN title_hash INTEGER NOT NULL DEFAULT 0;\n"
+    "UPDATE articles SET title_hash = nr_title_hash(norm_title);\n"
+    "ALTER TABLE articles DROP COLUMN norm_title;\n"
+    "CREATE INDEX articles_title ON articles(title_hash, source_id);\n"
 )
 
 #: The last step that rebuilds the search index (an upgrade from before it is slow).
@@ -359,7 +364,7 @@ MIGRATIONS: dict[int, str] = {
     4: REVISION_TABLES,
     # 5: the search index without its prefix index, three-letter prefixes
     # in a small index of titles, authors and captions (both rebuilt from
-    # the rows), and one title index instead of two.
+    # the rows), and one index of title hashes where two of titles were.
     5: REBUILD_SEARCH,
 }
 
@@ -408,6 +413,7 @@ def ensure_schema(conn: sqlite3.Connection, say: Callable[[str], None] = say_on_
                 f"newsreader: upgrading the cache (schema {version} to {SCHEMA_VERSION}): "
                 f"rebuilding the search index of {rows:,} articles, about {rows // 4000 + 1} s…"
             )
+        conn.create_function("nr_title_hash", 1, title_hash, deterministic=True)
         for step in range(version + 1, SCHEMA_VERSION + 1):
             for statement in _split(MIGRATIONS.get(step, "")):
                 if not _column_exists(conn, statement):
@@ -419,15 +425,21 @@ def ensure_schema(conn: sqlite3.Connection, say: Callable[[str], None] = say_on_
 
 
 _ADD_COLUMN = re.compile(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", re.IGNORECASE)
+_DROP_COLUMN = re.compile(r"ALTER TABLE (\w+) DROP COLUMN (\w+)", re.IGNORECASE)
+_FILL_FROM_COLUMN = re.compile(r"UPDATE (\w+) SET \w+ = \w+\((\w+)\)", re.IGNORECASE)
 
 
 def _column_exists(conn: sqlite3.Connection, statement: str) -> bool:
-    """Whether ``statement`` adds a column the table already has (a step
+    """Whether ``statement`` is done already: it adds a column the table has,
+    or drops (or fills another column from) one it has not (a step
     half-applied by hand, or a test that rewinds the version number)."""
-    match = _ADD_COLUMN.match(statement.strip())
-    if match is None:
-        return False
-    return any(row[1] == match.group(2) for row in conn.execute(f"PRAGMA table_info({match.group(1)})"))
+    text = statement.strip()
+    for pattern, done_if_there in ((_ADD_COLUMN, True), (_DROP_COLUMN, False), (_FILL_FROM_COLUMN, False)):
+        match = pattern.match(text)
+        if match is not None:
+            there = any(row[1] == match.group(2) for row in conn.execute(f"PRAGMA table_info({match.group(1)})"))
+            return there == done_if_there
+    return False
 
 
 def ensure_state_schema(conn: sqlite3.Connection) -> None:

@@ -176,6 +176,8 @@ def _as_schema_2(path: Path) -> None:
         DROP TABLE articles_vocab; DROP TABLE articles_fts; DROP VIEW articles_fts_content;
         DROP INDEX articles_flagged; DROP INDEX articles_hidden; DROP TABLE feed_leases;
         ALTER TABLE articles DROP COLUMN hidden; ALTER TABLE articles DROP COLUMN flagged;
+        DROP INDEX articles_title; ALTER TABLE articles DROP COLUMN title_hash;
+        ALTER TABLE articles ADD COLUMN norm_title TEXT NOT NULL DEFAULT '';
         CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, content='articles', content_rowid='id',
             tokenize='unicode61 remove_diacritics 2', prefix='3');
         CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row');

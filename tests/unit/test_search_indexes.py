@@ -96,7 +96,9 @@ def _as_schema_4(path) -> None:
         CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, author, captions,
             content='articles_fts_content', content_rowid='id', prefix='3');
         CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row');
-        DROP INDEX articles_title;
+        DROP INDEX articles_title; ALTER TABLE articles DROP COLUMN title_hash;
+        ALTER TABLE articles ADD COLUMN norm_title TEXT NOT NULL DEFAULT '';
+        UPDATE articles SET norm_title = lower(title);
         CREATE INDEX articles_source_title ON articles(source_id, norm_title);
         CREATE INDEX articles_title ON articles(norm_title);
         PRAGMA user_version = 4;
@@ -122,8 +124,29 @@ def test_a_schema_4_cache_is_upgraded_and_says_so(tmp_path, monkeypatch):
     assert said[1].startswith("newsreader: cache upgraded in ")
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "articles_source_title" not in indexes and "articles_title" in indexes
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
+    assert "norm_title" not in columns and "title_hash" in columns
     conn.close()
     cache = Cache(path, tmp_path / "state.sqlite3")
     assert _found(cache, "gov*") == [ids[0], ids[2]] and _found(cache, "ribbon") == [ids[0]]
     assert _found(cache, "gow*") == [ids[3]]
+    # Found again by its title's hash: the same item is no new article.
+    again = _art("Governor opens the quay", "Crowds watched the ribbon cut.", 1)
+    stats = cache.import_document(ParsedDocument(format="rss", articles=[again]), feed_url="https://quay.example/rss")
+    assert stats.article_ids == [ids[0]] and stats.new == 0
+    cache.close()
+
+
+def test_extras_leave_out_empty_lists_and_old_rows_are_not_rewritten_for_it(tmp_path):
+    cache, (opens, _tables, _market, walk) = _cache(tmp_path)
+    conn = cache.connection()
+    stored = dict(conn.execute("SELECT id, extras FROM articles"))
+    assert stored[opens] == "{}" and stored[walk] == '{"captions":[["Gowns on parade",null]]}'
+    with cache.write() as w:  # as a row written before schema 5 spelled it
+        w.execute("""UPDATE articles SET extras = '{"captions":[],"enclosures":[],"tags":[]}' WHERE id = ?""", (opens,))
+    again = _art("Governor opens the quay", "Crowds watched the ribbon cut.", 1)
+    doc = ParsedDocument(format="rss", articles=[again], feed_title="Quay Post")
+    stats = cache.import_document(doc, feed_url="https://quay.example/rss")
+    assert (stats.new, stats.updated, stats.unchanged) == (0, 0, 1)
+    assert cache.article(opens).captions == [] and cache.article(walk).captions == [("Gowns on parade", None)]
     cache.close()
