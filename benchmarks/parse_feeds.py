@@ -31,41 +31,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench_words import TOWN_NOUNS
+
 from newsreader.parser import parse
 
 _WORDS = [
-    "harbour",
-    "ferry",
-    "market",
-    "council",
-    "river",
-    "bridge",
-    "orchard",
-    "festival",
-    "library",
-    "museum",
-    "season",
-    "report",
-    "budget",
-    "school",
-    "hospital",
-    "station",
-    "harvest",
-    "storm",
-    "island",
-    "valley",
-    "mountain",
-    "forest",
-    "village",
-    "railway",
-    "airport",
-    "court",
-    "league",
-    "match",
-    "concert",
-    "gallery",
-    "theatre",
-    "novel",
+    *TOWN_NOUNS,
     "recipe",
     "bakery",
     "garden",

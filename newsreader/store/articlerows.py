@@ -287,7 +287,7 @@ def _stored_identities(
     A superset is harmless (that article just takes the one-by-one path):
     a title counts as taken whatever the stored row's URL is.
     """
-    wanted = {
+    wanted: dict[str, tuple[str, tuple[int, ...], set[str] | set[int]]] = {
         "u": ("SELECT norm_url FROM articles WHERE norm_url IN ({})", (), {f.norm_url for f in fields if f.norm_url}),
         "g": (
             "SELECT guid FROM articles WHERE source_id = ? AND guid IN ({})",

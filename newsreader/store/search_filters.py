@@ -26,15 +26,15 @@ if TYPE_CHECKING:
     from newsreader.store.cache import Cache
 
 __all__ = [
+    "FULL_INDEX",
+    "TITLES_INDEX",
     "Filters",
     "IdSet",
     "NoMatch",
     "build_filters",
-    "FULL_INDEX",
-    "TITLES_INDEX",
     "fts_string",
-    "index_of",
     "has_tag_table",
+    "index_of",
     "local_now",
     "match_expression",
     "match_table",
