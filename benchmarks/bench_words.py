@@ -76,3 +76,51 @@ SECTIONS = [
     "markets",
     "space",
 ]
+
+#: Nouns of topics a town paper covers less often.
+TOPIC_NOUNS = [
+    "bakery",
+    "garden",
+    "kitchen",
+    "telescope",
+    "comet",
+    "planet",
+    "rocket",
+    "satellite",
+    "glacier",
+    "volcano",
+    "fossil",
+    "protein",
+    "genome",
+    "enzyme",
+    "network",
+    "server",
+    "kernel",
+    "browser",
+    "compiler",
+    "protocol",
+    "database",
+    "cluster",
+    "latency",
+    "release",
+]
+
+#: The second word of an invented outlet's name ("Brackwater Ledger").
+MASTHEAD_WORDS = [
+    "Gazette",
+    "Ledger",
+    "Herald",
+    "Courier",
+    "Chronicle",
+    "Post",
+    "Times",
+    "Observer",
+    "Mercury",
+    "Standard",
+    "Sentinel",
+    "Tribune",
+    "Echo",
+    "Record",
+    "Journal",
+    "Examiner",
+]

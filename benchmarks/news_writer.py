@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import random
 
+from bench_words import MASTHEAD_WORDS
+
 # -- the vocabulary ----------------------------------------------------------------
 
 #: Nouns by topic: an article draws most of its nouns from its topic, as
@@ -224,22 +226,7 @@ _FUNCTION = [
 ]
 _SAID = ["said", "told reporters", "said on Tuesday", "said in a statement", "told the council", "wrote"]
 MASTHEADS = [
-    "Gazette",
-    "Ledger",
-    "Herald",
-    "Courier",
-    "Chronicle",
-    "Post",
-    "Times",
-    "Observer",
-    "Mercury",
-    "Standard",
-    "Sentinel",
-    "Tribune",
-    "Echo",
-    "Record",
-    "Journal",
-    "Examiner",
+    *MASTHEAD_WORDS,
     "Argus",
     "Bulletin",
     "Dispatch",

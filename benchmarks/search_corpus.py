@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench_words import SECTIONS, TOWN_NOUNS
+from bench_words import MASTHEAD_WORDS, SECTIONS, TOPIC_NOUNS, TOWN_NOUNS
 
 from newsreader.store.articlerows import title_hash
 from newsreader.store.cache import Cache
@@ -113,30 +113,7 @@ _COMMON = [
 # Topical words with a middling frequency: what people actually search for.
 _TOPICAL = [
     *TOWN_NOUNS,
-    "bakery",
-    "garden",
-    "kitchen",
-    "telescope",
-    "comet",
-    "planet",
-    "rocket",
-    "satellite",
-    "glacier",
-    "volcano",
-    "fossil",
-    "protein",
-    "genome",
-    "enzyme",
-    "network",
-    "server",
-    "kernel",
-    "browser",
-    "compiler",
-    "protocol",
-    "database",
-    "cluster",
-    "latency",
-    "release",
+    *TOPIC_NOUNS,
     "security",
     "election",
     "parliament",
@@ -240,22 +217,7 @@ _PLACES = [
     "Dovecote",
 ]
 _MASTHEADS = [
-    "Gazette",
-    "Ledger",
-    "Herald",
-    "Courier",
-    "Chronicle",
-    "Post",
-    "Times",
-    "Observer",
-    "Mercury",
-    "Standard",
-    "Sentinel",
-    "Tribune",
-    "Echo",
-    "Record",
-    "Journal",
-    "Examiner",
+    *MASTHEAD_WORDS,
     "Guardian",
     "Argus",
     "Bulletin",

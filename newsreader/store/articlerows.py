@@ -92,7 +92,7 @@ class ArticleFields(NamedTuple):
         return (
             source_id,
             self.key,
-            art.guid,
+            stored_guid(art),
             art.url,
             self.norm_url,
             art.title,
@@ -119,6 +119,22 @@ class ArticleFields(NamedTuple):
         if art.guid:
             marks.append(("g", art.guid))
         return marks
+
+
+def stored_guid(art: Article) -> str | None:
+    """What ``articles.guid`` holds: the feed's id for the item, unless that
+    is the item's own URL (a permalink, as most feeds give): then NULL, and
+    the URL stands for it (:func:`guid_as_url`). The URL is not stored twice
+    (in the row and in ``articles_guid``)."""
+    return art.guid if art.guid and art.guid != art.url else None
+
+
+def guid_as_url(guid: str | None) -> str | None:
+    """The normalised URL under which a row whose guid was its URL is found
+    again (``articles.norm_url``), or None for a guid that is no web address."""
+    if not guid or not guid.startswith(("http://", "https://")):
+        return None
+    return normal_url(guid)
 
 
 def title_hash(norm_title: str) -> int:
@@ -287,22 +303,27 @@ def _stored_identities(
     A superset is harmless (that article just takes the one-by-one path):
     a title counts as taken whatever the stored row's URL is.
     """
-    wanted: dict[str, tuple[str, tuple[int, ...], set[str] | set[int]]] = {
-        "u": ("SELECT norm_url FROM articles WHERE norm_url IN ({})", (), {f.norm_url for f in fields if f.norm_url}),
-        "g": (
-            "SELECT guid FROM articles WHERE source_id = ? AND guid IN ({})",
+    guids = {a.guid for a in articles if a.guid}
+    wanted: list[tuple[str, str, tuple[int, ...], set[str] | set[int]]] = [
+        ("u", "SELECT norm_url FROM articles WHERE norm_url IN ({})", (), {f.norm_url for f in fields if f.norm_url}),
+        ("g", "SELECT guid FROM articles WHERE source_id = ? AND guid IN ({})", (source_id,), guids),
+        # Rows whose guid was their URL (stored_guid): found by that URL.
+        (
+            "g",
+            "SELECT url FROM articles WHERE source_id = ? AND guid IS NULL AND norm_url IN ({})",
             (source_id,),
-            {a.guid for a in articles if a.guid},
+            {u for u in map(guid_as_url, guids) if u},
         ),
-        "t": (
+        (
+            "t",
             "SELECT title_hash FROM articles WHERE source_id = ? AND title_hash IN ({})",
             (source_id,),
             {title_hash(f.norm_title) for f in fields},
         ),
-        "k": ("SELECT key FROM articles WHERE key IN ({})", (), {f.key for f in fields}),
-    }
+        ("k", "SELECT key FROM articles WHERE key IN ({})", (), {f.key for f in fields}),
+    ]
     found: set[tuple[str, str | int]] = set()
-    for kind, (sql, leading, values) in wanted.items():
+    for kind, sql, leading, values in wanted:
         for chunk in chunks(sorted(values), LOOKUP_CHUNK):
             for (value,) in conn.execute(sql.format(",".join("?" * len(chunk))), (*leading, *chunk)):
                 found.add((kind, value))

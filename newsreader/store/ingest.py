@@ -22,6 +22,7 @@ from newsreader.store.articlerows import (
     ArticleFields,
     article_fields,
     dump_extras,
+    guid_as_url,
     import_feed_articles,
     index_text,
     inserted_id,
@@ -190,6 +191,14 @@ class DocumentImport:
             ).fetchone()
             if row is not None:
                 return row
+            as_url = guid_as_url(art.guid)  # a guid that was its row's URL is kept as that URL
+            if as_url:
+                row = conn.execute(
+                    "SELECT * FROM articles WHERE norm_url = ? AND source_id = ? AND guid IS NULL AND url = ?",
+                    (as_url, source_id, art.guid),
+                ).fetchone()
+                if row is not None:
+                    return row
         for row in conn.execute(
             "SELECT * FROM articles WHERE title_hash = ? AND source_id = ?", (title_hash(norm_title), source_id)
         ):
@@ -246,7 +255,7 @@ class DocumentImport:
                 changes.update(url=art.url, norm_url=norm_url)
         if art.author and not row["author"]:
             changes["author"] = art.author
-        if art.guid and not row["guid"]:
+        if art.guid and not row["guid"] and art.guid != (changes.get("url") or row["url"]):  # see stored_guid
             changes["guid"] = art.guid
         if published and _PRECISION_RANK.get(precision, 4) < _PRECISION_RANK.get(row["precision"], 4):
             changes.update(

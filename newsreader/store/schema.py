@@ -341,6 +341,7 @@ REBUILD_SEARCH = (
     "ALTER TABLE articles ADD COLUMN title_hash INTEGER NOT NULL DEFAULT 0;\n"
     "UPDATE articles SET title_hash = nr_title_hash(norm_title);\n"
     "ALTER TABLE articles DROP COLUMN norm_title;\n"
+    "UPDATE articles SET guid = NULL WHERE guid = url;\n"
     "CREATE INDEX articles_title ON articles(title_hash, source_id);\n"
 )
 
@@ -364,7 +365,8 @@ MIGRATIONS: dict[int, str] = {
     4: REVISION_TABLES,
     # 5: the search index without its prefix index, three-letter prefixes
     # in a small index of titles, authors and captions (both rebuilt from
-    # the rows), and one index of title hashes where two of titles were.
+    # the rows), one index of title hashes where two of titles were, and
+    # no guid that only repeats the URL (store/articlerows.py stored_guid).
     5: REBUILD_SEARCH,
 }
 

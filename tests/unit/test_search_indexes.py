@@ -150,3 +150,22 @@ def test_extras_leave_out_empty_lists_and_old_rows_are_not_rewritten_for_it(tmp_
     assert (stats.new, stats.updated, stats.unchanged) == (0, 0, 1)
     assert cache.article(opens).captions == [] and cache.article(walk).captions == [("Gowns on parade", None)]
     cache.close()
+
+
+def test_a_guid_that_is_the_url_is_not_stored_twice_and_still_finds_its_article(tmp_path):
+    cache = Cache(tmp_path / "cache.sqlite3", tmp_path / "state.sqlite3")
+    link = "https://quay.example/1"
+    first = _art("Ferry fares rise", "Fares rise in May.", 1, guid=link)
+    other = _art("Pier repairs", "Repairs start.", 2, guid="tag:quay.example,2026:2")
+    ids = _feed(cache, first, other)
+    guids = dict(cache.connection().execute("SELECT id, guid FROM articles"))
+    assert guids == {ids[0]: None, ids[1]: "tag:quay.example,2026:2"}
+    # The feed moves the item to a new address and retitles it; its guid is the old address.
+    moved = _art("Ferry fares to rise in May", "Fares rise in May.", 9, guid=link)
+    for batch in ([moved], [_art("New item", "Text.", 3), moved]):  # alone, and after a new one (bulk path)
+        doc = ParsedDocument(format="rss", articles=batch, feed_title="Quay Post")
+        stats = cache.import_document(doc, feed_url="https://quay.example/rss")
+        assert stats.article_ids[-1] == ids[0]
+    assert cache.connection().execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+    assert cache.connection().execute("SELECT guid FROM articles WHERE id = ?", (ids[0],)).fetchone()[0] is None
+    cache.close()
