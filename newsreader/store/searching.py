@@ -37,11 +37,11 @@ matches (a doclist walk, no rows read) picks the plan:
   older matches as if too old to compete, which the recency factor nearly
   says anyway.
 
-A query with a ``prefix*`` of four letters or more skips the count (walking
-such a prefix costs as much as ranking it) and starts with the window. A
-shorter prefix is looked for in titles, authors and captions, whose index
-has three-letter prefixes (:func:`~.search_filters.index_of`): counting it
-is cheap.
+A query with a ``prefix*`` skips the count (walking a prefix costs as much
+as ranking it) and starts with the window. A three-letter prefix is looked
+for in titles, authors and captions only, whose index has three-letter
+prefixes (:func:`~.search_filters.index_of`); it starts with the window
+too: the newest articles hold enough of its matches more often than not.
 """
 
 from __future__ import annotations
@@ -63,7 +63,6 @@ from newsreader.store.search_filters import (
     IdSet,
     NoMatch,
     build_filters,
-    index_of,
     local_now,
     match_expression,
     match_table,
@@ -203,9 +202,7 @@ def _attempts(
     windows before). The last attempt is complete (no window), so nothing
     that matches is ever left out."""
     matches: int | None = None
-    # A short prefix has an index of its own (search_filters.index_of): only
-    # a longer one costs as much to count as to rank.
-    if not any(t.prefix and index_of(t) == FULL_INDEX for t in query.positive_terms):
+    if not any(t.prefix for t in query.positive_terms):
         matches = _match_count(conn, words)
         if matches == 0:
             return

@@ -364,7 +364,7 @@ def test_a_window_alone_is_checked_on_the_matches_not_made_an_id_set(tmp_path, m
 
 def test_a_window_that_found_few_widens_by_what_it_found(tmp_path, monkeypatch):
     cache = big_cache(tmp_path)
-    query = parse_query("tide*")  # a long prefix: no count to size the first window
+    query = parse_query("tid*")  # a prefix: no count to size the first window
     monkeypatch.setattr(store_query, "WINDOW", 3)
     expected = search_articles(cache, query, limit=30, now=NOW)
     windows = []
