@@ -42,7 +42,7 @@ ARTICLE_COLUMNS = (
     "url",
     "norm_url",
     "title",
-    "norm_title",
+    "title_hash",
     "author",
     "published",
     "published_ts",
@@ -58,6 +58,8 @@ ARTICLE_COLUMNS = (
 )
 _ONE_ROW = "(" + ",".join("?" * len(ARTICLE_COLUMNS)) + ")"
 INSERT_ARTICLE = f"INSERT INTO articles({', '.join(ARTICLE_COLUMNS)}) VALUES {_ONE_ROW}"
+_INSERT_WITH_ID = f"INSERT INTO articles(id, {', '.join(ARTICLE_COLUMNS)})"
+_ONE_ROW_WITH_ID = "(" + ",".join("?" * (len(ARTICLE_COLUMNS) + 1)) + ")"
 
 #: Rows per multi-row INSERT: far below SQLite's variable limit (32,766
 #: since 3.32; 999 before) x 19 columns would allow, and a whole feed.
@@ -91,11 +93,11 @@ class ArticleFields(NamedTuple):
         return (
             source_id,
             self.key,
-            art.guid,
+            stored_guid(art),
             art.url,
             self.norm_url,
             art.title,
-            self.norm_title,
+            title_hash(self.norm_title),
             art.author,
             self.published,
             self.published_ts,
@@ -110,14 +112,39 @@ class ArticleFields(NamedTuple):
             now,
         )
 
-    def identities(self, art: Article) -> list[tuple[str, str]]:
+    def identities(self, art: Article) -> list[tuple[str, str | int]]:
         """Everything a stored row could match this article by (see ``Cache._find_existing``)."""
-        marks = [("t", self.norm_title), ("k", self.key)]
+        marks: list[tuple[str, str | int]] = [("t", title_hash(self.norm_title)), ("k", self.key)]
         if self.norm_url:
             marks.append(("u", self.norm_url))
         if art.guid:
             marks.append(("g", art.guid))
         return marks
+
+
+def stored_guid(art: Article) -> str | None:
+    """What ``articles.guid`` holds: the feed's id for the item, unless that
+    is the item's own URL (a permalink, as most feeds give): then NULL, and
+    the URL stands for it (:func:`guid_as_url`). The URL is not stored twice
+    (in the row and in ``articles_guid``)."""
+    return art.guid if art.guid and art.guid != art.url else None
+
+
+def guid_as_url(guid: str | None) -> str | None:
+    """The normalised URL under which a row whose guid was its URL is found
+    again (``articles.norm_url``), or None for a guid that is no web address."""
+    if not guid or not guid.startswith(("http://", "https://")):
+        return None
+    return normal_url(guid)
+
+
+def title_hash(norm_title: str) -> int:
+    """What the cache stores of a normalised title (``articles.title_hash``):
+    a signed 64-bit hash, for finding an article again by its title. Eight
+    bytes where the title took fifty, twice (row and index); two titles of
+    one source share it about once in 10^14 pairs."""
+    digest = hashlib.blake2b(norm_title.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
 
 
 def article_key(source_key: str, art: Article, norm_url: str | None) -> str:
@@ -217,7 +244,9 @@ def article_fields(source_key: str, art: Article) -> ArticleFields:
 
 
 def dump_extras(extras: dict) -> str:
-    return _EXTRAS_JSON.encode(extras)
+    """The stored JSON of ``extras``; empty lists are left out (every reader
+    takes a missing key as empty: 30 of the 50 bytes of a typical row's)."""
+    return _EXTRAS_JSON.encode({name: value for name, value in extras.items() if value != []})
 
 
 # One encoder for every row (json.dumps with options builds one per call).
@@ -247,56 +276,64 @@ def chunks(items: list, size: int) -> Iterator[list]:
 
 
 def index_text(conn: sqlite3.Connection, rows: list[tuple[int, Article, ArticleFields]]) -> None:
-    """Put new rows in the full-text index: ``(id, article, its fields)``.
+    """Put new rows in the full-text indexes: ``(id, article, its fields)``.
 
     Every INSERT INTO articles is followed by this (the schema has no
-    insert trigger, see FTS_TRIGGERS); one statement for the lot, so FTS5
-    takes them as one batch. Title, body, author and captions, as the
-    triggers give them when the row is changed or removed.
+    insert trigger, see FTS_TRIGGERS); one statement a table for the lot,
+    so FTS5 takes them as one batch. Title, body, author and captions in
+    the full index, all but the body in the titles' one (its three-letter
+    prefixes), as the triggers give them when the row is changed or removed.
     """
     if not rows:
         return
-    values = [
+    captions = [textpack.captions_text(fields.extras) for _, _, fields in rows]
+    full = [
         v
-        for article_id, art, fields in rows
-        for v in (
-            article_id,
-            art.title,
-            textpack.unpack(fields.body) or "",
-            art.author,
-            textpack.captions_text(fields.extras),
-        )
+        for (article_id, art, fields), caption in zip(rows, captions)
+        for v in (article_id, textpack.unpack(fields.body) or "", art.title, art.author, caption)
     ]
     conn.execute(
-        f"INSERT INTO articles_fts(rowid, title, body, author, captions) VALUES {','.join(['(?,?,?,?,?)'] * len(rows))}",
-        values,
+        f"INSERT INTO articles_fts(rowid, body, title, author, captions) VALUES {','.join(['(?,?,?,?,?)'] * len(rows))}",
+        full,
+    )
+    heads = [
+        v for (article_id, art, _), caption in zip(rows, captions) for v in (article_id, art.title, art.author, caption)
+    ]
+    conn.execute(
+        f"INSERT INTO articles_titles_fts(rowid, title, author, captions) VALUES {','.join(['(?,?,?,?)'] * len(rows))}",
+        heads,
     )
 
 
 def _stored_identities(
     conn: sqlite3.Connection, source_id: int, articles: list[Article], fields: list[ArticleFields]
-) -> set[tuple[str, str]]:
+) -> set[tuple[str, str | int]]:
     """The identities of this document that some stored row already has.
 
     A superset is harmless (that article just takes the one-by-one path):
     a title counts as taken whatever the stored row's URL is.
     """
-    wanted = {
-        "u": ("SELECT norm_url FROM articles WHERE norm_url IN ({})", (), {f.norm_url for f in fields if f.norm_url}),
-        "g": (
-            "SELECT guid FROM articles WHERE source_id = ? AND guid IN ({})",
+    guids = {a.guid for a in articles if a.guid}
+    wanted: list[tuple[str, str, tuple[int, ...], set[str] | set[int]]] = [
+        ("u", "SELECT norm_url FROM articles WHERE norm_url IN ({})", (), {f.norm_url for f in fields if f.norm_url}),
+        ("g", "SELECT guid FROM articles WHERE source_id = ? AND guid IN ({})", (source_id,), guids),
+        # Rows whose guid was their URL (stored_guid): found by that URL.
+        (
+            "g",
+            "SELECT url FROM articles WHERE source_id = ? AND guid IS NULL AND norm_url IN ({})",
             (source_id,),
-            {a.guid for a in articles if a.guid},
+            {u for u in map(guid_as_url, guids) if u},
         ),
-        "t": (
-            "SELECT norm_title FROM articles WHERE source_id = ? AND norm_title IN ({})",
+        (
+            "t",
+            "SELECT title_hash FROM articles WHERE source_id = ? AND title_hash IN ({})",
             (source_id,),
-            {f.norm_title for f in fields},
+            {title_hash(f.norm_title) for f in fields},
         ),
-        "k": ("SELECT key FROM articles WHERE key IN ({})", (), {f.key for f in fields}),
-    }
-    found: set[tuple[str, str]] = set()
-    for kind, (sql, leading, values) in wanted.items():
+        ("k", "SELECT key FROM articles WHERE key IN ({})", (), {f.key for f in fields}),
+    ]
+    found: set[tuple[str, str | int]] = set()
+    for kind, sql, leading, values in wanted:
         for chunk in chunks(sorted(values), LOOKUP_CHUNK):
             for (value,) in conn.execute(sql.format(",".join("?" * len(chunk))), (*leading, *chunk)):
                 found.add((kind, value))
@@ -332,25 +369,24 @@ def import_feed_articles(
     stored = _stored_identities(conn, source_id, articles, fields)
     results: list[tuple[int, str]] = [(0, "")] * len(articles)
     pending: list[int] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str | int]] = set()
 
     def insert_pending() -> None:
         if not pending:
             return
         states = _read_states(conn, [fields[i].key for i in pending])
+        # The ids SQLite would give (the next after the highest), chosen
+        # here so that no query reads them back: within this write
+        # transaction nothing else adds rows.
+        next_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0])
         for chunk in chunks(pending, ROWS_PER_INSERT):
-            values = [
-                v for i in chunk for v in fields[i].row(source_id, articles[i], states.get(fields[i].key, 0), now)
-            ]
-            conn.execute(
-                f"INSERT INTO articles({', '.join(ARTICLE_COLUMNS)}) VALUES {','.join([_ONE_ROW] * len(chunk))}",
-                values,
-            )
-            # Keys are unique in the table and within ``pending``.
-            keys = [fields[i].key for i in chunk]
-            ids = dict(conn.execute(f"SELECT key, id FROM articles WHERE key IN ({','.join('?' * len(keys))})", keys))
-            for i in chunk:
-                results[i] = (int(ids[fields[i].key]), "new")
+            values = []
+            for offset, i in enumerate(chunk):
+                results[i] = (next_id + offset, "new")
+                values.append(next_id + offset)
+                values.extend(fields[i].row(source_id, articles[i], states.get(fields[i].key, 0), now))
+            conn.execute(f"{_INSERT_WITH_ID} VALUES {','.join([_ONE_ROW_WITH_ID] * len(chunk))}", values)
+            next_id += len(chunk)
             index_text(conn, [(results[i][0], articles[i], fields[i]) for i in chunk])
         pending.clear()
 

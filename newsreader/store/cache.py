@@ -395,7 +395,7 @@ class Cache(DocumentImport):
             rows = (
                 self.connection()
                 .execute(
-                    """SELECT rowid, bm25(articles_fts, 4.0, 1.0) AS score FROM articles_fts
+                    """SELECT rowid, bm25(articles_fts, 1.0, 4.0) AS score FROM articles_fts
                    WHERE articles_fts MATCH ? ORDER BY score LIMIT ?""",
                     (match, limit + (1 if exclude is not None else 0)),
                 )

@@ -22,11 +22,13 @@ from newsreader.store.articlerows import (
     ArticleFields,
     article_fields,
     dump_extras,
+    guid_as_url,
     import_feed_articles,
     index_text,
     inserted_id,
     load_extras,
     published_timestamp,
+    title_hash,
 )
 from newsreader.store.records import ImportStats
 from newsreader.store.revisions import DEFAULT_KEEP, revise
@@ -168,8 +170,8 @@ class DocumentImport:
             # A page that does not name its source (layout B): if exactly one
             # article with this title is known, it is that one.
             rows = conn.execute(
-                "SELECT s.id, s.key FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.norm_title = ? LIMIT 2",
-                (normalize_title(art.title),),
+                "SELECT s.id, s.key FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.title_hash = ? LIMIT 2",
+                (title_hash(normalize_title(art.title)),),
             ).fetchall()
             if len(rows) == 1:
                 return int(rows[0]["id"]), rows[0]["key"]
@@ -189,8 +191,16 @@ class DocumentImport:
             ).fetchone()
             if row is not None:
                 return row
+            as_url = guid_as_url(art.guid)  # a guid that was its row's URL is kept as that URL
+            if as_url:
+                row = conn.execute(
+                    "SELECT * FROM articles WHERE norm_url = ? AND source_id = ? AND guid IS NULL AND url = ?",
+                    (as_url, source_id, art.guid),
+                ).fetchone()
+                if row is not None:
+                    return row
         for row in conn.execute(
-            "SELECT * FROM articles WHERE source_id = ? AND norm_title = ?", (source_id, norm_title)
+            "SELECT * FROM articles WHERE title_hash = ? AND source_id = ?", (title_hash(norm_title), source_id)
         ):
             # Two different URLs with one title are two articles (a daily
             # "Morning briefing"); without a URL on one side they are one.
@@ -245,7 +255,7 @@ class DocumentImport:
                 changes.update(url=art.url, norm_url=norm_url)
         if art.author and not row["author"]:
             changes["author"] = art.author
-        if art.guid and not row["guid"]:
+        if art.guid and not row["guid"] and art.guid != (changes.get("url") or row["url"]):  # see stored_guid
             changes["guid"] = art.guid
         if published and _PRECISION_RANK.get(precision, 4) < _PRECISION_RANK.get(row["precision"], 4):
             changes.update(
@@ -262,7 +272,9 @@ class DocumentImport:
         if not old_extras.get("images") and extras.get("images"):
             old_extras["images"] = extras["images"]
         new_extras = dump_extras(old_extras)
-        if new_extras != (row["extras"] or dump_extras({})):
+        # Compared as stored now: a row written before empty lists were left
+        # out is not changed by that alone.
+        if new_extras != dump_extras(load_extras(row["extras"])):
             changes["extras"] = new_extras
         if not changes:
             return "unchanged"

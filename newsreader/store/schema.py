@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
+import time
+from collections.abc import Callable
+
+from newsreader.store.articlerows import title_hash
 
 #: Bump when the schema changes, and add a step to MIGRATIONS.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: A marker so we never mistake another application's database for ours.
 APPLICATION_ID = 0x4E575352  # "NWSR"
@@ -25,16 +30,22 @@ APPLICATION_ID = 0x4E575352  # "NWSR"
 # would inflate every body again through a Python callback per row.
 FTS_TRIGGERS = """
 CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
-    INSERT INTO articles_fts(articles_fts, rowid, title, body, author, captions)
-        VALUES ('delete', old.id, old.title, nr_text(old.body), old.author, nr_captions(old.extras));
+    INSERT INTO articles_fts(articles_fts, rowid, body, title, author, captions)
+        VALUES ('delete', old.id, nr_text(old.body), old.title, old.author, nr_captions(old.extras));
+    INSERT INTO articles_titles_fts(articles_titles_fts, rowid, title, author, captions)
+        VALUES ('delete', old.id, old.title, old.author, nr_captions(old.extras));
 END;
 CREATE TRIGGER articles_au AFTER UPDATE OF title, body, author, extras ON articles
 WHEN old.title IS NOT new.title OR old.body IS NOT new.body OR old.author IS NOT new.author
     OR nr_captions(old.extras) IS NOT nr_captions(new.extras) BEGIN
-    INSERT INTO articles_fts(articles_fts, rowid, title, body, author, captions)
-        VALUES ('delete', old.id, old.title, nr_text(old.body), old.author, nr_captions(old.extras));
-    INSERT INTO articles_fts(rowid, title, body, author, captions)
-        VALUES (new.id, new.title, nr_text(new.body), new.author, nr_captions(new.extras));
+    INSERT INTO articles_fts(articles_fts, rowid, body, title, author, captions)
+        VALUES ('delete', old.id, nr_text(old.body), old.title, old.author, nr_captions(old.extras));
+    INSERT INTO articles_fts(rowid, body, title, author, captions)
+        VALUES (new.id, nr_text(new.body), new.title, new.author, nr_captions(new.extras));
+    INSERT INTO articles_titles_fts(articles_titles_fts, rowid, title, author, captions)
+        VALUES ('delete', old.id, old.title, old.author, nr_captions(old.extras));
+    INSERT INTO articles_titles_fts(rowid, title, author, captions)
+        VALUES (new.id, new.title, new.author, nr_captions(new.extras));
 END;
 """
 
@@ -42,18 +53,33 @@ END;
 # They are FTS5 columns of their own, so ``author:`` is a column filter.
 # The index's content is a view of ``articles`` that gives each column as
 # it was indexed (captions live in ``extras``; the body may be deflated).
-# prefix='3': a three-letter prefix ("gov*") reads one doclist instead of
-# merging those of every word it starts (benchmarks/search_bench.py). FTS5
-# uses a prefix index only for prefixes of exactly its length ("gove*"
-# costs the same either way).
+#
+# Three-letter prefixes ("gov*") have an index of their own: FTS5 answers
+# a prefix of exactly an index's length from one doclist instead of merging
+# those of every word it starts, but that index repeats every position of
+# every word, bodies included (about 690 B an article, and a fifth of the
+# time an insert takes: benchmarks/MEASUREMENTS.md). So only titles,
+# authors and captions have one, in ``articles_titles_fts``: a prefix of
+# three letters or fewer is looked for there (store/search_filters.py);
+# longer ones ("gove*") in the full index, as before.
+#
+# The body is the full index's first column: FTS5 marks every word's
+# positions in any other column with two bytes a column, and most words of
+# an article are in its body only (first: 675 B an article, second: 935).
 FTS_TABLE = """
 CREATE VIEW articles_fts_content AS
-    SELECT id, title, nr_text(body) AS body, author, nr_captions(extras) AS captions FROM articles;
+    SELECT id, nr_text(body) AS body, title, author, nr_captions(extras) AS captions FROM articles;
 CREATE VIRTUAL TABLE articles_fts USING fts5(
-    title, body, author, captions, content='articles_fts_content', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2', prefix='3'
+    body, title, author, captions, content='articles_fts_content', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
 );
 CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row');
+CREATE VIEW articles_titles_fts_content AS
+    SELECT id, title, author, nr_captions(extras) AS captions FROM articles;
+CREATE VIRTUAL TABLE articles_titles_fts USING fts5(
+    title, author, captions, content='articles_titles_fts_content', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2', prefix='3'
+);
 """
 
 # Rules hide and flag articles; a refresh holds a lease per feed so that two
@@ -120,7 +146,7 @@ CREATE TABLE articles (
     url TEXT,
     norm_url TEXT,
     title TEXT NOT NULL,
-    norm_title TEXT NOT NULL,
+    title_hash INTEGER NOT NULL,       -- of the normalised title (store/articlerows.py title_hash)
     author TEXT,
     published TEXT,                    -- ISO date or UTC datetime
     published_ts INTEGER,              -- for ordering; a date counts as its noon UTC
@@ -140,8 +166,9 @@ CREATE TABLE articles (
     updated_at INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX articles_norm_url ON articles(norm_url) WHERE norm_url IS NOT NULL;
-CREATE INDEX articles_source_title ON articles(source_id, norm_title);
-CREATE INDEX articles_title ON articles(norm_title);
+-- A title alone (a page that names no source) or with its source (a feed's
+-- items): one index answers both.
+CREATE INDEX articles_title ON articles(title_hash, source_id);
 CREATE INDEX articles_guid ON articles(source_id, guid) WHERE guid IS NOT NULL;
 CREATE INDEX articles_source_time ON articles(source_id, published_ts DESC, id DESC);
 CREATE INDEX articles_time ON articles(published_ts DESC, id DESC);
@@ -296,6 +323,31 @@ CREATE TABLE IF NOT EXISTS state.reader_marks (
 ) WITHOUT ROWID;
 """
 
+# Drops and refills both search indexes from the rows (schema 5): what a
+# change of their columns or options needs. The only slow step of an
+# upgrade (tens of seconds at 100,000 articles): ensure_schema says so.
+REBUILD_SEARCH = (
+    "DROP TRIGGER IF EXISTS articles_au;\nDROP TRIGGER IF EXISTS articles_ad;\n"
+    "DROP TABLE IF EXISTS articles_vocab;\nDROP TABLE IF EXISTS articles_fts;\n"
+    "DROP TABLE IF EXISTS articles_titles_fts;\n"
+    "DROP VIEW IF EXISTS articles_fts_content;\nDROP VIEW IF EXISTS articles_titles_fts_content;\n"
+    + FTS_TABLE
+    + "INSERT INTO articles_fts(rowid, body, title, author, captions)"
+    " SELECT id, nr_text(body), title, author, nr_captions(extras) FROM articles;\n"
+    "INSERT INTO articles_titles_fts(rowid, title, author, captions)"
+    " SELECT id, title, author, nr_captions(extras) FROM articles;\n"
+    + FTS_TRIGGERS
+    + "DROP INDEX IF EXISTS articles_source_title;\nDROP INDEX IF EXISTS articles_title;\n"
+    "ALTER TABLE articles ADD COLUMN title_hash INTEGER NOT NULL DEFAULT 0;\n"
+    "UPDATE articles SET title_hash = nr_title_hash(norm_title);\n"
+    "ALTER TABLE articles DROP COLUMN norm_title;\n"
+    "UPDATE articles SET guid = NULL WHERE guid = url;\n"
+    "CREATE INDEX articles_title ON articles(title_hash, source_id);\n"
+)
+
+#: The last step that rebuilds the search index (an upgrade from before it is slow).
+REBUILD_STEP = 5
+
 #: version -> SQL that upgrades from version-1. Empty until the first change.
 MIGRATIONS: dict[int, str] = {
     # 2: bodies may be stored deflated; the FTS triggers give nr_text(body),
@@ -305,16 +357,17 @@ MIGRATIONS: dict[int, str] = {
     2: "DROP TRIGGER articles_ai;\nDROP TRIGGER articles_au;\nDROP TRIGGER articles_ad;\n"
     "CREATE INDEX IF NOT EXISTS articles_read_time ON articles(is_read, published_ts);\n",
     # 3: hidden and flagged articles, feed leases, and authors and captions
-    # in the search index (rebuilt from the rows: its columns changed).
+    # in the search index (rebuilt from the rows by step 5, which every
+    # upgrade from before 3 runs too).
     3: "ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;\n"
-    "ALTER TABLE articles ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;\n"
-    "DROP TRIGGER IF EXISTS articles_au;\nDROP TRIGGER IF EXISTS articles_ad;\n"
-    "DROP TABLE articles_vocab;\nDROP TABLE articles_fts;\nDROP VIEW IF EXISTS articles_fts_content;\n"
-    + FTS_TABLE
-    + "INSERT INTO articles_fts(rowid, title, body, author, captions)"
-    " SELECT id, title, nr_text(body), author, nr_captions(extras) FROM articles;\n" + FTS_TRIGGERS + DAILY_TABLES,
+    "ALTER TABLE articles ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;\n" + DAILY_TABLES,
     # 4: earlier versions of changed articles (new tables only).
     4: REVISION_TABLES,
+    # 5: the search index without its prefix index, three-letter prefixes
+    # in a small index of titles, authors and captions (both rebuilt from
+    # the rows), one index of title hashes where two of titles were, and
+    # no guid that only repeats the URL (store/articlerows.py stored_guid).
+    5: REBUILD_SEARCH,
 }
 
 
@@ -322,8 +375,21 @@ class SchemaError(Exception):
     """The file is not a newsreader cache we can use (newer, foreign, damaged)."""
 
 
-def ensure_schema(conn: sqlite3.Connection) -> None:
-    """Create or upgrade the cache schema; refuse a newer or foreign database."""
+def say_on_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+#: An upgrade that rebuilds the search index of more articles than this says
+#: so first (before the app's screen is up, on the terminal).
+REBUILD_NOTICE_ROWS = 5000
+
+
+def ensure_schema(conn: sqlite3.Connection, say: Callable[[str], None] = say_on_stderr) -> None:
+    """Create or upgrade the cache schema; refuse a newer or foreign database.
+
+    An upgrade that rebuilds the search index of a big cache says what it
+    does and then how long it took, through ``say``.
+    """
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -340,25 +406,48 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     if version > SCHEMA_VERSION:
         raise SchemaError(f"cache schema {version} is newer than this newsreader understands ({SCHEMA_VERSION})")
     if version < SCHEMA_VERSION:
+        started = time.monotonic()
         conn.execute("BEGIN IMMEDIATE")
+        rows = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        rebuilds = rows > REBUILD_NOTICE_ROWS and version < REBUILD_STEP
+        if rebuilds:
+            say(
+                f"newsreader: upgrading the cache (schema {version} to {SCHEMA_VERSION}): "
+                f"rebuilding the search index of {rows:,} articles, about {rows // 2500 + 1} s…"
+            )
+        conn.create_function("nr_title_hash", 1, title_hash, deterministic=True)
         for step in range(version + 1, SCHEMA_VERSION + 1):
             for statement in _split(MIGRATIONS.get(step, "")):
-                if not _column_exists(conn, statement):
+                if not _already_done(conn, statement):
                     conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
+        if rebuilds:
+            # The old index's pages are free now: give them back to the disk.
+            try:
+                conn.execute("VACUUM")
+                compacted = ""
+            except sqlite3.OperationalError as exc:  # busy, or no room for the copy: it stays as big
+                compacted = f" (not compacted: {exc})"
+            say(f"newsreader: cache upgraded in {time.monotonic() - started:.0f} s{compacted}")
 
 
 _ADD_COLUMN = re.compile(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", re.IGNORECASE)
+_DROP_COLUMN = re.compile(r"ALTER TABLE (\w+) DROP COLUMN (\w+)", re.IGNORECASE)
+_FILL_FROM_COLUMN = re.compile(r"UPDATE (\w+) SET \w+ = \w+\((\w+)\)", re.IGNORECASE)
 
 
-def _column_exists(conn: sqlite3.Connection, statement: str) -> bool:
-    """Whether ``statement`` adds a column the table already has (a step
+def _already_done(conn: sqlite3.Connection, statement: str) -> bool:
+    """Whether ``statement`` is done already: it adds a column the table has,
+    or drops (or fills another column from) one it has not (a step
     half-applied by hand, or a test that rewinds the version number)."""
-    match = _ADD_COLUMN.match(statement.strip())
-    if match is None:
-        return False
-    return any(row[1] == match.group(2) for row in conn.execute(f"PRAGMA table_info({match.group(1)})"))
+    text = statement.strip()
+    for pattern, done_if_there in ((_ADD_COLUMN, True), (_DROP_COLUMN, False), (_FILL_FROM_COLUMN, False)):
+        match = pattern.match(text)
+        if match is not None:
+            there = any(row[1] == match.group(2) for row in conn.execute(f"PRAGMA table_info({match.group(1)})"))
+            return there == done_if_there
+    return False
 
 
 def ensure_state_schema(conn: sqlite3.Connection) -> None:

@@ -26,14 +26,18 @@ if TYPE_CHECKING:
     from newsreader.store.cache import Cache
 
 __all__ = [
+    "FULL_INDEX",
+    "TITLES_INDEX",
     "Filters",
     "IdSet",
     "NoMatch",
     "build_filters",
     "fts_string",
     "has_tag_table",
+    "index_of",
     "local_now",
     "match_expression",
+    "match_table",
     "resolve_sources",
     "where_clause",
 ]
@@ -50,20 +54,61 @@ def fts_string(term: Term) -> str:
     return column + quoted + ("*" if term.prefix else "")
 
 
+#: The full-text index, and the small one of titles, authors and captions
+#: that has an index of three-letter prefixes (store/schema.py).
+FULL_INDEX, TITLES_INDEX = "articles_fts", "articles_titles_fts"
+#: A prefix this long or shorter is looked for in titles, authors and
+#: captions only (bodies have no prefix index: their words are many).
+SHORT_PREFIX = 3
+
+
+def index_of(term: Term) -> str:
+    """The full-text index that answers ``term``."""
+    return TITLES_INDEX if term.prefix and len(term.words[-1]) <= SHORT_PREFIX else FULL_INDEX
+
+
+def match_table(query: Query) -> str:
+    """The index the query's MATCH runs on (and ranks with): the full one,
+    unless every word it must have is a short prefix."""
+    positive = query.positive_terms
+    return TITLES_INDEX if positive and all(index_of(t) == TITLES_INDEX for t in positive) else FULL_INDEX
+
+
 def match_expression(query: Query) -> str | None:
-    """The FTS5 MATCH text for the query's words, or None when it has none.
+    """The FTS5 MATCH text for the query's words on :func:`match_table`,
+    or None when it has none.
 
     ``("a" AND "b c"*) NOT ("d" OR "e")``. With only negated words there is
-    nothing to match (FTS5 has no bare NOT): those become an excluded id set.
+    nothing to match (FTS5 has no bare NOT): those become an excluded id set,
+    as do the words the other index answers (:func:`build_filters`).
     """
-    positive = [fts_string(t) for t in query.positive_terms]
+    table = match_table(query)
+    positive = [fts_string(t) for t in query.positive_terms if index_of(t) == table]
     if not positive:
         return None
     expression = " AND ".join(positive)
-    negative = [fts_string(t) for t in query.negative_terms]
+    negative = [fts_string(t) for t in query.negative_terms if index_of(t) == table]
     if negative:
         expression = f"({expression}) NOT ({' OR '.join(negative)})"
     return expression
+
+
+def _word_sets(query: Query) -> list[IdSet]:
+    """Id sets for the words :func:`match_expression` leaves out: those of
+    the other index, or all of them when only negated words are given."""
+    table = match_table(query) if query.positive_terms else None
+    sets: list[IdSet] = []
+    for index in (FULL_INDEX, TITLES_INDEX):
+        if index == table:
+            continue
+        found = f"SELECT rowid FROM {index} WHERE {index} MATCH ?"
+        positive = [fts_string(t) for t in query.positive_terms if index_of(t) == index]
+        if positive:
+            sets.append(IdSet(found, [" AND ".join(positive)]))
+        negative = [fts_string(t) for t in query.negative_terms if index_of(t) == index]
+        if negative:
+            sets.append(IdSet(found, [" OR ".join(negative)], negated=True))
+    return sets
 
 
 # -- filters -----------------------------------------------------------------
@@ -226,9 +271,7 @@ def build_filters(
             else:
                 sql, params = _tag_in_extras(tag)
                 out.check(("NOT " if negated else "") + sql, *params)
-    if query.negative_terms and not query.positive_terms:
-        excluded = " OR ".join(fts_string(t) for t in query.negative_terms)
-        out.sets.append(IdSet("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", [excluded], negated=True))
+    out.sets.extend(_word_sets(query))
     return out
 
 

@@ -38,7 +38,10 @@ matches (a doclist walk, no rows read) picks the plan:
   says anyway.
 
 A query with a ``prefix*`` skips the count (walking a prefix costs as much
-as ranking it) and starts with the window.
+as ranking it) and starts with the window. A three-letter prefix is looked
+for in titles, authors and captions only, whose index has three-letter
+prefixes (:func:`~.search_filters.index_of`); it starts with the window
+too: the newest articles hold enough of its matches more often than not.
 """
 
 from __future__ import annotations
@@ -54,12 +57,15 @@ from newsreader.search.language import Query
 from newsreader.store.headlines import HEADLINE_COLUMNS, headline_from_row
 from newsreader.store.records import HeadlineRow
 from newsreader.store.search_filters import (
+    FULL_INDEX,
+    TITLES_INDEX,
     Filters,
     IdSet,
     NoMatch,
     build_filters,
     local_now,
     match_expression,
+    match_table,
     resolve_sources,
     where_clause,
 )
@@ -86,6 +92,9 @@ EXACT_LIMIT = 8000
 #: Otherwise about this many of the newest are ranked first.
 WINDOW = 2000
 _TITLE_WEIGHT, _BODY_WEIGHT = 4.0, 1.0
+#: bm25's column weights, in each index's column order (store/schema.py):
+#: body and title in the full one; title, then author and captions.
+_RANK_WEIGHTS = {FULL_INDEX: (_BODY_WEIGHT, _TITLE_WEIGHT), TITLES_INDEX: (_TITLE_WEIGHT, 1.0)}
 _DAY = 86400.0
 
 
@@ -126,11 +135,12 @@ def search_articles(
         )
         return [headline_from_row(r) for r in cursor]
     rows: list[HeadlineRow] = []
-    attempts = _attempts(conn, query, match, filters, wanted=limit + offset)
+    table = match_table(query)
+    attempts = _attempts(conn, query, (table, match), filters, wanted=limit + offset)
     attempt = next(attempts, None)
     while attempt is not None:
         plan, window = attempt
-        rows = _ranked(conn, match, filters, plan=plan, window=window, now=now, limit=limit, offset=offset)
+        rows = _ranked(conn, (table, match), filters, plan=plan, window=window, now=now, limit=limit, offset=offset)
         if window is None or len(rows) >= limit:
             break
         # This window of newest articles cannot fill the page: widen it,
@@ -157,25 +167,32 @@ def count_articles(
     if match is None:
         where, params = filters.all_on("a.id")
         return int(conn.execute(f"SELECT count(*) FROM articles a {where_clause(where)}", params).fetchone()[0])
-    matches = _match_count(conn, match)
+    words = (match_table(query), match)
+    matches = _match_count(conn, words)
     if not matches or not (filters.indexed or filters.sets or filters.row):
         return matches
     plan = _PREFILTER if matches > EXACT_LIMIT else _EXACT
-    where, params = _match_conditions(match, filters, plan=plan, window=None)
-    sql = f"SELECT count(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid {where_clause(where)}"
+    where, params = _match_conditions(words, filters, plan=plan, window=None)
+    sql = f"SELECT count(*) FROM {words[0]} JOIN articles a ON a.id = {words[0]}.rowid {where_clause(where)}"
     return int(conn.execute(sql, params).fetchone()[0])
 
 
-def _match_count(conn: sqlite3.Connection, match: str) -> int:
+#: ``(full-text index, MATCH text)``: what :func:`match_table` and
+#: :func:`match_expression` say of a query.
+Words = tuple[str, str]
+
+
+def _match_count(conn: sqlite3.Connection, words: Words) -> int:
     """Matches of the words alone: a walk of FTS5's doclists, no row reads."""
-    return int(conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0])
+    table, match = words
+    return int(conn.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (match,)).fetchone()[0])
 
 
 _EXACT, _PREFILTER, _WINDOW = "exact", "prefilter", "window"
 
 
 def _attempts(
-    conn: sqlite3.Connection, query: Query, match: str, filters: Filters, *, wanted: int
+    conn: sqlite3.Connection, query: Query, words: Words, filters: Filters, *, wanted: int
 ) -> Generator[tuple[str, tuple[int, int] | None], int | None, None]:
     """The ways to run a query with words, in order (see the module doc):
     ``(plan, window)``; the caller stops at the first that fills its page
@@ -186,7 +203,7 @@ def _attempts(
     that matches is ever left out."""
     matches: int | None = None
     if not any(t.prefix for t in query.positive_terms):
-        matches = _match_count(conn, match)
+        matches = _match_count(conn, words)
         if matches == 0:
             return
         if matches <= EXACT_LIMIT:
@@ -240,7 +257,7 @@ def _window(conn: sqlite3.Connection, newest: int, before: int | None) -> tuple[
 
 
 def _match_conditions(
-    match: str, filters: Filters, *, plan: str, window: tuple[int, int] | None
+    words: Words, filters: Filters, *, plan: str, window: tuple[int, int] | None
 ) -> tuple[list[str], list[object]]:
     """WHERE conditions for the FTS5-driven join.
 
@@ -251,12 +268,13 @@ def _match_conditions(
     conditions) and its lowest id as a rowid range FTS5 seeks to. The
     exact plan leaves them as plain conditions on the row.
     """
-    where = ["articles_fts MATCH ?"]
+    table, match = words
+    where = [f"{table} MATCH ?"]
     params: list[object] = [match]
     indexed, indexed_params = list(filters.indexed), list(filters.indexed_params)
     if window is not None:
         since, lowest = window
-        where.append("articles_fts.rowid >= ?")
+        where.append(f"{table}.rowid >= ?")
         params.append(lowest)
         if indexed:
             # It narrows the id set the other filters make.
@@ -269,12 +287,12 @@ def _match_conditions(
             where.append("a.published_ts >= ?")
             params.append(since)
     if plan in (_PREFILTER, _WINDOW) and indexed:
-        where.append(IdSet(f"SELECT a.id FROM articles a WHERE {' AND '.join(indexed)}", []).on("articles_fts.rowid"))
+        where.append(IdSet(f"SELECT a.id FROM articles a WHERE {' AND '.join(indexed)}", []).on(f"{table}.rowid"))
     else:
         where.extend(indexed)
     params.extend(indexed_params)
     for id_set in filters.sets:
-        where.append(id_set.on("articles_fts.rowid"))
+        where.append(id_set.on(f"{table}.rowid"))
         params.extend(id_set.params)
     where.extend(filters.row)
     params.extend(filters.row_params)
@@ -283,7 +301,7 @@ def _match_conditions(
 
 def _ranked(
     conn: sqlite3.Connection,
-    match: str,
+    words: Words,
     filters: Filters,
     *,
     plan: str,
@@ -292,12 +310,14 @@ def _ranked(
     limit: int,
     offset: int,
 ) -> list[HeadlineRow]:
-    where, params = _match_conditions(match, filters, plan=plan, window=window)
+    where, params = _match_conditions(words, filters, plan=plan, window=window)
+    table = words[0]
+    weights = ", ".join(str(w) for w in _RANK_WEIGHTS[table])
     sql = f"""SELECT {HEADLINE_COLUMNS},
-                  bm25(articles_fts, {_TITLE_WEIGHT}, {_BODY_WEIGHT}) * (1.0 + CASE
+                  bm25({table}, {weights}) * (1.0 + CASE
                       WHEN a.published_ts IS NULL THEN 0.0
                       ELSE 1.0 / (1.0 + max(0, ? - a.published_ts) / ?) END) AS rank
-              FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+              FROM {table} JOIN articles a ON a.id = {table}.rowid
               JOIN sources s ON s.id = a.source_id
               {where_clause(where)}
               ORDER BY rank, a.published_ts DESC, a.id DESC LIMIT ? OFFSET ?"""
@@ -331,8 +351,9 @@ def matching_ids(
         where, params = filters.all_on("a.id")
         sql = f"SELECT a.id FROM articles a {where_clause(where)} ORDER BY a.id"
     else:
-        where, params = _match_conditions(match, filters, plan=_EXACT, window=None)
-        sql = f"SELECT a.id FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid {where_clause(where)} ORDER BY a.id"
+        table = match_table(query)
+        where, params = _match_conditions((table, match), filters, plan=_EXACT, window=None)
+        sql = f"SELECT a.id FROM {table} JOIN articles a ON a.id = {table}.rowid {where_clause(where)} ORDER BY a.id"
     return [int(r[0]) for r in conn.execute(sql, params)]
 
 

@@ -176,6 +176,8 @@ def _as_schema_2(path: Path) -> None:
         DROP TABLE articles_vocab; DROP TABLE articles_fts; DROP VIEW articles_fts_content;
         DROP INDEX articles_flagged; DROP INDEX articles_hidden; DROP TABLE feed_leases;
         ALTER TABLE articles DROP COLUMN hidden; ALTER TABLE articles DROP COLUMN flagged;
+        DROP INDEX articles_title; ALTER TABLE articles DROP COLUMN title_hash;
+        ALTER TABLE articles ADD COLUMN norm_title TEXT NOT NULL DEFAULT '';
         CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, content='articles', content_rowid='id',
             tokenize='unicode61 remove_diacritics 2', prefix='3');
         CREATE VIRTUAL TABLE articles_vocab USING fts5vocab(articles_fts, 'row');
@@ -197,11 +199,12 @@ def test_a_schema_2_cache_upgrades_in_place(tmp_path):
     cache = Cache(path)
     try:
         conn = cache.connection()
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         assert cache.article(1).title == "Old pier" and not cache.article(1).hidden
         assert ids(search_articles(cache, parse_query("heron"))) == [1]
         assert ids(search_articles(cache, parse_query("author:fenwick"))) == [1]
         assert ids(search_articles(cache, parse_query("pier"))) == [1]
+        assert ids(search_articles(cache, parse_query("her*"))) == [1]  # the titles index has its captions
         with cache.write() as w:
             w.execute("DELETE FROM articles WHERE id = 1")
         assert conn.execute("SELECT count(*) FROM articles_vocab WHERE term = 'heron'").fetchone()[0] == 0

@@ -113,6 +113,9 @@ def test_a_cache_from_schema_1_is_upgraded_and_its_text_rows_still_work(tmp_path
     conn = sqlite3.connect(path, isolation_level=None)
     conn.executescript(
         "DROP TRIGGER articles_au; DROP TRIGGER articles_ad; DROP INDEX articles_read_time;"
+        # Schema 5 keeps a hash of the normalised title where the title was.
+        "DROP INDEX articles_title; ALTER TABLE articles DROP COLUMN title_hash;"
+        "ALTER TABLE articles ADD COLUMN norm_title TEXT NOT NULL DEFAULT '';"
         + OLD_TRIGGERS
         + "PRAGMA user_version = 1;"
     )
