@@ -18,7 +18,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import multiprocessing
+import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -167,9 +169,28 @@ def _parse_executor(processes: int) -> Executor:
     # milliseconds and share this process's modules. Elsewhere the default.
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
     gc.freeze()
-    pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
+    pool = ProcessPoolExecutor(
+        max_workers=processes, mp_context=context, initializer=_start_parse_worker, initargs=(os.getpid(),)
+    )
     pool.submit(int)  # with fork, the first task starts every worker
     return pool
+
+
+def _start_parse_worker(parent: int) -> None:
+    """In each parse worker: let go of the refresh's standard output, and end
+    with the refresh. The app reads ``refresh --jsonl``'s output until every
+    holder closes it, and a worker left behind by a killed refresh would
+    otherwise wait for tasks forever, holding it open."""
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)
+    os.close(quiet)
+    threading.Thread(target=_end_with, args=(parent,), name="nr-parent-watch", daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 ELSEWHERE = "refreshing elsewhere"  # why a feed another process holds is skipped

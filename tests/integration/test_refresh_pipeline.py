@@ -163,3 +163,34 @@ def test_feeds_arriving_one_by_one_share_transactions_after_the_first(cache, mon
     assert report.failed == 0 and report.new_articles == 3 * 12
     assert batches[0] == 1  # the first feed is committed at once, alone
     assert sum(batches) == 12 and max(batches) > 1  # later ones wait in an open transaction for more
+
+
+def test_a_parse_worker_lets_go_of_the_output_and_ends_with_a_killed_refresh():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import os\n"
+        "from newsreader.feeds.refresh import _parse_executor\n"
+        "pool = _parse_executor(1)\n"
+        "print(pool.submit(os.getpid).result(), flush=True)\n"
+        "os._exit(0)  # as if killed: no shutdown of the pool\n"
+    )
+    # The output pipe reaches its end although the worker outlives the refresh for a moment.
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    worker = int(done.stdout.strip())
+    assert worker != os.getpid()
+
+    def running() -> bool:
+        try:
+            state = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+        except OSError:
+            return False
+        return state != "Z"  # a zombie has ended; its reaper may be slow
+
+    deadline = time.monotonic() + 10
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not running()
