@@ -157,11 +157,12 @@ def parse_processes_for(feeds: int, cores: int | None) -> int:
 def _parse_executor(processes: int) -> Executor:
     """Where feeds are parsed: ``processes`` forked workers, or one thread when 0.
 
-    The workers are forked at once, before the fetcher and the writer
-    allocate anything, from a process whose objects are frozen
-    (``gc.freeze``): the collector then never writes to the pages the
-    workers share with it, so they stay shared rather than being copied
-    into every worker. The caller unfreezes after shutting the pool down.
+    The workers are forked when the first feed is to be parsed (none for a
+    refresh where every feed answers 304), from a process whose objects
+    existing now are frozen (``gc.freeze``): the collector then never writes
+    to the pages the workers share with it, so they stay shared rather than
+    being copied into every worker. The caller unfreezes after shutting the
+    pool down.
     """
     if processes < 1:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="nr-parse")
@@ -172,7 +173,6 @@ def _parse_executor(processes: int) -> Executor:
     pool = ProcessPoolExecutor(
         max_workers=processes, mp_context=context, initializer=_start_parse_worker, initargs=(os.getpid(),)
     )
-    pool.submit(int)  # with fork, the first task starts every worker
     return pool
 
 
