@@ -38,6 +38,7 @@ per host would make it a 4-connection benchmark.
     python benchmarks/refresh_vs_newsboat.py                  # 200 and 1000 x 50, ~8 min
     python benchmarks/refresh_vs_newsboat.py --feeds 200      # quick
     python benchmarks/refresh_vs_newsboat.py --skip-newsboat  # newsreader only
+    python benchmarks/refresh_vs_newsboat.py --base ../wt-base  # and that checkout's, same run
 """
 
 from __future__ import annotations
@@ -127,23 +128,26 @@ def run_phase(
     return run
 
 
-def bench_newsreader(server: Server, work: Path, urls: list[str], args) -> list[Run]:
+def bench_newsreader(
+    server: Server, work: Path, urls: list[str], args, *, code: Path = REPO, program: str = "newsreader"
+) -> list[Run]:
+    """Fresh and all-304 refreshes by the newsreader in ``code`` (this checkout, or ``--base``)."""
     home = work / "nr-home"
     reset_newsreader(home)
     write_newsreader_config(home, urls, args.per_host, args.concurrency)
-    env = {**os.environ, "NEWSREADER_HOME": str(home), "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "NEWSREADER_HOME": str(home), "PYTHONPATH": str(code)}
     for name in ("NEWSREADER_CONFIG_DIR", "NEWSREADER_DATA_DIR", "NEWSREADER_CACHE_DIR"):
         env.pop(name, None)
-    cmd = [sys.executable, "-m", "newsreader", "refresh"]
+    cmd = [sys.executable, "-P", "-m", "newsreader", "refresh"]  # -P: never a newsreader in the working folder
     log = work / "newsreader.log"
     log.unlink(missing_ok=True)
     n = len(urls)
-    fresh = run_phase(server, "newsreader", "fresh", cmd, ("200", n), env=env, log=log)
+    fresh = run_phase(server, program, "fresh", cmd, ("200", n), env=env, log=log)
     stored = newsreader_articles(home)
     if stored != n * args.items:
         fresh.note += f" cache holds {stored} articles, expected {n * args.items}"
         print(f"  WARNING: newsreader stored {stored} articles, expected {n * args.items}", flush=True)
-    again = run_phase(server, "newsreader", "304", cmd, ("304", n), env=env, log=log)
+    again = run_phase(server, program, "304", cmd, ("304", n), env=env, log=log)
     if not args.keep:
         reset_newsreader(home)  # 270 MB at 1000 feeds
     return [fresh, again]
@@ -298,6 +302,11 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="also write the runs as JSON here")
     ap.add_argument("--keep", action="store_true", help="keep the caches in benchmarks/work/refresh afterwards")
     ap.add_argument(
+        "--base",
+        type=Path,
+        help="also another checkout's newsreader, just before this one's (rows 'newsreader --base'; no ratios)",
+    )
+    ap.add_argument(
         "--diagnose-clustering",
         action="store_true",
         help="also a fresh refresh with story clustering off (a labelled diagnostic, not compared)",
@@ -353,7 +362,12 @@ def main() -> int:
                 + "; newsboat reload-threads 8",
                 flush=True,
             )
-            runs = bench_newsreader(server, work, urls, args)
+            runs = []
+            if args.base is not None:
+                runs += bench_newsreader(
+                    server, work, urls, args, code=args.base.resolve(), program="newsreader --base"
+                )
+            runs += bench_newsreader(server, work, urls, args)
             if args.diagnose_clustering:
                 runs += bench_without_clustering(server, work, urls, args)
             if not args.skip_newsboat:
