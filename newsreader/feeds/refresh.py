@@ -146,8 +146,9 @@ def parse_processes_for(feeds: int, cores: int | None) -> int:
 
     0 (a thread of this process) for a small refresh or a single core.
     Otherwise one per core besides the one this process keeps busy
-    fetching and storing, at most two: the single writer stores about as
-    fast as two workers parse, and each worker is another Python in memory.
+    fetching and storing, at most two: with one worker, parsing and the
+    rest already take about the same CPU, and each worker is another
+    Python in memory (a second helps only where parsing is the slower side).
     """
     if feeds < PROCESS_REFRESH_FEEDS or not cores or cores < 2:
         return 0
