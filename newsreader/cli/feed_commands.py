@@ -198,7 +198,7 @@ def run_refresh(args: argparse.Namespace) -> int:
     from newsreader.cli.session import open_cache
     from newsreader.config.settings import FeedConfig, load_config
     from newsreader.core.paths import Paths
-    from newsreader.feeds.refresh import Refresher
+    from newsreader.feeds.refresh import Refresher, parse_processes_for
     from newsreader.store import remove_sample
 
     paths = Paths.default()
@@ -227,7 +227,7 @@ def run_refresh(args: argparse.Namespace) -> int:
     json_progress = _JsonProgress() if args.jsonl else None
     progress = json_progress if json_progress is not None else Progress(len(feeds), "refreshing")
     try:
-        workers = min(2, os.cpu_count() or 1) if len(feeds) >= 50 else 0
+        workers = parse_processes_for(len(feeds), os.cpu_count())
         report = Refresher(cache, config.fetch, parse_processes=workers).run_sync(
             [FeedConfig(f.url, f.title, f.tags, f.full_text) for f in feeds],
             on_progress=progress.update,

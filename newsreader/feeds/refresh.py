@@ -1,11 +1,13 @@
 """Refresh subscribed feeds: fetch, parse and store, many at a time.
 
 Fetching is asyncio + httpx (:mod:`newsreader.feeds.fetch`); parsing is CPU work
-and runs in an executor (threads, or processes for big refreshes so both
-cores parse); storing runs on one writer thread, one transaction per feed, so
-a failing feed never touches the articles of another. Nothing here knows
-about Textual: the app runs :meth:`Refresher.run_sync` in a worker thread and
-gets progress through a callback.
+and runs in an executor (a thread for a small refresh, forked worker processes
+for a big one: :func:`parse_processes_for`); storing runs on one writer thread,
+many feeds per transaction (:mod:`newsreader.feeds.store_queue`), each in a
+savepoint of its own, so a failing feed never touches the articles of
+another. Nothing here knows about Textual: the app runs ``newsreader refresh
+--jsonl`` in a child process (:mod:`newsreader.feeds.refresh_child`) and reads
+its progress.
 
 Each feed is refreshed under its lease (``store.take_leases``): one that
 another process is refreshing is skipped ("refreshing elsewhere").
@@ -14,8 +16,13 @@ another process is refreshing is skipped ("refreshing elsewhere").
 from __future__ import annotations
 
 import asyncio
+import gc
+import multiprocessing
+import os
+import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -24,6 +31,7 @@ from newsreader.core.models import ParsedDocument, ParseError
 from newsreader.core.sanitize import clean_line
 from newsreader.feeds.fetch import Fetcher, FetchRequest, FetchResult
 from newsreader.feeds.policy import redirect_decision
+from newsreader.feeds.store_queue import BATCH_SECONDS, StoreQueue
 from newsreader.parser import detect, parse
 from newsreader.store import (
     FEED_FORMATS,
@@ -128,64 +136,65 @@ def _prepare_for_writer(doc: ParsedDocument) -> None:
 
 ProgressCallback = Callable[[int, int, FeedOutcome], None]
 
-ELSEWHERE = "refreshing elsewhere"  # why a feed another process holds is skipped
+#: Refreshes of fewer feeds parse on a thread: a worker process would cost
+#: more to start and to hold in memory than it saves.
+PROCESS_REFRESH_FEEDS = 50
 
-#: Longest a storing transaction goes on taking more feeds, in seconds.
-BATCH_SECONDS = 0.25
 
+def parse_processes_for(feeds: int, cores: int | None) -> int:
+    """Parse worker processes for a refresh of ``feeds`` feeds on ``cores`` cores.
 
-class _StoreQueue:
-    """Feeds waiting for the writer thread, stored many per transaction.
-
-    While the writer is busy, finished feeds gather here; the next writer
-    job takes all of them (group commit). With a thousand feeds arriving
-    at once that is a few dozen commits instead of two thousand.
+    0 (a thread of this process) for a small refresh or a single core.
+    Otherwise one per core besides the one this process keeps busy
+    fetching and storing, at most two: with one worker, parsing and the
+    rest already take about the same CPU, and each worker is another
+    Python in memory (a second helps only where parsing is the slower side).
     """
+    if feeds < PROCESS_REFRESH_FEEDS or not cores or cores < 2:
+        return 0
+    return min(2, cores - 1)
 
-    def __init__(self, refresher: Refresher, writer: Executor) -> None:
-        self.refresher = refresher
-        self.writer = writer
-        self.waiting: list[tuple[tuple, asyncio.Future]] = []
-        self.draining = False
 
-    async def store(self, *args: object) -> FeedOutcome:
-        future = asyncio.get_running_loop().create_future()
-        self.waiting.append((args, future))
-        if not self.draining:
-            self.draining = True
-            asyncio.get_running_loop().create_task(self._drain())
-        return await future
+def _parse_executor(processes: int) -> Executor:
+    """Where feeds are parsed: ``processes`` forked workers, or one thread when 0.
 
-    async def _drain(self) -> None:
-        loop = asyncio.get_running_loop()
-        try:
-            while self.waiting:
-                batch, self.waiting = self.waiting, []
-                try:
-                    results = await loop.run_in_executor(
-                        self.writer, self.refresher._store_batch, [a for a, _ in batch]
-                    )
-                except BaseException as exc:  # the transaction itself failed: every feed in it did
-                    for _, future in batch:
-                        if not future.done():
-                            future.set_exception(exc)
-                    if isinstance(exc, asyncio.CancelledError):
-                        raise
-                    continue
-                for (_, future), result in zip(batch, results):
-                    if future.done():
-                        continue
-                    if isinstance(result, Exception):
-                        future.set_exception(result)
-                    else:
-                        future.set_result(result)
-                self.waiting[:0] = batch[len(results) :]  # not stored in time: first in the next batch
-        finally:
-            self.draining = False
-            for _, future in self.waiting:
-                if not future.done():
-                    future.cancel()
-            self.waiting = []
+    The workers are forked when the first feed is to be parsed (none for a
+    refresh where every feed answers 304), from a process whose objects
+    existing now are frozen (``gc.freeze``): the collector then never writes
+    to the pages the workers share with it, so they stay shared rather than
+    being copied into every worker. The caller unfreezes after shutting the
+    pool down.
+    """
+    if processes < 1:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="nr-parse")
+    # Fork where it is the platform's way (Linux): the workers start in
+    # milliseconds and share this process's modules. Elsewhere the default.
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    gc.freeze()
+    pool = ProcessPoolExecutor(
+        max_workers=processes, mp_context=context, initializer=_start_parse_worker, initargs=(os.getpid(),)
+    )
+    return pool
+
+
+def _start_parse_worker(parent: int) -> None:
+    """In each parse worker: let go of the refresh's standard output, and end
+    with the refresh. The app reads ``refresh --jsonl``'s output until every
+    holder closes it, and a worker left behind by a killed refresh would
+    otherwise wait for tasks forever, holding it open."""
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)
+    os.close(quiet)
+    threading.Thread(target=_end_with, args=(parent,), name="nr-parent-watch", daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+ELSEWHERE = "refreshing elsewhere"  # why a feed another process holds is skipped
 
 
 class Refresher:
@@ -220,11 +229,7 @@ class Refresher:
         started = time.perf_counter()
         report = RefreshReport()
         writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nr-store")
-        parser: Executor = (
-            ProcessPoolExecutor(max_workers=self.parse_processes)
-            if self.parse_processes > 1
-            else ThreadPoolExecutor(max_workers=1, thread_name_prefix="nr-parse")
-        )
+        parser = _parse_executor(self.parse_processes)
         loop = asyncio.get_running_loop()
         try:
             states = await loop.run_in_executor(writer, self._prepare, feeds)
@@ -253,7 +258,7 @@ class Refresher:
             }
             progress = {"done": done}
 
-            store = _StoreQueue(self, writer)
+            store = StoreQueue(self, writer, expected=len(requests))
             # Feeds between their request and their stored outcome, at most:
             # enough to keep every connection and the parsers busy, few enough
             # that a big refresh never holds all its bodies in memory at once.
@@ -261,16 +266,20 @@ class Refresher:
 
             async def settle(fetcher: Fetcher, feed: FeedConfig, state: FeedState, request: FetchRequest) -> None:
                 await in_flight.acquire()
-                holding = True
+                holding = [True]
+
+                def release() -> None:  # once: when nothing big is held any more, or at the end
+                    if holding[0]:
+                        holding[0] = False
+                        in_flight.release()
+
                 try:
                     result = await fetcher.fetch(request.url, etag=request.etag, last_modified=request.last_modified)
                     if result.body is None:  # a 304 or a failure: nothing big to hold while it waits
-                        in_flight.release()
-                        holding = False
-                    outcome = await self._settle(feed, state, result, parser, store)
+                        release()
+                    outcome = await self._settle(feed, state, result, parser, store, release)
                 finally:
-                    if holding:
-                        in_flight.release()
+                    release()
                 report.outcomes.append(outcome)
                 progress["done"] += 1
                 if on_progress:
@@ -291,6 +300,8 @@ class Refresher:
                 await self._fetch_full_text(feeds, report, parser, writer)
         finally:
             parser.shutdown(wait=True, cancel_futures=True)
+            if isinstance(parser, ProcessPoolExecutor):
+                gc.unfreeze()
             await loop.run_in_executor(writer, self._release_leases)
             await loop.run_in_executor(writer, self.cache.close_thread_connection)
             writer.shutdown(wait=True)
@@ -353,7 +364,13 @@ class Refresher:
         return None
 
     async def _settle(
-        self, feed: FeedConfig, state: FeedState, result: FetchResult, parser: Executor, store: _StoreQueue
+        self,
+        feed: FeedConfig,
+        state: FeedState,
+        result: FetchResult,
+        parser: Executor,
+        store: StoreQueue,
+        on_stored: Callable[[], None],
     ) -> FeedOutcome:
         loop = asyncio.get_running_loop()
         title = feed.title or state.title or feed.url
@@ -361,28 +378,29 @@ class Refresher:
         if result.ok and not result.not_modified and result.body is not None:
             doc = await loop.run_in_executor(parser, parse_feed_body, result.body, result.final_url)
             result.body = None  # parsed: the bytes need not wait for the writer
-        return await store.store(feed, state, result, doc, title)
+        return await store.store((feed, state, result, doc, title), on_stored)
 
-    def _store_batch(self, items: list[tuple]) -> list[FeedOutcome | Exception]:
+    def _store_batch(self, items: Iterable[tuple]) -> list[FeedOutcome | Exception]:
         """Store feeds in one transaction, each in its own savepoint.
 
-        One commit for many feeds instead of two per feed; a feed whose
-        storing fails is rolled back alone and gets its exception. Stops
-        after :data:`BATCH_SECONDS` so other writers (the app marking an
-        article read) never wait long; the rest is returned unstored and
-        goes in the next batch.
+        A feed whose storing fails is rolled back alone and gets its
+        exception. Takes no more feeds from ``items`` after
+        :data:`BATCH_SECONDS`, so other writers (the app marking an article
+        read) never wait long.
         """
         started = time.perf_counter()
         results: list[FeedOutcome | Exception] = []
+        stored: list[str] = []
         with self.cache.write():
             for args in items:
                 try:
                     results.append(self._store(*args))
                 except Exception as exc:  # noqa: BLE001 - handed to that feed's task
                     results.append(exc)
+                stored.append(args[0].url)
                 if time.perf_counter() - started > BATCH_SECONDS:
                     break
-            self._release_leases([args[0].url for args in items[: len(results)]])
+            self._release_leases(stored)
         return results
 
     def _store(

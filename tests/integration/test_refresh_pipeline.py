@@ -40,8 +40,9 @@ def test_a_slow_writer_holds_up_fetching_and_stores_in_batches(cache, monkeypatc
         return fetched_store(self, feed, state, result, doc, title)
 
     def store_batch(self, items):
-        batches.append(len(items))
-        return fetched_batch(self, items)
+        results = fetched_batch(self, items)
+        batches.append(len(results))
+        return results
 
     from newsreader.feeds import refresh
 
@@ -102,3 +103,94 @@ def test_a_feed_that_fails_to_store_leaves_the_others_of_its_batch(cache, monkey
     assert sorted(s.name for s in cache.sources()) == ["Harbour Office 0", "Harbour Office 2", server.url(1)]
     assert cache.totals()[0] == 6
     assert not cache.connection().in_transaction
+
+
+def test_parse_workers_by_the_size_of_the_refresh_and_the_cores():
+    from newsreader.feeds.refresh import PROCESS_REFRESH_FEEDS, parse_processes_for
+
+    assert parse_processes_for(PROCESS_REFRESH_FEEDS - 1, 8) == 0  # small: parsed on a thread
+    assert parse_processes_for(1000, 1) == 0  # one core: a worker would only compete
+    assert parse_processes_for(1000, None) == 0
+    assert parse_processes_for(PROCESS_REFRESH_FEEDS, 2) == 1  # the other core is this process's
+    assert parse_processes_for(1000, 16) == 2  # the one writer keeps up with two
+
+
+def test_a_refresh_parses_in_a_worker_process_and_unfreezes_the_collector(cache, monkeypatch):
+    import gc
+    import os
+
+    from newsreader.feeds import refresh
+
+    parsed_in: set[int] = set()
+    real_executor = refresh._parse_executor
+
+    def watched(processes):
+        executor = real_executor(processes)
+        parsed_in.update(executor.submit(os.getpid).result() for _ in range(3))
+        return executor
+
+    monkeypatch.setattr(refresh, "_parse_executor", watched)
+    with FeedServer(feeds=6) as server:
+        feeds = [FeedConfig(server.url(n)) for n in range(6)]
+        report = Refresher(cache, FetchConfig(timeout=5), parse_processes=1).run_sync(feeds)
+    assert (report.count("updated"), report.failed, report.new_articles) == (6, 0, 18)
+    assert parsed_in and os.getpid() not in parsed_in  # another process parsed
+    assert cache.totals()[0] == 18
+    assert gc.get_freeze_count() == 0  # frozen only while the workers lived
+
+
+def test_feeds_arriving_one_by_one_share_transactions_after_the_first(cache, monkeypatch):
+    from newsreader.feeds import refresh
+
+    batches: list[int] = []
+    real_batch = Refresher._store_batch
+    parse = refresh.parse_feed_body
+
+    def store_batch(self, items):
+        results = real_batch(self, items)
+        batches.append(len(results))
+        return results
+
+    def slow_parse(body, url):
+        time.sleep(0.02)  # the writer waits for every feed: none is ever queued behind another
+        return parse(body, url)
+
+    monkeypatch.setattr(Refresher, "_store_batch", store_batch)
+    monkeypatch.setattr(refresh, "parse_feed_body", slow_parse)
+    with FeedServer(feeds=12) as server:
+        feeds = [FeedConfig(server.url(n)) for n in range(12)]
+        report = Refresher(cache, FetchConfig(timeout=5)).run_sync(feeds)
+    assert report.failed == 0 and report.new_articles == 3 * 12
+    assert batches[0] == 1  # the first feed is committed at once, alone
+    assert sum(batches) == 12 and max(batches) > 1  # later ones wait in an open transaction for more
+
+
+def test_a_parse_worker_lets_go_of_the_output_and_ends_with_a_killed_refresh():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import os\n"
+        "from newsreader.feeds.refresh import _parse_executor\n"
+        "pool = _parse_executor(1)\n"
+        "print(pool.submit(os.getpid).result(), flush=True)\n"
+        "os._exit(0)  # as if killed: no shutdown of the pool\n"
+    )
+    # The output pipe reaches its end although the worker outlives the refresh for a moment.
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    worker = int(done.stdout.strip())
+    assert worker != os.getpid()
+
+    def running() -> bool:
+        try:
+            state = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+        except OSError:
+            return False
+        return state != "Z"  # a zombie has ended; its reaper may be slow
+
+    deadline = time.monotonic() + 10
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not running()
