@@ -24,7 +24,7 @@ import gc
 #: would land mid-frame instead.
 IDLE_BEFORE_COLLECTING = 0.06
 #: Passes over what is new between two complete passes.
-PASSES_BETWEEN_COMPLETE = 8
+PASSES_BETWEEN_COMPLETE = 4
 #: Seconds without a key press a complete pass waits for (reading, not moving)...
 IDLE_BEFORE_COMPLETE = 1.0
 #: ...unless this many passes have gone by without one (keys never pausing).
