@@ -60,7 +60,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.scale_app import measure_in_app, measure_store, run_in_app_child, serve, summary
+from benchmarks.scale_app import TREE_VARIABLE, measure_in_app, measure_store, run_in_app_child, serve, summary
 from benchmarks.scale_terminal import newsboat_figure, run_first_screens, run_newsboat
 
 TARGETS = {"first_screen_s": 0.6, "ratio": 1.6, "p95_ms": 50.0, "rss_mb": 100.0}
@@ -96,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--refresh-feeds", type=int, default=300, help="feeds refreshed during the key-press test (0: skip)"
     )
+    parser.add_argument(
+        "--tree",
+        type=Path,
+        help="measure another newsreader checkout's code (e.g. a base commit's worktree; run with its venv's python)",
+    )
     parser.add_argument("--skip-terminal", action="store_true", help="only the in-app part")
     parser.add_argument("--skip-in-app", action="store_true", help="only the terminal part")
     parser.add_argument(
@@ -110,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.tree:
+        os.environ[TREE_VARIABLE] = str(args.tree.resolve())  # the child processes read it too
 
     if args.serve:
         serve(args.serve, args.port_file)

@@ -28,7 +28,7 @@ SHARED_BENCH = REPO.parent / "shared" / "bench"
 
 from datetime import UTC
 
-from benchmarks.scale_app import start_feed_server
+from benchmarks.scale_app import start_feed_server, tree
 
 
 def _tmux(sock: str, *args: str, check: bool = True) -> str:
@@ -154,12 +154,14 @@ def run_first_screens(home: Path, runs: int, workdir: Path) -> dict:
     out: dict = {"ours": [], "bare": [], "ours_vm": [], "session_vm": None}
     try:
         # One untimed start of each warms the page cache and the .pyc files.
-        first_screen(sock, ours_cmd, env, _OURS_READY, session="warm")
+        first_screen(sock, ours_cmd, env, _OURS_READY, session="warm", cwd=tree())
         if bare:
             first_screen(sock, f"exec {PYTHON} {bare}", env, _BARE_READY, session="warmb")
         for i in range(runs):
             last = i == runs - 1
-            r = first_screen(sock, ours_cmd, env, _OURS_READY, session=f"o{i}", after=_short_session if last else None)
+            r = first_screen(
+                sock, ours_cmd, env, _OURS_READY, session=f"o{i}", after=_short_session if last else None, cwd=tree()
+            )
             if r["seconds"] is None:
                 print(
                     "newsreader: no first screen within 30 s; the screen showed:\n" + r.get("screen", ""),

@@ -17,14 +17,9 @@ from textual.notifications import SeverityLevel
 from newsreader.core.sanitize import clean, clean_line
 from newsreader.tui.commands import APP_COMMANDS, bindings_of
 from newsreader.tui.first_screen import FirstScreen
+from newsreader.tui.idle_collector import IDLE_BEFORE_COLLECTING, IdleCollector
 from newsreader.tui.screens.main_screen import MainScreen
 from newsreader.tui.services import Services
-
-#: Seconds without a key press after which the reader counts as pausing.
-#: Short, because keys held down (j through the sources) come about ten a
-#: second: a longer pause would rarely come, and Python's own full passes
-#: would land mid-frame instead.
-IDLE_BEFORE_COLLECTING = 0.06
 
 
 def _freeze_startup_objects() -> None:
@@ -52,6 +47,7 @@ class NewsReaderApp(App[None]):
         self.first_screen = first_screen  # the first screen's rows, being read (newsreader.tui.first_screen)
         self.freeze_startup = freeze_startup
         self.last_key_at = 0.0  # time.monotonic() of the last key press
+        self.collector = IdleCollector()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -59,20 +55,8 @@ class NewsReaderApp(App[None]):
         await super().on_event(event)
 
     def collect_when_idle(self) -> None:
-        """A full pass of the garbage collector while the reader pauses.
-
-        Every line Textual draws is cyclic garbage (it caches itself), so
-        only the collector's full passes free them, and Python starts one
-        whenever enough has piled up, mid-frame, with the interface
-        stopped. Run here, between key presses, the pass finds little to
-        free and nobody waits for it; Python's own passes still run when
-        the reader never pauses.
-        """
-        if not gc.isenabled() or gc.get_count()[2] == 0:
-            return  # nothing has reached the old generation since the last pass
-        if time.monotonic() - self.last_key_at < IDLE_BEFORE_COLLECTING:
-            return
-        gc.collect()
+        """A pass of the garbage collector while the reader pauses (idle_collector.py)."""
+        self.collector.tick(time.monotonic() - self.last_key_at)
 
     def on_mount(self) -> None:
         config = self.services.config

@@ -68,9 +68,11 @@ def headline_label(
     show_source: bool = True,
     story=None,
     member: bool = False,
+    when: str | None = None,
 ) -> Text:
     """Two lines or more: the whole title (it wraps to the pane's width,
-    a word longer than a line folds), then source, time and story badge."""
+    a word longer than a line folds), then source, time and story badge
+    (``when``: the time as :func:`when_text` gives it, when already known)."""
     text = Text(overflow="fold")
     if member:
         text.append("  ↳ ", style="dim")
@@ -80,7 +82,7 @@ def headline_label(
     if row.flagged:  # a rule flagged it
         text.append(FLAG_MARK + " ", style="bold red")
     text.append(safe(row.title), style=("bold " if not row.is_read else "") + ("red" if row.flagged else ""))
-    meta = when_text(row.published, row.precision, row.published_text, now)
+    meta = when if when is not None else when_text(row.published, row.precision, row.published_text, now)
     if story is not None and story.members:
         # A story that came with its versions (the Briefing) names its outlets, the first to report first.
         meta = ", ".join(dict.fromkeys(safe(m.source) for m in story.members)) + " · " + meta

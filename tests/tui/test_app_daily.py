@@ -161,6 +161,23 @@ async def test_an_open_article_removed_elsewhere_is_a_quiet_message(tmp_path):
         assert app.is_running
 
 
+async def test_the_own_refresh_reloads_the_lists_not_the_watcher_too(tmp_path):
+    """During the reader's own refresh the cache changes every second: its
+    progress reloads the lists, the watcher's look does not again."""
+    app = NewsReaderApp(make_services(tmp_path, story_page()))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        reloads: list[int] = []
+        screen.reload = lambda: reloads.append(1)
+        screen.feeds.refreshing = True
+        screen.daily.cache_changed()
+        assert reloads == []
+        screen.feeds.refreshing = False
+        screen.daily.cache_changed()
+        assert reloads == [1]
+
+
 # -- 3. rules ------------------------------------------------------------------------
 
 

@@ -109,3 +109,23 @@ async def test_a_adds_a_feed_from_the_app(tmp_path):
             assert app.services.cache.totals()[0] == 3
             assert [f.url for f in app.services.config.feeds] == [server.url(0)]
             assert "Harbour Office 0" in [e.row.source for e in app.screen.headlines.entries]
+
+
+async def test_progress_lines_come_at_most_twice_a_second_and_the_last_one_shows(tmp_path):
+    from newsreader.tui.screens import feed_actions
+
+    app = make_app(tmp_path, story_page())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        feeds = screen.feeds
+        feeds.refreshing = True
+        status = lambda: str(screen.query_one("#status").render())  # noqa: E731
+        for done in (1, 2, 3):
+            feeds.progress({"done": done, "total": 3, "title": f"Feed {done}", "status": "ok", "new": 0})
+        await pilot.pause()
+        assert status().startswith("Refreshing 1/3")  # the first at once, the others wait their turn
+        await asyncio.sleep(feed_actions.STATUS_EVERY + 0.1)
+        await pilot.pause()
+        assert status().startswith("Refreshing 3/3")  # the latest, not each in turn
+        feeds.refreshing = False

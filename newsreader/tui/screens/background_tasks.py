@@ -140,7 +140,11 @@ class BackgroundTasks:
     def cache_changed(self) -> None:
         screen = self.screen
         screen.bookmarked = screen.bookmark_keys()
-        screen.reload()
+        if not screen.feeds.refreshing:
+            # During the reader's own refresh the cache changes every second:
+            # its progress reloads the lists (at most once a second) and its
+            # end once more, so a second reload here would only double the work.
+            screen.reload()
         if screen.article is not None:
             screen.background(partial(background_jobs.open_article_again, screen.services, screen.article), "gone")
 

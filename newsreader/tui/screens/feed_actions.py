@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 
 #: Redraw the lists at most this often while a refresh brings news.
 RELOAD_EVERY = 1.0
+#: Seconds between two progress lines on the status line. The status line
+#: is the screen's bottom line: drawn in the same frame as a key's change
+#: near the top, it makes Textual composite every line between the two.
+STATUS_EVERY = 0.5
 
 FeedMessage = ConfigRead | FeedAdded | FullTextFetched | RefreshDone | RefreshProgress | RefreshStarted
 
@@ -43,6 +47,8 @@ class FeedActions:
         self.refreshing = False
         self.process: RefreshProcess | None = None
         self.last_reload = 0.0  # time.monotonic() of the last reload during a refresh
+        self.last_status = 0.0  # time.monotonic() of the last progress line shown
+        self.status_due: str | None = None  # a progress line waiting for its turn
         self.full_text_ids: set[int] = set()  # articles whose full text is being fetched
 
     def stop(self) -> None:
@@ -99,15 +105,32 @@ class FeedActions:
         status = record.get("status")
         mark = "!" if status == "failed" else ("+" if record.get("new") else "·")
         title = display.safe(str(record.get("title", "")))[:50]
-        self.screen.set_status(f"Refreshing {record.get('done')}/{record.get('total')} {mark} {title}")
+        self.show_progress(f"Refreshing {record.get('done')}/{record.get('total')} {mark} {title}")
         now = time.monotonic()
         if (record.get("new") or status == "failed") and now - self.last_reload >= RELOAD_EVERY:
             self.last_reload = now
             self.screen.reload()
 
+    def show_progress(self, text: str) -> None:
+        """The progress line now, or the latest one when its turn comes."""
+        wait = self.last_status + STATUS_EVERY - time.monotonic()
+        if wait <= 0:
+            self.last_status = time.monotonic()
+            self.screen.set_status(text)
+            return
+        if self.status_due is None:
+            self.screen.set_timer(wait, self.show_due_progress)
+        self.status_due = text
+
+    def show_due_progress(self) -> None:
+        text, self.status_due = self.status_due, None
+        if text is not None and self.refreshing:
+            self.show_progress(text)
+
     def done(self, summary: dict[str, object]) -> None:
         screen = self.screen
         self.refreshing = False
+        self.status_due = None
         self.process = None
         if screen.daily.syncing():  # with fetch = "server" the refresh was a sync
             screen.daily.read_sync_status()

@@ -19,7 +19,7 @@ from textual import on
 from textual.reactive import var
 from textual.widgets import OptionList
 
-from newsreader.store import ArticleRow, HeadlineRow
+from newsreader.store import ArticleRow, HeadlineRow, StoryRow
 from newsreader.tui import display
 from newsreader.tui.first_screen import HEADLINE_PAGE
 from newsreader.tui.headline_groups import Entry, HeadlineModel
@@ -48,24 +48,40 @@ class HeadlinesPane(KeyList[int]):
         self.shown_key: tuple[ListKey, str] | None = None  # the list (and search) the rows were drawn for
         self.rows_token = 0  # bumped whenever the rows are drawn anew
         self.loading_more = False
+        #: The labels of the rows drawn last, by what they show (see :meth:`label`).
+        self.labels: dict[tuple[object, ...], Text] = {}
+        self.next_labels: dict[tuple[object, ...], Text] = {}
 
     @property
     def entries(self) -> list[Entry]:
         return self.model.entries
 
-    def label(self, entry: Entry) -> Text:
-        row = entry.row
-        return display.headline_label(
-            row,
-            self.clock(),
-            bookmarked=row.key in self.bookmarked,
-            show_source=not self.list_key.is_source or entry.member,
-            story=entry.story if entry.is_story else None,
-            member=entry.member,
-        )
+    def label(self, entry: Entry, now: datetime | None = None) -> Text:
+        row, now = entry.row, now or self.clock()
+        story = entry.story if entry.is_story else None
+        when = display.when_text(row.published, row.precision, row.published_text, now)
+        bookmarked = row.key in self.bookmarked
+        show_source = not self.list_key.is_source or entry.member
+        # The same row drawn the same way gets the same Text: the list then
+        # keeps its option, measured and wrapped already (lists.py).
+        seen = (row, when, bookmarked, show_source, entry.member, story_shown(story))
+        label = self.labels.get(seen)
+        if label is None:
+            label = display.headline_label(
+                row,
+                now,
+                bookmarked=bookmarked,
+                show_source=show_source,
+                story=story,
+                member=entry.member,
+                when=when,
+            )
+        self.next_labels[seen] = label
+        return label
 
     def items(self, entries: list[Entry]) -> list[tuple[int, Text]]:
-        return [(e.row.id, self.label(e)) for e in entries]
+        now = self.clock()
+        return [(e.row.id, self.label(e, now)) for e in entries]
 
     def show_page(self, page: HeadlinesLoaded, search_query: str) -> None:
         """Draw the first page of a list, or add the next page of this one."""
@@ -89,7 +105,9 @@ class HeadlinesPane(KeyList[int]):
                 first = FIRST_ROWS if kept is None or kept < FIRST_ROWS else len(entries)
             self.shown_key = shown
             self.rows_token += 1
+            self.next_labels = {}
             self.show_items(self.items(entries[:first]), keep=keep)
+            self.labels = self.next_labels
             if first < len(entries):
                 # After the frame that shows the first rows, not in its
                 # after-refresh callbacks: those run before anything else.
@@ -163,3 +181,11 @@ class HeadlinesPane(KeyList[int]):
 
     def chosen_message(self, key: int) -> ArticleChosen:
         return ArticleChosen(key)
+
+
+def story_shown(story: StoryRow | None) -> tuple[object, ...] | None:
+    """What a headline's label shows of its story (a StoryRow, holding a list, is not hashable)."""
+    if story is None:
+        return None
+    members = tuple(m.source for m in story.members)
+    return (story.id, story.source_count, story.seen_source_count, story.followed, members)

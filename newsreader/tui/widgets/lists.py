@@ -140,8 +140,16 @@ class KeyList(OptionList, Generic[K]):
             if keep is not None and keep != self.highlighted_key:
                 self.highlight_key(keep)
             return
+        # A row whose label is the very Text it had keeps its option, and so
+        # its measured height and wrapped lines: a list reloaded with a few
+        # new rows (a refresh) measures and wraps only those.
+        kept = {id(o.prompt): o for o in self.options if isinstance(o, KeyedOption)}
+        options = []
+        for key, label in items:
+            option = kept.get(id(label))
+            options.append(option if option is not None and option.key == key else KeyedOption(key, label))
         with self.prevent(OptionList.OptionHighlighted):
-            self.set_options([KeyedOption(key, label) for key, label in items])
+            self.set_options(options)
             index = None
             if keep is not None:
                 for position, (item_id, _label) in enumerate(items):
@@ -159,7 +167,9 @@ class KeyList(OptionList, Generic[K]):
         options = self.options
         if len(options) != len(items) or any(self.key_of(o) != key for o, (key, _) in zip(options, items)):
             return False
-        changed = [i for i, (o, (_, label)) in enumerate(zip(options, items)) if o.prompt != label]
+        changed = [
+            i for i, (o, (_, label)) in enumerate(zip(options, items)) if o.prompt is not label and o.prompt != label
+        ]
         for index in changed:
             self.replace_option_prompt_at_index(index, items[index][1])
         return True
