@@ -60,7 +60,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.scale_app import TREE_VARIABLE, measure_in_app, measure_store, run_in_app_child, serve, summary
+from benchmarks.scale_app import TREE_VARIABLE, measure_in_app, measure_store, run_in_app_child, summary
+from benchmarks.scale_feeds import serve
 from benchmarks.scale_terminal import newsboat_figure, run_first_screens, run_newsboat
 
 TARGETS = {"first_screen_s": 0.6, "ratio": 1.6, "p95_ms": 50.0, "rss_mb": 100.0}
