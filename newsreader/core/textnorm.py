@@ -248,13 +248,18 @@ def content_terms(text: str) -> list[str]:
     append = terms.append
     for run in fold(text).split():
         if not run.isalpha():
-            # A word between punctuation that neither starts nor continues
-            # one ("(word),"): the pattern would find that word alone.
-            word = run.strip(_AROUND_WORD)
-            if not word.isalpha():
-                terms += [w for w in _WORD.findall(run) if len(w) > 2 and w not in STOPWORDS]
-                continue
-            run = word
-        if len(run) > 2 and run not in STOPWORDS:
+            terms += run_terms(run)
+        elif len(run) > 2 and run not in STOPWORDS:
             append(run)
     return terms
+
+
+def run_terms(run: str) -> list[str]:
+    """The :func:`content_terms` of one folded run of non-space characters
+    that is not letters alone."""
+    # A word between punctuation that neither starts nor continues one
+    # ("(word),"): the pattern would find that word alone.
+    word = run.strip(_AROUND_WORD)
+    if word.isalpha():
+        return [word] if len(word) > 2 and word not in STOPWORDS else []
+    return [w for w in _WORD.findall(run) if len(w) > 2 and w not in STOPWORDS]

@@ -21,12 +21,12 @@ import base64
 import functools
 import hashlib
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from newsreader.core.textnorm import STOPWORDS, content_terms, fold, normalize_title
+from newsreader.core.textnorm import STOPWORDS, content_terms, fold, normalize_title, run_terms
 
 #: Feature weights before IDF: a word in the title counts this many times
 #: (2, 3 and 4 are within one pair of each other).
@@ -87,27 +87,53 @@ def capitalised_words(text: str) -> list[str]:
 def names_in(text: str, words: bool = True) -> tuple[list[str], list[str]]:
     """:func:`capitalised_phrases` and (if ``words``) :func:`capitalised_words`
     of ``text``, in one pass over its runs of capitalised words."""
+    return _names_of_runs(text, _run_pattern().finditer(text), words, 0)
+
+
+#: Names: the capitalised phrases and the single capitalised words of a text.
+Names = tuple[list[str], list[str]]
+_CUT_MARGIN = 4
+
+
+def names_in_parts(text: str, cut: int, words: bool = True) -> tuple[Names, Names]:
+    """:func:`names_in` of ``text[:cut]`` and of ``text[cut:]``, in one pass
+    over ``text`` where no run of capitalised words comes near the cut."""
+    runs = list(_run_pattern().finditer(text))
+    first = 0  # the first run of the second part
+    while first < len(runs) and runs[first].start() < cut:
+        first += 1
+    # A run that ends this close to the cut may read past it (a possessive's
+    # lookahead), or go on past it: the parts alone would find other runs.
+    if first and runs[first - 1].end() > cut - _CUT_MARGIN:
+        return names_in(text[:cut], words), names_in(text[cut:], words)
+    return _names_of_runs(text, runs[:first], words, 0), _names_of_runs(text, runs[first:], words, cut)
+
+
+def _names_of_runs(text: str, runs: Iterable[re.Match[str]], words: bool, floor: int) -> Names:
+    """:func:`names_in` of the part of ``text`` from ``floor`` on, given its
+    runs of capitalised words."""
     phrases: list[str] = []
     singles: list[str] = []
-    for match in _run_pattern().finditer(text):
+    for match in runs:
         kept = match.group().split()
         alone = len(kept) == 1
         while kept and kept[0].casefold() in _LEADING:
             kept.pop(0)
         if len(kept) >= 2:
             phrases.append(fold(" ".join(kept)))
-        elif kept and words and (not alone or _inside_sentence(text, match.start())):
+        elif kept and words and (not alone or _inside_sentence(text, match.start(), floor)):
             singles.append(fold(kept[0].rstrip(".,'\u2019-")))  # "Vasko", or "The Treasury"
     return phrases, [w for w in singles if len(w) > 2 and w not in _LEADING and w not in STOPWORDS]
 
 
-def _inside_sentence(text: str, start: int) -> bool:
+def _inside_sentence(text: str, start: int, floor: int) -> bool:
     """Whether the word at ``start`` follows a word, a digit or a comma on
-    the same line: inside a sentence, where a capital marks a name."""
+    the same line (and at or after ``floor``): inside a sentence, where a
+    capital marks a name."""
     i = start - 1
-    while i >= 0 and text[i] in " \t":
+    while i >= floor and text[i] in " \t":
         i -= 1
-    return i < start - 1 and i >= 0 and (text[i].isalnum() or text[i] in "_,;%)")
+    return i < start - 1 and i >= floor and (text[i].isalnum() or text[i] in "_,;%)")
 
 
 def _uppercase_class() -> str:
@@ -232,10 +258,16 @@ def article_features(title: str, lede: str, url: str | None = None, further: str
     for term in _clean_terms(title_terms):
         counts[term] += TITLE_WEIGHT
         feats.title.add(term)
-    # Counted in C, then added once per word: every weight is a small
+    # The lede's content terms (textnorm.content_terms), each added as it
+    # comes in one pass over the lede's runs: every weight is a small
     # multiple of 1/2, so the sums are exact in any order.
-    for term, times in Counter(_clean_terms(content_terms(lede))).items():
-        counts[term] += times * LEDE_WEIGHT
+    for run in fold(lede).split():
+        if run.isalpha():
+            if len(run) > 2 and run not in STOPWORDS:
+                counts[run] += LEDE_WEIGHT
+        else:
+            for term in _clean_terms(run_terms(run)):
+                counts[term] += LEDE_WEIGHT
     with_words = bool(NAME_WEIGHT)
     if not is_title_case(title):
         phrases, names = names_in(title, with_words)
@@ -243,14 +275,16 @@ def article_features(title: str, lede: str, url: str | None = None, further: str
             for name in group:
                 counts["~" + name] += weight
                 feats.title.add("~" + name)
-    phrases, names = names_in(lede, with_words)
+    if further and BODY_NAME_WEIGHT:
+        (phrases, names), further_names = names_in_parts(lede + further, len(lede), with_words)
+    else:
+        (phrases, names), further_names = names_in(lede, with_words), ([], [])
     for group, weight in ((phrases, PHRASE_WEIGHT), (names, NAME_WEIGHT)):
         for name in group:
             counts["~" + name] += weight
-    if further and BODY_NAME_WEIGHT:
-        for group in names_in(further, with_words):
-            for name in group:
-                counts["~" + name] += BODY_NAME_WEIGHT
+    for group in further_names:
+        for name in group:
+            counts["~" + name] += BODY_NAME_WEIGHT
     if len(title_terms) >= TITLE_KEY_MIN_TERMS:
         feats.keys.append(exact_key("=", normalize_title(title)))
     slug = url_slug(url)
