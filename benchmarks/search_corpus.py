@@ -325,7 +325,7 @@ def generate(db: Path, articles: int, sources: int, seed: int = 7) -> None:
                     source_id,
                     key,
                     url,
-                    url,
+                    "",  # own_norm_url: the URL is its own normal form (norm_url reads it)
                     title,
                     title_hash(title.lower()),
                     published,
@@ -353,7 +353,7 @@ def generate(db: Path, articles: int, sources: int, seed: int = 7) -> None:
 
 def _insert(conn, batch) -> None:
     conn.executemany(
-        """INSERT INTO articles(id, source_id, key, url, norm_url, title, title_hash, published, published_ts,
+        """INSERT INTO articles(id, source_id, key, url, own_norm_url, title, title_hash, published, published_ts,
                precision, body, extras, is_read, added_at, updated_at)
            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
         batch,

@@ -40,7 +40,7 @@ ARTICLE_COLUMNS = (
     "key",
     "guid",
     "url",
-    "norm_url",
+    "own_norm_url",
     "title",
     "title_hash",
     "author",
@@ -95,7 +95,7 @@ class ArticleFields(NamedTuple):
             self.key,
             stored_guid(art),
             art.url,
-            self.norm_url,
+            own_norm_url(art.url, self.norm_url),
             art.title,
             title_hash(self.norm_title),
             art.author,
@@ -120,6 +120,12 @@ class ArticleFields(NamedTuple):
         if art.guid:
             marks.append(("g", art.guid))
         return marks
+
+
+def own_norm_url(url: str | None, norm_url: str | None) -> str | None:
+    """What ``articles.own_norm_url`` holds: '' when the normalised URL is
+    the URL itself (``norm_url`` then reads ``url``: schema.NORM_URL_COLUMN)."""
+    return "" if norm_url is not None and norm_url == url else norm_url
 
 
 def stored_guid(art: Article) -> str | None:

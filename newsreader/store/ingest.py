@@ -27,6 +27,7 @@ from newsreader.store.articlerows import (
     index_text,
     inserted_id,
     load_extras,
+    own_norm_url,
     published_timestamp,
     title_hash,
 )
@@ -252,7 +253,7 @@ class DocumentImport:
         if art.url and not row["url"] and norm_url:
             taken = conn.execute("SELECT 1 FROM articles WHERE norm_url = ?", (norm_url,)).fetchone()
             if taken is None:
-                changes.update(url=art.url, norm_url=norm_url)
+                changes.update(url=art.url, own_norm_url=own_norm_url(art.url, norm_url))
         if art.author and not row["author"]:
             changes["author"] = art.author
         if art.guid and not row["guid"] and art.guid != (changes.get("url") or row["url"]):  # see stored_guid

@@ -120,7 +120,9 @@ def test_a_schema_4_cache_is_upgraded_and_says_so(tmp_path, monkeypatch):
 
     textpack.register(conn)
     schema.ensure_schema(conn, said.append)
-    assert said[0].startswith("newsreader: upgrading the cache (schema 4 to 5): rebuilding the search index of 4 ")
+    assert said[0].startswith(
+        f"newsreader: upgrading the cache (schema 4 to {schema.SCHEMA_VERSION}): rebuilding the search index of 4 "
+    )
     assert said[1].startswith("newsreader: cache upgraded in ")
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "articles_source_title" not in indexes and "articles_title" in indexes
