@@ -61,12 +61,12 @@ def describe_pairs(cache: Cache, s: Scores) -> list[str]:
         rows = {
             r[0]: r
             for r in conn.execute(
-                """SELECT a.id, a.title, s.name, g.terms, g.weights FROM articles a JOIN sources s ON s.id = a.source_id
+                """SELECT a.id, a.title, s.name, g.terms, g.weights, g.postings FROM articles a JOIN sources s ON s.id = a.source_id
                    JOIN story_signatures g ON g.article_id = a.id WHERE a.id IN (?, ?)""",
                 (a, b),
             )
         }
-        sa, sb = (signature.Signature.decode(rows[i][3], rows[i][4]) for i in (a, b))
+        sa, sb = (signature.Signature.decode(*rows[i][3:6]) for i in (a, b))
         sim = clustering.similarity(sa, sb)
         if clustering.same_event_score(sa, sb) == 0.0:
             sim = -sim  # refused by a guard

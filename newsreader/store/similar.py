@@ -28,12 +28,13 @@ def _layout(conn: sqlite3.Connection) -> tuple[str, str]:
     """(signature columns, posting order) of this cache's story tables.
 
     Both layouts the clustering has used are read: signatures as one JSON
-    ``terms`` column or as ``terms`` + ``weights``, posting lists keyed by
+    ``terms`` column or as ``terms`` + ``weights`` (+ ``postings``, which
+    holds the posted terms the ``terms`` may leave out), posting lists keyed by
     article id or by time (``ts``) then article id. Newest first either way.
     """
     signature_columns = {r[1] for r in conn.execute("PRAGMA table_info(story_signatures)")}
     posting_columns = {r[1] for r in conn.execute("PRAGMA table_info(story_terms)")}
-    columns = "terms, weights" if "weights" in signature_columns else "terms"
+    columns = "terms, weights, postings" if "weights" in signature_columns else "terms"
     order = "ts DESC, article_id DESC" if "ts" in posting_columns else "article_id DESC"
     return columns, order
 

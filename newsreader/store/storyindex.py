@@ -267,9 +267,10 @@ def write_signatures(conn: sqlite3.Connection, batch: list[Signed]) -> None:
     postings = []
     for s in batch:
         m = s.member
-        text, weights = m.signature.encode()
+        # Each posted term once: an empty line in the terms, the term in the postings.
+        text, weights, in_terms = m.signature.encode_posted(s.posted)
         rows.append(
-            (m.article_id, m.outlet, m.published_ts, m.added_at, s.text_hash, text, weights, _json_list(s.posted))
+            (m.article_id, m.outlet, m.published_ts, m.added_at, s.text_hash, text, weights, _json_list(in_terms))
         )
         ts = clustering.when(m)
         postings += [(term, ts, m.article_id) for term in s.posted]
@@ -433,9 +434,9 @@ def _compared(
             if known is not None:
                 score, plain = clustering.event_scores(sig, known)
             else:
-                score, plain = clustering.stored_scores(sig, r[4], r[5])
+                score, plain = clustering.stored_scores(sig, r[4], r[5], r[6])
             if _near(score, plain):
-                cand.signature = known or Signature.decode(r[4], r[5])
+                cand.signature = known or Signature.decode(r[4], r[5], r[6])
         if _near(score, plain):
             found.append(cand)
     return found
@@ -461,13 +462,13 @@ def _merged(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _stored_signatures(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
-    """article id -> (id, outlet, published_ts, added_at, terms, weights) as stored."""
+    """article id -> (id, outlet, published_ts, added_at, terms, weights, postings) as stored."""
     out: dict[int, tuple[Any, ...]] = {}
     for chunk in _chunks(sorted(ids), 500):
         out.update(
             (r[0], tuple(r))
             for r in conn.execute(
-                f"""SELECT article_id, outlet, published_ts, added_at, terms, weights FROM story_signatures
+                f"""SELECT article_id, outlet, published_ts, added_at, terms, weights, postings FROM story_signatures
                     WHERE article_id IN ({",".join("?" * len(chunk))})""",
                 chunk,
             )

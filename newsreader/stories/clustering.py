@@ -30,7 +30,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from newsreader.stories.signature import WEIGHT_SCALE, Signature, stored_weights
+from newsreader.stories.signature import WEIGHT_SCALE, Signature, stored_lines, stored_weights
 
 #: Score at or above which two articles tell the same event. Labelled set,
 #: direct pair scores: same-story pairs median 0.28, lower quartile 0.21
@@ -249,21 +249,21 @@ def event_scores(a: Signature, b: Signature) -> tuple[float, float]:
     return same_event_score(a, b), similarity(a, b)
 
 
-def stored_event_score(a: Signature, terms: str, weights: bytes) -> float:
-    """``same_event_score(a, Signature.decode(terms, weights))`` without
-    decoding the stored signature: most candidates share a few words with
-    ``a`` and are done with once those are looked at."""
-    return stored_scores(a, terms, weights)[0]
+def stored_event_score(a: Signature, terms: str, weights: bytes, postings: str = "") -> float:
+    """``same_event_score(a, Signature.decode(terms, weights, postings))``
+    without decoding the stored signature: most candidates share a few words
+    with ``a`` and are done with once those are looked at."""
+    return stored_scores(a, terms, weights, postings)[0]
 
 
-def stored_scores(a: Signature, terms: str, weights: bytes) -> tuple[float, float]:
+def stored_scores(a: Signature, terms: str, weights: bytes, postings: str = "") -> tuple[float, float]:
     """:func:`stored_event_score` and the plain :func:`similarity` (0 when
     fewer features are shared than :data:`MIN_SHARED_CONCEPTS`)."""
     try:
         counts = stored_weights(weights)
     except (TypeError, ValueError):
         return 0.0, 0.0
-    parts = terms.split("\n") if terms else []
+    parts = stored_lines(terms, postings)
     if len(counts) < 2:
         return 0.0, 0.0
     n_keys, n_title = counts[0], counts[1]

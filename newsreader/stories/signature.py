@@ -18,6 +18,7 @@ The figures quoted are the labelled set's pairwise precision / recall
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import sys
 from array import array
@@ -111,6 +112,11 @@ class Signature:
         others, one a line; and the key count, the title feature count and each
         feature's weight as little-endian 16-bit integers (no parsing to read
         back: one ``split`` and one array)."""
+        lines, weights = self._stored()
+        return "\n".join(lines), weights
+
+    def _stored(self) -> tuple[list[str], bytes]:
+        """:meth:`encode`'s terms as a list of lines, and its weights."""
         vector, title = self.vector, self.title
         if title:
             order = [t for t in vector if t in title]
@@ -122,15 +128,29 @@ class Signature:
         weights.extend(map(vector.__getitem__, order))
         if _BIG_ENDIAN:
             weights.byteswap()
-        return "\n".join((*self.keys, *order)), weights.tobytes()
+        return [*self.keys, *order], weights.tobytes()
+
+    def encode_posted(self, posted: Sequence[str]) -> tuple[str, bytes, list[str]]:
+        """:meth:`encode` with each of the ``posted`` terms stored once: an
+        empty line where it stands in the terms, and the list of them in
+        that order (the ``postings`` column, which :func:`stored_lines`
+        fills the empty lines from). Should a posted term not be among the
+        terms (never: they are keys and features), nothing is left out."""
+        lines, weights = self._stored()
+        wanted = set(posted)
+        in_order = [t for t in lines if t in wanted]
+        if len(in_order) != len(wanted):
+            return "\n".join(lines), weights, list(posted)
+        return "\n".join(["" if t in wanted else t for t in lines]), weights, in_order
 
     @classmethod
-    def decode(cls, terms: str, weights: bytes = b"") -> Signature:
-        """The signature :meth:`encode` stored; an empty one for anything else
-        (such as the JSON signatures of caches made before this layout)."""
+    def decode(cls, terms: str, weights: bytes = b"", postings: str = "") -> Signature:
+        """The signature :meth:`encode` or :meth:`encode_posted` stored; an
+        empty one for anything else (such as the JSON signatures of caches
+        made before this layout)."""
         try:
             counts = stored_weights(weights)
-            parts = terms.split("\n") if terms else []
+            parts = stored_lines(terms, postings)
             n_keys, n_title = counts[0], counts[1]
             if len(parts) != n_keys + len(counts) - 2 or n_title > len(parts) - n_keys:
                 return cls({})
@@ -138,6 +158,43 @@ class Signature:
             return cls(dict(zip(features, counts[2:])), frozenset(features[:n_title]), tuple(parts[:n_keys]))
         except (ValueError, TypeError, IndexError, AttributeError):
             return cls({})
+
+
+def stored_lines(terms: str, postings: str = "") -> list[str]:
+    """The lines of a stored signature's ``terms``, the empty ones (which
+    :meth:`Signature.encode_posted` left where a posted term stands; a term
+    is never empty) filled in order from its ``postings`` JSON array. Terms
+    stored whole, as before, have no empty line: they read as they are."""
+    parts = terms.split("\n")
+    if "" not in parts:
+        return parts
+    posted = _posted(postings)
+    if not posted:
+        return parts if terms else []
+    index = parts.index
+    start = 0
+    try:
+        for term in posted:
+            start = index("", start)
+            parts[start] = term
+    except ValueError:  # more posted terms than empty lines: not this layout's
+        pass
+    return parts
+
+
+def _posted(postings: str) -> list[str]:
+    """The strings of a stored ``postings`` JSON array; split without the
+    decoder when written compactly and nothing is escaped (a quote in a
+    term would be)."""
+    if len(postings) <= 2:
+        return []
+    if "\\" not in postings and postings.startswith('["') and postings.endswith('"]') and '", ' not in postings:
+        return postings[2:-2].split('","')
+    try:
+        items = json.loads(postings)
+    except ValueError:
+        return []
+    return [t for t in items if isinstance(t, str)] if isinstance(items, list) else []
 
 
 class Prepared(NamedTuple):

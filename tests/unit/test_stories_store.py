@@ -24,6 +24,7 @@ from newsreader.store.story_rows import (
     stories_for_articles,
     story_of_article,
 )
+from newsreader.stories.signature import stored_lines
 
 NOW = datetime(2026, 11, 26, 20, 0, tzinfo=UTC)
 
@@ -160,7 +161,8 @@ def test_a_longer_body_is_signed_again_but_counted_once(cache):
     )
     article_id = cache.import_document(summary).article_ids[0]
     conn = cache.connection()
-    before = conn.execute("SELECT terms FROM story_signatures WHERE article_id = ?", (article_id,)).fetchone()[0]
+    q = "SELECT terms, postings FROM story_signatures WHERE article_id = ?"
+    before = "\n".join(stored_lines(*conn.execute(q, (article_id,)).fetchone()))
     full = ParsedDocument(
         format="page-dump",
         main=0,
@@ -175,7 +177,7 @@ def test_a_longer_body_is_signed_again_but_counted_once(cache):
         ],
     )
     assert cache.import_document(full).article_ids == [article_id]
-    after = conn.execute("SELECT terms FROM story_signatures WHERE article_id = ?", (article_id,)).fetchone()[0]
+    after = "\n".join(stored_lines(*conn.execute(q, (article_id,)).fetchone()))
     assert "3.75" in after and "3.75" not in before
     assert conn.execute("SELECT df FROM story_term_df WHERE term = ''").fetchone()[0] == 1
     assert (
@@ -228,7 +230,9 @@ def test_features_from_the_parse_workers_are_used_when_they_match(cache, monkeyp
     assert calls == [title]
     conn = cache.connection()
     assert story_of_article(conn, first).id == story_of_article(conn, second).id
-    stored = conn.execute("SELECT terms, weights FROM story_signatures WHERE article_id = ?", (second,)).fetchone()
+    stored = conn.execute(
+        "SELECT terms, weights, postings FROM story_signatures WHERE article_id = ?", (second,)
+    ).fetchone()
     assert "ending" not in signature.Signature.decode(*stored).vector
 
 
