@@ -28,7 +28,8 @@ SHARED_BENCH = REPO.parent / "shared" / "bench"
 
 from datetime import UTC
 
-from benchmarks.scale_app import start_feed_server, tree
+from benchmarks.scale_app import tree
+from benchmarks.scale_feeds import start_feed_server
 
 
 def _tmux(sock: str, *args: str, check: bool = True) -> str:
