@@ -15,7 +15,10 @@ httpx does the HTTP; this module adds what httpx leaves out
   :func:`~newsreader.feeds.policy.redirect_decision`);
 * **conditional GETs** with validators stored verbatim; 410 and
   ``Retry-After`` reported so the caller can stop or back off;
-* **concurrency limits**: ``concurrency`` in all, ``per_host`` per host name.
+* **concurrency limits**: ``concurrency`` in all, ``per_host`` per host name;
+* optionally a **network backend** that decides where connections may go
+  (:class:`~newsreader.feeds.address_guard.PublicAddressesOnly` for
+  pictures); its refusals are reported as ``refused: …``.
 
 ``fetch()`` never raises for anything the network or the server does: every
 failure is a :class:`FetchResult` with a sanitized one-line ``error`` and no
@@ -45,6 +48,7 @@ from http.cookiejar import DefaultCookiePolicy
 if "httpx" not in sys.modules:
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # None marks a failed import
 
+import httpcore
 import httpx
 
 # httpcore asks ``import sniffio`` six times per request to learn which
@@ -56,6 +60,7 @@ if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
     sys.modules["sniffio"] = None  # type: ignore[assignment]  # None marks a failed import; typeshed allows only modules
 
 from newsreader import __version__
+from newsreader.feeds.address_guard import AddressRefused, transport_for
 from newsreader.feeds.policy import (
     ACCEPT_ENCODING,
     PERMANENT_REDIRECT_CODES,
@@ -148,6 +153,13 @@ class _Attempt:
         self.result = FetchResult(url=url, final_url=url)
         self.phase = "waiting for a connection"
         self.received = 0
+        self.hops = 0
+
+    def refusal(self, exc: BaseException) -> str | None:
+        """Why the network backend refused the connection, if it did."""
+        if not isinstance(exc.__cause__, AddressRefused):
+            return None
+        return f"{'redirect refused' if self.hops else 'refused'}: {exc.__cause__}"
 
     async def trace(self, event: str, info: dict) -> None:
         """httpx's ``trace`` extension hook: follow the request's progress."""
@@ -162,9 +174,6 @@ class _Attempt:
 
 
 ResultCallback = Callable[[FetchResult], "Awaitable[None] | None"]
-#: Asked before each request, the first and every redirect's: None lets it
-#: go, a one-line reason refuses it (the image fetcher's address rule).
-AddressCheck = Callable[[str], Awaitable[str | None]]
 
 
 _TLS: Future[ssl.SSLContext] | None = None
@@ -222,7 +231,7 @@ class Fetcher:
         max_redirects: int = 5,
         user_agent: str = DEFAULT_USER_AGENT,
         reuse_connections: bool = False,
-        address_check: AddressCheck | None = None,
+        network_backend: httpcore.AsyncNetworkBackend | None = None,
         accept: str = ACCEPT,
     ) -> None:
         if concurrency < 1 or per_host < 1:
@@ -236,21 +245,24 @@ class Fetcher:
         self.max_redirects = max_redirects
         self.user_agent = user_agent
         self.reuse_connections = reuse_connections
-        self.address_check = address_check
+        self.network_backend = network_backend
         self.accept = accept
         self._client: httpx.AsyncClient | None = None
         self._global: asyncio.Semaphore | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
     async def __aenter__(self) -> Fetcher:
+        limits = httpx.Limits(
+            max_connections=self.concurrency,
+            max_keepalive_connections=self.concurrency if self.reuse_connections else 0,
+        )
+        backend = self.network_backend
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             # Per-phase limits as a backstop; the real bound is the deadline.
             timeout=httpx.Timeout(self.deadline),
-            limits=httpx.Limits(
-                max_connections=self.concurrency,
-                max_keepalive_connections=self.concurrency if self.reuse_connections else 0,
-            ),
+            limits=limits,
+            transport=None if backend is None else transport_for(backend, _tls_context(), limits),
             headers={
                 "User-Agent": self.user_agent,
                 "Accept": self.accept,
@@ -295,7 +307,7 @@ class Fetcher:
             except BodyError as exc:
                 attempt.fail(str(exc))
             except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
-                attempt.fail(transport_error(exc))
+                attempt.fail(attempt.refusal(exc) or transport_error(exc))
             except Exception as exc:  # noqa: BLE001 - a library bug must not end a refresh
                 attempt.fail(f"unexpected error: {type(exc).__name__}: {one_line(exc, 120)}")
             attempt.result.elapsed = time.monotonic() - started
@@ -331,11 +343,6 @@ class Fetcher:
         all_permanent = True
         while True:
             result.final_url = current
-            if self.address_check is not None:
-                problem = await self.address_check(current)
-                if problem is not None:
-                    attempt.fail(f"refused: {problem}" if hops == 0 else f"redirect refused: {problem}")
-                    return
             attempt.phase = "waiting for a connection"
             async with client.stream("GET", current, headers=headers, extensions={"trace": attempt.trace}) as response:
                 status = result.status = response.status_code
@@ -349,7 +356,7 @@ class Fetcher:
                     if target is None or problem is not None:
                         attempt.fail(problem or f"redirect ({status}) refused")
                         return
-                    hops += 1
+                    hops = attempt.hops = hops + 1
                     all_permanent = all_permanent and status in PERMANENT_REDIRECT_CODES
                     visited.add(visit_key(target))
                     current = target

@@ -7,10 +7,12 @@ opens. Each address goes through, in order:
    picture kept earlier, or the reason it was refused, costs no request;
 2. :class:`~newsreader.feeds.fetch.Fetcher`, the feeds' client: http(s)
    only, a total deadline, a size cap (:data:`MAX_PICTURE_BYTES`), redirects
-   followed by hand, plus :func:`address_problem` before every request and
-   every redirect: a picture may not make the reader knock on a private,
-   loopback or link-local address (a router's admin page, a local service)
-   unless it lives on the article's own host (SECURITY.md, trap 12);
+   followed by hand; its connections, the first and every redirect's, are
+   made by :class:`~newsreader.feeds.address_guard.PublicAddressesOnly`:
+   a picture may not make the reader knock on a private, loopback or
+   link-local address (a router's admin page, a local service) unless it
+   lives on the article's own host, and the addresses checked are the ones
+   connected to (SECURITY.md, trap 12);
 3. :func:`~newsreader.feeds.image_decode.decode_picture`: format from the
    bytes, pixel cap before decoding, first frame only, scaled down.
 
@@ -23,20 +25,18 @@ article, a few at a time. Nothing here imports Textual.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PIL import Image
 
+from newsreader.feeds.address_guard import PublicAddressesOnly, connection_host
 from newsreader.feeds.fetch import Fetcher
 from newsreader.feeds.image_cache import ImageCache, MiB
 from newsreader.feeds.image_decode import MAX_SIDE, ImageRefused, decode_picture
-from newsreader.feeds.policy import host_key
 from newsreader.parser.images import MAX_IMAGES
 
-__all__ = ["MAX_PICTURE_BYTES", "PictureOutcome", "address_problem", "fetch_pictures"]
+__all__ = ["MAX_PICTURE_BYTES", "PictureOutcome", "fetch_pictures"]
 
 #: The largest picture fetched, as sent and as decompressed.
 MAX_PICTURE_BYTES = 8 * MiB
@@ -57,45 +57,6 @@ class PictureOutcome:
     url: str
     picture: Image.Image | None = None
     problem: str | None = None
-
-
-def _not_public(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return True
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
-
-
-async def address_problem(url: str, own_host: str, deadline: float = 5.0) -> str | None:
-    """None when ``url`` may be fetched for a picture, else why not.
-
-    Its host must resolve to public addresses only, unless it is
-    ``own_host`` (the article's own host: a local site may show its own
-    pictures). The host is resolved here, under ``deadline``.
-    """
-    host = host_key(url)
-    if not host:
-        return "no host in the address"
-    if host == own_host:
-        return None
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        return f"{host} is a local address"
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-        addresses = [host.strip("[]")]
-    except ValueError:
-        try:
-            async with asyncio.timeout(deadline):
-                infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-        except (OSError, TimeoutError):
-            return None  # the fetch itself will say the name was not found
-        addresses = [str(info[4][0]) for info in infos]
-    if any(_not_public(a) for a in addresses):
-        return "a private or local network address"
-    return None
 
 
 def fetch_pictures(
@@ -119,7 +80,7 @@ def fetch_pictures(
     asyncio.run(
         _fetch_all(
             list(urls)[:MAX_IMAGES],
-            own_host=host_key(article_url or ""),
+            own_host=connection_host(article_url or ""),
             cache=cache,
             on_picture=on_picture,
             deadline=max(1.0, min(timeout, MAX_DEADLINE)),
@@ -141,15 +102,12 @@ async def _fetch_all(
     max_side: int,
     fetcher_options: dict,
 ) -> None:
-    async def check(url: str) -> str | None:
-        return await address_problem(url, own_host, deadline)
-
     options = {
         "concurrency": CONCURRENCY,
         "per_host": PER_HOST,
         "deadline": deadline,
         "max_bytes": MAX_PICTURE_BYTES,
-        "address_check": check,
+        "network_backend": PublicAddressesOnly(own_host),
         "accept": IMAGE_ACCEPT,
         **fetcher_options,
     }
