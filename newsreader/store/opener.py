@@ -5,7 +5,8 @@ truncated or damaged database, or another application's database at our path
 is moved aside (never deleted) and a new cache is started; read state and
 bookmarks live elsewhere and survive. A cache written by a newer newsreader
 is refused, not touched: that newer version still needs it. An unwritable
-directory is a one-line error.
+directory is a one-line error, and so is an SQLite library too old for the
+cache, said before anything touches a file.
 
 Both files are looked at read-only before anything writes to them: a
 connection that switches a database to WAL rewrites its header, so a foreign
@@ -30,6 +31,10 @@ from newsreader.store.schema import APPLICATION_ID, SCHEMA_VERSION, SchemaError
 QUICK_CHECK_LIMIT = 64 * 1024 * 1024
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")
+
+#: The oldest SQLite the cache works with: the upgrade to schema 5 drops a
+#: column (3.35), schema 6 has a generated column (3.31).
+MIN_SQLITE = (3, 35, 0)
 
 
 class CacheUnavailable(Exception):
@@ -79,6 +84,16 @@ def mark_damaged(db_path: Path, problem: str) -> None:
     damage_marker(db_path).write_text(problem + "\n", encoding="utf-8")
 
 
+def _new_enough_sqlite(db_path: Path) -> None:
+    """Refuse an SQLite library older than :data:`MIN_SQLITE`, before any file is touched."""
+    if sqlite3.sqlite_version_info < MIN_SQLITE:
+        needed = ".".join(map(str, MIN_SQLITE[:2]))
+        raise CacheUnavailable(
+            f"{db_path}: the cache needs SQLite {needed} or newer, and this Python uses SQLite "
+            f"{sqlite3.sqlite_version}; nothing was changed (a newer Python or system brings a newer SQLite)"
+        )
+
+
 def _writable_dir(directory: Path) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -90,6 +105,7 @@ def _writable_dir(directory: Path) -> None:
 
 def open_cache_safely(db_path: Path, state_path: Path, *, check: bool = True) -> OpenedCache:
     """Open (or rebuild) the cache; raises :class:`CacheUnavailable` when it must not."""
+    _new_enough_sqlite(db_path)
     _writable_dir(db_path.parent)
     _writable_dir(state_path.parent)
     messages: list[str] = []
