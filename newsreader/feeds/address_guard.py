@@ -5,9 +5,11 @@ reader no click (SECURITY.md, trap 12). :class:`PublicAddressesOnly` is an
 httpcore network backend: for every connection it resolves the host name
 once, refuses it when the name is a local one or any of its addresses is
 private, loopback, link-local, reserved or multicast, and then connects to
-those very addresses. Letting the HTTP library resolve the name a second
-time would let a name that changes its answer in between (DNS rebinding)
-pass a check made on its first answer.
+those very addresses (IPv6 and IPv4 in turn, each started a quarter second
+after the one before, as httpcore does when it resolves names itself).
+Letting the HTTP library resolve the name a second time would let a name
+that changes its answer in between (DNS rebinding) pass a check made on its
+first answer.
 
 Only the TCP connection uses the address: the request keeps its URL, so the
 Host header, TLS's server name and the certificate check still use the host
@@ -22,7 +24,8 @@ import asyncio
 import ipaddress
 import socket
 import ssl
-from collections.abc import Iterable
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any
 
 import httpcore
 import httpx
@@ -103,14 +106,11 @@ class PublicAddressesOnly(httpcore.AsyncNetworkBackend):
         addresses = await _resolve(host, port, timeout)
         if not exempt and (problem := address_problem(host, addresses)):
             raise AddressRefused(problem)
-        failure: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
-        for address in addresses:
-            try:
-                return await self.inner.connect_tcp(address, port, timeout, local_address, socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                failure = exc
-        assert failure is not None  # _resolve never answers with no address
-        raise failure
+
+        async def connect(address: str) -> httpcore.AsyncNetworkStream:
+            return await self.inner.connect_tcp(address, port, timeout, local_address, socket_options)
+
+        return await _first_connection(_interleaved(addresses), connect)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[tuple] | None = None
@@ -143,6 +143,56 @@ async def _resolve(host: str, port: int, timeout: float | None) -> list[str]:
     if not addresses:
         raise httpcore.ConnectError(f"{host} has no address")
     return addresses
+
+
+#: Seconds one address gets before the next is tried alongside it (RFC 8305's
+#: "Happy Eyeballs" delay, as httpcore's own connections use when they resolve).
+NEXT_ADDRESS_DELAY = 0.25
+
+
+def _interleaved(addresses: list[str]) -> list[str]:
+    """IPv6 and IPv4 addresses taken in turn, each family in the resolver's order."""
+    six = [a for a in addresses if ":" in a]
+    four = [a for a in addresses if ":" not in a]
+    first, second = (six, four) if addresses[0] in six else (four, six)
+    mixed = [a for pair in zip(first, second, strict=False) for a in pair]
+    return mixed + first[len(second) :] + second[len(first) :]
+
+
+async def _first_connection(
+    addresses: list[str], connect: Callable[[str], Coroutine[Any, Any, httpcore.AsyncNetworkStream]]
+) -> httpcore.AsyncNetworkStream:
+    """The first of ``addresses`` to connect, each started
+    :data:`NEXT_ADDRESS_DELAY` after the one before (at once when that one
+    failed), so an address that never answers does not hold up the others.
+    The losers are cancelled or closed; when all fail, the last failure is raised."""
+    waiting = list(addresses)
+    running: set[asyncio.Task[httpcore.AsyncNetworkStream]] = set()
+    failure: BaseException | None = None
+    winner: httpcore.AsyncNetworkStream | None = None
+    try:
+        while winner is None and (waiting or running):
+            if waiting:
+                running.add(asyncio.create_task(connect(waiting.pop(0))))
+            done, running = await asyncio.wait(
+                running, timeout=NEXT_ADDRESS_DELAY if waiting else None, return_when=asyncio.FIRST_COMPLETED
+            )
+            for task in done:
+                if task.exception() is not None:
+                    failure = task.exception()
+                elif winner is None:
+                    winner = task.result()
+                else:
+                    await task.result().aclose()
+    finally:
+        for task in running:
+            task.cancel()
+        for late in await asyncio.gather(*running, return_exceptions=True):
+            if isinstance(late, httpcore.AsyncNetworkStream):
+                await late.aclose()
+    if winner is None:
+        raise failure or httpcore.ConnectError("no address to connect to")
+    return winner
 
 
 def connection_host(url: str) -> str:
