@@ -158,3 +158,14 @@ def test_tls_names_the_host_not_the_address(resolver, connections, tmp_path):
     assert outcome.picture is None  # the listener speaks no TLS
     assert connections == ["127.0.0.1"]
     assert hello and b"secure.example" in hello[0]
+
+
+def test_a_proxy_from_the_environment_is_not_used_for_pictures(server, resolver, connections, tmp_path, monkeypatch):
+    # A proxy would look the name up again itself, after the check.
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    resolver["pictures.example"] = ["127.0.0.1"]
+    port = _port(server)
+    [outcome] = _fetch([f"http://pictures.example:{port}/lead.png"], tmp_path, f"http://pictures.example:{port}/s")
+    assert outcome.picture is not None
+    assert connections == ["127.0.0.1"]
