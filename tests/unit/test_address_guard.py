@@ -12,7 +12,7 @@ import socket
 import httpcore
 import pytest
 
-from newsreader.feeds.address_guard import AddressRefused, PublicAddressesOnly, _interleaved
+from newsreader.feeds.address_guard import AddressRefused, PublicAddressesOnly, _interleaved, connection_host
 
 V6 = "2606:4700:4700::1111"
 V4 = "93.184.215.14"
@@ -131,3 +131,11 @@ def test_unix_sockets_are_refused():
 def test_address_families_take_turns():
     assert _interleaved(["::1", "::2", "::3", "1.1.1.1"]) == ["::1", "1.1.1.1", "::2", "::3"]
     assert _interleaved(["1.1.1.1", "1.1.1.2", "::1"]) == ["1.1.1.1", "::1", "1.1.1.2"]
+
+
+def test_the_own_host_is_named_as_the_connection_names_it():
+    # httpcore hands the backend the IDNA form: an article on a host with
+    # non-ASCII letters must still be exempt for its own pictures.
+    assert connection_host("https://Bücher.example:8443/story") == "xn--bcher-kva.example"
+    assert connection_host("http://[::1]:8080/a") == "::1"
+    assert connection_host("not a url") == ""
