@@ -72,7 +72,7 @@ class ArticleFields(NamedTuple):
     """What the cache derives from one article before storing it.
 
     ``body`` and ``summary`` are as stored (:func:`textpack.pack`: text, or
-    deflated bytes); ``body_chars`` is the body's length as text.
+    compressed bytes); ``body_chars`` is the body's length as text.
     """
 
     key: str
@@ -192,7 +192,7 @@ def text_fields(art: Article) -> ArticleFields:
     """Everything but the identity key: what does not depend on the source.
 
     A refresh computes this in its parse workers (``art.stored_fields``),
-    deflating included, so the one writer thread does not.
+    compressing included, so the one writer thread does not.
     """
     norm_url = normal_url(art.url) if art.url else None
     body = (art.body or "").strip()

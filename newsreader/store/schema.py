@@ -17,12 +17,12 @@ from collections.abc import Callable
 from newsreader.store.articlerows import title_hash
 
 #: Bump when the schema changes, and add a step to MIGRATIONS.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: A marker so we never mistake another application's database for ours.
 APPLICATION_ID = 0x4E575352  # "NWSR"
 
-# The body may be stored deflated (store/textpack.py): FTS5 indexes its text.
+# The body may be stored compressed (store/textpack.py): FTS5 indexes its text.
 # Its external content then holds bytes, so never run the 'rebuild' command
 # on articles_fts; 'delete' is given the old text by the trigger instead.
 # New rows are indexed by the code that inserts them (store/articlerows.py,
@@ -52,7 +52,7 @@ END;
 # Authors and image captions are searched too (``author:`` and plain words).
 # They are FTS5 columns of their own, so ``author:`` is a column filter.
 # The index's content is a view of ``articles`` that gives each column as
-# it was indexed (captions live in ``extras``; the body may be deflated).
+# it was indexed (captions live in ``extras``; the body may be compressed).
 #
 # Three-letter prefixes ("gov*") have an index of their own: FTS5 answers
 # a prefix of exactly an index's length from one doclist instead of merging
@@ -104,7 +104,7 @@ CREATE TABLE IF NOT EXISTS revisions (
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     version INTEGER NOT NULL,          -- 1: as the article was first stored
     title TEXT NOT NULL,
-    body TEXT NOT NULL,                -- as articles.body: text, or deflated (store/textpack.py)
+    body TEXT NOT NULL,                -- as articles.body: text, or compressed (store/textpack.py)
     seen_at INTEGER NOT NULL,          -- when this version arrived
     PRIMARY KEY (article_id, version)
 );
@@ -162,7 +162,7 @@ CREATE TABLE articles (
     published_ts INTEGER,              -- for ordering; a date counts as its noon UTC
     published_text TEXT,               -- as the document said it ("a day ago")
     precision TEXT NOT NULL DEFAULT 'unknown',
-    summary TEXT,                      -- summary and body: text, or deflated (store/textpack.py)
+    summary TEXT,                      -- summary and body: text, or compressed (store/textpack.py)
     body TEXT NOT NULL DEFAULT '',
     extras TEXT,                       -- JSON: captions, tags, enclosures
     summary_only INTEGER NOT NULL DEFAULT 0,
@@ -382,6 +382,10 @@ MIGRATIONS: dict[int, str] = {
     6: "DROP INDEX IF EXISTS articles_norm_url;\n"
     "ALTER TABLE articles RENAME COLUMN norm_url TO own_norm_url;\n"
     "UPDATE articles SET own_norm_url = '' WHERE own_norm_url = url;\n" + NORM_URL_COLUMN,
+    # 7: text packed with zstd (store/textpack.py ZSTD); no statement, the
+    # number alone keeps an older newsreader from reading those values as
+    # empty text (and from giving the search index's delete empty text).
+    7: "",
 }
 
 

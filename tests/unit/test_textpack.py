@@ -1,11 +1,13 @@
-"""Article text stored deflated (store/textpack.py): round trips, search,
-updates and deletes through the FTS triggers, and caches from before."""
+"""Article text stored compressed (store/textpack.py): round trips, search,
+updates and deletes through the FTS triggers, rows and caches from before."""
 
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from datetime import UTC, datetime
 
+import zstandard
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -46,11 +48,48 @@ def test_short_text_stays_text_and_long_prose_shrinks():
     assert textpack.pack("A short line.") == "A short line."
     packed = textpack.pack(LONG_BODY)
     assert isinstance(packed, bytes) and len(packed) < len(LONG_BODY.encode()) // 2
+    assert packed[0] == textpack.ZSTD
     assert textpack.pack(None) is None
+
+
+def deflated(text: str) -> bytes:
+    """A value as schema 2 to 6 stored it: format byte, raw deflate."""
+    squeezer = zlib.compressobj(3, zlib.DEFLATED, -15)
+    return bytes([textpack.DEFLATE]) + squeezer.compress(text.encode()) + squeezer.flush()
+
+
+def zstd_frame(raw: bytes, *, content_size: bool, window_log: int = 16) -> bytes:
+    """A value with the zstd format byte, made by some other writer."""
+    params = zstandard.ZstdCompressionParameters.from_level(
+        3, format=zstandard.FORMAT_ZSTD1_MAGICLESS, write_content_size=content_size, window_log=window_log
+    )
+    maker = zstandard.ZstdCompressor(compression_params=params).compressobj()
+    return bytes([textpack.ZSTD]) + maker.compress(raw) + maker.flush()
+
+
+def test_deflated_values_from_before_still_read():
+    old = deflated(LONG_BODY)
+    assert textpack.unpack(old) == LONG_BODY
+    assert textpack.unpack_prefix(old, 40) == LONG_BODY[:40]
+    conn = sqlite3.connect(":memory:")
+    textpack.register(conn)
+    assert conn.execute("SELECT nr_text(?)", (old,)).fetchone()[0] == LONG_BODY
+
+
+def test_a_zstd_frame_without_its_size_reads_too():
+    frame = zstd_frame(LONG_BODY.encode(), content_size=False)
+    assert textpack.unpack(frame) == LONG_BODY
+    assert textpack.unpack_prefix(frame, 40) == LONG_BODY[:40]
 
 
 def test_a_damaged_blob_reads_as_empty_text_never_raises():
     assert textpack.unpack(b"\x01not deflate at all") == ""
+    assert textpack.unpack(b"\x02not zstd at all") == ""
+    assert textpack.unpack(b"\x02") == textpack.unpack(b"") == ""
+    truncated = textpack.pack(LONG_BODY)
+    assert isinstance(truncated, bytes) and textpack.unpack(truncated[:-8]) == ""
+    # A frame that asks for more memory than ours ever need is refused.
+    assert textpack.unpack(zstd_frame(b"b" * 3_000_000, content_size=False, window_log=23)) == ""
     assert textpack.unpack(b"\x07unknown format") == ""
     conn = sqlite3.connect(":memory:")
     textpack.register(conn)
@@ -58,7 +97,7 @@ def test_a_damaged_blob_reads_as_empty_text_never_raises():
     assert conn.execute("SELECT nr_text(?)", (textpack.pack(LONG_BODY),)).fetchone()[0] == LONG_BODY
 
 
-def test_long_bodies_are_stored_deflated_and_read_back_as_text(tmp_path):
+def test_long_bodies_are_stored_compressed_and_read_back_as_text(tmp_path):
     cache = Cache(tmp_path / "cache.sqlite3")
     cache.import_document(
         feed(article(1, summary="The harbour board met on Tuesday.")), feed_url="https://gazette.example/rss"
@@ -162,10 +201,16 @@ def test_a_summary_cut_from_the_body_is_not_stored_twice(tmp_path):
 
 
 def test_a_blob_that_inflates_without_end_is_cut_at_the_budget():
-    import zlib
-
     squeezer = zlib.compressobj(9, zlib.DEFLATED, -15)
     bomb = bytes([textpack.DEFLATE]) + squeezer.compress(b"a" * (textpack.MAX_TEXT_BYTES + 4096)) + squeezer.flush()
     assert len(bomb) < 64 * 1024
     assert len(textpack.unpack(bomb)) == textpack.MAX_TEXT_BYTES
     assert textpack.unpack_prefix(bomb, 600) == "a" * 600
+
+
+def test_a_zstd_blob_that_unpacks_without_end_is_cut_at_the_budget():
+    endless = b"a" * (textpack.MAX_TEXT_BYTES + 4096)
+    for bomb in (zstd_frame(endless, content_size=False), zstd_frame(endless, content_size=True)):
+        assert len(bomb) < 64 * 1024
+        assert len(textpack.unpack(bomb)) == textpack.MAX_TEXT_BYTES
+        assert textpack.unpack_prefix(bomb, 600) == "a" * 600
