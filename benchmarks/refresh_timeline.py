@@ -185,9 +185,12 @@ def memory_report(sampler: ThreadSampler, started: float) -> None:
     print(f"\nTree PSS peak {sum(p for _, p, _ in by_time[peak]) / 1024:.1f} MiB at {peak - started:.2f} s:")
     for pid, pss, private in by_time[peak]:
         print(f"  pid {pid}: PSS {pss / 1024:.1f} MiB, private {private / 1024:.1f} MiB")
-    print("  tree PSS over time (s: MiB): " + ", ".join(
-        f"{t - started:.1f}: {sum(p for _, p, _ in rows) / 1024:.0f}" for t, rows in sorted(by_time.items())[::5]
-    ))
+    print(
+        "  tree PSS over time (s: MiB): "
+        + ", ".join(
+            f"{t - started:.1f}: {sum(p for _, p, _ in rows) / 1024:.0f}" for t, rows in sorted(by_time.items())[::5]
+        )
+    )
 
 
 def read_events(prefix: Path) -> list[tuple[float, int, int, str, str]]:
@@ -334,6 +337,7 @@ def main() -> int:
     ap.add_argument("--feeds", type=int, default=200)
     ap.add_argument("--items", type=int, default=50)
     ap.add_argument("--latency-ms", type=float, default=50.0)
+    ap.add_argument("--again", action="store_true", help="then refresh again (every feed answers 304)")
     ap.add_argument("--bin", type=float, default=0.25, help="seconds per row of the CPU table")
     ap.add_argument("--tree", type=Path, default=REPO, help="the checkout whose newsreader runs")
     ap.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH)
@@ -351,24 +355,25 @@ def main() -> int:
         shutil.rmtree(home, ignore_errors=True)
         write_newsreader_config(home, urls, None, None)
         prefix = work / "events"
-        for old in work.glob("events.*"):
-            old.unlink()
         env = {**os.environ, "NEWSREADER_HOME": str(home), "PYTHONPATH": str(args.tree.resolve())}
         env["NR_TIMELINE"] = str(prefix)
         for name in ("NEWSREADER_CONFIG_DIR", "NEWSREADER_DATA_DIR", "NEWSREADER_CACHE_DIR"):
             env.pop(name, None)
-        print(f"load before: {os.getloadavg()[0]:.2f}", flush=True)
-        started = time.monotonic()
-        proc = subprocess.Popen(
-            [sys.executable, "-P", "-c", INSTRUMENTED], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL
-        )
-        sampler = ThreadSampler(proc.pid)
-        while proc.poll() is None:
-            sampler.sample()
-            time.sleep(0.02)
-        ended = time.monotonic()
-        print(f"server saw {server.stats()}, exit code {proc.returncode}")
-        report(started, ended, read_events(prefix), sampler, args.bin)
+        for phase in ("fresh", "again") if args.again else ("fresh",):
+            for old in work.glob("events.*"):
+                old.unlink()
+            print(f"\n# {phase}: load before {os.getloadavg()[0]:.2f}", flush=True)
+            started = time.monotonic()
+            proc = subprocess.Popen(
+                [sys.executable, "-P", "-c", INSTRUMENTED], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL
+            )
+            sampler = ThreadSampler(proc.pid)
+            while proc.poll() is None:
+                sampler.sample()
+                time.sleep(0.02)
+            ended = time.monotonic()
+            print(f"exit code {proc.returncode}")
+            report(started, ended, read_events(prefix), sampler, args.bin)
     finally:
         server.stop()
     return 0

@@ -206,12 +206,15 @@ async def _fetch_and_parse(
         result = await fetcher.fetch(url, etag=etag, last_modified=last_modified)
         doc = None
         if result.ok and not result.not_modified and result.body is not None:
-            doc = parse(result.body, result.final_url)
+            # On a thread of its own, so that the loop keeps sending requests
+            # and reading answers between the parse's turns at the interpreter.
+            doc = await loop.run_in_executor(parsing, parse, result.body, result.final_url)
             result.body = None  # parsed: the bytes need not travel
         else:
             room.release()  # nothing big waits to be stored
         results.send((index, result, doc))
 
+    parsing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nr-parse")
     async with Fetcher(**options) as fetcher:
         tasks = [asyncio.create_task(one(i, *request)) for i, request in enumerate(requests)]
         waiting = asyncio.ensure_future(parent_gone.wait())
@@ -225,3 +228,4 @@ async def _fetch_and_parse(
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, waiting, return_exceptions=True)
+            parsing.shutdown(wait=False, cancel_futures=True)
