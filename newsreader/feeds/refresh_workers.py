@@ -40,13 +40,14 @@ PROCESS_REFRESH_FEEDS = 50
 
 
 def parse_processes_for(feeds: int, cores: int | None) -> int:
-    """Parse worker processes for a refresh of ``feeds`` feeds on ``cores`` cores.
+    """Worker processes for a refresh of ``feeds`` feeds on ``cores`` cores.
 
-    0 (a thread of this process) for a small refresh or a single core.
-    Otherwise one per core besides the one this process keeps busy
-    fetching and storing, at most two: with one worker, parsing and the
-    rest already take about the same CPU, and each worker is another
-    Python in memory (a second helps only where parsing is the slower side).
+    0 (fetching on this process's loop, parsing on a thread) for a small
+    refresh or a single core. Otherwise one per core besides the one this
+    process keeps busy storing, at most two. The feeds themselves are
+    fetched and parsed by one :class:`FetchWorker` whatever the number (its
+    work and the writer's take about the same CPU); the number sizes the
+    parse pool of the full-text pass and how far the worker may run ahead.
     """
     if feeds < PROCESS_REFRESH_FEEDS or not cores or cores < 2:
         return 0
@@ -54,10 +55,11 @@ def parse_processes_for(feeds: int, cores: int | None) -> int:
 
 
 def _parse_executor(processes: int) -> Executor:
-    """Where feeds are parsed: ``processes`` forked workers, or one thread when 0.
+    """Where pages and small refreshes are parsed: ``processes`` forked workers, or one thread when 0.
 
-    The workers are forked when the first feed is to be parsed (none for a
-    refresh where every feed answers 304), from a process whose objects
+    Called at the start of a refresh, before the :class:`FetchWorker` is
+    forked. The pool's workers are forked when the first page is to be
+    parsed (none for most refreshes), from a process whose objects
     existing now are frozen (``gc.freeze``): the collector then never writes
     to the pages the workers share with it, so they stay shared rather than
     being copied into every worker. The caller unfreezes after shutting the
