@@ -198,7 +198,8 @@ def run_refresh(args: argparse.Namespace) -> int:
     from newsreader.cli.session import open_cache
     from newsreader.config.settings import FeedConfig, load_config
     from newsreader.core.paths import Paths
-    from newsreader.feeds.refresh import Refresher, parse_processes_for
+    from newsreader.feeds.refresh import Refresher
+    from newsreader.feeds.refresh_workers import parse_processes_for
     from newsreader.store import remove_sample
 
     paths = Paths.default()

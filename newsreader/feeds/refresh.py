@@ -1,8 +1,9 @@
 """Refresh subscribed feeds: fetch, parse and store, many at a time.
 
-Fetching is asyncio + httpx (:mod:`newsreader.feeds.fetch`); parsing is CPU work
-and runs in an executor (a thread for a small refresh, forked worker processes
-for a big one: :func:`parse_processes_for`); storing runs on one writer thread,
+Fetching is asyncio + httpx (:mod:`newsreader.feeds.fetch`); parsing is CPU
+work. A small refresh (or one on one core) fetches on this event loop and
+parses on a thread; a big one fetches and parses in a forked worker process
+(:mod:`newsreader.feeds.refresh_workers`). Storing runs on one writer thread,
 many feeds per transaction (:mod:`newsreader.feeds.store_queue`), each in a
 savepoint of its own, so a failing feed never touches the articles of
 another. Nothing here knows about Textual: the app runs ``newsreader refresh
@@ -17,10 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import multiprocessing
-import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -31,6 +29,7 @@ from newsreader.core.models import ParsedDocument, ParseError
 from newsreader.core.sanitize import clean_line
 from newsreader.feeds.fetch import Fetcher, FetchRequest, FetchResult
 from newsreader.feeds.policy import redirect_decision
+from newsreader.feeds.refresh_workers import FetchWorker, _parse_executor
 from newsreader.feeds.store_queue import BATCH_SECONDS, StoreQueue
 from newsreader.parser import detect, parse
 from newsreader.store import (
@@ -136,62 +135,15 @@ def _prepare_for_writer(doc: ParsedDocument) -> None:
 
 ProgressCallback = Callable[[int, int, FeedOutcome], None]
 
-#: Refreshes of fewer feeds parse on a thread: a worker process would cost
-#: more to start and to hold in memory than it saves.
-PROCESS_REFRESH_FEEDS = 50
 
-
-def parse_processes_for(feeds: int, cores: int | None) -> int:
-    """Parse worker processes for a refresh of ``feeds`` feeds on ``cores`` cores.
-
-    0 (a thread of this process) for a small refresh or a single core.
-    Otherwise one per core besides the one this process keeps busy
-    fetching and storing, at most two: with one worker, parsing and the
-    rest already take about the same CPU, and each worker is another
-    Python in memory (a second helps only where parsing is the slower side).
-    """
-    if feeds < PROCESS_REFRESH_FEEDS or not cores or cores < 2:
-        return 0
-    return min(2, cores - 1)
-
-
-def _parse_executor(processes: int) -> Executor:
-    """Where feeds are parsed: ``processes`` forked workers, or one thread when 0.
-
-    The workers are forked when the first feed is to be parsed (none for a
-    refresh where every feed answers 304), from a process whose objects
-    existing now are frozen (``gc.freeze``): the collector then never writes
-    to the pages the workers share with it, so they stay shared rather than
-    being copied into every worker. The caller unfreezes after shutting the
-    pool down.
-    """
-    if processes < 1:
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="nr-parse")
-    # Fork where it is the platform's way (Linux): the workers start in
-    # milliseconds and share this process's modules. Elsewhere the default.
-    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-    gc.freeze()
-    pool = ProcessPoolExecutor(
-        max_workers=processes, mp_context=context, initializer=_start_parse_worker, initargs=(os.getpid(),)
-    )
-    return pool
-
-
-def _start_parse_worker(parent: int) -> None:
-    """In each parse worker: let go of the refresh's standard output, and end
-    with the refresh. The app reads ``refresh --jsonl``'s output until every
-    holder closes it, and a worker left behind by a killed refresh would
-    otherwise wait for tasks forever, holding it open."""
-    quiet = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(quiet, 1)
-    os.close(quiet)
-    threading.Thread(target=_end_with, args=(parent,), name="nr-parent-watch", daemon=True).start()
-
-
-def _end_with(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(1)
+async def _all_or_none(tasks: list[asyncio.Task]) -> None:
+    """Wait for every task; if one fails, cancel the others and raise its error."""
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 ELSEWHERE = "refreshing elsewhere"  # why a feed another process holds is skipped
@@ -258,44 +210,17 @@ class Refresher:
             }
             progress = {"done": done}
 
-            store = StoreQueue(self, writer, expected=len(requests))
-            # Feeds between their request and their stored outcome, at most:
-            # enough to keep every connection and the parsers busy, few enough
-            # that a big refresh never holds all its bodies in memory at once.
-            in_flight = asyncio.Semaphore(max(1, options["concurrency"]) + 2 * max(1, self.parse_processes))
-
-            async def settle(fetcher: Fetcher, feed: FeedConfig, state: FeedState, request: FetchRequest) -> None:
-                await in_flight.acquire()
-                holding = [True]
-
-                def release() -> None:  # once: when nothing big is held any more, or at the end
-                    if holding[0]:
-                        holding[0] = False
-                        in_flight.release()
-
-                try:
-                    result = await fetcher.fetch(request.url, etag=request.etag, last_modified=request.last_modified)
-                    if result.body is None:  # a 304 or a failure: nothing big to hold while it waits
-                        release()
-                    outcome = await self._settle(feed, state, result, parser, store, release)
-                finally:
-                    release()
+            def finish(outcome: FeedOutcome) -> None:
                 report.outcomes.append(outcome)
                 progress["done"] += 1
                 if on_progress:
                     on_progress(progress["done"], total, outcome)
 
-            async with Fetcher(**options) as fetcher:
-                tasks = [
-                    asyncio.create_task(settle(fetcher, feed, st, FetchRequest(url, st.etag, st.last_modified)))
-                    for url, (feed, st) in requests.items()
-                ]
-                try:
-                    await asyncio.gather(*tasks)
-                finally:
-                    for task in tasks:
-                        task.cancel()
-                    await asyncio.gather(*tasks, return_exceptions=True)
+            store = StoreQueue(self, writer, expected=len(requests))
+            if self.parse_processes >= 1 and requests and sys.platform.startswith("linux"):
+                await self._fetch_in_worker(requests, options, store, finish)
+            else:
+                await self._fetch_here(requests, options, parser, store, finish)
             if any(feed.full_text for feed in feeds):
                 await self._fetch_full_text(feeds, report, parser, writer)
         finally:
@@ -307,6 +232,96 @@ class Refresher:
             writer.shutdown(wait=True)
         report.seconds = time.perf_counter() - started
         return report
+
+    async def _fetch_here(
+        self,
+        requests: dict[str, tuple[FeedConfig, FeedState]],
+        options: dict,
+        parser: Executor,
+        store: StoreQueue,
+        finish: Callable[[FeedOutcome], None],
+    ) -> None:
+        """Fetch on this event loop, parse on ``parser`` (a small refresh, or one core)."""
+        # Feeds between their request and their stored outcome, at most:
+        # enough to keep every connection and the parser busy, few enough
+        # that a big refresh never holds all its bodies in memory at once.
+        in_flight = asyncio.Semaphore(max(1, options["concurrency"]) + 2)
+
+        async def settle(fetcher: Fetcher, feed: FeedConfig, state: FeedState, request: FetchRequest) -> None:
+            await in_flight.acquire()
+            holding = [True]
+
+            def release() -> None:  # once: when nothing big is held any more, or at the end
+                if holding[0]:
+                    holding[0] = False
+                    in_flight.release()
+
+            try:
+                result = await fetcher.fetch(request.url, etag=request.etag, last_modified=request.last_modified)
+                if result.body is None:  # a 304 or a failure: nothing big to hold while it waits
+                    release()
+                outcome = await self._settle(feed, state, result, parser, store, release)
+            finally:
+                release()
+            finish(outcome)
+
+        async with Fetcher(**options) as fetcher:
+            tasks = [
+                asyncio.create_task(settle(fetcher, feed, st, FetchRequest(url, st.etag, st.last_modified)))
+                for url, (feed, st) in requests.items()
+            ]
+            await _all_or_none(tasks)
+
+    async def _fetch_in_worker(
+        self,
+        requests: dict[str, tuple[FeedConfig, FeedState]],
+        options: dict,
+        store: StoreQueue,
+        finish: Callable[[FeedOutcome], None],
+    ) -> None:
+        """Fetch and parse in a forked worker (:mod:`newsreader.feeds.fetch_worker`);
+        store each feed here as it arrives."""
+        loop = asyncio.get_running_loop()
+        wanted = list(requests.values())
+        window = max(1, options["concurrency"]) + 2 * self.parse_processes
+        # Opening a fetcher builds the TLS context: the worker inherits it ready.
+        async with Fetcher(**options):
+            worker = FetchWorker(
+                [(url, st.etag, st.last_modified) for url, (_, st) in requests.items()],
+                options,
+                window,
+                parse_feed_body,
+            )
+        tasks: list[asyncio.Task] = []
+
+        async def settle(feed: FeedConfig, state: FeedState, result: FetchResult, doc) -> None:
+            title = feed.title or state.title or feed.url
+            waiting = [doc is not None]  # the worker waits to hear that a parsed feed is stored
+
+            def stored() -> None:  # once: as soon as the writer is done with it, or at the end
+                if waiting[0]:
+                    waiting[0] = False
+                    worker.stored()
+
+            try:
+                outcome = await store.store((feed, state, result, doc, title), stored)
+            finally:
+                stored()
+            finish(outcome)
+
+        try:
+            arrivals = worker.arrivals(loop)
+            while (arrival := await arrivals.get()) is not None:
+                index, result, doc = arrival
+                feed, state = wanted[index]
+                tasks.append(asyncio.create_task(settle(feed, state, result, doc)))
+            await _all_or_none(tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+            worker.close()
+        if len(tasks) < len(wanted):
+            raise RuntimeError(worker.failure or f"the fetch worker ended early (exit code {worker.process.exitcode})")
 
     async def _fetch_full_text(
         self, feeds: list[FeedConfig], report: RefreshReport, parser: Executor, writer: Executor

@@ -106,7 +106,7 @@ def test_a_feed_that_fails_to_store_leaves_the_others_of_its_batch(cache, monkey
 
 
 def test_parse_workers_by_the_size_of_the_refresh_and_the_cores():
-    from newsreader.feeds.refresh import PROCESS_REFRESH_FEEDS, parse_processes_for
+    from newsreader.feeds.refresh_workers import PROCESS_REFRESH_FEEDS, parse_processes_for
 
     assert parse_processes_for(PROCESS_REFRESH_FEEDS - 1, 8) == 0  # small: parsed on a thread
     assert parse_processes_for(1000, 1) == 0  # one core: a worker would only compete
@@ -115,28 +115,90 @@ def test_parse_workers_by_the_size_of_the_refresh_and_the_cores():
     assert parse_processes_for(1000, 16) == 2  # the one writer keeps up with two
 
 
-def test_a_refresh_parses_in_a_worker_process_and_unfreezes_the_collector(cache, monkeypatch):
+def _pids_in(path) -> list[int]:
+    return [int(line) for line in path.read_text().split()] if path.exists() else []
+
+
+def test_a_big_refresh_fetches_and_parses_in_a_worker_process(cache, monkeypatch, tmp_path):
     import gc
+    import os
+
+    from newsreader.feeds import fetch, refresh
+
+    parsed_in, fetched_in = tmp_path / "parsed", tmp_path / "fetched"
+    parse, fetch_one = refresh.parse_feed_body, fetch.Fetcher.fetch
+
+    def recorded_parse(body, url):
+        with parsed_in.open("a") as f:  # the worker is another process: it tells through a file
+            f.write(f"{os.getpid()}\n")
+        return parse(body, url)
+
+    async def recorded_fetch(self, url, **validators):
+        with fetched_in.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return await fetch_one(self, url, **validators)
+
+    monkeypatch.setattr(refresh, "parse_feed_body", recorded_parse)
+    monkeypatch.setattr(fetch.Fetcher, "fetch", recorded_fetch)
+    with FeedServer(feeds=6) as server:
+        feeds = [FeedConfig(server.url(n)) for n in range(6)]
+        report = Refresher(cache, FetchConfig(timeout=5), parse_processes=1).run_sync(feeds)
+        again = Refresher(cache, FetchConfig(timeout=5), parse_processes=1).run_sync(feeds)
+        assert server.counts == {"200": 6, "304": 6}
+    assert (report.count("updated"), report.failed, report.new_articles) == (6, 0, 18)
+    assert (again.count("unchanged"), again.failed, again.new_articles) == (6, 0, 0)
+    assert len(_pids_in(parsed_in)) == 6 and os.getpid() not in _pids_in(parsed_in)
+    assert len(_pids_in(fetched_in)) == 12 and os.getpid() not in _pids_in(fetched_in)
+    assert cache.totals()[0] == 18
+    assert gc.get_freeze_count() == 0  # frozen only while the workers lived
+
+
+def test_the_fetch_worker_waits_for_the_writer(cache, monkeypatch, tmp_path):
+    """A slow writer holds the worker up: it never has more than its window
+    of parsed feeds waiting to be stored (concurrency + 2)."""
     import os
 
     from newsreader.feeds import refresh
 
-    parsed_in: set[int] = set()
-    real_executor = refresh._parse_executor
+    parsed = tmp_path / "parsed"
+    parse = refresh.parse_feed_body
+    stored_store = Refresher._store
+    ahead: list[int] = []
 
-    def watched(processes):
-        executor = real_executor(processes)
-        parsed_in.update(executor.submit(os.getpid).result() for _ in range(3))
-        return executor
+    def counted_parse(body, url):
+        with parsed.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return parse(body, url)
 
-    monkeypatch.setattr(refresh, "_parse_executor", watched)
-    with FeedServer(feeds=6) as server:
-        feeds = [FeedConfig(server.url(n)) for n in range(6)]
-        report = Refresher(cache, FetchConfig(timeout=5), parse_processes=1).run_sync(feeds)
-    assert (report.count("updated"), report.failed, report.new_articles) == (6, 0, 18)
-    assert parsed_in and os.getpid() not in parsed_in  # another process parsed
-    assert cache.totals()[0] == 18
-    assert gc.get_freeze_count() == 0  # frozen only while the workers lived
+    def slow_store(self, feed, state, result, doc, title):
+        ahead.append(len(_pids_in(parsed)) - len(ahead))  # parsed and not yet stored, this one included
+        time.sleep(0.02)
+        return stored_store(self, feed, state, result, doc, title)
+
+    monkeypatch.setattr(refresh, "parse_feed_body", counted_parse)
+    monkeypatch.setattr(Refresher, "_store", slow_store)
+    with FeedServer(feeds=FEEDS) as server:
+        feeds = [FeedConfig(server.url(n)) for n in range(FEEDS)]
+        report = Refresher(cache, FetchConfig(timeout=5, concurrency=2), parse_processes=1).run_sync(feeds)
+    assert report.failed == 0 and report.new_articles == 3 * FEEDS
+    assert len(ahead) == FEEDS and max(ahead) <= 2 + 2, ahead
+
+
+def test_a_fetch_worker_that_dies_fails_the_refresh_and_ends(cache, monkeypatch):
+    import os
+
+    from newsreader.feeds import refresh
+
+    def dying_parse(body, url):
+        os._exit(3)
+
+    monkeypatch.setattr(refresh, "parse_feed_body", dying_parse)
+    with FeedServer(feeds=3) as server:
+        feeds = [FeedConfig(server.url(n)) for n in range(3)]
+        with pytest.raises(RuntimeError, match="fetch worker ended early \\(exit code 3\\)"):
+            Refresher(cache, FetchConfig(timeout=5), parse_processes=1).run_sync(feeds)
+    assert cache.totals()[0] == 0
+    assert not cache.connection().in_transaction
 
 
 def test_feeds_arriving_one_by_one_share_transactions_after_the_first(cache, monkeypatch):
@@ -173,7 +235,7 @@ def test_a_parse_worker_lets_go_of_the_output_and_ends_with_a_killed_refresh():
 
     code = (
         "import os\n"
-        "from newsreader.feeds.refresh import _parse_executor\n"
+        "from newsreader.feeds.refresh_workers import _parse_executor\n"
         "pool = _parse_executor(1)\n"
         "print(pool.submit(os.getpid).result(), flush=True)\n"
         "os._exit(0)  # as if killed: no shutdown of the pool\n"
