@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import pairwise
 from typing import cast
 
 from rich.cells import cell_len
 from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from rich.text import Text
 from textual.content import Content, Span
 from textual.css.styles import RulesMap
@@ -160,6 +163,53 @@ def wrap_hanging(content: Content, width: int) -> Content:
     return Content("".join(text), spans, strip_control_codes=False)
 
 
+#: Rich styles of the style combinations labels are drawn in (a few dozen
+#: in practice: marks, titles, meta lines on the list's row styles).
+_RICH_STYLES: dict[tuple[Style, ...], RichStyle] = {}
+_RICH_STYLES_MAX = 4096
+
+
+def _rich_style(base: Style, styles: tuple[Style, ...]) -> RichStyle:
+    """The style Textual draws text in under ``styles`` on ``base`` (as ``Content.render`` combines them)."""
+    key = (base, *styles)
+    rich = _RICH_STYLES.get(key)
+    if rich is None:
+        if len(_RICH_STYLES) >= _RICH_STYLES_MAX:
+            _RICH_STYLES.clear()
+        rich = _RICH_STYLES[key] = (base + Style.combine(key)).rich_style
+    return rich
+
+
+def wrapped_strips(content: Content, width: int, base: Style, options: RenderOptions) -> list[Strip] | None:
+    """``content``'s lines (wrapped already) drawn on ``base`` as Textual
+    draws them with wrapping off, without a style per segment for its
+    offset (mouse selection, which lists do not allow). None when a line is
+    wider than ``width`` (Textual's own drawing clips it)."""
+    plain = content.plain
+    get_style = options.get_style
+    spans = [
+        (span.start, span.end, span.style if isinstance(span.style, Style) else get_style(span.style))
+        for span in content.spans
+    ]
+    strips: list[Strip] = []
+    offset = 0
+    for line in plain.split("\n"):
+        end = offset + len(line)
+        cells = cell_len(line)
+        if cells > width or "\t" in line:
+            return None
+        here = [span for span in spans if span[0] < end and span[1] > offset]
+        cuts = sorted({offset, end, *(max(s, offset) for s, _, _ in here), *(min(e, end) for _, e, _ in here)})
+        segments = [
+            Segment(plain[a:b], _rich_style(base, tuple(st for s, e, st in here if s <= a and e >= b)))
+            for a, b in pairwise(cuts)
+            if b > a
+        ] or [Segment("", _rich_style(base, ()))]
+        strips.append(Strip(segments, cells))
+        offset = end + 1
+    return strips
+
+
 class Hanging(Visual):
     """A ``Text`` label drawn with :func:`wrap_hanging`; measured from its plain text."""
 
@@ -183,8 +233,13 @@ class Hanging(Visual):
 
     def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
         # The lines are wrapped already: drawn as they are, not wrapped again.
+        content = self.at(width)
+        if options.selection is None and options.post_style is None and width > 0:
+            strips = wrapped_strips(content, width, style, options)
+            if strips is not None:
+                return strips if height is None else strips[:height]
         rules = cast(RulesMap, {"text_wrap": "nowrap", "text_overflow": "clip"})
-        return self.at(width).render_strips(width, height, style, replace(options, rules=rules))
+        return content.render_strips(width, height, style, replace(options, rules=rules))
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
         return max(cell_len(line) for line in self.text.plain.split("\n"))
