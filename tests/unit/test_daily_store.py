@@ -199,7 +199,7 @@ def test_a_schema_2_cache_upgrades_in_place(tmp_path):
     cache = Cache(path)
     try:
         conn = cache.connection()
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         assert cache.article(1).title == "Old pier" and not cache.article(1).hidden
         assert ids(search_articles(cache, parse_query("heron"))) == [1]
         assert ids(search_articles(cache, parse_query("author:fenwick"))) == [1]

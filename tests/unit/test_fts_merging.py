@@ -1,0 +1,82 @@
+"""Both search indexes merge their segments 16 at a time (schema 7), new
+caches and upgraded ones, and searches find what they found before."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from newsreader.core.models import Article, ParsedDocument
+from newsreader.search.language import parse_query
+from newsreader.store import schema
+from newsreader.store.cache import Cache
+from newsreader.store.searching import search_articles
+
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+TABLES = ("articles_fts", "articles_titles_fts")
+
+
+def _automerge(conn: sqlite3.Connection) -> list[int | None]:
+    values = []
+    for table in TABLES:
+        row = conn.execute(f"SELECT v FROM {table}_config WHERE k = 'automerge'").fetchone()
+        values.append(row[0] if row else None)
+    return values
+
+
+def _found(cache: Cache, text: str) -> list[int]:
+    return sorted(r.id for r in search_articles(cache, parse_query(text), now=NOW))
+
+
+def _filled(tmp_path) -> Cache:
+    cache = Cache(tmp_path / "cache.sqlite3", tmp_path / "state.sqlite3")
+    # One feed document at a time, as a refresh stores them: a segment each.
+    for n in range(40):
+        doc = ParsedDocument(
+            format="rss",
+            feed_title="Estuary Courier",
+            articles=[
+                Article(
+                    title=f"Ferry timetable {n}",
+                    body=f"The pilot boat {n} waits at the bar; crews rest{' and herons nest' * (n % 3)}.",
+                    url=f"https://estuary.example/{n}",
+                    published=NOW,
+                    precision="minute",
+                )
+            ],
+        )
+        cache.import_document(doc, feed_url="https://estuary.example/rss")
+    return cache
+
+
+def test_a_new_cache_merges_segments_sixteen_at_a_time(tmp_path):
+    cache = _filled(tmp_path)
+    conn = cache.connection()
+    assert _automerge(conn) == [schema.FTS_AUTOMERGE, schema.FTS_AUTOMERGE] == [16, 16]
+    assert len(_found(cache, "pilot")) == 40
+    assert len(_found(cache, "herons")) == 26
+    assert len(_found(cache, "fer*")) == 40
+    cache.close()
+
+
+def test_a_schema_6_cache_is_upgraded_and_finds_the_same(tmp_path):
+    cache = _filled(tmp_path)
+    before = {text: _found(cache, text) for text in ("pilot", "herons", "fer*", '"pilot boat"', "timetable -herons")}
+    conn = cache.connection()
+    fresh_schema = list(conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name"))
+    cache.close()
+    old = sqlite3.connect(tmp_path / "cache.sqlite3", isolation_level=None)
+    for table in TABLES:  # FTS5's default, as schema 6 left it
+        old.execute(f"DELETE FROM {table}_config WHERE k = 'automerge'")
+    old.execute("PRAGMA user_version = 6")
+    assert _automerge(old) == [None, None]
+    old.close()
+    cache = Cache(tmp_path / "cache.sqlite3", tmp_path / "state.sqlite3")
+    conn = cache.connection()
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION == 7
+    assert _automerge(conn) == [16, 16]
+    assert list(conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name")) == fresh_schema
+    assert {text: _found(cache, text) for text in before} == before
+    for table in TABLES:  # raises if an index does not match its rows
+        conn.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+    cache.close()
