@@ -98,6 +98,25 @@ CREATE VIRTUAL TABLE articles_titles_fts USING fts5(
     + FTS_MERGING
 )
 
+# Tags as rows, so tag: filters are an index lookup, not a JSON scan. A new
+# row's tags are put in by the code that inserts it (store/articlerows.py
+# index_text) from the list it has in hand: an insert trigger read the JSON
+# again (schema 7 dropped it; caches from before the table get it then).
+TAG_TABLE = """
+CREATE TABLE IF NOT EXISTS article_tags (
+    tag TEXT NOT NULL COLLATE NOCASE,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (tag, article_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_tags_article ON article_tags(article_id);
+CREATE TRIGGER IF NOT EXISTS articles_tags_au AFTER UPDATE OF extras ON articles BEGIN
+    DELETE FROM article_tags WHERE article_id = new.id;
+    INSERT OR IGNORE INTO article_tags(tag, article_id)
+        SELECT value, new.id FROM json_each(CASE WHEN json_valid(new.extras) THEN new.extras ELSE '{}' END, '$.tags')
+        WHERE type = 'text';
+END;
+"""
+
 # Rules hide and flag articles; a refresh holds a lease per feed so that two
 # processes never fetch and store the same feed at once (store/leases.py).
 DAILY_TABLES = """
@@ -215,25 +234,7 @@ CREATE INDEX related_other ON related(other_id);
 
 """
     + FTS_TABLE
-    + """
--- Tags as rows, so tag: filters are an index lookup, not a JSON scan.
-CREATE TABLE article_tags (
-    tag TEXT NOT NULL COLLATE NOCASE,
-    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    PRIMARY KEY (tag, article_id)
-) WITHOUT ROWID;
-CREATE INDEX article_tags_article ON article_tags(article_id);
-CREATE TRIGGER articles_tags_ai AFTER INSERT ON articles WHEN json_valid(new.extras) BEGIN
-    INSERT OR IGNORE INTO article_tags(tag, article_id)
-        SELECT value, new.id FROM json_each(new.extras, '$.tags') WHERE type = 'text';
-END;
-CREATE TRIGGER articles_tags_au AFTER UPDATE OF extras ON articles BEGIN
-    DELETE FROM article_tags WHERE article_id = new.id;
-    INSERT OR IGNORE INTO article_tags(tag, article_id)
-        SELECT value, new.id FROM json_each(CASE WHEN json_valid(new.extras) THEN new.extras ELSE '{}' END, '$.tags')
-        WHERE type = 'text';
-END;
-"""
+    + TAG_TABLE
     + FTS_TRIGGERS
     + DAILY_TABLES
     + """
@@ -399,8 +400,15 @@ MIGRATIONS: dict[int, str] = {
     "ALTER TABLE articles RENAME COLUMN norm_url TO own_norm_url;\n"
     "UPDATE articles SET own_norm_url = '' WHERE own_norm_url = url;\n" + NORM_URL_COLUMN,
     # 7: both search indexes merge their segments 16 at a time (FTS_MERGING;
-    # the segments already there stay as they are).
-    7: FTS_MERGING,
+    # the segments already there stay as they are); new rows' tags written
+    # by the inserting code, not by a trigger.
+    7: FTS_MERGING
+    + "DROP TRIGGER IF EXISTS articles_tags_ai;\n"
+    + TAG_TABLE
+    # A table just made (a cache from before it) is filled from the rows.
+    + "INSERT OR IGNORE INTO article_tags(tag, article_id) SELECT t.value, a.id"
+    " FROM articles a, json_each(CASE WHEN json_valid(a.extras) THEN a.extras ELSE '{}' END, '$.tags') t"
+    " WHERE t.type = 'text' AND NOT EXISTS (SELECT 1 FROM article_tags);\n",
 }
 
 
