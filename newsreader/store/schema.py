@@ -49,12 +49,10 @@ WHEN old.title IS NOT new.title OR old.body IS NOT new.body OR old.author IS NOT
 END;
 """
 
-#: Segments of one size FTS5 merges at once (its 'automerge'; see FTS_TABLE).
+#: Segments of one size FTS5 merges at once in the full index (its
+#: 'automerge'; see FTS_TABLE).
 FTS_AUTOMERGE = 16
-FTS_MERGING = (
-    f"INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', {FTS_AUTOMERGE});\n"
-    f"INSERT INTO articles_titles_fts(articles_titles_fts, rank) VALUES ('automerge', {FTS_AUTOMERGE});\n"
-)
+FTS_MERGING = f"INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', {FTS_AUTOMERGE});\n"
 
 # Authors and image captions are searched too (``author:`` and plain words).
 # They are FTS5 columns of their own, so ``author:`` is a column filter.
@@ -75,10 +73,11 @@ FTS_MERGING = (
 # an article are in its body only (first: 675 B an article, second: 935).
 #
 # FTS5 writes each feed's new words as a small segment and merges segments
-# of one size into a bigger one as they pile up: 16 at a time rather than
-# its default 4 rewrites each word's entry about half as often (a fifth
-# less indexing time at 100,000 articles); a search reads a few more
-# segments (benchmarks/MEASUREMENTS.md).
+# of one size into a bigger one as they pile up: in the full index, 16 at a
+# time rather than its default 4 rewrites each word's entry about half as
+# often (a fifth less indexing time at 100,000 articles) for a few more
+# segments to read. The titles' index is small and holds the three-letter
+# prefixes: it keeps the default (benchmarks/MEASUREMENTS.md).
 FTS_TABLE = (
     """
 CREATE VIEW articles_fts_content AS
@@ -399,7 +398,7 @@ MIGRATIONS: dict[int, str] = {
     6: "DROP INDEX IF EXISTS articles_norm_url;\n"
     "ALTER TABLE articles RENAME COLUMN norm_url TO own_norm_url;\n"
     "UPDATE articles SET own_norm_url = '' WHERE own_norm_url = url;\n" + NORM_URL_COLUMN,
-    # 7: both search indexes merge their segments 16 at a time (FTS_MERGING;
+    # 7: the full search index merges its segments 16 at a time (FTS_MERGING;
     # the segments already there stay as they are); new rows' tags written
     # by the inserting code, not by a trigger.
     7: FTS_MERGING
