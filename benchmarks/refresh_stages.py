@@ -80,7 +80,7 @@ class StageClock:
 #: it is called from: (label, module, function name).
 STORE_PARTS = (
     ("rows: insert, ids, FTS", "newsreader.store.articlerows", "import_feed_articles"),
-    ("  FTS insert", "newsreader.store.articlerows", "index_text"),
+    ("  FTS and tags insert", "newsreader.store.articlerows", "index_text"),
     ("stories: sign, match, place", "newsreader.store.story_rows", "assign_stories"),
     ("  sign (weigh, insert, post)", "newsreader.store.storyindex", "sign"),
     ("  candidates (postings, compare)", "newsreader.store.storyindex", "matches"),

@@ -282,7 +282,8 @@ def chunks(items: list, size: int) -> Iterator[list]:
 
 
 def index_text(conn: sqlite3.Connection, rows: list[tuple[int, Article, ArticleFields]]) -> None:
-    """Put new rows in the full-text indexes: ``(id, article, its fields)``.
+    """Put new rows in the full-text indexes and their tags in
+    ``article_tags``: ``(id, article, its fields)``.
 
     Every INSERT INTO articles is followed by this (the schema has no
     insert trigger, see FTS_TRIGGERS); one statement a table for the lot,
@@ -292,6 +293,17 @@ def index_text(conn: sqlite3.Connection, rows: list[tuple[int, Article, ArticleF
     """
     if not rows:
         return
+    # As the update trigger (articles_tags_au) reads them from the extras:
+    # each text tag, in order, so of two spellings of one tag the first stays.
+    conn.executemany(
+        "INSERT OR IGNORE INTO article_tags(tag, article_id) VALUES (?, ?)",
+        [
+            (tag, article_id)
+            for article_id, _, fields in rows
+            for tag in fields.extras.get("tags", ())
+            if isinstance(tag, str)
+        ],
+    )
     captions = [textpack.captions_text(fields.extras) for _, _, fields in rows]
     full = [
         v

@@ -356,32 +356,40 @@ def _shared_weights(conn: sqlite3.Connection, batch: list[Signed]) -> dict[int, 
     # Articles signed again: their stored postings are seen by the articles
     # before them in the batch only (after that, their new ones).
     replaced = {s.member.article_id: i for i, s in enumerate(batch) if not s.first_time}
-    looks: dict[str, list[tuple[int, int, int, int]]] = {}  # term -> (from, to, article index, weight)
+    # term -> (from, to) -> [(article index, weight)]: most of a call's
+    # articles search the same days (they arrived together), so a posting
+    # is checked against each stretch of days once, not once per article.
+    looks: dict[str, dict[tuple[int, int], list[tuple[int, int]]]] = {}
     around_of: dict[int, list[tuple[int, int]]] = {}
     for i in place:
         s = batch[i]
         around = around_of[i] = spans(s.member)
-        for lo, hi in around:
+        for span in around:
             for term, weight in s.search.items():
-                entry = looks.get(term)
-                if entry is None:
-                    looks[term] = [(lo, hi, i, weight)]
+                by_span = looks.get(term)
+                if by_span is None:
+                    looks[term] = {span: [(i, weight)]}
                 else:
-                    entry.append((lo, hi, i, weight))
+                    by_span.setdefault(span, []).append((i, weight))
     weights: dict[int, dict[int, int]] = {i: {} for i in place}
     ranges: list[tuple[str, int, int]] = []
-    for term, entry in looks.items():
-        if len(entry) == 1:
-            ranges.append((term, entry[0][0], entry[0][1]))
+    for term, by_span in looks.items():
+        if len(by_span) == 1:
+            ranges += [(term, lo, hi) for lo, hi in by_span]
         else:
-            ranges += [(term, lo, hi) for lo, hi in _merged((lo, hi) for lo, hi, *_ in entry)]
+            ranges += [(term, lo, hi) for lo, hi in _merged(by_span)]
+    last = len(batch)
     for chunk in _chunks(ranges, _RANGES_PER_QUERY):
         sql = _POSTINGS.format(",".join(["(?,?,?)"] * len(chunk)))
         for term, ts, other in conn.execute(sql, [v for r in chunk for v in r]):
-            for lo, hi, i, weight in looks[term]:
-                if lo <= ts <= hi and (not replaced or replaced.get(other, len(batch)) > i):
-                    w = weights[i]
-                    w[other] = w.get(other, 0) + weight
+            for (lo, hi), readers in looks[term].items():
+                if lo <= ts <= hi:
+                    # Seen by every reader, unless signed again in this call.
+                    before = replaced.get(other, last) if replaced else last
+                    for i, weight in readers:
+                        if before > i:
+                            w = weights[i]
+                            w[other] = w.get(other, 0) + weight
     # The batch's own postings, each seen by the articles after it.
     posted: dict[str, list[tuple[int, int]]] = {}
     for i, s in enumerate(batch):
