@@ -48,14 +48,33 @@ def clean_short(text: str | None, limit: int) -> str:
         return ""
     if len(text) <= limit and "  " not in text and text.isprintable():
         return text.strip(" ")  # nothing to clean, collapse or cut (see one_line)
+    # Cleaning and collapsing work a character at a time, so the line made
+    # of a head of the text is the head of the line made of all of it (up
+    # to a space at its end). Once that line is longer than ``limit``, the
+    # cut falls inside it: a summary of a long body reads a short window
+    # first, and the whole allowance only when the window was not enough.
+    allowance = limit * 4 + 16
+    window = limit + _SHORT_WINDOW
+    if len(text) > window and window < allowance:
+        line = _one_clean_line(text[:window])
+        if len(line) > limit:
+            return shorten(line, limit)
+    return shorten(_one_clean_line(text[:allowance]), limit)
+
+
+# Past the limit, what a summary's window holds beyond it: a paragraph
+# break or two and a few spaces collapse away in a usual body.
+_SHORT_WINDOW = 64
+
+
+def _one_clean_line(text: str) -> str:
     # clean_line's own space collapsing is a regex; one_line is faster.
     # A paragraph break made one space first spares it the general way
     # (whitespace for whitespace: the same words, and clean() turns it to
     # spaces anyway).
-    text = text[: limit * 4 + 16]
     if "\n\n" in text:
         text = text.replace("\n\n", " ")
-    return shorten(one_line(clean(text, newlines=False)), limit)
+    return one_line(clean(text, newlines=False))
 
 
 def shorten(text: str, limit: int) -> str:
