@@ -21,10 +21,10 @@ from lxml import etree
 
 from newsreader.parser.plaintext import (
     BLANK_LINES,
-    INVISIBLE,
     MAX_TEXT_CHARS,
     cap_text,
     clean_short,
+    drop_invisible,
     finish_text,
     fix_c1,
     looks_like_html,
@@ -299,7 +299,7 @@ class _TextBuilder:
             out.append(block)
         text = "".join(out)
         if not text.isascii():
-            text = INVISIBLE.sub("", text)
+            text = drop_invisible(text)
         return cap_text(text, self.max_chars)
 
     # -- elements ---------------------------------------------------------

@@ -1,0 +1,76 @@
+"""Scans of the parse worker done in C (issue 16, third round): folding,
+C1 punctuation and invisible characters give exactly what the general
+code they stand in for gives, written out here."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsreader.core import textnorm
+from newsreader.parser import plaintext
+from newsreader.parser.htmltext import html_to_text
+
+CURLY = ["\u2018", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014"]
+# Quotes and dashes, C1 controls, invisible characters, letters NFKC or
+# casefold change, and plain text around them.
+ODD = [
+    *CURLY,
+    "\x80",
+    "\x92",
+    "\x9f",
+    "\u00ad",
+    "\u200b",
+    "\u2060",
+    "\ufb01",
+    "\u212b",
+    "\u0130",
+    "ß",
+    "Σ",
+    "é",
+    "e\u0301",
+]
+odd_text = st.lists(st.sampled_from([*ODD, "a", "Word", " ", "'", "-", "\n"]), max_size=40).map("".join)
+
+_FOLD_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060]")
+_C1 = re.compile("[\x80-\x9f]")
+
+
+@given(odd_text)
+def test_fold_is_nfkc_quotes_and_casefold(text):
+    expected = (
+        text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).translate(_FOLD_QUOTES).casefold()
+    )
+    assert textnorm.fold(text) == expected
+
+
+@pytest.mark.parametrize("curly", CURLY)
+def test_fold_straightens_each_quote_and_dash(curly):
+    assert textnorm.fold(f"Port{curly}S \ufb01le") in ("port's file", 'port"s file', "port-s file")
+
+
+@given(odd_text)
+def test_c1_punctuation_found_as_the_pattern_finds_it(text):
+    expected = text.translate(plaintext._C1_TO_CP1252) if _C1.search(text) else text
+    assert plaintext.fix_c1(text) == expected
+
+
+def test_c1_punctuation_by_hand():
+    assert plaintext.fix_c1("Caf\u00e9\x92s \x93menu\x94") == "Caf\u00e9\u2019s \u201cmenu\u201d"
+    assert plaintext.fix_c1("Caf\u00e9 menu") == "Caf\u00e9 menu"
+
+
+@given(odd_text)
+def test_invisible_characters_dropped_as_the_pattern_drops_them(text):
+    assert plaintext.drop_invisible(text) == _INVISIBLE.sub("", text)
+
+
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u2060"])
+def test_invisible_characters_leave_a_text_beyond_ascii(invisible):
+    assert html_to_text(f"<p>\u00c6r\u00f8{invisible}sk\u00f8bing</p>") == "\u00c6r\u00f8sk\u00f8bing"
+    assert plaintext.plain_to_text(f"\u00c6r\u00f8{invisible}sk\u00f8bing") == "\u00c6r\u00f8sk\u00f8bing"
