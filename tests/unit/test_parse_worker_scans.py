@@ -12,8 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsreader.core import textnorm
-from newsreader.parser import plaintext
+from newsreader.core.sanitize import one_line
+from newsreader.parser import htmltext, plaintext
 from newsreader.parser.htmltext import html_to_text
+from newsreader.stories import features
 
 CURLY = ["\u2018", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014"]
 # Quotes and dashes, C1 controls, invisible characters, letters NFKC or
@@ -74,3 +76,48 @@ def test_invisible_characters_dropped_as_the_pattern_drops_them(text):
 def test_invisible_characters_leave_a_text_beyond_ascii(invisible):
     assert html_to_text(f"<p>\u00c6r\u00f8{invisible}sk\u00f8bing</p>") == "\u00c6r\u00f8sk\u00f8bing"
     assert plaintext.plain_to_text(f"\u00c6r\u00f8{invisible}sk\u00f8bing") == "\u00c6r\u00f8sk\u00f8bing"
+
+
+@pytest.mark.parametrize(
+    "word", ["2026", "3.75", "...", "12\n", "1.\n", "\n", "12\n\n", "\u0663\u0664", "x1", "", "1a", "\u00b2", "١٢"]
+)
+def test_digits_alone_as_the_pattern_tells(word):
+    assert features._only_digits(word) == bool(re.match(r"^[\d.]+$", word))
+
+
+@given(
+    st.lists(st.sampled_from([*ODD, "Port", "Calder", "The", "of", " ", "\t", ", ", ". ", "'s", "3"]), max_size=40).map(
+        "".join
+    )
+)
+def test_names_of_runs_as_before(text):
+    # Runs of one word take a short way; the general way written out.
+    phrases, singles = [], []
+    runs = list(features._run_pattern().finditer(text))
+    for match in runs:
+        kept = match.group().split()
+        alone = len(kept) == 1
+        while kept and kept[0].casefold() in features._LEADING:
+            kept.pop(0)
+        if len(kept) >= 2:
+            phrases.append(textnorm.fold(" ".join(kept)))
+        elif kept and (not alone or features._inside_sentence(text, match.start(), 0)):
+            singles.append(textnorm.fold(kept[0].rstrip(".,'\u2019-")))
+    singles = [w for w in singles if len(w) > 2 and w not in features._LEADING and w not in textnorm.STOPWORDS]
+    assert features._names_of_runs(text, runs, True, 0) == (phrases, singles)
+    assert features._names_of_runs(text, runs, False, 0) == (phrases, [])
+
+
+@given(
+    st.lists(
+        st.sampled_from(["word", " ", "  ", "\t", "\x0b", "\x0c", "\r", "\x1c", "\x1f", "\x1b", "é", "."]), max_size=30
+    ).map("".join)
+)
+def test_a_paragraph_made_one_line_as_one_line_makes_it(text):
+    assert htmltext._one_line(text) == one_line(text) == " ".join(text.split())
+
+
+def test_holds_any():
+    assert plaintext.holds_any("caf\u00e9\x92", ("\x80", "\x92"))
+    assert not plaintext.holds_any("caf\u00e9", ("\x80", "\x92"))
+    assert not plaintext.holds_any("", ("\x80",))
