@@ -16,6 +16,7 @@ __all__ = [
     "MAX_TEXT_CHARS",
     "cap_text",
     "clean_short",
+    "clean_text",
     "drop_invisible",
     "finish_text",
     "fix_c1",
@@ -93,7 +94,30 @@ def _one_clean_line(text: str) -> str:
     # spaces anyway).
     if "\n\n" in text:
         text = text.replace("\n\n", " ")
+    if text.isascii() and not holds_any(text, _ASCII_CONTROLS):
+        # Nothing for clean() to remove, and no whitespace but spaces and
+        # line breaks: what clean() and one_line() then do, without
+        # reading every character twice (isprintable).
+        if "\n" in text:
+            text = text.replace("\n", " ")
+        return text.strip(" ") if "  " not in text else " ".join(text.split())
     return one_line(clean(text, newlines=False))
+
+
+# What clean() removes from ASCII text (or, CR, turns into a line feed):
+# everything below the space but the tab and the line feed, and DEL.
+_ASCII_REMOVED = tuple(map(chr, [*range(0x09), *range(0x0B, 0x20), 0x7F]))
+# Those and the tab, which a one-line field makes a space.
+_ASCII_CONTROLS = ("\t", *_ASCII_REMOVED)
+
+
+def clean_text(text: str) -> str:
+    """``clean(text)``: in ASCII text that holds none of the controls it
+    removes (the tab it keeps), ``in`` tells in C without reading every
+    character (isprintable)."""
+    if text.isascii() and not holds_any(text, _ASCII_REMOVED):
+        return text
+    return clean(text)
 
 
 def shorten(text: str, limit: int) -> str:

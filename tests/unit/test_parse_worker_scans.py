@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsreader.core import textnorm
+from newsreader.core import sanitize, textnorm
 from newsreader.core.sanitize import one_line
 from newsreader.parser import htmltext, plaintext
 from newsreader.parser.htmltext import html_to_text
@@ -121,3 +121,22 @@ def test_holds_any():
     assert plaintext.holds_any("caf\u00e9\x92", ("\x80", "\x92"))
     assert not plaintext.holds_any("caf\u00e9", ("\x80", "\x92"))
     assert not plaintext.holds_any("", ("\x80",))
+
+
+ascii_text = st.lists(
+    st.sampled_from(
+        ["word", " ", "  ", "\n", "\n\n", "\t", "\r", "\r\n", "\x00", "\x1b", "\x1f", "\x7f", "é", "\u2028"]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@given(ascii_text)
+def test_clean_text_is_clean(text):
+    assert plaintext.clean_text(text) == sanitize.clean(text)
+
+
+@given(ascii_text, st.sampled_from([5, 20, 100]))
+def test_clean_short_of_ascii_text_is_the_general_way(text, limit):
+    general = plaintext.shorten(" ".join(sanitize.clean(text[: limit * 4 + 16], newlines=False).split()), limit)
+    assert plaintext.clean_short(text, limit) == general
