@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsreader.core import sanitize, textnorm
+from newsreader.core.models import ParseError
 from newsreader.core.sanitize import one_line
-from newsreader.parser import htmltext, plaintext
+from newsreader.parser import htmltext, plaintext, xmlsafe
 from newsreader.parser.htmltext import html_to_text
 from newsreader.stories import features
 
@@ -140,3 +141,38 @@ def test_clean_text_is_clean(text):
 def test_clean_short_of_ascii_text_is_the_general_way(text, limit):
     general = plaintext.shorten(" ".join(sanitize.clean(text[: limit * 4 + 16], newlines=False).split()), limit)
     assert plaintext.clean_short(text, limit) == general
+
+
+DOCUMENT_HEADS = [b"", b"\xef\xbb\xbf", b"  \n", b'<?xml version="1.0" encoding="utf-8"?>\n', b"<?xml version='1.0'?>"]
+DOCUMENT_HEADS += [
+    b'<?xml version="1.0" encoding="ISO-8859-1"?>',
+    b'<?xml version="1.0" encoding="utf8"?><!DOCTYPE rss>',
+]
+DOCUMENT_BODIES = [
+    "<rss><channel><title>Caf\u00e9 \u2014 news</title></channel></rss>",
+    "<rss><channel><title>x</title>",
+]
+
+
+@pytest.mark.parametrize("head", DOCUMENT_HEADS)
+@pytest.mark.parametrize("body", [*(b.encode() for b in DOCUMENT_BODIES), "<rss>caf\u00e9</rss>".encode("latin-1")])
+def test_read_xml_parses_the_bytes_it_would_encode(monkeypatch, head, body):
+    # Text decoded as strict UTF-8 is parsed from the bytes as they came:
+    # the very bytes encoding the cut text again would give.
+    data = head + body
+    text = xmlsafe.decode_xml(data, []).lstrip("\ufeff \t\r\n")
+    declaration = xmlsafe._DECLARATION_TEXT.match(text)
+    expected = xmlsafe.strip_doctype(text[declaration.end() :] if declaration else text)[0].encode("utf-8", "replace")
+    seen: list[bytes] = []
+    parse_bytes = xmlsafe.etree.fromstring
+
+    def spy(raw, *args, **kwargs):
+        seen.append(raw)
+        return parse_bytes(raw, *args, **kwargs)
+
+    monkeypatch.setattr(xmlsafe.etree, "fromstring", spy)
+    try:
+        xmlsafe.read_xml(data, url=None, warnings=[])
+    except ParseError:
+        pass
+    assert seen[0] == expected
