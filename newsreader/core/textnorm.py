@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+# Curly quotes and dashes, and what they fold to.
+_QUOTES = (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2013", "-"), ("\u2014", "-"))
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_][\w'-]*|\d[\w.,]*", re.UNICODE)
 # Punctuation that is neither a word character nor one :data:`_WORD` lets
@@ -206,7 +207,12 @@ def fold(text: str) -> str:
     """Lowercase, NFKC and straight quotes: the form every comparison uses."""
     if text.isascii():  # NFKC and the quotes leave ASCII as it is; casefold is lower
         return text.lower()
-    return unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    text = unicodedata.normalize("NFKC", text)
+    # str.translate looks every character up in a dict, in Python's own
+    # slow way beyond ASCII; each replace scans for its one character in C.
+    for curly, straight in _QUOTES:
+        text = text.replace(curly, straight)
+    return text.casefold()
 
 
 def normalize_title(title: str) -> str:

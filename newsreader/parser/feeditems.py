@@ -17,8 +17,9 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from newsreader.core.models import Article, Enclosure, Precision, iso_published
-from newsreader.core.sanitize import clean, clean_line
+from newsreader.core.sanitize import clean_line
 from newsreader.parser.htmltext import clean_short, shorten
+from newsreader.parser.plaintext import clean_text
 
 __all__ = [
     "DERIVED_SUMMARY",
@@ -118,7 +119,7 @@ def make_article(
         guid = url or hash_guid(title, published, summary)
     return Article(
         title=title,
-        body=clean(body),
+        body=clean_text(body),
         source=source,
         url=url,
         published=published,

@@ -76,13 +76,19 @@ def _codec(name: str) -> str | None:
 
 def decode_xml(data: bytes, warnings: list[str]) -> str:
     """The document as text, by BOM, then declaration, then UTF-8, then windows-1252."""
+    return _decoded(data, warnings)[0]
+
+
+def _decoded(data: bytes, warnings: list[str]) -> tuple[str, bool]:
+    """:func:`decode_xml`'s text, and whether it is all of ``data`` read as
+    strict UTF-8 (then the text encodes back to ``data`` exactly)."""
     bom = bom_encoding(data)
     if bom is not None:
         encoding, length = bom
-        return data[length:].decode(encoding, "replace")
+        return data[length:].decode(encoding, "replace"), False
     sniffed = wide_encoding(data)
     if sniffed:
-        return data.decode(sniffed, "replace")
+        return data.decode(sniffed, "replace"), False
     head = data[:1024].lstrip()
     m = _DECLARATION.match(head)
     if m:
@@ -96,7 +102,7 @@ def decode_xml(data: bytes, warnings: list[str]) -> str:
             warnings.append(f"declared {declared} but the bytes are not; read as UTF-8")
         else:
             try:
-                return data.decode(codec)
+                return data.decode(codec), codec == "utf-8"
             except UnicodeDecodeError:
                 pass
             if codec != "utf-8":
@@ -104,20 +110,20 @@ def decode_xml(data: bytes, warnings: list[str]) -> str:
                     text = data.decode("utf-8")
                 except UnicodeDecodeError:
                     warnings.append(f"bytes that are not {declared}; undecodable ones replaced")
-                    return data.decode(codec, "replace")
+                    return data.decode(codec, "replace"), False
                 warnings.append(f"declared {declared} but the text is UTF-8; read as UTF-8")
-                return text
+                return text, True
             if _UTF8_SEQUENCE.search(data):  # mostly UTF-8 with a few bad bytes
                 warnings.append(f"bytes that are not {declared}; undecodable ones replaced")
-                return data.decode("utf-8", "replace")
+                return data.decode("utf-8", "replace"), False
             warnings.append(f"declared {declared} but the bytes are not; read as windows-1252")
-            return _windows_1252(data)
+            return _windows_1252(data), False
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), True
     except UnicodeDecodeError:
         pass
     warnings.append("not valid UTF-8; read as windows-1252")
-    return _windows_1252(data)
+    return _windows_1252(data), False
 
 
 def _windows_1252(data: bytes) -> str:
@@ -253,15 +259,21 @@ def read_xml(
     Only encoding warnings go into ``warnings``; the caller words the rest
     from the result. :class:`ParseError` when nothing usable remains.
     """
-    text = decode_xml(data, warnings)
-    text = text.lstrip("\ufeff \t\r\n")
+    decoded, utf8 = _decoded(data, warnings)
+    text = decoded.lstrip("\ufeff \t\r\n")
     m = _DECLARATION_TEXT.match(text)
     if m:
         text = text[m.end() :]
     text, had_doctype = strip_doctype(text)
+    if utf8 and not had_doctype:
+        # The text is the tail of the bytes as they came: the bytes of what
+        # was cut from its front say where, and nothing is encoded again.
+        raw = data[len(decoded[: len(decoded) - len(text)].encode("utf-8")) :]
+    else:
+        raw = text.encode("utf-8", "replace")
     base = url if url and len(url) <= 2048 else None
     try:
-        root = etree.fromstring(text.encode("utf-8", "replace"), _parser(False), base_url=base)
+        root = etree.fromstring(raw, _parser(False), base_url=base)
         if root is not None:
             return XmlRead(root, had_doctype, None, False)
     except etree.XMLSyntaxError as exc:

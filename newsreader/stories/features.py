@@ -52,7 +52,7 @@ TITLE_KEY_MIN_TERMS = 4
 SLUG_KEY_MIN_WORDS = 4
 
 _SLUG_SPLIT = re.compile(r"[-_+]+")
-_ONLY_DIGITS = re.compile(r"^[\d.]+$")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
 # An address whose path urlsplit takes as it stands (a plain host, no
 # query, fragment, escapes or spaces): the path is what follows the host.
 _PLAIN_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]*(/[A-Za-z0-9/._~-]*)?\Z")
@@ -115,14 +115,18 @@ def _names_of_runs(text: str, runs: Iterable[re.Match[str]], words: bool, floor:
     phrases: list[str] = []
     singles: list[str] = []
     for match in runs:
-        kept = match.group().split()
-        alone = len(kept) == 1
+        run = match.group()
+        if " " not in run and "\t" not in run:  # one word (runs join words with these alone)
+            if words and run.casefold() not in _LEADING and _inside_sentence(text, match.start(), floor):
+                singles.append(fold(run.rstrip(".,'\u2019-")))  # "Vasko"
+            continue
+        kept = run.split()
         while kept and kept[0].casefold() in _LEADING:
             kept.pop(0)
         if len(kept) >= 2:
             phrases.append(fold(" ".join(kept)))
-        elif kept and words and (not alone or _inside_sentence(text, match.start(), floor)):
-            singles.append(fold(kept[0].rstrip(".,'\u2019-")))  # "Vasko", or "The Treasury"
+        elif kept and words:
+            singles.append(fold(kept[0].rstrip(".,'\u2019-")))  # "The Treasury"
     return phrases, [w for w in singles if len(w) > 2 and w not in _LEADING and w not in STOPWORDS]
 
 
@@ -223,10 +227,19 @@ _LEADING = frozenset(
 
 def is_title_case(title: str) -> bool:
     """Headlines Written Like This capitalise every word: no names to read there."""
-    longer = [w for w in re.findall(r"[^\W\d_]+", title) if len(w) > 3]
+    longer = [w for w in _LETTER_RUN.findall(title) if len(w) > 3]
     if len(longer) < 3:
         return False
     return sum(w[0].isupper() for w in longer) >= 0.7 * len(longer)
+
+
+def _only_digits(word: str) -> bool:
+    """Whether ``word`` is digits and dots alone (``^[\\d.]+$``: a line break
+    may end it, where ``$`` matches too), with str methods: ``\\d`` takes
+    what ``isdecimal`` takes."""
+    core = word[:-1] if word.endswith("\n") else word
+    digits = core.replace(".", "")
+    return bool(core) and (not digits or digits.isdecimal())
 
 
 def url_slug(url: str | None) -> str:
@@ -243,7 +256,7 @@ def url_slug(url: str | None) -> str:
             return ""
     for segment in reversed([s for s in path.split("/") if s]):
         segment = _PAGE_SUFFIX.sub("", segment)
-        words = [w for w in _SLUG_SPLIT.split(fold(segment)) if w and not _ONLY_DIGITS.match(w)]
+        words = [w for w in _SLUG_SPLIT.split(fold(segment)) if w and not _only_digits(w)]
         if len(words) >= 2:
             return "-".join(words)
     return ""
