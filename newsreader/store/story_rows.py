@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from newsreader.core.textnorm import normalize_name
 from newsreader.store import outbox, textpack
 from newsreader.store.articlerows import inserted_id
-from newsreader.store.storyindex import TermCounts, matches, memberships, sign, signed_text_hash, write_signatures
+from newsreader.store.storyindex import matches, memberships, sign, signed_text_hash, write_signatures
+from newsreader.store.term_frequencies import TermCounts
 from newsreader.stories import clustering, signature
 from newsreader.stories.clustering import Member, StoryState
 from newsreader.stories.signature import Prepared, Signature

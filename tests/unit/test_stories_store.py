@@ -274,7 +274,7 @@ def test_candidates_come_from_the_days_around_the_article(cache):
 def test_remembered_frequencies_follow_rollbacks_and_other_writers(cache, tmp_path):
     """Frequencies remembered between imports are dropped when the stored
     ones changed under them: a rolled-back import, another connection."""
-    from newsreader.store.storyindex import TermCounts
+    from newsreader.store.term_frequencies import TermCounts
 
     conn = cache.connection()
 
@@ -299,7 +299,7 @@ def test_remembered_frequencies_follow_rollbacks_and_other_writers(cache, tmp_pa
 
 
 def test_common_features_are_counted_in_steps_that_keep_the_count():
-    from newsreader.store.storyindex import EXACT_DF, stepped
+    from newsreader.store.term_frequencies import EXACT_DF, stepped
 
     # rare features: exactly
     assert [stepped(EXACT_DF, n, 12345) for n in (1, 2, 7)] == [1, 2, 7]
@@ -375,7 +375,7 @@ def test_a_batch_clusters_as_its_articles_one_by_one(cache, monkeypatch):
     the same signatures, postings and stories (the sample's documents list
     articles of several outlets and stories)."""
     from newsreader.store import ingest, story_rows
-    from newsreader.store.storyindex import TermCounts
+    from newsreader.store.term_frequencies import TermCounts
 
     calls: list[list[int]] = []
     real_assign = story_rows.assign_stories
