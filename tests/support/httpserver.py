@@ -119,13 +119,16 @@ class HostileServer:
                     self.requests.append(request)
                 handler = ROUTES.get(request.route)
                 self.gauge.enter()
+                conn.answering = self.gauge.leave
                 try:
                     if handler is None:
                         conn.respond(404, b"no such route", reason="Not Found")
                     else:
                         handler(request, conn)
                 finally:
-                    self.gauge.leave()
+                    if conn.answering is not None:  # it sent nothing
+                        conn.answering = None
+                        self.gauge.leave()
         except (Closed, OSError, ValueError):
             pass
         finally:

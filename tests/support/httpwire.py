@@ -31,8 +31,15 @@ class Closed(Exception):
 class Conn:
     sock: socket.socket
     stop: threading.Event
+    #: Called once before the first byte of an answer goes out (the server's
+    #: in-flight gauge leaves there: once the client has the answer it may
+    #: start its next request before this thread runs again).
+    answering: Callable[[], None] | None = None
 
     def send(self, data: bytes) -> None:
+        if self.answering is not None:
+            answering, self.answering = self.answering, None
+            answering()
         self.sock.sendall(data)
 
     def respond(
