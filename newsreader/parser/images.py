@@ -27,8 +27,10 @@ _IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]
 def image_urls(markup: str, base_url: str | None = None) -> list[str]:
     """The ``<img src>`` addresses in ``markup``, resolved against ``base_url``:
     web addresses only (no ``data:``), each once, at most :data:`MAX_IMAGES`."""
-    if not markup or (markup.isascii() and "<img" not in markup.lower()):
-        return []  # no tag to find (the pattern's case-blind i matches letters beyond ASCII)
+    if not markup or ("<img" not in markup.lower() and "\u0130" not in markup and "\u0131" not in markup):
+        # No tag to find. The pattern's case-blind i also matches the dotted
+        # and dotless I (U+0130, U+0131), which lower() does not make an "i".
+        return []
     found: list[str] = []
     for match in _IMG_SRC.finditer(markup):
         src = (match.group(1) or match.group(2) or match.group(3) or "").strip()

@@ -186,3 +186,21 @@ def test_printable_text_without_a_space_has_no_whitespace(text):
 def test_a_link_with_whitespace_inside_goes_nowhere(inside):
     assert htmltext._link_target(f"https://a.example/x{inside}y", None) is None
     assert htmltext._link_target("https://a.example/xy", None) == "https://a.example/xy"
+
+
+def test_image_shortcut_beyond_ascii_finds_what_the_pattern_finds():
+    """Markup beyond ASCII skips the pattern when it holds no "<img" in any
+    case, but not when a dotted or dotless I could spell the tag."""
+    from newsreader.parser.images import _IMG_SRC, image_urls
+
+    cases = [
+        "<p>Café notes, no pictures</p>",
+        '<p>Café</p><IMG SRC="http://pics.example/a.png">',
+        '<p>Café</p><\u0130MG src="http://pics.example/b.png">',
+        '<p>Café</p><\u0131mg src="http://pics.example/c.png">',
+        "<p>Straße \u0130stanbul, no tag</p>",
+    ]
+    for markup in cases:
+        expected = [m.group(1) for m in _IMG_SRC.finditer(markup)]
+        assert image_urls(markup) == expected
+    assert image_urls(cases[2]) == ["http://pics.example/b.png"]
