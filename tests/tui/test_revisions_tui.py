@@ -150,8 +150,13 @@ async def test_an_open_article_another_process_revises_shows_its_new_version_in_
         await settle(pilot)
         await open_story(pilot, OLD_TITLE)
         view = app.screen.query_one("#article")
+        for _ in range(100):  # the text's height is known once its layout has run
+            if view.max_scroll_y >= 12:
+                break
+            await pilot.pause(0.05)
         view.scroll_to(y=12, animate=False, immediate=True)
         await pilot.pause()
+        assert view.scroll_y == 12
         other = Cache(services.paths.cache_db, services.paths.state_db)  # a refresh in another process
         other.import_document(quay_feed(NEW_TITLE, NEW_BODY + "\n" + LONG_TAIL), now=T0 + 3600)
         other.close()
