@@ -84,7 +84,9 @@ __all__ = [
     "FetchRequest",
     "FetchResult",
     "Fetcher",
+    "prepare_tls",
     "redirect_decision",
+    "tls_context",
 ]
 
 MiB = 1024 * 1024
@@ -203,7 +205,8 @@ def prepare_tls() -> None:
     threading.Thread(target=build, name="nr-tls", daemon=True).start()
 
 
-def _tls_context() -> ssl.SSLContext:
+def tls_context() -> ssl.SSLContext:
+    """The TLS context every fetcher of this process shares, built once (waits for it)."""
     prepare_tls()
     assert _TLS is not None
     return _TLS.result()
@@ -262,14 +265,14 @@ class Fetcher:
             # Per-phase limits as a backstop; the real bound is the deadline.
             timeout=httpx.Timeout(self.deadline),
             limits=limits,
-            transport=None if backend is None else transport_for(backend, _tls_context(), limits),
+            transport=None if backend is None else transport_for(backend, tls_context(), limits),
             headers={
                 "User-Agent": self.user_agent,
                 "Accept": self.accept,
                 "Accept-Encoding": ACCEPT_ENCODING,
             },
             event_hooks={"response": [_take_location]},
-            verify=_tls_context(),
+            verify=tls_context(),
         )
         # No cookie is ever stored or sent: feeds need none, and a jar shared
         # by every fetch would carry one site's state into later requests and

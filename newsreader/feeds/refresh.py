@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from newsreader.config.settings import FeedConfig, FetchConfig
 from newsreader.core.models import ParsedDocument, ParseError
 from newsreader.core.sanitize import clean_line
-from newsreader.feeds.fetch import Fetcher, FetchRequest, FetchResult
+from newsreader.feeds.fetch import Fetcher, FetchRequest, FetchResult, tls_context
 from newsreader.feeds.policy import redirect_decision
-from newsreader.feeds.refresh_workers import FetchWorker, _parse_executor
+from newsreader.feeds.refresh_workers import FetchWorker, parse_executor
 from newsreader.feeds.store_queue import BATCH_SECONDS, StoreQueue
 from newsreader.parser import detect, parse
 from newsreader.store import (
@@ -181,7 +181,7 @@ class Refresher:
         started = time.perf_counter()
         report = RefreshReport()
         writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nr-store")
-        parser = _parse_executor(self.parse_processes)
+        parser = parse_executor(self.parse_processes)
         loop = asyncio.get_running_loop()
         try:
             states = await loop.run_in_executor(writer, self._prepare, feeds)
@@ -279,19 +279,18 @@ class Refresher:
         store: StoreQueue,
         finish: Callable[[FeedOutcome], None],
     ) -> None:
-        """Fetch and parse in a forked worker (:mod:`newsreader.feeds.fetch_worker`);
+        """Fetch and parse in a forked worker (:mod:`newsreader.feeds.refresh_workers`);
         store each feed here as it arrives."""
         loop = asyncio.get_running_loop()
         wanted = list(requests.values())
         window = max(1, options["concurrency"]) + 2 * self.parse_processes
-        # Opening a fetcher builds the TLS context: the worker inherits it ready.
-        async with Fetcher(**options):
-            worker = FetchWorker(
-                [(url, st.etag, st.last_modified) for url, (_, st) in requests.items()],
-                options,
-                window,
-                parse_feed_body,
-            )
+        tls_context()  # built before the fork: the worker inherits it ready
+        worker = FetchWorker(
+            [(url, st.etag, st.last_modified) for url, (_, st) in requests.items()],
+            options,
+            window,
+            parse_feed_body,
+        )
         tasks: list[asyncio.Task] = []
 
         async def settle(feed: FeedConfig, state: FeedState, result: FetchResult, doc) -> None:

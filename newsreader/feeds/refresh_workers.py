@@ -1,7 +1,7 @@
 """A big refresh's worker processes: the parse pool, and the fetch worker.
 
 :func:`parse_processes_for` says how many worker processes a refresh gets;
-:func:`_parse_executor` is the pool that parses for the full-text pass (and
+:func:`parse_executor` is the pool that parses for the full-text pass (and
 for nothing else now), :class:`FetchWorker` the process that fetches and
 parses the feeds themselves.
 
@@ -54,7 +54,7 @@ def parse_processes_for(feeds: int, cores: int | None) -> int:
     return min(2, cores - 1)
 
 
-def _parse_executor(processes: int) -> Executor:
+def parse_executor(processes: int) -> Executor:
     """Where pages and small refreshes are parsed: ``processes`` forked workers, or one thread when 0.
 
     Called at the start of a refresh, before the :class:`FetchWorker` is

@@ -235,8 +235,8 @@ def test_a_parse_worker_lets_go_of_the_output_and_ends_with_a_killed_refresh():
 
     code = (
         "import os\n"
-        "from newsreader.feeds.refresh_workers import _parse_executor\n"
-        "pool = _parse_executor(1)\n"
+        "from newsreader.feeds.refresh_workers import parse_executor\n"
+        "pool = parse_executor(1)\n"
         "print(pool.submit(os.getpid).result(), flush=True)\n"
         "os._exit(0)  # as if killed: no shutdown of the pool\n"
     )
