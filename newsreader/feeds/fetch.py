@@ -40,6 +40,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.cookiejar import DefaultCookiePolicy
+from urllib.request import getproxies
 
 # ``import httpx`` also loads its command-line tool (httpx._main) when click
 # and rich are installed, which pulls in click, rich.progress and pygments:
@@ -61,6 +62,7 @@ if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
 
 from newsreader import __version__
 from newsreader.feeds.address_guard import AddressRefused, transport_for
+from newsreader.feeds.http_transport import StreamTransport
 from newsreader.feeds.policy import (
     ACCEPT_ENCODING,
     PERMANENT_REDIRECT_CODES,
@@ -260,12 +262,20 @@ class Fetcher:
             max_keepalive_connections=self.concurrency if self.reuse_connections else 0,
         )
         backend = self.network_backend
+        if backend is not None:
+            transport: httpx.AsyncBaseTransport | None = transport_for(backend, tls_context(), limits)
+        elif not self.reuse_connections and not getproxies():
+            # A connection per request without httpcore's pool; with a proxy
+            # in the environment httpx's own transports, which route to it.
+            transport = StreamTransport(tls_context())
+        else:
+            transport = None
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             # Per-phase limits as a backstop; the real bound is the deadline.
             timeout=httpx.Timeout(self.deadline),
             limits=limits,
-            transport=None if backend is None else transport_for(backend, tls_context(), limits),
+            transport=transport,
             headers={
                 "User-Agent": self.user_agent,
                 "Accept": self.accept,

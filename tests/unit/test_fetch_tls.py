@@ -7,12 +7,15 @@ import ssl
 
 from newsreader.feeds import fetch
 from newsreader.feeds.fetch import Fetcher, prepare_tls
+from newsreader.feeds.http_transport import StreamTransport
 
 
 def _client_context(fetcher: Fetcher) -> ssl.SSLContext:
     client = fetcher._client
     assert client is not None
-    return client._transport._pool._ssl_context  # type: ignore[attr-defined]
+    transport = client._transport
+    assert isinstance(transport, StreamTransport)
+    return transport.tls
 
 
 def test_fetchers_share_the_context_prepared_ahead():
