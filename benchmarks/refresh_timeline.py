@@ -52,8 +52,52 @@ def event(kind, key=""):
     os.write(fd, line.encode())
 
 event("python", f"{_t0:.6f}")
+
+# CPU by where it goes, per process (printed by cpu_split): each thread's
+# own CPU time around the stages, the pickling across the worker's pipe and
+# the collector's passes (these last fall inside the others).
+import gc, json
+import multiprocessing.reduction as _reduction
+_cpu = {}
+
+def _add(name, seconds):
+    _cpu[name] = _cpu.get(name, 0.0) + seconds
+
+_gc_start = [0.0]
+def _gc_timer(phase, info):
+    if phase == "start":
+        _gc_start[0] = time.thread_time()
+    else:
+        _add("gc", time.thread_time() - _gc_start[0])
+gc.callbacks.append(_gc_timer)
+
+_dumps = _reduction.ForkingPickler.dumps.__func__
+def _timed_dumps(cls, obj, protocol=None):
+    t = time.thread_time()
+    data = _dumps(cls, obj, protocol)
+    _add("pickle", time.thread_time() - t)
+    _add("pickled MB", len(data) / 1e6)
+    return data
+_reduction.ForkingPickler.dumps = classmethod(_timed_dumps)
+_loads = _reduction.ForkingPickler.loads
+def _timed_loads(*args, **kwargs):
+    t = time.thread_time()
+    try:
+        return _loads(*args, **kwargs)
+    finally:
+        _add("unpickle", time.thread_time() - t)
+_reduction.ForkingPickler.loads = staticmethod(_timed_loads)
+
+def cpu_event(role):
+    times = os.times()
+    event("cpu", json.dumps({"role": role, "user": times.user, "sys": times.system, **_cpu}))
+
 import newsreader.feeds.fetch as fetching
 import newsreader.feeds.refresh as refreshing
+try:
+    import newsreader.feeds.refresh_workers as workers
+except ImportError:  # a checkout from before the fetch worker
+    workers = None
 event("imported")
 
 def _wrap_async(cls, name, kind):
@@ -73,9 +117,11 @@ _wrap_async(fetching.Fetcher, "_follow", "wire")
 _parse = refreshing.parse_feed_body
 def parse_feed_body(body, url):
     event("parse+", url)
+    t = time.thread_time()
     try:
         return _parse(body, url)
     finally:
+        _add("parse", time.thread_time() - t)
         event("parse-", url)
 parse_feed_body.__module__ = "newsreader.feeds.refresh"
 parse_feed_body.__qualname__ = "parse_feed_body"
@@ -85,9 +131,11 @@ def _wrap(cls, name, kind, key):
     inner = getattr(cls, name)
     def wrapper(self, *args, **kwargs):
         event(kind + "+", key(args))
+        t = time.thread_time()
         try:
             return inner(self, *args, **kwargs)
         finally:
+            _add(kind, time.thread_time() - t)
             event(kind + "-", key(args))
     setattr(cls, name, wrapper)
 
@@ -96,14 +144,24 @@ _wrap(refreshing.Refresher, "_store_batch", "batch", lambda a: "")
 _wrap(refreshing.Refresher, "_prepare", "prepare", lambda a: "")
 _run = refreshing.Refresher.run
 async def run(self, *args, **kwargs):
+    _cpu["start-up"] = time.process_time()
     event("run+")
     try:
         return await _run(self, *args, **kwargs)
     finally:
         event("run-")
 refreshing.Refresher.run = run
+if workers is not None and hasattr(workers, "_serve"):
+    _serve = workers._serve
+    def serve(*args):
+        _cpu.clear()  # the worker's own, not what the refresh process did before the fork
+        try:
+            return _serve(*args)
+        finally:
+            cpu_event("worker")
+    workers._serve = serve
 import atexit
-atexit.register(lambda: event("exit"))
+atexit.register(lambda: (event("exit"), cpu_event("refresh")))
 from newsreader.cli.main import main
 sys.exit(main(["refresh"]))
 """
@@ -283,6 +341,7 @@ def report(started: float, ended: float, events, sampler: ThreadSampler, bin_sec
             + f"  {sum(shares):7.2f}  {states['on wire'][b]:5d}  {states['parsing'][b]:5d}"
         )
     idle_report(events, started)
+    cpu_split(events)
     memory_report(sampler, started)
     total = {r: sum(usage[r]) for r in roles}
     wall = ended - started
@@ -292,6 +351,32 @@ def report(started: float, ended: float, events, sampler: ThreadSampler, bin_sec
         + ", ".join(f"{r} {v:.2f}" for r, v in total.items())
         + f"); idle core time {2 * wall - cpu:.2f} s of {2 * wall:.2f}"
     )
+
+
+def cpu_split(events) -> None:
+    """Each process's CPU by where it went (from the ``cpu`` events)."""
+    import json
+
+    print("\nCPU per process, seconds (GC falls inside the other columns; the worker's rest is fetching and its loop):")
+    print(
+        f"  {'process':8s} {'total':>6s} {'user':>6s} {'sys':>6s} {'start-up':>8s} {'parse':>6s} {'store':>6s} "
+        f"{'commits':>7s} {'pickle':>6s} {'unpickle':>8s} {'rest':>6s} {'GC':>6s} {'pickled':>8s}"
+    )
+    for _, _, _, kind, key in events:
+        if kind != "cpu":
+            continue
+        row = json.loads(key)
+        total = row["user"] + row["sys"]
+        startup = row.get("start-up", 0.0)
+        batches = row.get("batch", 0.0)
+        store = row.get("store", 0.0)
+        known = startup + row.get("parse", 0.0) + batches + row.get("pickle", 0.0) + row.get("unpickle", 0.0)
+        print(
+            f"  {row['role']:8s} {total:6.2f} {row['user']:6.2f} {row['sys']:6.2f} {startup:8.2f} "
+            f"{row.get('parse', 0.0):6.2f} {store:6.2f} {batches - store:7.2f} {row.get('pickle', 0.0):6.2f} "
+            f"{row.get('unpickle', 0.0):8.2f} {total - known:6.2f} {row.get('gc', 0.0):6.2f} "
+            f"{row.get('pickled MB', 0.0):6.1f}MB"
+        )
 
 
 def idle_report(events, started: float) -> None:
@@ -357,7 +442,8 @@ def main() -> int:
         prefix = work / "events"
         env = {**os.environ, "NEWSREADER_HOME": str(home), "PYTHONPATH": str(args.tree.resolve())}
         env["NR_TIMELINE"] = str(prefix)
-        for name in ("NEWSREADER_CONFIG_DIR", "NEWSREADER_DATA_DIR", "NEWSREADER_CACHE_DIR"):
+        # bytecode cached as an installed newsreader has it (see refresh_vs_newsboat.py)
+        for name in ("NEWSREADER_CONFIG_DIR", "NEWSREADER_DATA_DIR", "NEWSREADER_CACHE_DIR", "PYTHONDONTWRITEBYTECODE"):
             env.pop(name, None)
         for phase in ("fresh", "again") if args.again else ("fresh",):
             for old in work.glob("events.*"):
