@@ -1,7 +1,7 @@
 """HTTP fetching that a hostile server cannot hang, flood or confuse.
 
-httpx does the HTTP; this module adds what httpx leaves out
-(SECURITY.md, traps 7 and 8):
+httpx does the HTTP (on :mod:`~newsreader.feeds.http_transport`'s connection
+per request); this module adds what httpx leaves out (SECURITY.md, traps 7, 8):
 
 * a **total deadline** per fetch (connect, headers and the whole body) with
   ``asyncio.timeout``, since httpx only times single reads and a server
@@ -30,12 +30,9 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import inspect
-import ssl
 import sys
-import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from concurrent.futures import Future
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -62,7 +59,7 @@ if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
 
 from newsreader import __version__
 from newsreader.feeds.address_guard import AddressRefused, transport_for
-from newsreader.feeds.http_transport import StreamTransport
+from newsreader.feeds.http_transport import StreamTransport, prepare_tls, tls_context
 from newsreader.feeds.policy import (
     ACCEPT_ENCODING,
     PERMANENT_REDIRECT_CODES,
@@ -178,40 +175,6 @@ class _Attempt:
 
 
 ResultCallback = Callable[[FetchResult], "Awaitable[None] | None"]
-
-
-_TLS: Future[ssl.SSLContext] | None = None
-_TLS_LOCK = threading.Lock()
-
-
-def prepare_tls() -> None:
-    """Start building the TLS context every fetcher of this process shares.
-
-    Reading the CA bundle takes tens of milliseconds, mostly outside the
-    GIL: a refresh calls this first thing, so the bundle loads while its
-    modules import and the cache opens, not before the first request.
-    The context is httpx's own default one (same trust, same options)."""
-    global _TLS
-    with _TLS_LOCK:
-        if _TLS is not None:
-            return
-        future: Future[ssl.SSLContext] = Future()
-        _TLS = future
-
-    def build() -> None:
-        try:
-            future.set_result(httpx.create_ssl_context())
-        except Exception as exc:  # noqa: BLE001  (raised again in the fetcher that waits for it)
-            future.set_exception(exc)
-
-    threading.Thread(target=build, name="nr-tls", daemon=True).start()
-
-
-def tls_context() -> ssl.SSLContext:
-    """The TLS context every fetcher of this process shares, built once (waits for it)."""
-    prepare_tls()
-    assert _TLS is not None
-    return _TLS.result()
 
 
 class Fetcher:

@@ -13,14 +13,18 @@ What it keeps of httpcore's behaviour, so that a failure reads the same:
 HTTP/1.1 only, 100 KiB of response headers at most, reads of up to 64 KiB,
 the trace events the fetcher names its phases by, and errors raised as
 httpx's (``ConnectError`` with the OS error as its cause, ``ReadError``,
-``WriteError``, ``RemoteProtocolError``). Nothing here imports Textual.
+``WriteError``, ``RemoteProtocolError``). The TLS context every fetcher
+of a process shares is built here too (:func:`prepare_tls`,
+:func:`tls_context`). Nothing here imports Textual.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ssl
+import threading
 from collections.abc import AsyncIterator
+from concurrent.futures import Future
 
 import h11
 import httpx
@@ -141,3 +145,37 @@ class StreamTransport(httpx.AsyncBaseTransport):
             stream=_Body(exchange),
             extensions={"http_version": b"HTTP/1.1", "reason_phrase": event.reason},
         )
+
+
+_TLS: Future[ssl.SSLContext] | None = None
+_TLS_LOCK = threading.Lock()
+
+
+def prepare_tls() -> None:
+    """Start building the TLS context every fetcher of this process shares.
+
+    Reading the CA bundle takes tens of milliseconds, mostly outside the
+    GIL: a refresh calls this first thing, so the bundle loads while its
+    modules import and the cache opens, not before the first request.
+    The context is httpx's own default one (same trust, same options)."""
+    global _TLS
+    with _TLS_LOCK:
+        if _TLS is not None:
+            return
+        future: Future[ssl.SSLContext] = Future()
+        _TLS = future
+
+    def build() -> None:
+        try:
+            future.set_result(httpx.create_ssl_context())
+        except Exception as exc:  # noqa: BLE001  (raised again in the fetcher that waits for it)
+            future.set_exception(exc)
+
+    threading.Thread(target=build, name="nr-tls", daemon=True).start()
+
+
+def tls_context() -> ssl.SSLContext:
+    """The TLS context every fetcher of this process shares, built once (waits for it)."""
+    prepare_tls()
+    assert _TLS is not None
+    return _TLS.result()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 
-from newsreader.feeds import fetch
+from newsreader.feeds import http_transport
 from newsreader.feeds.fetch import Fetcher, prepare_tls
 from newsreader.feeds.http_transport import StreamTransport
 
@@ -20,8 +20,8 @@ def _client_context(fetcher: Fetcher) -> ssl.SSLContext:
 
 def test_fetchers_share_the_context_prepared_ahead():
     prepare_tls()
-    assert fetch._TLS is not None
-    prepared = fetch._TLS.result(timeout=10)
+    assert http_transport._TLS is not None
+    prepared = http_transport._TLS.result(timeout=10)
 
     async def contexts() -> list[ssl.SSLContext]:
         seen = []
@@ -38,6 +38,6 @@ def test_fetchers_share_the_context_prepared_ahead():
 
 def test_prepare_tls_twice_builds_once():
     prepare_tls()
-    first = fetch._TLS
+    first = http_transport._TLS
     prepare_tls()
-    assert fetch._TLS is first
+    assert http_transport._TLS is first
