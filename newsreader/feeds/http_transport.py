@@ -91,6 +91,8 @@ class _Body(httpx.AsyncByteStream):
                 yield bytes(event.data)
             elif isinstance(event, (h11.EndOfMessage, h11.ConnectionClosed)):
                 return
+            else:  # h11 paused: asking again would spin without ever awaiting
+                raise httpx.RemoteProtocolError(f"unexpected {type(event).__name__} in the body")
 
     async def aclose(self) -> None:
         self.exchange.close()
@@ -136,6 +138,8 @@ class StreamTransport(httpx.AsyncBaseTransport):
                     break
                 if isinstance(event, h11.ConnectionClosed):
                     raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+                if not isinstance(event, h11.InformationalResponse):  # paused: it would spin, never awaiting
+                    raise httpx.RemoteProtocolError(f"unexpected {type(event).__name__} before the response")
         except BaseException:
             exchange.close()
             raise

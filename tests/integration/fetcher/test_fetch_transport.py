@@ -85,3 +85,12 @@ async def test_a_body_ending_at_the_close_is_read_whole():
         result = await fetcher.fetch(f"http://127.0.0.1:{port}/feed")
     thread.join(2)
     assert (result.error, result.status, result.body) == (None, 200, body)
+
+
+async def test_an_informational_answer_before_the_response_is_passed_over():
+    reply = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"
+    port, thread = _answer_once(reply)
+    async with Fetcher(deadline=2) as fetcher:
+        result = await fetcher.fetch(f"http://127.0.0.1:{port}/feed")
+    thread.join(2)
+    assert (result.error, result.status, result.body) == (None, 200, b"ok")
