@@ -14,7 +14,7 @@ from __future__ import annotations
 from lxml import etree
 
 from newsreader.parser.html_links import link_target, same_address
-from newsreader.parser.plaintext import ASCII_SPACES, drop_invisible, holds_any, one_line, paragraph_line
+from newsreader.parser.plaintext import ASCII_SPACES, drop_invisible, holds_any, one_line
 
 __all__ = ["paragraphs_text"]
 
@@ -56,39 +56,165 @@ _INLINE = (
     "wbr",
 )
 _INLINE_TAGS = frozenset(_INLINE)
-_SPACES_BUT_NEWLINE = tuple(c for c in ASCII_SPACES if c != "\n")
+# Blocks that only end one paragraph and start the next (no bullet, quote,
+# table or preformatted text): a subset of the walk's plain blocks.
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "main",
+        "figure",
+        "figcaption",
+        "address",
+        "center",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "hgroup",
+    }
+)
+# Blocks nested deeper than this are left to the walk (it has no recursion).
+_MAX_DEPTH = 40
+# Put at each block's edges in the tree, so that the serialised text
+# splits into paragraphs there. libxml2 reads a raw CR as a newline, so only
+# a character reference puts one into the text: such markup is not read here.
+_EDGE = "\r"
+_SPACES_BUT = {edge: tuple(c for c in ASCII_SPACES if c != edge) for edge in (_EDGE, "\n")}
+
+# The text before a block: (element, True for its tail / False for its
+# text), and the block.
+_Edge = tuple[etree._Element, bool, etree._Element]
+# A text changed: (element, its tail?, the value it had).
+_Change = tuple[etree._Element, bool, str | None]
 
 
-def _only_paragraphs(root: etree._Element) -> etree._Element | None:
-    """The body of <html><body> holding only <p>s (whitespace between them)
-    whose elements are all inline, else None."""
-    if len(root) != 1 or (root.text and root.text.strip()):
-        return None
-    body = root[0]
-    if body.tag != "body" or (body.text and body.text.strip()):
-        return None
-    for paragraph in body:
-        if paragraph.tag != "p" or (paragraph.tail and paragraph.tail.strip()):
-            return None
-        for el in paragraph.iterdescendants():
-            if el.tag not in _INLINE_TAGS:
-                return None
-    return body
+def _blocks_of(el: etree._Element, depth: int, found: list[_Edge]) -> int:
+    """How many of block ``el``'s children are blocks when its content is
+    only blocks and inline elements holding no block, else -1; each block
+    found at any depth goes into ``found``."""
+    before, tail = el, False
+    blocks = 0
+    for child in el:
+        tag = child.tag
+        if tag in _INLINE_TAGS:
+            if len(child) and not _all_inline(child):
+                return -1
+        elif tag in _BLOCKS and depth < _MAX_DEPTH:
+            found.append((before, tail, child))
+            blocks += 1
+            if len(child) and not _all_inline(child) and _blocks_of(child, depth + 1, found) < 0:
+                return -1
+        else:
+            return -1
+        before, tail = child, True
+    return blocks
+
+
+def _all_inline(el: etree._Element) -> bool:
+    return all(inner.tag in _INLINE_TAGS for inner in el.iterdescendants())
 
 
 def paragraphs_text(root: etree._Element, base_url: str | None, max_chars: int) -> str | None:
     """The walk's text of ``root`` when it is only paragraphs, else None
     (and the tree as it was: the walk reads it next)."""
-    if root.tag != "html":
+    if root.tag != "html" or len(root) != 1 or (root.text and root.text.strip()):
         return None
-    body = _only_paragraphs(root)
-    if body is None:
+    body = root[0]
+    found: list[_Edge] = []
+    if body.tag != "body":
         return None
-    # Each shown address goes into the tree at the end of its link's own
-    # text (short: lxml checks every character it is given), so that the
-    # text serialised below holds it. Innermost first: an outer link's label
-    # holds an inner one's address.
-    added: list[tuple[etree._Element, bool, str | None]] = []
+    blocks = _blocks_of(body, 0, found)
+    if blocks < 0:
+        return None
+    changes: list[_Change] = []
+    _show_addresses(body, base_url, changes)
+    lines = _side_by_side(body) if blocks == len(found) == len(body) else None
+    if lines is None:
+        lines = _marked(body, found, changes)
+    text = "" if lines is None else "\n\n".join(line for line in lines if line)
+    if lines is None or len(text) + 2 > max_chars:  # past the cap, the walk cuts
+        for el, tail, value in reversed(changes):  # a text changed twice gets its first value
+            if tail:
+                el.tail = value
+            else:
+                el.text = value
+        return None
+    return text if text.isascii() else drop_invisible(text)
+
+
+def _one_lines(whole: str, pieces: list[str], edge: str) -> list[str]:
+    """Each piece of ``whole`` (split at ``edge``) on one line."""
+    if whole.isascii() and "  " not in whole and not holds_any(whole, _SPACES_BUT[edge]):
+        return [piece.strip(" ") for piece in pieces]
+    return [one_line(piece) for piece in pieces]
+
+
+def _side_by_side(body: etree._Element) -> list[str] | None:
+    """The lines of a body of blocks side by side with only whitespace
+    around them (most items), else None."""
+    if body.text and body.text.strip():
+        return None
+    for block in body:
+        if block.tail and block.tail.strip():
+            return None
+    # One newline after each block (in place of whitespace the walk drops)
+    # and the text serialised at once: unless a block's text holds a newline
+    # too, it splits into the blocks.
+    body.text = None
+    for block in body:
+        if block.tail != "\n":
+            block.tail = "\n"
+    whole = etree.tostring(body, method="text", encoding="unicode", with_tail=False)
+    pieces = whole.split("\n")
+    if len(pieces) == len(body) + 1:
+        return _one_lines(whole, pieces, "\n")
+    return [one_line(etree.tostring(block, method="text", encoding="unicode", with_tail=False)) for block in body]
+
+
+def _marked(body: etree._Element, found: list[_Edge], changes: list[_Change]) -> list[str] | None:
+    """The lines of any body of blocks, each block's edges marked in the
+    tree; None when the document holds a mark of its own."""
+    marks = 0
+    for el, tail, block in found:
+        marks += _mark(changes, el, tail, at_end=True) + _mark(changes, block, True, at_end=False)
+    whole = etree.tostring(body, method="text", encoding="unicode", with_tail=False)
+    pieces = whole.split(_EDGE)
+    return _one_lines(whole, pieces, _EDGE) if len(pieces) == marks + 1 else None
+
+
+def _mark(changes: list[_Change], el: etree._Element, tail: bool, *, at_end: bool) -> int:
+    """Put a paragraph's edge into a text; how many marks that added."""
+    value = el.tail if tail else el.text
+    if value is None or not value.strip():
+        # Whitespace at a paragraph's edge is dropped by the walk: the mark
+        # takes its place (it may be there already, for the block before).
+        if value == _EDGE:
+            return 0
+        new = _EDGE
+    else:
+        new = value + _EDGE if at_end else _EDGE + value
+    changes.append((el, tail, value))
+    if tail:
+        el.tail = new
+    else:
+        el.text = new
+    return 1
+
+
+def _show_addresses(body: etree._Element, base_url: str | None, changes: list[_Change]) -> None:
+    """Each shown address written at the end of its link's own text (short:
+    lxml checks every character it is given). Innermost first: an outer
+    link's label holds an inner one's address."""
     for link in reversed(list(body.iter("a"))):
         target = link_target(link.get("href"), base_url)
         if target is None:
@@ -97,38 +223,8 @@ def paragraphs_text(root: etree._Element, base_url: str | None, max_chars: int) 
         if label and ((" " in label and "://" not in label) or not same_address(label, target)):
             if len(link):
                 last = link[-1]
-                added.append((last, True, last.tail))
+                changes.append((last, True, last.tail))
                 last.tail = (last.tail or "") + f" ({target})"
             else:
-                added.append((link, False, link.text))
+                changes.append((link, False, link.text))
                 link.text = f"{link.text} ({target})"  # a label: some text
-    text = "\n\n".join(line for line in _paragraph_lines(body) if line)
-    if len(text) + 2 > max_chars:  # the walk stops at its cap: let it
-        for el, is_tail, value in added:
-            if is_tail:
-                el.tail = value
-            else:
-                el.text = value
-        return None
-    return text if text.isascii() else drop_invisible(text)
-
-
-def _paragraph_lines(body: etree._Element) -> list[str]:
-    """Each paragraph's text on one line (maybe empty)."""
-    # Paragraphs apart by one newline each (whitespace the walk drops) and
-    # serialised at once: when the body's text holds no other newline, it
-    # splits into the paragraphs, and the whole is checked for whitespace
-    # to collapse in one pass.
-    if body.text is not None:
-        body.text = None
-    for paragraph in body:
-        if paragraph.tail != "\n":
-            paragraph.tail = "\n"
-    whole = etree.tostring(body, method="text", encoding="unicode", with_tail=False)
-    pieces = whole.split("\n")
-    if len(pieces) == len(body) + 1:
-        del pieces[-1]
-        if whole.isascii() and "  " not in whole and not holds_any(whole, _SPACES_BUT_NEWLINE):
-            return [piece.strip(" ") for piece in pieces]
-        return [one_line(piece) for piece in pieces]
-    return [paragraph_line(etree.tostring(p, method="text", encoding="unicode", with_tail=False)) for p in body]
