@@ -1,12 +1,15 @@
-"""The text of HTML that is only paragraphs of inline markup, read in C.
+"""The text of HTML that is only plain blocks of inline markup, mostly in C.
 
-Most feed items are ``<p>`` after ``<p>`` of words, links and emphasis.
-For them the general walk (:mod:`newsreader.parser.htmltext`) spends its
-time in Python on every start and end of every element; here one XPath test
-tells such a tree apart, the links get their ``(address)`` written into the
-tree, and libxml2 serialises the text of the whole body at once. The result
-is the walk's, character for character (the tests compare the two); any
-tree this does not read whole is left to the walk.
+Most feed items are ``<p>`` after ``<p>`` (or ``<div>``s, headings) of
+words, links and emphasis. For them the general walk
+(:mod:`newsreader.parser.htmltext`) spends its time in Python on every start
+and end of every element. Here one pass over the elements (no text read)
+tells such a tree apart; each link's ``(address)`` and each block's edges
+are written into the tree, and libxml2 serialises the text of the whole body
+at once, to be split into paragraphs at the edges. The result is the
+walk's, character for character (the tests compare the two); a tree this
+does not read is left to the walk as it was. Measured in
+benchmarks/MEASUREMENTS.md ("HTML of plain paragraphs").
 """
 
 from __future__ import annotations
@@ -170,7 +173,8 @@ def _side_by_side(body: etree._Element) -> list[str] | None:
     # One newline after each block (in place of whitespace the walk drops)
     # and the text serialised at once: unless a block's text holds a newline
     # too, it splits into the blocks.
-    body.text = None
+    if body.text is not None:
+        body.text = None
     for block in body:
         if block.tail != "\n":
             block.tail = "\n"

@@ -7,7 +7,9 @@ already the address. Scripts, styles, forms and embedded media leave nothing.
 
 The walk over the tree is iterative (:func:`lxml.etree.iterwalk`), so deep or
 nested markup costs time in proportion to its size and never recursion; the
-output is capped so one huge item cannot fill the cache.
+output is capped so one huge item cannot fill the cache. Most items are only
+paragraphs and inline markup: :mod:`newsreader.parser.html_paragraphs` reads
+those with the same result and far less Python, and the walk reads the rest.
 """
 
 from __future__ import annotations
