@@ -45,6 +45,15 @@ def link_target(href: str | None, base_url: str | None) -> str | None:
     """The absolute http(s) address of a link, or None when it is not one."""
     if not href:
         return None
+    # The usual link: an absolute address without whitespace (printable
+    # text has none but the space), which every step below keeps as it is.
+    if (
+        href.startswith(("https://", "http://"))
+        and len(href) <= MAX_LINK_CHARS
+        and " " not in href
+        and href.isprintable()
+    ):
+        return href
     href = href.strip()
     if not href or href.startswith("#"):
         return None

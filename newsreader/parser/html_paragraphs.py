@@ -101,30 +101,34 @@ _Edge = tuple[etree._Element, bool, etree._Element]
 _Change = tuple[etree._Element, bool, str | None]
 
 
-def _blocks_of(el: etree._Element, depth: int, found: list[_Edge]) -> int:
+def _blocks_of(el: etree._Element, depth: int, found: list[_Edge], links: list[etree._Element]) -> int:
     """How many of block ``el``'s children are blocks when its content is
-    only blocks and inline elements holding no block, else -1; each block
-    found at any depth goes into ``found``."""
+    only blocks and inline elements holding no block, else -1. Each block
+    found at any depth goes into ``found``, each link into ``links``, in
+    the document's order."""
     before, tail = el, False
     blocks = 0
     for child in el:
         tag = child.tag
         if tag in _INLINE_TAGS:
-            if len(child) and not _all_inline(child):
-                return -1
+            if tag == "a":
+                links.append(child)
+            if len(child):
+                for inner in child.iterdescendants():
+                    tag = inner.tag
+                    if tag not in _INLINE_TAGS:
+                        return -1
+                    if tag == "a":
+                        links.append(inner)
         elif tag in _BLOCKS and depth < _MAX_DEPTH:
             found.append((before, tail, child))
             blocks += 1
-            if len(child) and not _all_inline(child) and _blocks_of(child, depth + 1, found) < 0:
+            if len(child) and _blocks_of(child, depth + 1, found, links) < 0:
                 return -1
         else:
             return -1
         before, tail = child, True
     return blocks
-
-
-def _all_inline(el: etree._Element) -> bool:
-    return all(inner.tag in _INLINE_TAGS for inner in el.iterdescendants())
 
 
 def paragraphs_text(root: etree._Element, base_url: str | None, max_chars: int) -> str | None:
@@ -134,13 +138,14 @@ def paragraphs_text(root: etree._Element, base_url: str | None, max_chars: int) 
         return None
     body = root[0]
     found: list[_Edge] = []
+    links: list[etree._Element] = []
     if body.tag != "body":
         return None
-    blocks = _blocks_of(body, 0, found)
+    blocks = _blocks_of(body, 0, found, links)
     if blocks < 0:
         return None
     changes: list[_Change] = []
-    _show_addresses(body, base_url, changes)
+    _show_addresses(links, base_url, changes)
     lines = _side_by_side(body) if blocks == len(found) == len(body) else None
     if lines is None:
         lines = _marked(body, found, changes)
@@ -165,18 +170,20 @@ def _one_lines(whole: str, pieces: list[str], edge: str) -> list[str]:
 def _side_by_side(body: etree._Element) -> list[str] | None:
     """The lines of a body of blocks side by side with only whitespace
     around them (most items), else None."""
-    if body.text and body.text.strip():
-        return None
-    for block in body:
-        if block.tail and block.tail.strip():
+    # One newline after each block (in place of whitespace the walk drops:
+    # harmless if another text turns out not to be whitespace) and the text
+    # serialised at once: unless a block's text holds a newline too, it
+    # splits into the blocks.
+    text = body.text
+    if text is not None:
+        if text.strip():
             return None
-    # One newline after each block (in place of whitespace the walk drops)
-    # and the text serialised at once: unless a block's text holds a newline
-    # too, it splits into the blocks.
-    if body.text is not None:
         body.text = None
     for block in body:
-        if block.tail != "\n":
+        tail = block.tail
+        if tail != "\n":
+            if tail and tail.strip():
+                return None
             block.tail = "\n"
     whole = etree.tostring(body, method="text", encoding="unicode", with_tail=False)
     pieces = whole.split("\n")
@@ -215,11 +222,11 @@ def _mark(changes: list[_Change], el: etree._Element, tail: bool, *, at_end: boo
     return 1
 
 
-def _show_addresses(body: etree._Element, base_url: str | None, changes: list[_Change]) -> None:
+def _show_addresses(links: list[etree._Element], base_url: str | None, changes: list[_Change]) -> None:
     """Each shown address written at the end of its link's own text (short:
     lxml checks every character it is given). Innermost first: an outer
     link's label holds an inner one's address."""
-    for link in reversed(list(body.iter("a"))):
+    for link in reversed(links):
         target = link_target(link.get("href"), base_url)
         if target is None:
             continue

@@ -417,8 +417,11 @@ def html_to_text(markup: str, *, base_url: str | None = None, max_chars: int = M
         root = None
     if root is None:
         return plain_to_text(_TAG_STRIP.sub(" ", html.unescape(markup)), max_chars=max_chars)
-    # The short way marks paragraphs with CRs: markup that makes one of its own is left to the walk.
-    text = None if "&#" in markup and _CR_REFERENCE.search(markup) else paragraphs_text(root, base_url, max_chars)
+    # The short way marks paragraphs with CRs: markup that makes one of its
+    # own is left to the walk. One character is found at once (memchr), two
+    # are searched for.
+    cr_reference = "&" in markup and "&#" in markup and _CR_REFERENCE.search(markup)
+    text = None if cr_reference else paragraphs_text(root, base_url, max_chars)
     if text is None:
         builder = _TextBuilder(base_url, max_chars)
         _walk(root, builder, skip_root_tail=True)
