@@ -14,6 +14,8 @@ benchmarks/MEASUREMENTS.md ("HTML of plain paragraphs").
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from newsreader.parser.html_links import link_target, same_address
@@ -92,6 +94,7 @@ _MAX_DEPTH = 40
 # splits into paragraphs there. libxml2 reads a raw CR as a newline, so only
 # a character reference puts one into the text: such markup is not read here.
 _EDGE = "\r"
+_CR_REFERENCE = re.compile(r"&#(?:0*13(?![0-9])|[xX]0*[dD](?![0-9a-fA-F]))")
 _SPACES_BUT = {edge: tuple(c for c in ASCII_SPACES if c != edge) for edge in (_EDGE, "\n")}
 
 # The text before a block: (element, True for its tail / False for its
@@ -131,9 +134,9 @@ def _blocks_of(el: etree._Element, depth: int, found: list[_Edge], links: list[e
     return blocks
 
 
-def paragraphs_text(root: etree._Element, base_url: str | None, max_chars: int) -> str | None:
-    """The walk's text of ``root`` when it is only paragraphs, else None
-    (and the tree as it was: the walk reads it next)."""
+def paragraphs_text(root: etree._Element, markup: str, base_url: str | None, max_chars: int) -> str | None:
+    """The walk's text of ``root`` (parsed from ``markup``) when it is only
+    paragraphs, else None (and the tree as it was: the walk reads it next)."""
     if root.tag != "html" or len(root) != 1 or (root.text and root.text.strip()):
         return None
     body = root[0]
@@ -148,7 +151,7 @@ def paragraphs_text(root: etree._Element, base_url: str | None, max_chars: int) 
     _show_addresses(links, base_url, changes)
     lines = _side_by_side(body) if blocks == len(found) == len(body) else None
     if lines is None:
-        lines = _marked(body, found, changes)
+        lines = _marked(body, markup, found, changes)
     text = "" if lines is None else "\n\n".join(line for line in lines if line)
     if lines is None or len(text) + 2 > max_chars:  # past the cap, the walk cuts
         for el, tail, value in reversed(changes):  # a text changed twice gets its first value
@@ -192,9 +195,12 @@ def _side_by_side(body: etree._Element) -> list[str] | None:
     return [one_line(etree.tostring(block, method="text", encoding="unicode", with_tail=False)) for block in body]
 
 
-def _marked(body: etree._Element, found: list[_Edge], changes: list[_Change]) -> list[str] | None:
+def _marked(body: etree._Element, markup: str, found: list[_Edge], changes: list[_Change]) -> list[str] | None:
     """The lines of any body of blocks, each block's edges marked in the
     tree; None when the document holds a mark of its own."""
+    # One character is found at once (memchr), two are searched for.
+    if "&" in markup and "&#" in markup and _CR_REFERENCE.search(markup):
+        return None
     marks = 0
     for el, tail, block in found:
         marks += _mark(changes, el, tail, at_end=True) + _mark(changes, block, True, at_end=False)

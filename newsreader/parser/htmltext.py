@@ -417,11 +417,7 @@ def html_to_text(markup: str, *, base_url: str | None = None, max_chars: int = M
         root = None
     if root is None:
         return plain_to_text(_TAG_STRIP.sub(" ", html.unescape(markup)), max_chars=max_chars)
-    # The short way marks paragraphs with CRs: markup that makes one of its
-    # own is left to the walk. One character is found at once (memchr), two
-    # are searched for.
-    cr_reference = "&" in markup and "&#" in markup and _CR_REFERENCE.search(markup)
-    text = None if cr_reference else paragraphs_text(root, base_url, max_chars)
+    text = paragraphs_text(root, markup, base_url, max_chars)
     if text is None:
         builder = _TextBuilder(base_url, max_chars)
         _walk(root, builder, skip_root_tail=True)
@@ -430,5 +426,3 @@ def html_to_text(markup: str, *, base_url: str | None = None, max_chars: int = M
 
 
 _TAG_STRIP = re.compile(r"<[^>]*>")
-# A character reference to CR (libxml2 reads a raw CR as a newline).
-_CR_REFERENCE = re.compile(r"&#(?:0*13(?![0-9])|[xX]0*[dD](?![0-9a-fA-F]))")

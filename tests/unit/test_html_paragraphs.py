@@ -83,7 +83,7 @@ def test_the_short_way_gives_the_walk_s_text(markup, base_url, max_chars):
 
 def short_way(markup: str, base_url: str | None = None, max_chars: int = 200_000) -> str | None:
     root = etree.fromstring(markup.encode(), htmltext._html_parser())
-    return html_paragraphs.paragraphs_text(root, base_url, max_chars)
+    return html_paragraphs.paragraphs_text(root, markup, base_url, max_chars)
 
 
 @pytest.mark.parametrize(
@@ -134,7 +134,7 @@ def test_a_text_past_the_cap_is_left_to_the_walk_with_the_tree_as_it_was():
     markup = '<div>intro<p>one <a href="https://a.example/x">two words</a></p>\n<p>three</p>tail</div>'
     root = etree.fromstring(markup.encode(), htmltext._html_parser())
     before = etree.tostring(root)
-    assert html_paragraphs.paragraphs_text(root, None, 20) is None
+    assert html_paragraphs.paragraphs_text(root, markup, None, 20) is None
     assert etree.tostring(root) == before
 
 
