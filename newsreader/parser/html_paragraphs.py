@@ -88,7 +88,8 @@ _BLOCKS = frozenset(
         "hgroup",
     }
 )
-# Blocks nested deeper than this are left to the walk (it has no recursion).
+# Blocks nested deeper than this are left to the walk (the check here
+# recurses; the walk does not).
 _MAX_DEPTH = 40
 # Put at each block's edges in the tree, so that the serialised text
 # splits into paragraphs there. libxml2 reads a raw CR as a newline, so only
