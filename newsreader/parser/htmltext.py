@@ -7,7 +7,9 @@ already the address. Scripts, styles, forms and embedded media leave nothing.
 
 The walk over the tree is iterative (:func:`lxml.etree.iterwalk`), so deep or
 nested markup costs time in proportion to its size and never recursion; the
-output is capped so one huge item cannot fill the cache.
+output is capped so one huge item cannot fill the cache. Most items are only
+paragraphs and inline markup: :mod:`newsreader.parser.html_paragraphs` reads
+those with the same result and far less Python, and the walk reads the rest.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from __future__ import annotations
 import html
 import re
 import threading
-from urllib.parse import urljoin
 
 from lxml import etree
 
+from newsreader.parser.html_links import link_target, same_address
+from newsreader.parser.html_paragraphs import paragraphs_text
 from newsreader.parser.plaintext import (
     BLANK_LINES,
     MAX_TEXT_CHARS,
@@ -27,9 +30,9 @@ from newsreader.parser.plaintext import (
     drop_invisible,
     finish_text,
     fix_c1,
-    holds_any,
     looks_like_html,
     one_line,
+    paragraph_line,
     plain_to_text,
     shorten,
 )
@@ -137,8 +140,6 @@ _BLOCK = frozenset(
 _LIST = frozenset({"ul", "ol", "menu", "dir"})
 _CELL = frozenset({"td", "th"})
 
-_WHITESPACE = re.compile(r"\s")
-
 _local = threading.local()
 
 
@@ -157,61 +158,6 @@ def _html_parser() -> etree.HTMLParser:
         )
         _local.parser = parser
     return parser
-
-
-# The whitespace of ASCII text but the space (what str.split() breaks at).
-_ASCII_SPACES = ("\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f")
-
-
-def _one_line(text: str) -> str:
-    """:func:`one_line` of a paragraph: in ASCII text, ``in`` finds each
-    other whitespace character in C far faster than ``isprintable`` reads
-    every character; without them and a double space, only the ends change."""
-    if text.isascii() and "  " not in text and not holds_any(text, _ASCII_SPACES):
-        return text.strip(" ")
-    return one_line(text)
-
-
-def _same_address(text: str, url: str) -> bool:
-    """True when a link's text already shows its address (maybe shortened)."""
-
-    def bare(value: str) -> str:
-        value = value.strip().lower()
-        if "://" in value:
-            value = value.split("://", 1)[1]
-        if value.startswith("www."):
-            value = value[4:]
-        return value.rstrip("/")
-
-    t, u = bare(text), bare(url)
-    if not t:
-        return True
-    if t == u:
-        return True
-    for ellipsis in ("…", "..."):
-        if t.endswith(ellipsis) and len(t) > len(ellipsis) + 4:
-            return u.startswith(t[: -len(ellipsis)])
-    return False
-
-
-def _link_target(href: str | None, base_url: str | None) -> str | None:
-    """The absolute http(s) address of a link, or None when it is not one."""
-    if not href:
-        return None
-    href = href.strip()
-    if not href or href.startswith("#"):
-        return None
-    if base_url and not href.lower().startswith(("http://", "https://")):
-        try:
-            href = urljoin(base_url, href)
-        except ValueError:
-            return None
-    if not href.lower().startswith(("http://", "https://")) or len(href) > 2048:
-        return None
-    # Printable text has no whitespace but the space (see one_line).
-    if (" " in href or not href.isprintable()) and _WHITESPACE.search(href):
-        return None
-    return href
 
 
 class _TextBuilder:
@@ -267,7 +213,7 @@ class _TextBuilder:
         raw = "".join(self.parts)
         self.parts.clear()  # the same list: the walk holds it
         if not self.pre_block and "\n" not in raw:  # the usual paragraph: one line
-            line = _one_line(raw)
+            line = paragraph_line(raw)
             if line:
                 self._add_block(self.prefix + line if self.prefix else line)
             self.prefix = None
@@ -374,13 +320,13 @@ class _TextBuilder:
             blocks, start, href = self.links.pop()
             if blocks != len(self.blocks) or self.full:
                 return
-            target = _link_target(href, self.base_url)
+            target = link_target(href, self.base_url)
             if target is None:
                 return
             label = one_line("".join(self.parts[start:]))
             # A label of words (a space, no scheme) is never the address,
-            # which has no space (_link_target): the usual link.
-            if label and ((" " in label and "://" not in label) or not _same_address(label, target)):
+            # which has no space (link_target): the usual link.
+            if label and ((" " in label and "://" not in label) or not same_address(label, target)):
                 self.parts.append(f" ({target})")
 
 
@@ -471,9 +417,12 @@ def html_to_text(markup: str, *, base_url: str | None = None, max_chars: int = M
         root = None
     if root is None:
         return plain_to_text(_TAG_STRIP.sub(" ", html.unescape(markup)), max_chars=max_chars)
-    builder = _TextBuilder(base_url, max_chars)
-    _walk(root, builder, skip_root_tail=True)
-    return finish_text(builder.result())
+    text = paragraphs_text(root, markup, base_url, max_chars)
+    if text is None:
+        builder = _TextBuilder(base_url, max_chars)
+        _walk(root, builder, skip_root_tail=True)
+        text = builder.result()
+    return finish_text(text)
 
 
 _TAG_STRIP = re.compile(r"<[^>]*>")

@@ -11,6 +11,7 @@ from operator import contains
 from newsreader.core.sanitize import clean, one_line
 
 __all__ = [
+    "ASCII_SPACES",
     "BLANK_LINES",
     "INVISIBLE",
     "MAX_TEXT_CHARS",
@@ -23,6 +24,7 @@ __all__ = [
     "holds_any",
     "looks_like_html",
     "one_line",
+    "paragraph_line",
     "plain_to_text",
     "shorten",
 ]
@@ -52,6 +54,19 @@ def holds_any(text: str, chars: tuple[str, ...]) -> bool:
     """Whether ``text`` holds any of ``chars`` (single characters): ``in``
     looks for one in C, faster than a pattern scans for their class."""
     return any(map(contains, repeat(text), chars))
+
+
+# The whitespace of ASCII text but the space (what str.split() breaks at).
+ASCII_SPACES = ("\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def paragraph_line(text: str) -> str:
+    """:func:`one_line` of a paragraph: in ASCII text, ``in`` finds each
+    other whitespace character in C far faster than ``isprintable`` reads
+    every character; without them and a double space, only the ends change."""
+    if text.isascii() and "  " not in text and not holds_any(text, ASCII_SPACES):
+        return text.strip(" ")
+    return one_line(text)
 
 
 def looks_like_html(text: str) -> bool:

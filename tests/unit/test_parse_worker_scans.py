@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from newsreader.core import sanitize, textnorm
 from newsreader.core.models import ParseError
 from newsreader.core.sanitize import one_line
-from newsreader.parser import htmltext, plaintext, xmlsafe
+from newsreader.parser import plaintext, xmlsafe
 from newsreader.parser.htmltext import html_to_text
 from newsreader.stories import features
 
@@ -115,7 +115,7 @@ def test_names_of_runs_as_before(text):
     ).map("".join)
 )
 def test_a_paragraph_made_one_line_as_one_line_makes_it(text):
-    assert htmltext._one_line(text) == one_line(text) == " ".join(text.split())
+    assert plaintext.paragraph_line(text) == one_line(text) == " ".join(text.split())
 
 
 def test_holds_any():

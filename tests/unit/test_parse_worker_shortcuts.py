@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsreader.core import sanitize, textnorm
-from newsreader.parser import htmltext
+from newsreader.parser import html_links
 from newsreader.parser.images import image_urls
 from newsreader.parser.plaintext import clean_short, shorten
 from newsreader.store.articlerows import is_cut_of
@@ -172,7 +172,7 @@ def test_images_found_whatever_the_case_of_the_tag(markup, expected):
 def test_a_label_of_words_is_never_its_link_s_address(label, target):
     # What the walk's short way for link labels rests on: targets have no whitespace.
     if " " in label and "://" not in label:
-        assert not htmltext._same_address(label, target)
+        assert not html_links.same_address(label, target)
 
 
 @given(st.lists(st.sampled_from([*SPACES, *"ab/.:#\x00\u200b\u00ad"]), max_size=16).map("".join))
@@ -184,8 +184,8 @@ def test_printable_text_without_a_space_has_no_whitespace(text):
 
 @pytest.mark.parametrize("inside", [" ", "\t", "\n", "\u00a0", "\u2028", "\u3000", "\x85"])
 def test_a_link_with_whitespace_inside_goes_nowhere(inside):
-    assert htmltext._link_target(f"https://a.example/x{inside}y", None) is None
-    assert htmltext._link_target("https://a.example/xy", None) == "https://a.example/xy"
+    assert html_links.link_target(f"https://a.example/x{inside}y", None) is None
+    assert html_links.link_target("https://a.example/xy", None) == "https://a.example/xy"
 
 
 def test_image_shortcut_beyond_ascii_finds_what_the_pattern_finds():
