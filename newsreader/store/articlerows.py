@@ -72,12 +72,17 @@ class ArticleFields(NamedTuple):
     """What the cache derives from one article before storing it.
 
     ``body`` and ``summary`` are as stored (:func:`textpack.pack`: text, or
-    compressed bytes); ``body_chars`` is the body's length as text.
+    compressed bytes); ``title_hash`` is of the normalised title
+    (:func:`title_hash`), computed where the fields are; ``body_chars`` is the body's length as text, and
+    ``text`` the body as text when whoever packed it still had it: the
+    search index is given it (:func:`index_text`) rather than unpacking the
+    body again, which cost the writer about as much as the worker saves by
+    not sending it (benchmarks/MEASUREMENTS.md).
     """
 
     key: str
     norm_url: str | None
-    norm_title: str
+    title_hash: int
     body: str | bytes
     body_chars: int
     summary: str | bytes | None
@@ -87,6 +92,7 @@ class ArticleFields(NamedTuple):
     published: str | None
     published_ts: int | None
     precision: str
+    text: str | None = None
 
     def row(self, source_id: int, art: Article, is_read: int, now: int) -> tuple:
         """The values of a new row, in :data:`ARTICLE_COLUMNS` order."""
@@ -97,7 +103,7 @@ class ArticleFields(NamedTuple):
             art.url,
             own_norm_url(art.url, self.norm_url),
             art.title,
-            title_hash(self.norm_title),
+            self.title_hash,
             art.author,
             self.published,
             self.published_ts,
@@ -114,7 +120,7 @@ class ArticleFields(NamedTuple):
 
     def identities(self, art: Article) -> list[tuple[str, str | int]]:
         """Everything a stored row could match this article by (see ``Cache._find_existing``)."""
-        marks: list[tuple[str, str | int]] = [("t", title_hash(self.norm_title)), ("k", self.key)]
+        marks: list[tuple[str, str | int]] = [("t", self.title_hash), ("k", self.key)]
         if self.norm_url:
             marks.append(("u", self.norm_url))
         if art.guid:
@@ -212,7 +218,7 @@ def text_fields(art: Article) -> ArticleFields:
     return ArticleFields(
         key="",
         norm_url=norm_url,
-        norm_title=normalize_title(art.title),
+        title_hash=title_hash(normalize_title(art.title)),
         body=textpack.pack(body) or "",
         body_chars=len(body),
         summary=textpack.pack(summary),
@@ -222,6 +228,7 @@ def text_fields(art: Article) -> ArticleFields:
         published=iso_published(art.published),
         published_ts=published_timestamp(art.published),
         precision=art.precision if art.published is not None else "unknown",
+        text=body,
     )
 
 
@@ -308,7 +315,7 @@ def index_text(conn: sqlite3.Connection, rows: list[tuple[int, Article, ArticleF
     full = [
         v
         for (article_id, art, fields), caption in zip(rows, captions)
-        for v in (article_id, textpack.unpack(fields.body) or "", art.title, art.author, caption)
+        for v in (article_id, _index_body(fields), art.title, art.author, caption)
     ]
     conn.execute(
         f"INSERT INTO articles_fts(rowid, body, title, author, captions) VALUES {','.join(['(?,?,?,?,?)'] * len(rows))}",
@@ -321,6 +328,11 @@ def index_text(conn: sqlite3.Connection, rows: list[tuple[int, Article, ArticleF
         f"INSERT INTO articles_titles_fts(rowid, title, author, captions) VALUES {','.join(['(?,?,?,?)'] * len(rows))}",
         heads,
     )
+
+
+def _index_body(fields: ArticleFields) -> str:
+    """The body's text for the search index: the text sent with it, else unpacked."""
+    return fields.text if fields.text is not None else textpack.unpack(fields.body) or ""
 
 
 def _stored_identities(
@@ -346,7 +358,7 @@ def _stored_identities(
             "t",
             "SELECT title_hash FROM articles WHERE source_id = ? AND title_hash IN ({})",
             (source_id,),
-            {title_hash(f.norm_title) for f in fields},
+            {f.title_hash for f in fields},
         ),
         ("k", "SELECT key FROM articles WHERE key IN ({})", (), {f.key for f in fields}),
     ]

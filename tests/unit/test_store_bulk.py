@@ -150,3 +150,58 @@ def test_nested_write_is_a_savepoint_that_rolls_back_alone(tmp_path):
     )
     assert hits == 0
     assert not cache.connection().in_transaction
+
+
+def test_the_writer_indexes_the_text_the_worker_sent(tmp_path, monkeypatch):
+    """A refresh's parse worker packs each body and sends its text along:
+    the writer indexes that text and never unpacks a body to do it."""
+    from newsreader.feeds.refresh import parse_feed_body
+    from newsreader.store import textpack
+
+    words = "The harbour pilots voted to end the strike after the council met them twice. " * 6
+    items = "".join(
+        f"<item><title>Pilots vote {n}</title><link>https://harbour.example/v/{n}</link>"
+        f"<description>{words}Ballot {n}.</description></item>"
+        for n in range(3)
+    )
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Port</title>{items}</channel></rss>'
+    doc = parse_feed_body(feed.encode(), "https://harbour.example/rss")
+    assert not isinstance(doc, str)
+    for art in doc.articles:
+        fields = art.stored_fields
+        assert isinstance(fields.body, bytes) and fields.text == textpack.unpack(fields.body)
+
+    def no_unpacking(value):
+        raise AssertionError("the writer unpacked a body the worker sent as text")
+
+    cache = make_cache(tmp_path)
+    monkeypatch.setattr(textpack, "unpack", no_unpacking)
+    stats = cache.import_document(doc, feed_url="https://harbour.example/rss", now=1_000)
+    monkeypatch.undo()
+    assert stats.new == 3
+    conn = cache.connection()
+    found = conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'council AND ballot'").fetchall()
+    assert sorted(r[0] for r in found) == stats.article_ids
+    # What the index holds is the stored body's text: the update and delete
+    # triggers give it that text (nr_text), and the row leaves no term behind.
+    assert conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'strike'").fetchone()[0] == 3
+    with cache.write():
+        conn.execute("DELETE FROM articles")
+    assert conn.execute("SELECT count(*) FROM articles_vocab").fetchone()[0] == 0
+    cache.close()
+
+
+def test_fields_carry_the_title_hash_the_row_stores(tmp_path):
+    """The worker computes the normalised title's hash; the row and the
+    identity look-ups use it as sent."""
+    from newsreader.core.textnorm import normalize_title
+    from newsreader.store.articlerows import text_fields, title_hash
+
+    art = Article(title="  Quay Works: Part ONE ", url="https://harbour.example/q/1", body="Cranes.")
+    fields = text_fields(art)
+    assert fields.title_hash == title_hash(normalize_title(art.title))
+    cache = make_cache(tmp_path)
+    stats = cache.import_document(ParsedDocument("rss", [art]), feed_url="https://harbour.example/rss", now=1_000)
+    stored = cache.connection().execute("SELECT title_hash FROM articles WHERE id = ?", (stats.article_ids[0],))
+    assert stored.fetchone()[0] == fields.title_hash
+    cache.close()
