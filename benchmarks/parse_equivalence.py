@@ -82,10 +82,12 @@ def outputs(items: list[tuple[str, str, bytes]]) -> dict[str, object]:
             # Packed text compares as the text it holds: a codec changes the bytes, not what they say.
             fields = fields._replace(body=unpack(fields.body), summary=unpack(fields.summary))
             # Compared by name, as the newest fields say them: the body's text
-            # sent along for the search index (``text``) repeats ``body``, and
-            # the normalised title is sent as its hash (``title_hash``).
+            # sent along for the search index (``text``) repeats ``body``, the
+            # normalised title is sent as its hash (``title_hash``), and the
+            # key is set, or not, before the source is known (from norm_url).
             stored = fields._asdict()
             stored.pop("text", None)
+            stored.pop("key", None)
             if "norm_title" in stored:
                 stored["title_hash"] = title_hash(stored.pop("norm_title"))
             arts.append((plain(art), tuple(prepare_article(art)), sorted(stored.items())))

@@ -195,10 +195,11 @@ def normal_url(url: str) -> str:
 
 
 def text_fields(art: Article) -> ArticleFields:
-    """Everything but the identity key: what does not depend on the source.
+    """What does not depend on the source: everything but the identity key
+    of an article without a URL (that one names its source, article_key).
 
     A refresh computes this in its parse workers (``art.stored_fields``),
-    compressing included, so the one writer thread does not.
+    compressing and hashing included, so the one writer thread does not.
     """
     norm_url = normal_url(art.url) if art.url else None
     body = (art.body or "").strip()
@@ -216,7 +217,7 @@ def text_fields(art: Article) -> ArticleFields:
     if art.images:  # only when there are some: most rows' extras stay as they were
         extras["images"] = list(art.images)
     return ArticleFields(
-        key="",
+        key=article_key("", art, norm_url) if norm_url else "",
         norm_url=norm_url,
         title_hash=title_hash(normalize_title(art.title)),
         body=textpack.pack(body) or "",
@@ -253,6 +254,8 @@ def is_cut_of(summary: str, body: str) -> bool:
 def article_fields(source_key: str, art: Article) -> ArticleFields:
     """What storing ``art`` under the source ``source_key`` derives from it."""
     base = art.stored_fields if isinstance(art.stored_fields, ArticleFields) else text_fields(art)
+    if base.key and base.norm_url:  # a URL's key is the same under every source
+        return base
     return base._replace(key=article_key(source_key, art, base.norm_url))
 
 

@@ -191,17 +191,26 @@ def test_the_writer_indexes_the_text_the_worker_sent(tmp_path, monkeypatch):
     cache.close()
 
 
-def test_fields_carry_the_title_hash_the_row_stores(tmp_path):
-    """The worker computes the normalised title's hash; the row and the
-    identity look-ups use it as sent."""
+def test_fields_carry_the_title_hash_and_url_key_the_row_stores(tmp_path):
+    """The worker computes the normalised title's hash and, for an article
+    with a URL, its key; the row and the identity look-ups use them as sent.
+    An article without a URL is keyed by its source, on the writer."""
     from newsreader.core.textnorm import normalize_title
-    from newsreader.store.articlerows import text_fields, title_hash
+    from newsreader.store.articlerows import article_fields, article_key, text_fields, title_hash
 
     art = Article(title="  Quay Works: Part ONE ", url="https://harbour.example/q/1", body="Cranes.")
+    bare = Article(title="Tide table", guid="tide-1", body="High water at six.")
     fields = text_fields(art)
     assert fields.title_hash == title_hash(normalize_title(art.title))
+    assert fields.key == article_key("feed:https://harbour.example/rss", art, fields.norm_url) != ""
+    assert text_fields(bare).key == ""
+    assert article_fields("feed:a", bare).key != article_fields("feed:b", bare).key
     cache = make_cache(tmp_path)
-    stats = cache.import_document(ParsedDocument("rss", [art]), feed_url="https://harbour.example/rss", now=1_000)
-    stored = cache.connection().execute("SELECT title_hash FROM articles WHERE id = ?", (stats.article_ids[0],))
-    assert stored.fetchone()[0] == fields.title_hash
+    stats = cache.import_document(ParsedDocument("rss", [art, bare]), feed_url="https://harbour.example/rss", now=1_000)
+    stored = cache.connection().execute("SELECT title_hash, key FROM articles ORDER BY id").fetchall()
+    assert [tuple(row) for row in stored] == [
+        (fields.title_hash, fields.key),
+        (title_hash(normalize_title(bare.title)), article_key("feed:https://harbour.example/rss", bare, None)),
+    ]
+    assert stats.new == 2
     cache.close()
