@@ -346,30 +346,26 @@ def _stored_identities(
     A superset is harmless (that article just takes the one-by-one path):
     a title counts as taken whatever the stored row's URL is.
     """
-    guids = {a.guid for a in articles if a.guid}
-    wanted: list[tuple[str, str, tuple[int, ...], set[str] | set[int]]] = [
-        ("u", "SELECT norm_url FROM articles WHERE norm_url IN ({})", (), {f.norm_url for f in fields if f.norm_url}),
-        ("g", "SELECT guid FROM articles WHERE source_id = ? AND guid IN ({})", (source_id,), guids),
-        # Rows whose guid was their URL (stored_guid): found by that URL.
-        (
-            "g",
-            "SELECT url FROM articles WHERE source_id = ? AND guid IS NULL AND norm_url IN ({})",
-            (source_id,),
-            {u for u in map(guid_as_url, guids) if u},
-        ),
-        (
-            "t",
-            "SELECT title_hash FROM articles WHERE source_id = ? AND title_hash IN ({})",
-            (source_id,),
-            {f.title_hash for f in fields},
-        ),
-        ("k", "SELECT key FROM articles WHERE key IN ({})", (), {f.key for f in fields}),
-    ]
     found: set[tuple[str, str | int]] = set()
-    for kind, sql, leading, values in wanted:
+
+    def look_up(kind: str, sql: str, leading: tuple[int, ...], values: set[str] | set[int]) -> None:
         for chunk in chunks(sorted(values), LOOKUP_CHUNK):
             for (value,) in conn.execute(sql.format(",".join("?" * len(chunk))), (*leading, *chunk)):
                 found.add((kind, value))
+
+    urls = {f.norm_url for f in fields if f.norm_url}
+    look_up("u", "SELECT norm_url FROM articles WHERE norm_url IN ({})", (), urls)
+    guids = {a.guid for a in articles if a.guid}
+    look_up("g", "SELECT guid FROM articles WHERE source_id = ? AND guid IN ({})", (source_id,), guids)
+    # Rows whose guid was their URL (stored_guid): found by that URL. One
+    # the look-up above found no row at is at none (most guids are the link).
+    as_urls = {u for u in map(guid_as_url, guids) if u and (u not in urls or ("u", u) in found)}
+    look_up(
+        "g", "SELECT url FROM articles WHERE source_id = ? AND guid IS NULL AND norm_url IN ({})", (source_id,), as_urls
+    )
+    titles = {f.title_hash for f in fields}
+    look_up("t", "SELECT title_hash FROM articles WHERE source_id = ? AND title_hash IN ({})", (source_id,), titles)
+    look_up("k", "SELECT key FROM articles WHERE key IN ({})", (), {f.key for f in fields})
     return found
 
 

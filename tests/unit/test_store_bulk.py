@@ -214,3 +214,31 @@ def test_fields_carry_the_title_hash_and_url_key_the_row_stores(tmp_path):
     ]
     assert stats.new == 2
     cache.close()
+
+
+def test_a_guid_that_was_a_stored_rows_link_finds_that_row(tmp_path):
+    """A stored row whose guid was its link keeps no guid (stored_guid): an
+    item that names that link as its guid, under another link, is that row.
+    When the guids are the items' own links, no such look-up is needed:
+    the look-up by link already found every row there is."""
+    cache = make_cache(tmp_path)
+    feed = "https://harbour.example/rss"
+    first = Article(title="Quay reopens", url="https://harbour.example/quay", guid="https://harbour.example/quay")
+    stored = cache.import_document(ParsedDocument("rss", [first]), feed_url=feed, now=1_000)
+    moved = Article(
+        title="Quay open again after the repairs",
+        url="https://harbour.example/news/quay",
+        guid="https://harbour.example/quay",
+        body="Open.",
+    )
+    fresh = [
+        Article(title=f"Tide {n}", url=f"https://harbour.example/t/{n}", guid=f"https://harbour.example/t/{n}")
+        for n in range(3)
+    ]
+    statements: list[str] = []
+    cache.connection().set_trace_callback(statements.append)
+    again = cache.import_document(ParsedDocument("rss", [*fresh, moved]), feed_url=feed, now=2_000)
+    assert again.new == 3 and again.article_ids[3] == stored.article_ids[0]
+    by_link = [s for s in statements if "guid IS NULL AND norm_url IN" in s]
+    assert len(by_link) == 1 and "/t/" not in by_link[0] and "harbour.example/quay" in by_link[0]
+    cache.close()
