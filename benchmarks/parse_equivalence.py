@@ -60,6 +60,7 @@ def outputs(items: list[tuple[str, str, bytes]]) -> dict[str, object]:
     from newsreader.parser import parse
     from newsreader.parser.htmltext import html_to_text
     from newsreader.store import text_fields
+    from newsreader.store.articlerows import title_hash
     from newsreader.store.textpack import unpack
     from newsreader.stories.signature import prepare_article
 
@@ -80,7 +81,16 @@ def outputs(items: list[tuple[str, str, bytes]]) -> dict[str, object]:
             fields = text_fields(art)
             # Packed text compares as the text it holds: a codec changes the bytes, not what they say.
             fields = fields._replace(body=unpack(fields.body), summary=unpack(fields.summary))
-            arts.append((plain(art), tuple(prepare_article(art)), tuple(fields)))
+            # Compared by name, as the newest fields say them: the body's text
+            # sent along for the search index (``text``) repeats ``body``, the
+            # normalised title is sent as its hash (``title_hash``), and the
+            # key is set, or not, before the source is known (from norm_url).
+            stored = fields._asdict()
+            stored.pop("text", None)
+            stored.pop("key", None)
+            if "norm_title" in stored:
+                stored["title_hash"] = title_hash(stored.pop("norm_title"))
+            arts.append((plain(art), tuple(prepare_article(art)), sorted(stored.items())))
         doc.articles = []
         result[name] = (plain(doc), arts)
     return result

@@ -128,8 +128,8 @@ def _prepare_for_writer(doc: ParsedDocument) -> None:
         except Exception:  # noqa: BLE001 - likewise
             art.stored_fields = None
         else:
-            # The writer stores the deflated copy: the text need not travel
-            # back to it as well (a refresh holds dozens of feeds in flight).
+            # The row fields hold the packed body and, for the search index,
+            # its text: the article's own copies need not travel as well.
             art.body, art.summary = "", None
 
 

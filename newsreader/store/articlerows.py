@@ -72,12 +72,17 @@ class ArticleFields(NamedTuple):
     """What the cache derives from one article before storing it.
 
     ``body`` and ``summary`` are as stored (:func:`textpack.pack`: text, or
-    compressed bytes); ``body_chars`` is the body's length as text.
+    compressed bytes); ``title_hash`` is of the normalised title
+    (:func:`title_hash`), computed where the fields are; ``body_chars`` is the body's length as text, and
+    ``text`` the body as text when whoever packed it still had it: the
+    search index is given it (:func:`index_text`) rather than unpacking the
+    body again, which cost the writer about as much as the worker saves by
+    not sending it (benchmarks/MEASUREMENTS.md).
     """
 
     key: str
     norm_url: str | None
-    norm_title: str
+    title_hash: int
     body: str | bytes
     body_chars: int
     summary: str | bytes | None
@@ -87,6 +92,7 @@ class ArticleFields(NamedTuple):
     published: str | None
     published_ts: int | None
     precision: str
+    text: str | None = None
 
     def row(self, source_id: int, art: Article, is_read: int, now: int) -> tuple:
         """The values of a new row, in :data:`ARTICLE_COLUMNS` order."""
@@ -97,7 +103,7 @@ class ArticleFields(NamedTuple):
             art.url,
             own_norm_url(art.url, self.norm_url),
             art.title,
-            title_hash(self.norm_title),
+            self.title_hash,
             art.author,
             self.published,
             self.published_ts,
@@ -114,7 +120,7 @@ class ArticleFields(NamedTuple):
 
     def identities(self, art: Article) -> list[tuple[str, str | int]]:
         """Everything a stored row could match this article by (see ``Cache._find_existing``)."""
-        marks: list[tuple[str, str | int]] = [("t", title_hash(self.norm_title)), ("k", self.key)]
+        marks: list[tuple[str, str | int]] = [("t", self.title_hash), ("k", self.key)]
         if self.norm_url:
             marks.append(("u", self.norm_url))
         if art.guid:
@@ -189,10 +195,11 @@ def normal_url(url: str) -> str:
 
 
 def text_fields(art: Article) -> ArticleFields:
-    """Everything but the identity key: what does not depend on the source.
+    """What does not depend on the source: everything but the identity key
+    of an article without a URL (that one names its source, article_key).
 
     A refresh computes this in its parse workers (``art.stored_fields``),
-    compressing included, so the one writer thread does not.
+    compressing and hashing included, so the one writer thread does not.
     """
     norm_url = normal_url(art.url) if art.url else None
     body = (art.body or "").strip()
@@ -210,9 +217,9 @@ def text_fields(art: Article) -> ArticleFields:
     if art.images:  # only when there are some: most rows' extras stay as they were
         extras["images"] = list(art.images)
     return ArticleFields(
-        key="",
+        key=article_key("", art, norm_url) if norm_url else "",
         norm_url=norm_url,
-        norm_title=normalize_title(art.title),
+        title_hash=title_hash(normalize_title(art.title)),
         body=textpack.pack(body) or "",
         body_chars=len(body),
         summary=textpack.pack(summary),
@@ -222,6 +229,7 @@ def text_fields(art: Article) -> ArticleFields:
         published=iso_published(art.published),
         published_ts=published_timestamp(art.published),
         precision=art.precision if art.published is not None else "unknown",
+        text=body,
     )
 
 
@@ -246,6 +254,8 @@ def is_cut_of(summary: str, body: str) -> bool:
 def article_fields(source_key: str, art: Article) -> ArticleFields:
     """What storing ``art`` under the source ``source_key`` derives from it."""
     base = art.stored_fields if isinstance(art.stored_fields, ArticleFields) else text_fields(art)
+    if base.key and base.norm_url:  # a URL's key is the same under every source
+        return base
     return base._replace(key=article_key(source_key, art, base.norm_url))
 
 
@@ -308,7 +318,7 @@ def index_text(conn: sqlite3.Connection, rows: list[tuple[int, Article, ArticleF
     full = [
         v
         for (article_id, art, fields), caption in zip(rows, captions)
-        for v in (article_id, textpack.unpack(fields.body) or "", art.title, art.author, caption)
+        for v in (article_id, _index_body(fields), art.title, art.author, caption)
     ]
     conn.execute(
         f"INSERT INTO articles_fts(rowid, body, title, author, captions) VALUES {','.join(['(?,?,?,?,?)'] * len(rows))}",
@@ -323,6 +333,11 @@ def index_text(conn: sqlite3.Connection, rows: list[tuple[int, Article, ArticleF
     )
 
 
+def _index_body(fields: ArticleFields) -> str:
+    """The body's text for the search index: the text sent with it, else unpacked."""
+    return fields.text if fields.text is not None else textpack.unpack(fields.body) or ""
+
+
 def _stored_identities(
     conn: sqlite3.Connection, source_id: int, articles: list[Article], fields: list[ArticleFields]
 ) -> set[tuple[str, str | int]]:
@@ -331,30 +346,26 @@ def _stored_identities(
     A superset is harmless (that article just takes the one-by-one path):
     a title counts as taken whatever the stored row's URL is.
     """
-    guids = {a.guid for a in articles if a.guid}
-    wanted: list[tuple[str, str, tuple[int, ...], set[str] | set[int]]] = [
-        ("u", "SELECT norm_url FROM articles WHERE norm_url IN ({})", (), {f.norm_url for f in fields if f.norm_url}),
-        ("g", "SELECT guid FROM articles WHERE source_id = ? AND guid IN ({})", (source_id,), guids),
-        # Rows whose guid was their URL (stored_guid): found by that URL.
-        (
-            "g",
-            "SELECT url FROM articles WHERE source_id = ? AND guid IS NULL AND norm_url IN ({})",
-            (source_id,),
-            {u for u in map(guid_as_url, guids) if u},
-        ),
-        (
-            "t",
-            "SELECT title_hash FROM articles WHERE source_id = ? AND title_hash IN ({})",
-            (source_id,),
-            {title_hash(f.norm_title) for f in fields},
-        ),
-        ("k", "SELECT key FROM articles WHERE key IN ({})", (), {f.key for f in fields}),
-    ]
     found: set[tuple[str, str | int]] = set()
-    for kind, sql, leading, values in wanted:
+
+    def look_up(kind: str, sql: str, leading: tuple[int, ...], values: set[str] | set[int]) -> None:
         for chunk in chunks(sorted(values), LOOKUP_CHUNK):
             for (value,) in conn.execute(sql.format(",".join("?" * len(chunk))), (*leading, *chunk)):
                 found.add((kind, value))
+
+    urls = {f.norm_url for f in fields if f.norm_url}
+    look_up("u", "SELECT norm_url FROM articles WHERE norm_url IN ({})", (), urls)
+    guids = {a.guid for a in articles if a.guid}
+    look_up("g", "SELECT guid FROM articles WHERE source_id = ? AND guid IN ({})", (source_id,), guids)
+    # Rows whose guid was their URL (stored_guid): found by that URL. One
+    # the look-up above found no row at is at none (most guids are the link).
+    as_urls = {u for u in map(guid_as_url, guids) if u and (u not in urls or ("u", u) in found)}
+    look_up(
+        "g", "SELECT url FROM articles WHERE source_id = ? AND guid IS NULL AND norm_url IN ({})", (source_id,), as_urls
+    )
+    titles = {f.title_hash for f in fields}
+    look_up("t", "SELECT title_hash FROM articles WHERE source_id = ? AND title_hash IN ({})", (source_id,), titles)
+    look_up("k", "SELECT key FROM articles WHERE key IN ({})", (), {f.key for f in fields})
     return found
 
 

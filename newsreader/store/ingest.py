@@ -180,7 +180,7 @@ class DocumentImport:
         return self._upsert_source(conn, "name:" + normalize_name(name), name, kind)
 
     def _find_existing(
-        self, conn: sqlite3.Connection, source_id: int, art: Article, norm_url: str | None, norm_title: str
+        self, conn: sqlite3.Connection, source_id: int, art: Article, norm_url: str | None, title_key: int
     ) -> sqlite3.Row | None:
         if norm_url:
             row = conn.execute("SELECT * FROM articles WHERE norm_url = ?", (norm_url,)).fetchone()
@@ -201,7 +201,7 @@ class DocumentImport:
                 if row is not None:
                     return row
         for row in conn.execute(
-            "SELECT * FROM articles WHERE title_hash = ? AND source_id = ?", (title_hash(norm_title), source_id)
+            "SELECT * FROM articles WHERE title_hash = ? AND source_id = ?", (title_key, source_id)
         ):
             # Two different URLs with one title are two articles (a daily
             # "Morning briefing"); without a URL on one side they are one.
@@ -220,7 +220,7 @@ class DocumentImport:
         revisable: bool = False,
     ) -> tuple[int, str]:
         f = fields or article_fields(source_key, art)
-        existing = self._find_existing(conn, source_id, art, f.norm_url, f.norm_title)
+        existing = self._find_existing(conn, source_id, art, f.norm_url, f.title_hash)
         if existing is None:
             clash = conn.execute("SELECT id FROM articles WHERE key = ?", (f.key,)).fetchone()
             if clash is not None:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from newsreader.core.models import Article
 from newsreader.store import textpack
-from newsreader.store.articlerows import ArticleFields, chunks, title_hash
+from newsreader.store.articlerows import ArticleFields, chunks
 
 if TYPE_CHECKING:
     from newsreader.store.cache import Cache
@@ -138,7 +138,7 @@ def revise(
         )
     changes: dict[str, object] = {"revised": 1}
     if title_changed:
-        changes.update(title=art.title, title_hash=title_hash(f.norm_title))
+        changes.update(title=art.title, title_hash=f.title_hash)
     if body_changed:
         changes.update(body=f.body, summary=f.summary)
     return changes

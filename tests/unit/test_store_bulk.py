@@ -150,3 +150,95 @@ def test_nested_write_is_a_savepoint_that_rolls_back_alone(tmp_path):
     )
     assert hits == 0
     assert not cache.connection().in_transaction
+
+
+def test_the_writer_indexes_the_text_the_worker_sent(tmp_path, monkeypatch):
+    """A refresh's parse worker packs each body and sends its text along:
+    the writer indexes that text and never unpacks a body to do it."""
+    from newsreader.feeds.refresh import parse_feed_body
+    from newsreader.store import textpack
+
+    words = "The harbour pilots voted to end the strike after the council met them twice. " * 6
+    items = "".join(
+        f"<item><title>Pilots vote {n}</title><link>https://harbour.example/v/{n}</link>"
+        f"<description>{words}Ballot {n}.</description></item>"
+        for n in range(3)
+    )
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Port</title>{items}</channel></rss>'
+    doc = parse_feed_body(feed.encode(), "https://harbour.example/rss")
+    assert not isinstance(doc, str)
+    for art in doc.articles:
+        fields = art.stored_fields
+        assert isinstance(fields.body, bytes) and fields.text == textpack.unpack(fields.body)
+
+    def no_unpacking(value):
+        raise AssertionError("the writer unpacked a body the worker sent as text")
+
+    cache = make_cache(tmp_path)
+    monkeypatch.setattr(textpack, "unpack", no_unpacking)
+    stats = cache.import_document(doc, feed_url="https://harbour.example/rss", now=1_000)
+    monkeypatch.undo()
+    assert stats.new == 3
+    conn = cache.connection()
+    found = conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'council AND ballot'").fetchall()
+    assert sorted(r[0] for r in found) == stats.article_ids
+    # What the index holds is the stored body's text: the update and delete
+    # triggers give it that text (nr_text), and the row leaves no term behind.
+    assert conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'strike'").fetchone()[0] == 3
+    with cache.write():
+        conn.execute("DELETE FROM articles")
+    assert conn.execute("SELECT count(*) FROM articles_vocab").fetchone()[0] == 0
+    cache.close()
+
+
+def test_fields_carry_the_title_hash_and_url_key_the_row_stores(tmp_path):
+    """The worker computes the normalised title's hash and, for an article
+    with a URL, its key; the row and the identity look-ups use them as sent.
+    An article without a URL is keyed by its source, on the writer."""
+    from newsreader.core.textnorm import normalize_title
+    from newsreader.store.articlerows import article_fields, article_key, text_fields, title_hash
+
+    art = Article(title="  Quay Works: Part ONE ", url="https://harbour.example/q/1", body="Cranes.")
+    bare = Article(title="Tide table", guid="tide-1", body="High water at six.")
+    fields = text_fields(art)
+    assert fields.title_hash == title_hash(normalize_title(art.title))
+    assert fields.key == article_key("feed:https://harbour.example/rss", art, fields.norm_url) != ""
+    assert text_fields(bare).key == ""
+    assert article_fields("feed:a", bare).key != article_fields("feed:b", bare).key
+    cache = make_cache(tmp_path)
+    stats = cache.import_document(ParsedDocument("rss", [art, bare]), feed_url="https://harbour.example/rss", now=1_000)
+    stored = cache.connection().execute("SELECT title_hash, key FROM articles ORDER BY id").fetchall()
+    assert [tuple(row) for row in stored] == [
+        (fields.title_hash, fields.key),
+        (title_hash(normalize_title(bare.title)), article_key("feed:https://harbour.example/rss", bare, None)),
+    ]
+    assert stats.new == 2
+    cache.close()
+
+
+def test_a_guid_that_was_a_stored_rows_link_finds_that_row(tmp_path):
+    """A stored row whose guid was its link keeps no guid (stored_guid): an
+    item that names that link as its guid, under another link, is that row.
+    When the guids are the items' own links, no such look-up is needed:
+    the look-up by link already found every row there is."""
+    cache = make_cache(tmp_path)
+    feed = "https://harbour.example/rss"
+    first = Article(title="Quay reopens", url="https://harbour.example/quay", guid="https://harbour.example/quay")
+    stored = cache.import_document(ParsedDocument("rss", [first]), feed_url=feed, now=1_000)
+    moved = Article(
+        title="Quay open again after the repairs",
+        url="https://harbour.example/news/quay",
+        guid="https://harbour.example/quay",
+        body="Open.",
+    )
+    fresh = [
+        Article(title=f"Tide {n}", url=f"https://harbour.example/t/{n}", guid=f"https://harbour.example/t/{n}")
+        for n in range(3)
+    ]
+    statements: list[str] = []
+    cache.connection().set_trace_callback(statements.append)
+    again = cache.import_document(ParsedDocument("rss", [*fresh, moved]), feed_url=feed, now=2_000)
+    assert again.new == 3 and again.article_ids[3] == stored.article_ids[0]
+    by_link = [s for s in statements if "guid IS NULL AND norm_url IN" in s]
+    assert len(by_link) == 1 and "/t/" not in by_link[0] and "harbour.example/quay" in by_link[0]
+    cache.close()
