@@ -5,7 +5,8 @@ refresh at start switched off, as scale.py does), waits for the first screen,
 then takes the steps of scale_terminal._short_session (open 5 articles, a
 search, open its first hit) and after each prints the process's VmRSS and
 VmHWM, its threads, its open handles on the cache file (one per SQLite
-connection: each keeps its own page caches) and its anonymous memory.
+connection: each keeps its own page caches), its anonymous memory, and
+whether Pillow's libraries are mapped (they come with the first picture).
 
     python benchmarks/scale_steps.py --home DIR [--tree CHECKOUT]
 
@@ -40,15 +41,19 @@ def _footprint(pid: int, home: Path) -> str:
             handles += os.readlink(f"/proc/{pid}/fd/{fd}") == cache_file
         except OSError:
             continue
-    anon_kb, name = 0, ""
+    anon_kb, name, pillow = 0, "", False
     with open(f"/proc/{pid}/smaps") as smaps:
         for line in smaps:
             fields = line.split()
             if "-" in fields[0] and not fields[0].endswith(":"):
                 name = fields[5] if len(fields) > 5 else "[anon]"
+                pillow = pillow or "/PIL/" in name  # Pillow's libraries are mapped: pictures were drawn
             elif fields[0] == "Rss:" and name in ("[anon]", "[heap]"):
                 anon_kb += int(fields[1])
-    return f"threads {threads}, cache connections {handles}, anonymous {anon_kb / 1024:.1f} MB"
+    return (
+        f"threads {threads}, cache connections {handles}, anonymous {anon_kb / 1024:.1f} MB, "
+        f"Pillow {'loaded' if pillow else 'not loaded'}"
+    )
 
 
 def run(home: Path, tree: Path) -> None:

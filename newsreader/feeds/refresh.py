@@ -320,7 +320,7 @@ class Refresher:
                 task.cancel()
             worker.close()
         if len(tasks) < len(wanted):
-            raise RuntimeError(worker.failure or f"the fetch worker ended early (exit code {worker.process.exitcode})")
+            raise RuntimeError(worker.failure or f"the fetch worker ended early (exit code {worker.exitcode})")
 
     async def _fetch_full_text(
         self, feeds: list[FeedConfig], report: RefreshReport, parser: Executor, writer: Executor

@@ -6,7 +6,8 @@ for nothing else now), :class:`FetchWorker` the process that fetches and
 parses the feeds themselves.
 
 The refresh process stores, on its one writer thread; the worker fetches
-every feed and parses each body as it arrives, and sends each feed's
+the feeds (all but the first few of a refresh that may be all 304s: see
+:class:`FetchWorker`) and parses each body as it arrives, and sends each feed's
 :class:`~newsreader.feeds.fetch.FetchResult` (without its body) and parsed
 document back. Both halves cost about the same CPU, so on two cores
 neither waits for the other: fetching beside the writer made the refresh
@@ -102,7 +103,19 @@ Request = tuple[str, str | None, str | None]  # url, etag, last_modified
 
 
 class FetchWorker:
-    """A forked process fetching and parsing ``requests``; read it with :meth:`arrivals`."""
+    """Fetches and parses ``requests`` for a refresh; read it with :meth:`arrivals`.
+
+    When every request carries a validator (ETag or Last-Modified), the
+    fetching starts on the refresh's own event loop, and the worker process
+    is forked at the first answer with a body: a refresh whose feeds all
+    answer 304 (or fail) never forks one, and so never holds a second
+    interpreter's memory. The fork takes every request not yet sent; the
+    requests already under way finish here, and the bodies they bring are
+    handed over to the worker to parse (so is the first). A request with no
+    validator will bring a body: then the worker is forked at once with all
+    of them (the refresh process fetching first would only add its own copy
+    of the HTTP client's memory).
+    """
 
     def __init__(
         self,
@@ -111,48 +124,123 @@ class FetchWorker:
         window: int,
         parse: Callable[[bytes, str], object],
     ) -> None:
+        self._requests = requests
+        self._options = options
+        self._window = window
+        self._parse = parse
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self._results: Connection | None = None
+        self._acks: Connection | None = None
+        self._fetching: asyncio.Task | None = None
+        self.failure: str | None = None
+
+    def arrivals(self, loop: asyncio.AbstractEventLoop) -> asyncio.Queue[Arrival | None]:
+        """A queue of the arrivals, here and from the worker; None once all are in."""
+        queue: asyncio.Queue[Arrival | None] = asyncio.Queue()
+        sources = [1]  # the fetching here, then the worker's reader thread too
+
+        def one_done() -> None:
+            sources[0] -= 1
+            if not sources[0]:
+                queue.put_nowait(None)
+
+        def forked(results: Connection) -> None:
+            sources[0] += 1
+            threading.Thread(
+                target=self._read, args=(results, loop, queue, one_done), name="nr-fetch-reader", daemon=True
+            ).start()
+
+        self._fetching = loop.create_task(self._fetch_until_a_body(queue, forked, one_done))
+        return queue
+
+    async def _fetch_until_a_body(
+        self, queue: asyncio.Queue[Arrival | None], forked: Callable[[Connection], None], done: Callable[[], None]
+    ) -> None:
+        pending = list(reversed(list(enumerate(self._requests))))  # popped from the end: in order
+        if any(etag is None and last_modified is None for _, (_, etag, last_modified) in pending):
+            # A feed with nothing to answer 304 to brings a body: fork at once.
+            forked(self._fork([(i, *request) for i, request in reversed(pending)], None))
+            pending.clear()
+
+        async def send(fetcher: Fetcher) -> None:
+            while pending:
+                index, (url, etag, last_modified) = pending.pop()
+                result = await fetcher.fetch(url, etag=etag, last_modified=last_modified)
+                if result.ok and not result.not_modified and result.body is not None:
+                    if self.process is None:
+                        left = [(i, *request) for i, request in reversed(pending)]
+                        pending.clear()
+                        forked(self._fork(left, (index, result)))
+                    else:
+                        self._hand_over((index, result))
+                else:
+                    queue.put_nowait((index, result, None))
+
+        try:
+            if pending:
+                async with Fetcher(**self._options) as fetcher:
+                    await asyncio.gather(*(send(fetcher) for _ in range(max(1, self._options["concurrency"]))))
+        except Exception as exc:  # noqa: BLE001 - reported as the worker's failure, which fails the refresh
+            self.failure = clean_line(f"fetching failed: {type(exc).__name__}: {exc}")[:300]
+        finally:
+            self._hand_over(None)  # no more bodies for the worker
+            done()
+
+    def _fork(
+        self, requests: list[tuple[int, str, str | None, str | None]], first: tuple[int, FetchResult] | None
+    ) -> Connection:
         context = multiprocessing.get_context("fork")
-        self._results, results_end = context.Pipe(duplex=False)
+        results, results_end = context.Pipe(duplex=False)
         acks_end, self._acks = context.Pipe(duplex=False)
         self.process = context.Process(
             target=_serve,
-            args=(results_end, acks_end, requests, options, window, parse, os.getpid()),
+            args=(results_end, acks_end, requests, first, self._options, self._window, self._parse, os.getpid()),
             name="nr-fetch",
             daemon=True,
         )
         self.process.start()
         results_end.close()
         acks_end.close()
-        self.failure: str | None = None
+        self._results = results
+        return results
 
-    def arrivals(self, loop: asyncio.AbstractEventLoop) -> asyncio.Queue[Arrival | None]:
-        """A queue of the worker's arrivals, filled by a reader thread; None once it is done."""
-        queue: asyncio.Queue[Arrival | None] = asyncio.Queue()
+    def _hand_over(self, message: tuple[int, FetchResult] | None) -> None:
+        """A body fetched here, for the worker to parse; None: there are no more."""
+        if self._acks is not None:
+            with contextlib.suppress(OSError):  # the worker has ended: the refresh hears it
+                self._acks.send(message)
 
-        def read() -> None:
-            try:
-                while True:
-                    message = self._results.recv()
-                    if isinstance(message, str):  # the worker failed: its one-line reason
-                        self.failure = message
-                        break
-                    loop.call_soon_threadsafe(queue.put_nowait, message)
-            except (EOFError, OSError):
-                pass
-            finally:
-                loop.call_soon_threadsafe(queue.put_nowait, None)
-
-        threading.Thread(target=read, name="nr-fetch-reader", daemon=True).start()
-        return queue
+    def _read(
+        self, results: Connection, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue, done: Callable[[], None]
+    ) -> None:
+        try:
+            while True:
+                message = results.recv()
+                if isinstance(message, str):  # the worker failed: its one-line reason
+                    self.failure = message
+                    break
+                loop.call_soon_threadsafe(queue.put_nowait, message)
+        except (EOFError, OSError):
+            pass
+        finally:
+            loop.call_soon_threadsafe(done)
 
     def stored(self) -> None:
         """One parsed feed is stored: the worker may fetch another."""
-        try:
-            self._acks.send(1)
-        except OSError:  # the worker has ended
-            pass
+        if self._acks is not None:
+            with contextlib.suppress(OSError):  # the worker has ended
+                self._acks.send(1)
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.process.exitcode if self.process is not None else None
 
     def close(self) -> None:
+        if self._fetching is not None and not self._fetching.done():
+            self._fetching.cancel()
+        if self.process is None:
+            return
+        assert self._acks is not None and self._results is not None
         self._acks.close()
         self.process.join(timeout=5)
         if self.process.is_alive():
@@ -164,7 +252,8 @@ class FetchWorker:
 def _serve(
     results: Connection,
     acks: Connection,
-    requests: list[Request],
+    requests: list[tuple[int, str, str | None, str | None]],
+    first: tuple[int, FetchResult] | None,
     options: dict,
     window: int,
     parse: Callable[[bytes, str], object],
@@ -172,7 +261,7 @@ def _serve(
 ) -> None:
     _start_parse_worker(parent)
     try:
-        asyncio.run(_fetch_and_parse(results, acks, requests, options, window, parse))
+        asyncio.run(_fetch_and_parse(results, acks, requests, first, options, window, parse))
     except BaseException as exc:  # noqa: BLE001 - reported to the refresh, which fails with it
         with contextlib.suppress(OSError):
             results.send(clean_line(f"the fetch worker failed: {type(exc).__name__}: {exc}")[:300])
@@ -182,52 +271,77 @@ def _serve(
 async def _fetch_and_parse(
     results: Connection,
     acks: Connection,
-    requests: list[Request],
+    requests: list[tuple[int, str, str | None, str | None]],
+    first: tuple[int, FetchResult] | None,
     options: dict,
     window: int,
     parse: Callable[[bytes, str], object],
 ) -> None:
+    """Fetch ``requests`` and parse their bodies; parse ``first`` and the
+    other bodies the refresh hands over, until it sends None."""
     loop = asyncio.get_running_loop()
     room = asyncio.Semaphore(window)
     parent_gone = asyncio.Event()
+    handed_over = asyncio.Event()
+    handed: list[asyncio.Task] = []
 
-    def acknowledged() -> None:
+    async def parsed(index: int, result: FetchResult) -> None:
+        # On a thread of its own, so that the loop keeps sending requests
+        # and reading answers between the parse's turns at the interpreter.
+        assert result.body is not None
+        doc = await loop.run_in_executor(parsing, parse, result.body, result.final_url)
+        result.body = None  # parsed: the bytes need not travel
+        results.send((index, result, doc))
+
+    async def given(index: int, result: FetchResult) -> None:
+        await room.acquire()
+        await parsed(index, result)
+
+    def heard() -> None:
         try:
-            count = acks.recv()
+            message = acks.recv()
         except (EOFError, OSError):  # the refresh has ended or closed its end
             loop.remove_reader(acks.fileno())
             parent_gone.set()
             return
-        for _ in range(count):
-            room.release()
-
-    loop.add_reader(acks.fileno(), acknowledged)
+        if message is None:
+            handed_over.set()
+        elif isinstance(message, int):
+            for _ in range(message):
+                room.release()
+        else:
+            handed.append(asyncio.create_task(given(*message)))
 
     async def one(index: int, url: str, etag: str | None, last_modified: str | None) -> None:
         await room.acquire()
         result = await fetcher.fetch(url, etag=etag, last_modified=last_modified)
-        doc = None
         if result.ok and not result.not_modified and result.body is not None:
-            # On a thread of its own, so that the loop keeps sending requests
-            # and reading answers between the parse's turns at the interpreter.
-            doc = await loop.run_in_executor(parsing, parse, result.body, result.final_url)
-            result.body = None  # parsed: the bytes need not travel
+            await parsed(index, result)
         else:
             room.release()  # nothing big waits to be stored
-        results.send((index, result, doc))
+            results.send((index, result, None))
+
+    async def everything() -> None:
+        await asyncio.gather(*tasks)
+        await handed_over.wait()
+        await asyncio.gather(*handed)
 
     parsing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nr-parse")
+    if first is not None:
+        handed.append(asyncio.create_task(given(*first)))
+    loop.add_reader(acks.fileno(), heard)
     async with Fetcher(**options) as fetcher:
-        tasks = [asyncio.create_task(one(i, *request)) for i, request in enumerate(requests)]
+        tasks = [asyncio.create_task(one(*request)) for request in requests]
         waiting = asyncio.ensure_future(parent_gone.wait())
-        everything = asyncio.gather(*tasks)
+        work = asyncio.ensure_future(everything())
         try:
-            await asyncio.wait([everything, waiting], return_when=asyncio.FIRST_COMPLETED)  # type: ignore[type-var]
-            if everything.done():
-                everything.result()  # a task's exception is the worker's
+            await asyncio.wait([work, waiting], return_when=asyncio.FIRST_COMPLETED)
+            if work.done():
+                work.result()  # a task's exception is the worker's
         finally:
             waiting.cancel()
-            for task in tasks:
+            work.cancel()
+            for task in [*tasks, *handed]:
                 task.cancel()
-            await asyncio.gather(*tasks, waiting, return_exceptions=True)
+            await asyncio.gather(*tasks, *handed, work, waiting, return_exceptions=True)
             parsing.shutdown(wait=False, cancel_futures=True)

@@ -120,13 +120,20 @@ def _pids_in(path) -> list[int]:
 
 
 def test_a_big_refresh_fetches_and_parses_in_a_worker_process(cache, monkeypatch, tmp_path):
+    """Feeds with nothing to answer 304 to (a first refresh) bring bodies: the
+    worker is forked at once and does everything. Otherwise it is forked at
+    the first answer with a body and takes the requests not yet sent; those
+    under way finish here and the worker parses their bodies too. A refresh
+    answered only by 304s forks none."""
     import gc
     import os
 
-    from newsreader.feeds import fetch, refresh
+    from newsreader.feeds import fetch, refresh, refresh_workers
+    from tests.support.feedserver import feed_xml
 
     parsed_in, fetched_in = tmp_path / "parsed", tmp_path / "fetched"
-    parse, fetch_one = refresh.parse_feed_body, fetch.Fetcher.fetch
+    parse, fetch_one, fork = refresh.parse_feed_body, fetch.Fetcher.fetch, refresh_workers.FetchWorker._fork
+    forks: list[int] = []
 
     def recorded_parse(body, url):
         with parsed_in.open("a") as f:  # the worker is another process: it tells through a file
@@ -138,18 +145,42 @@ def test_a_big_refresh_fetches_and_parses_in_a_worker_process(cache, monkeypatch
             f.write(f"{os.getpid()}\n")
         return await fetch_one(self, url, **validators)
 
+    def counted_fork(self, requests, first):
+        forks.append(len(requests))
+        return fork(self, requests, first)
+
+    def pids(path) -> list[int]:
+        found = _pids_in(path)
+        path.unlink(missing_ok=True)
+        return found
+
     monkeypatch.setattr(refresh, "parse_feed_body", recorded_parse)
     monkeypatch.setattr(fetch.Fetcher, "fetch", recorded_fetch)
+    monkeypatch.setattr(refresh_workers.FetchWorker, "_fork", counted_fork)
+    here = os.getpid()
+    settings = FetchConfig(timeout=5, concurrency=2)
     with FeedServer(feeds=6) as server:
         feeds = [FeedConfig(server.url(n)) for n in range(6)]
-        report = Refresher(cache, FetchConfig(timeout=5), parse_processes=1).run_sync(feeds)
-        again = Refresher(cache, FetchConfig(timeout=5), parse_processes=1).run_sync(feeds)
-        assert server.counts == {"200": 6, "304": 6}
+        report = Refresher(cache, settings, parse_processes=1).run_sync(feeds)
+        assert forks == [6]  # at once, with every request
+        first_parsed, first_fetched = pids(parsed_in), pids(fetched_in)
+        assert len(first_parsed) == 6 and here not in first_parsed and set(first_fetched) == set(first_parsed)
+
+        again = Refresher(cache, settings, parse_processes=1).run_sync(feeds)
+        assert forks == [6]  # none for 304s: all fetched here
+        assert pids(fetched_in) == [here] * 6 and not pids(parsed_in)
+
+        for n in (0, 1):
+            server.bodies[f"/feed/{n}.xml"] = feed_xml(n, version=2)
+        changed = Refresher(cache, settings, parse_processes=1).run_sync(feeds)
+        assert forks == [6, 4]  # at the first body: the 4 requests not yet sent
+        parsed, fetched = pids(parsed_in), pids(fetched_in)
+        assert len(parsed) == 2 and here not in parsed  # the body under way was handed over too
+        assert sorted(fetched).count(here) == 2 and set(fetched) - {here} == set(parsed)
+        assert server.counts == {"200": 8, "304": 10}
     assert (report.count("updated"), report.failed, report.new_articles) == (6, 0, 18)
     assert (again.count("unchanged"), again.failed, again.new_articles) == (6, 0, 0)
-    assert len(_pids_in(parsed_in)) == 6 and os.getpid() not in _pids_in(parsed_in)
-    assert len(_pids_in(fetched_in)) == 12 and os.getpid() not in _pids_in(fetched_in)
-    assert cache.totals()[0] == 18
+    assert (changed.count("updated"), changed.count("unchanged"), changed.failed) == (2, 4, 0)
     assert gc.get_freeze_count() == 0  # frozen only while the workers lived
 
 

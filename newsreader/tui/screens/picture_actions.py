@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.reactive import var
 
 from newsreader.store import ArticleRow
+from newsreader.tui import terminal_graphics
 from newsreader.tui.messages import PictureLoaded
 from newsreader.tui.widgets.article_images import NO_PICTURES, ArticlePictures, Picture, picture_side, picture_urls
 
@@ -44,6 +45,8 @@ def load_pictures(
     # Imported here: Pillow and the fetcher are no start-up imports.
     from newsreader.feeds.image_cache import ImageCache, MiB
     from newsreader.feeds.image_fetch import fetch_pictures
+
+    terminal_graphics.drawing()  # textual-image's drawing modules: loaded here, not on the UI thread
 
     fetch = services.config.fetch
     cache = ImageCache(services.paths.cache_dir / PICTURE_FOLDER, fetch.image_cache_mb * MiB)

@@ -11,7 +11,9 @@ The drawing is textual-image's: the terminal's graphics protocol (Kitty,
 Sixel) for ``[ui] images = "auto"`` when the terminal has one, coloured
 half-blocks otherwise and for ``"blocks"``. textual-image asks the terminal
 what it can do when it is first imported, which must happen before the app
-reads the keyboard: ``newsreader`` does it at start-up. No I/O here.
+reads the keyboard: ``newsreader`` asks at start-up, and textual-image (with
+Pillow) is imported when the first picture is drawn, its questions answered
+from those answers (tui/terminal_graphics.py). No I/O here.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from textual.widgets import Static
 
 from newsreader.parser.images import MAX_IMAGES
 from newsreader.store import ArticleRow
-from newsreader.tui import display
+from newsreader.tui import display, terminal_graphics
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -100,21 +102,27 @@ def picture_urls(row: ArticleRow) -> list[str]:
 
 
 def _terminal_ready() -> bool:
-    """textual-image may be used now: it has asked the terminal already
-    (``newsreader`` imports it before the app starts, cli/reader.py), or
-    there is no terminal to ask (tests), so importing it reads no keys."""
+    """textual-image may be used now: the terminal was asked before the app
+    started (``newsreader`` does it, tui/terminal_graphics.py), or there is no
+    terminal to ask (tests), so drawing reads no keys."""
     stdout = sys.__stdout__
-    return "textual_image.renderable" in sys.modules or stdout is None or not stdout.isatty()
+    return (
+        terminal_graphics.drawer() is not None
+        or "textual_image.renderable" in sys.modules
+        or stdout is None
+        or not stdout.isatty()
+    )
 
 
 def picture_side(mode: str) -> int:
     """The longest side, in pixels, worth decoding a picture to: half-blocks
     draw a pixel per column and two per row, Kitty and Sixel the real ones."""
-    renderable = sys.modules.get("textual_image.renderable")
-    drawer = getattr(getattr(renderable, "Image", None), "__module__", "")
-    if mode == "blocks" or not drawer.endswith((".sixel", ".tgp")):
-        return 320
-    return 1000
+    drawer = terminal_graphics.drawer()
+    if drawer is None:  # not asked: whatever textual-image found, if it is loaded
+        renderable = sys.modules.get("textual_image.renderable")
+        module = getattr(getattr(renderable, "Image", None), "__module__", "")
+        drawer = "sixel" if module.endswith((".sixel", ".tgp")) else "blocks"
+    return 320 if mode == "blocks" or drawer == "blocks" else 1000
 
 
 def _cell_size() -> tuple[int, int]:
@@ -126,6 +134,7 @@ def _cell_size() -> tuple[int, int]:
 
 def image_widget(mode: str, image: PILImage) -> Widget:
     """The textual-image widget for ``mode`` showing ``image``."""
+    terminal_graphics.drawing()  # textual-image's drawing modules, without a question to the terminal
     if mode == "blocks":
         from textual_image.widget import HalfcellImage
 
