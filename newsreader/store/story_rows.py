@@ -138,6 +138,59 @@ def assign_stories(
     return list(dict.fromkeys(touched))
 
 
+class DeferredStories:
+    """The story assignments of several imports of one transaction, made
+    at once (:meth:`assign`) after their savepoints, in the order they came.
+
+    Each article is placed as if it came alone, as in separate calls; one
+    call reads and writes the story index once for all of them (frequencies
+    once per feature, not per feed), and outside the imports' savepoints,
+    where SQLite copies every page a posting or frequency first changes:
+    a refresh's writer passes one to each
+    :meth:`~newsreader.store.ingest.DocumentImport.import_document` of a
+    transaction and assigns before it commits (nothing is visible before
+    that). An import adds its articles last, once nothing of it can be
+    rolled back any more.
+    """
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.features: dict[int, Prepared] = {}
+        self.stored_from_features: set[int] = set()
+        self.now: int | None = None
+        self._added: set[int] = set()
+
+    def add(
+        self,
+        article_ids: Iterable[int],
+        *,
+        now: int | None = None,
+        features: Mapping[int, Prepared] | None = None,
+        stored_from_features: Collection[int] = (),
+    ) -> None:
+        """What :func:`assign_stories` would have been called with. An
+        article an earlier import added too (one story told by two feeds of
+        the transaction) is signed from its text as stored in the end."""
+        ids = list(article_ids)
+        again = self._added.intersection(ids)
+        self._added.update(ids)
+        self.ids += ids
+        self.features.update(features or {})
+        self.stored_from_features.update(stored_from_features)
+        self.stored_from_features.difference_update(again)
+        if now is not None:
+            self.now = now
+
+    def assign(self, conn: sqlite3.Connection) -> list[int]:
+        """Assign every article added (see :func:`assign_stories`), then
+        start over; returns the stories created or grown."""
+        ids, features, inserted, now = self.ids, self.features, self.stored_from_features, self.now
+        self.ids, self.features, self.stored_from_features, self._added = [], {}, set(), set()
+        if not ids:
+            return []
+        return assign_stories(conn, ids, now=now, features=features, stored_from_features=inserted)
+
+
 def _to_sign(
     conn: sqlite3.Connection, chunk: list[int], features: Mapping[int, Prepared], stored_from_features: Collection[int]
 ) -> list[tuple[sqlite3.Row, int, Prepared, list[str]]]:
