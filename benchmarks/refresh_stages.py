@@ -35,6 +35,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 # ``--code DIR``: the stages of that checkout's code (a child of ``--base``).
@@ -86,6 +87,11 @@ STORE_PARTS = (
     ("  candidates (postings, compare)", "newsreader.store.storyindex", "matches"),
     ("  signatures and postings written", "newsreader.store.storyindex", "write_signatures"),
     ("  frequencies written", "newsreader.store.storyindex", "TermCounts.store"),
+    # The rest of the stage: what is read before signing, and the stories written.
+    ("  articles read, text hashed", "newsreader.store.story_rows", "_to_sign"),
+    ("  frequencies read", "newsreader.store.storyindex", "TermCounts.load"),
+    ("  candidates' stories read", "newsreader.store.story_rows", "memberships"),
+    ("  stories written", "newsreader.store.story_rows", "_place"),
 )
 
 
@@ -165,13 +171,15 @@ def measure(bodies: list[tuple[str, bytes]], tmp: Path, store_parts: bool = Fals
             art.stored_fields = stored
             art.body, art.summary = "", None
 
-    # 3. The writer: insert, index and assign stories, one feed a call.
+    # 3. The writer: insert, index and assign stories, one feed a call, as
+    # the refresh's writer stores it: in a savepoint of a transaction, the
+    # stories after it when this checkout's refresh does so.
     parts = time_store_parts() if store_parts else {}
     cache = Cache(tmp / "cache.sqlite3")
     store_seconds = 0.0
     for (url, _body), doc in zip(bodies, docs):
-        with cache.write():
-            seconds, _ = cpu(lambda d=doc, u=url: cache.import_document(d, feed_url=u))
+        with cache.write() as conn:
+            seconds, _ = cpu(lambda d=doc, u=url: store_feed(cache, conn, d, u))
         store_seconds += seconds
     cache.close()
 
@@ -187,6 +195,19 @@ def measure(bodies: list[tuple[str, bytes]], tmp: Path, store_parts: bool = Fals
         "worker": end_to_end,
         **{label: clock.seconds for label, clock in parts.items()},
     }
+
+
+def store_feed(cache: Cache, conn: Any, doc: ParsedDocument, url: str) -> None:
+    """One feed as ``feeds/refresh.py`` stores it, in that checkout's way."""
+    import newsreader.store as store
+
+    deferred = getattr(store, "DeferredStories", None)
+    if deferred is None:  # stories placed inside the feed's own savepoint
+        cache.import_document(doc, feed_url=url)
+        return
+    stories = deferred()
+    cache.import_document(doc, feed_url=url, stories=stories)  # its own savepoint
+    stories.assign(conn)
 
 
 def read_corpus(corpus: Path) -> list[tuple[str, bytes]]:

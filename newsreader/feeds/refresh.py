@@ -35,6 +35,7 @@ from newsreader.parser import detect, parse
 from newsreader.store import (
     FEED_FORMATS,
     Cache,
+    DeferredStories,
     FeedState,
     LeaseOwner,
     ensure_feed,
@@ -169,6 +170,8 @@ class Refresher:
         self.full_text_outcomes: list = []  # newsreader.feeds.fulltext.FullTextOutcome, from the last run
         self.owner = LeaseOwner.current()
         self._leased: set[str] = set()
+        #: The writer's transaction's story assignments (_store_batch), else None.
+        self._stories: DeferredStories | None = None
 
     def run_sync(
         self, feeds: list[FeedConfig], *, on_progress: ProgressCallback | None = None, force: bool = False
@@ -398,23 +401,41 @@ class Refresher:
         """Store feeds in one transaction, each in its own savepoint.
 
         A feed whose storing fails is rolled back alone and gets its
-        exception. Takes no more feeds from ``items`` after
-        :data:`BATCH_SECONDS`, so other writers (the app marking an article
-        read) never wait long.
+        exception. Takes no more feeds from ``items`` after half of
+        :data:`BATCH_SECONDS` (their stories, placed after them,
+        take about as long again), so other writers (the app marking an
+        article read) never wait long. Should placing the stories fail, the
+        transaction is rolled back and every feed of it gets that error.
         """
         started = time.perf_counter()
         results: list[FeedOutcome | Exception] = []
         stored: list[str] = []
-        with self.cache.write():
-            for args in items:
+        # The feeds' stories, placed at once before the commit (store.DeferredStories).
+        stories = self._stories = DeferredStories()
+        failed: Exception | None = None
+        try:
+            with self.cache.write() as conn:
+                for args in items:
+                    try:
+                        results.append(self._store(*args))
+                    except Exception as exc:  # noqa: BLE001 - handed to that feed's task
+                        results.append(exc)
+                    stored.append(args[0].url)
+                    if time.perf_counter() - started > BATCH_SECONDS / 2:
+                        break
                 try:
-                    results.append(self._store(*args))
-                except Exception as exc:  # noqa: BLE001 - handed to that feed's task
-                    results.append(exc)
-                stored.append(args[0].url)
-                if time.perf_counter() - started > BATCH_SECONDS:
-                    break
-            self._release_leases(stored)
+                    stories.assign(conn)
+                except Exception as exc:
+                    failed = exc
+                    raise
+                self._release_leases(stored)
+        except Exception:
+            if failed is None:
+                raise
+            # The transaction rolled back: no feed of it was stored.
+            return [failed] * len(results)
+        finally:
+            self._stories = None
         return results
 
     def _store(
@@ -443,7 +464,9 @@ class Refresher:
                 now=now,
             )
             return FeedOutcome(feed.url, title, "unchanged")
-        stats = self.cache.import_document(doc, feed_url=feed.url, feed_title=feed.title, now=now)
+        stats = self.cache.import_document(
+            doc, feed_url=feed.url, feed_title=feed.title, now=now, stories=self._stories
+        )
         record_fetch(
             self.cache,
             feed.url,

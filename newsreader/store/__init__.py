@@ -66,7 +66,7 @@ from newsreader.store.story_api import (
     toggle_story_flag,
 )
 from newsreader.store.story_reading import mark_read_by_story, story_versions, unread_by_story
-from newsreader.store.story_rows import StoryRow
+from newsreader.store.story_rows import DeferredStories, StoryRow
 from newsreader.store.sync_apply import apply_read, apply_story_flags, article_key_for, feed_articles, read_states
 
 __all__ = [
@@ -81,6 +81,7 @@ __all__ = [
     "CacheUnavailable",
     "Change",
     "ChangeMarks",
+    "DeferredStories",
     "FeedState",
     "FullTextCandidate",
     "HeadlineRow",

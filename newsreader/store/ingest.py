@@ -33,7 +33,7 @@ from newsreader.store.articlerows import (
 )
 from newsreader.store.records import ImportStats
 from newsreader.store.revisions import DEFAULT_KEEP, revise
-from newsreader.store.story_rows import assign_stories
+from newsreader.store.story_rows import DeferredStories, assign_stories
 from newsreader.stories.signature import Prepared
 
 if TYPE_CHECKING:
@@ -65,12 +65,15 @@ class DocumentImport:
         feed_title: str | None = None,
         kind: str | None = None,
         now: int | None = None,
+        stories: DeferredStories | None = None,
     ) -> ImportStats:
         """Store every article of ``doc`` and its explicit related links.
 
         Importing the same document again changes nothing; the same article
         from another document (same URL, or same source and normalised
-        title) is merged into the one row.
+        title) is merged into the one row. Its articles are placed in
+        stories here, or, given ``stories``, added to it for the caller to
+        assign with the rest of its transaction.
         """
         now = now if now is not None else int(time.time())
         stats = ImportStats()
@@ -131,12 +134,15 @@ class DocumentImport:
             # their text is the one the worker prepared the features from.
             times = Counter(ids)
             inserted = {i for i, (_, outcome) in zip(ids, placed) if outcome == "new" and times[i] == 1}
-            assign_stories(conn, ids, now=now, features=prepared, stored_from_features=inserted)
+            if stories is None:
+                assign_stories(conn, ids, now=now, features=prepared, stored_from_features=inserted)
             if self.rules:
                 from newsreader.store.rules import apply_rules
 
                 new_ids = [i for i, (_, outcome) in zip(ids, placed) if outcome == "new"]
                 stats.rules = [o for o in apply_rules(cast("Cache", self), self.rules, new_ids) if o.article_ids]
+            if stories is not None:  # last: nothing of this import is rolled back now
+                stories.add(ids, now=now, features=prepared, stored_from_features=inserted)
         return stats
 
     def _upsert_source(

@@ -67,42 +67,78 @@ def test_a_slow_writer_holds_up_fetching_and_stores_in_batches(cache, monkeypatc
 
 
 def test_a_feed_that_fails_to_store_leaves_the_others_of_its_batch(cache, monkeypatch):
-    import newsreader.store.ingest as cache_module
-    from newsreader.feeds.fetch import FetchResult
-    from newsreader.feeds.refresh import parse_feed_body
+    from newsreader.store import DeferredStories
 
     original_store = Refresher._store
-    original_stories = cache_module.assign_stories
+    original_add = DeferredStories.add
     current = {"url": None, "bad": None}
 
     def store(self, feed, state, result, doc, title):
         current["url"] = feed.url
         return original_store(self, feed, state, result, doc, title)
 
-    def stories(conn, ids, **kwargs):
+    def add(self, ids, **kwargs):
         if current["url"] == current["bad"]:  # after this feed's articles went in
             raise RuntimeError("clustering broke")
-        return original_stories(conn, ids, **kwargs)
+        return original_add(self, ids, **kwargs)
 
     monkeypatch.setattr(Refresher, "_store", store)
-    monkeypatch.setattr(cache_module, "assign_stories", stories)
+    monkeypatch.setattr(DeferredStories, "add", add)
     with FeedServer(feeds=3) as server:
         current["bad"] = server.url(1)
-        refresher = Refresher(cache, FetchConfig(timeout=5))
-        feeds = [FeedConfig(server.url(n)) for n in range(3)]
-        states = refresher._prepare(feeds)
-        work = []
-        for n, feed in enumerate(feeds):
-            result = FetchResult(url=feed.url, final_url=feed.url, status=200, etag=f'"e{n}"')
-            work.append(
-                (feed, states[feed.url], result, parse_feed_body(server.bodies[f"/feed/{n}.xml"], feed.url), feed.url)
-            )
+        refresher, work = _batch_of_three(cache, server)
         results = refresher._store_batch(work)
     assert [type(r).__name__ for r in results] == ["FeedOutcome", "RuntimeError", "FeedOutcome"]
     # The failed feed's articles and name went with its savepoint; the others were committed.
     assert sorted(s.name for s in cache.sources()) == ["Harbour Office 0", "Harbour Office 2", server.url(1)]
     assert cache.totals()[0] == 6
     assert not cache.connection().in_transaction
+
+
+def _batch_of_three(cache: Cache, server: FeedServer) -> tuple[Refresher, list[tuple]]:
+    from newsreader.feeds.fetch import FetchResult
+    from newsreader.feeds.refresh import parse_feed_body
+
+    refresher = Refresher(cache, FetchConfig(timeout=5))
+    feeds = [FeedConfig(server.url(n)) for n in range(3)]
+    states = refresher._prepare(feeds)
+    work = []
+    for n, feed in enumerate(feeds):
+        result = FetchResult(url=feed.url, final_url=feed.url, status=200, etag=f'"e{n}"')
+        work.append(
+            (feed, states[feed.url], result, parse_feed_body(server.bodies[f"/feed/{n}.xml"], feed.url), feed.url)
+        )
+    return refresher, work
+
+
+def test_a_batch_places_its_feeds_stories_at_once_or_stores_none_of_them(cache, monkeypatch):
+    """The writer assigns the stories of a transaction's feeds in one call
+    after their savepoints (store.DeferredStories); should that fail, the
+    transaction is rolled back and every feed of it gets the error."""
+    import newsreader.store.story_rows as story_rows
+
+    calls: list[int] = []
+    original = story_rows.assign_stories
+    broken = {"now": False}
+
+    def assign(conn, ids, **kwargs):
+        calls.append(len(list(ids)))
+        if broken["now"]:
+            raise RuntimeError("clustering broke")
+        return original(conn, ids, **kwargs)
+
+    monkeypatch.setattr(story_rows, "assign_stories", assign)
+    with FeedServer(feeds=3) as server:
+        broken["now"] = True
+        refresher, work = _batch_of_three(cache, server)
+        results = refresher._store_batch(work)
+        assert [str(r) for r in results] == ["clustering broke"] * 3
+        assert cache.totals()[0] == 0 and not cache.connection().in_transaction
+        broken["now"] = False
+        results = refresher._store_batch(work)
+    assert [type(r).__name__ for r in results] == ["FeedOutcome"] * 3
+    assert calls == [9, 9] and cache.totals()[0] == 9
+    assert cache.connection().execute("SELECT count(*) FROM story_signatures").fetchone()[0] == 9
 
 
 def test_parse_workers_by_the_size_of_the_refresh_and_the_cores():
