@@ -151,7 +151,9 @@ def runs_of_capitals(text: str) -> list[re.Match[str]]:
     # need be tried: found in the text's bytes with the capitals made NUL,
     # by C loops. Fewer instructions than the search on the generated
     # corpus (a run every ~300 characters), about as many on the shared feeds.
-    pattern = _run_pattern(ascii_only=True)
+    pattern = _run_pattern(True)
+    if len(text) < _SHORT_TEXT:  # a title: a run or two, and fewer characters to step through
+        return list(pattern.finditer(text))
     marked = text.encode("ascii").translate(_CAPITALS_MARKED)
     runs = []
     match = pattern.match
@@ -166,6 +168,8 @@ def runs_of_capitals(text: str) -> list[re.Match[str]]:
     return runs
 
 
+#: Texts shorter than this are searched for their runs of capitals.
+_SHORT_TEXT = 200
 #: ASCII bytes with the capitals made NUL (and NUL made a space).
 _CAPITALS_MARKED = bytes(0 if 65 <= b <= 90 else 32 if b == 0 else b for b in range(256))
 
