@@ -58,3 +58,53 @@ def test_lede_terms_and_body_names_are_counted_as_before() -> None:
     # Lede names count their weight, names further down half of it.
     assert counts["~port calder"] == features.PHRASE_WEIGHT * 2  # the title's and the lede's
     assert counts["~reserve bank"] == features.BODY_NAME_WEIGHT
+
+
+# Invented ASCII text where capitals are rare, then dense, with every edge the
+# run pattern has: a possessive, a connector, a tab, a dash, digits.
+ASCII_TEXT = (
+    "the ferry left at nine and nobody on the quay said much about it until"
+    " noon, when Vasko Lindqvist of Halden Bay Authority\tSaid the Bank of"
+    " England's note was late. O'Rourke-Smith, A B C, UK and EU reps (HBA) met"
+    " at 3.75 past; Ana van Der Berg's team, X. Z"
+)
+
+
+@pytest.mark.parametrize("text", [ASCII_TEXT, ASCII_TEXT.lower(), ASCII_TEXT.upper(), "", "Z", "a Z"])
+def test_runs_of_capitals_are_the_searchs_runs(text: str) -> None:
+    pattern = features._run_pattern()
+    for start in range(0, len(text), 7):
+        part = text[start:]
+        found = [(m.start(), m.group()) for m in features.runs_of_capitals(part)]
+        assert found == [(m.start(), m.group()) for m in pattern.finditer(part)], start
+    # Not ASCII: the search itself.
+    assert [m.group() for m in features.runs_of_capitals("\u00c9mile met Zo\u00eb")] == ["\u00c9mile", "Zo\u00eb"]
+
+
+def test_ascii_title_case_is_read_as_the_letter_runs_read_it() -> None:
+    # The runs of letters of the pattern and of the ASCII way agree (digits
+    # and punctuation split words; words of four letters or fewer do not count).
+    assert features.is_title_case("Doobie Brothers To Reunite With Michael McDonald")
+    assert features.is_title_case("Rate-Cut Bets Grow As Jobs Data Weakens, 3.75% Seen")
+    assert not features.is_title_case("Rate-cut bets grow as jobs data weakens, 3.75% seen")
+    assert not features.is_title_case("Zookeepers feed otters on Monday")  # four longer words, two capitalised
+    assert features.is_title_case("Brothers2Reunite Today")  # a digit splits: three runs, all capitalised
+    for title in ("Rate-Cut Bets Grow As Jobs Data Weakens", "A b c Dddd eeee Ffff gggg Hhhh"):
+        longer = [w for w in features._LETTER_RUN.findall(title) if len(w) > 3]
+        by_pattern = len(longer) >= 3 and sum(w[0].isupper() for w in longer) >= 0.7 * len(longer)
+        assert features.is_title_case(title) == by_pattern
+
+
+def test_lede_counts_are_the_content_terms_counted() -> None:
+    lede = "It's the port's tugs, the tugs (again), U.S. crews; 3.75 a.m. 2,300 tugs. don't"
+    cleaned = [t.rstrip(".,'\u2019-") for t in content_terms(lede)]
+    expected = Counter(t for t in cleaned if len(t) > 2)
+    assert features.lede_counts(lede) == {t: n * features.LEDE_WEIGHT for t, n in expected.items()}
+    assert features.lede_counts(lede)["tugs"] == 3 * features.LEDE_WEIGHT
+
+
+def test_url_slugs_with_and_without_the_pattern_split() -> None:
+    assert features.url_slug("https://a.example/x/port--calder-strike-2026/") == "port-calder-strike"
+    assert features.url_slug("https://a.example/x/port_calder+strike-2026.HTML") == "port-calder-strike"
+    assert features.url_slug("https://a.example/x/Port-Calder-Strike") == "port-calder-strike"
+    assert features.url_slug("https://a.example/news/3.75-2026/12-1/") == ""
